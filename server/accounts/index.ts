@@ -1,0 +1,217 @@
+/**
+ * Mailboxes as the people who own them see them: create, list, read, change, remove.
+ * Members reach only their own accounts (anything else is "not found"); admins reach all.
+ * Passwords are sealed before they are written and never leave this module in a view.
+ *
+ * @example
+ *   const view = await accounts.create(actor, { email, smtp, imap });
+ */
+import type { AccountEvent, AccountView, StatusResponse } from '../../shared/api.ts';
+import type { CreateAccountInput, ServerSettingsInput, UpdateAccountInput } from '../../shared/schemas.ts';
+import type { AuthUser } from '../auth/index.ts';
+import type { Sealer } from '../crypto/index.ts';
+import type { Db } from '../db/index.ts';
+import { newId } from '../db/ids.ts';
+import type { AccountRow, AccountUpdate } from '../db/schema.ts';
+import { DomainError } from '../errors.ts';
+import type { MailboxCredentials, ServerSettings } from '../providers/types.ts';
+import { bumpStatusVersion } from './status-version.ts';
+import { accountView, reasonOf, statusView } from './view.ts';
+
+export type Actor = Pick<AuthUser, 'id' | 'role'>;
+
+export interface AccountsDeps {
+  db: Db;
+  sealer: Sealer;
+  checkIntervalSeconds: number;
+}
+
+const secretContext = (accountId: string, field: string) => `${accountId}:${field}`;
+
+export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDeps) {
+  const visible = (actor: Actor) => {
+    let q = db.selectFrom('accounts');
+    if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);
+    return q;
+  };
+
+  async function row(actor: Actor, id: string): Promise<AccountRow> {
+    const found = await visible(actor).selectAll().where('id', '=', id).executeTakeFirst();
+    if (!found) throw new DomainError('not_found', `no account ${id}`);
+    return found;
+  }
+
+  async function view(found: AccountRow): Promise<AccountView> {
+    const owner = await db.selectFrom('users').select(['id', 'email']).where('id', '=', found.owner_id).executeTakeFirstOrThrow();
+    return accountView(found, owner);
+  }
+
+  async function resolveOwner(actor: Actor, ownerEmail: string | undefined): Promise<string> {
+    if (!ownerEmail) return actor.id;
+    const owner = await db.selectFrom('users').select(['id']).where('email', '=', ownerEmail).executeTakeFirst();
+    if (!owner) throw new DomainError('invalid_input', `owner: there is no Regrant user ${ownerEmail}`, 'owner');
+    if (owner.id !== actor.id && actor.role !== 'admin') {
+      throw new DomainError('forbidden', 'owner: only an admin can give a mailbox to someone else', 'owner');
+    }
+    return owner.id;
+  }
+
+  function sealedSettings(id: string, part: 'smtp' | 'imap', s: ServerSettingsInput) {
+    return {
+      [`${part}_host`]: s.host,
+      [`${part}_port`]: s.port,
+      [`${part}_security`]: s.security,
+      [`${part}_username`]: s.username,
+      [`${part}_password`]: sealer.seal(s.password, secretContext(id, `${part}_password`)),
+    } as Partial<AccountRow>;
+  }
+
+  function openSettings(r: AccountRow, part: 'smtp' | 'imap'): ServerSettings | null {
+    const sealed = r[`${part}_password`];
+    if (!r[`${part}_host`] || !sealed) return null;
+    return {
+      host: r[`${part}_host`]!,
+      port: r[`${part}_port`]!,
+      security: r[`${part}_security`]!,
+      username: r[`${part}_username`]!,
+      password: sealer.open(sealed, secretContext(r.id, `${part}_password`)),
+    };
+  }
+
+  const changed = (ownerId: string) => bumpStatusVersion(db, ownerId, 'hard', checkIntervalSeconds);
+
+  return {
+    async create(actor: Actor, input: CreateAccountInput): Promise<AccountView> {
+      const ownerId = await resolveOwner(actor, input.owner);
+      const exists = await db.selectFrom('accounts').select('id').where('email', '=', input.email).executeTakeFirst();
+      if (exists) throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
+      const id = newId('acc');
+      const now = new Date().toISOString();
+      const r = {
+        id,
+        email: input.email,
+        name: input.name ?? null,
+        owner_id: ownerId,
+        provider: 'custom',
+        state: 'new',
+        reason_code: null,
+        reason_message: null,
+        reason_hint: null,
+        state_changed_at: now,
+        oauth_refresh_token: null,
+        last_checked_at: null,
+        next_check_at: now,
+        lease_owner: null,
+        lease_until: null,
+        incident_event_id: null,
+        created_at: now,
+        updated_at: now,
+        ...sealedSettings(id, 'smtp', input.smtp),
+        ...sealedSettings(id, 'imap', input.imap),
+      } as AccountRow;
+      try {
+        await db.insertInto('accounts').values(r).execute();
+      } catch (error) {
+        if (/UNIQUE|duplicate key/i.test(String(error))) {
+          throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
+        }
+        throw error;
+      }
+      await changed(ownerId);
+      return view(await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+    },
+
+    async list(actor: Actor): Promise<AccountView[]> {
+      const rows = await visible(actor)
+        .innerJoin('users', 'users.id', 'accounts.owner_id')
+        .selectAll('accounts')
+        .select(['users.email as owner_email'])
+        .orderBy('accounts.email')
+        .execute();
+      return rows.map(({ owner_email, ...r }) => accountView(r, { id: r.owner_id, email: owner_email }));
+    },
+
+    async get(actor: Actor, id: string): Promise<AccountView> {
+      return view(await row(actor, id));
+    },
+
+    /** The row itself, for modules that act on an account the actor may see. */
+    row,
+
+    async update(actor: Actor, id: string, input: UpdateAccountInput): Promise<AccountView> {
+      const current = await row(actor, id);
+      const patch: AccountUpdate = { updated_at: new Date().toISOString() };
+      if (input.name !== undefined) patch.name = input.name;
+      if (input.owner !== undefined) patch.owner_id = await resolveOwner(actor, input.owner);
+      let credentialsChanged = false;
+      for (const part of ['smtp', 'imap'] as const) {
+        const given = input[part];
+        if (!given || Object.keys(given).length === 0) continue;
+        if (current.provider !== 'custom') {
+          throw new DomainError('invalid_input', `${part}: ${current.provider} mailboxes have no ${part.toUpperCase()} settings to change`, part);
+        }
+        const before = openSettings(current, part);
+        const merged = { ...before, ...given };
+        for (const key of ['host', 'port', 'security', 'username', 'password'] as const) {
+          if (merged[key] === undefined) throw new DomainError('invalid_input', `${part}.${key}: is required`, `${part}.${key}`);
+        }
+        Object.assign(patch, sealedSettings(id, part, merged as ServerSettingsInput));
+        credentialsChanged = true;
+      }
+      if (credentialsChanged) {
+        // New settings deserve a check soon, even if the old ones were dead and parked.
+        Object.assign(patch, { next_check_at: new Date().toISOString(), slow_retries: 0, transient_failures: 0 });
+      }
+      await db.updateTable('accounts').set(patch).where('id', '=', id).execute();
+      await changed(current.owner_id);
+      if (patch.owner_id && patch.owner_id !== current.owner_id) await changed(patch.owner_id);
+      return view(await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+    },
+
+    async remove(actor: Actor, id: string): Promise<void> {
+      const current = await row(actor, id);
+      await db.deleteFrom('accounts').where('id', '=', id).execute();
+      await changed(current.owner_id);
+    },
+
+    async events(actor: Actor, id: string): Promise<AccountEvent[]> {
+      await row(actor, id);
+      const rows = await db.selectFrom('account_events').selectAll().where('account_id', '=', id).orderBy('id', 'desc').limit(500).execute();
+      return rows.map((e) => ({
+        id: e.id,
+        at: e.at,
+        from: e.from_state,
+        to: e.to_state,
+        reason: reasonOf({ reason_code: e.reason_code, reason_message: e.message, reason_hint: e.hint }),
+        detail: e.detail,
+      }));
+    },
+
+    async status(actor: Actor): Promise<StatusResponse> {
+      const rows = await visible(actor)
+        .select(['id', 'email', 'provider', 'state', 'reason_code', 'reason_message', 'reason_hint', 'last_checked_at'])
+        .orderBy('email')
+        .execute();
+      const accounts = rows.map((r) => statusView(r));
+      const count = (state: string) => accounts.filter((a) => a.state === state).length;
+      return {
+        counts: { total: accounts.length, connected: count('connected'), needsReauth: count('needs_reauth'), unreachable: count('unreachable') },
+        accounts,
+      };
+    },
+
+    /** Opens an account's secrets for a provider. Only the health engine and senders call this. */
+    credentials(r: AccountRow): MailboxCredentials {
+      return {
+        id: r.id,
+        email: r.email,
+        provider: r.provider,
+        smtp: openSettings(r, 'smtp'),
+        imap: openSettings(r, 'imap'),
+        refreshToken: r.oauth_refresh_token ? sealer.open(r.oauth_refresh_token, secretContext(r.id, 'oauth_refresh_token')) : null,
+      };
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

@@ -1,0 +1,28 @@
+/**
+ * Per-user status versions: the ETag of /api/status. A change anyone can see bumps the
+ * version of the account's owner and of every admin at once ("hard"). A check that only moved
+ * `lastCheckedAt` bumps it at most once per check interval ("soft"), so polling clients get
+ * 304s in a steady state while a cached copy's check times lag by at most one interval.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+
+export type StatusChange = 'hard' | 'soft';
+
+export async function bumpStatusVersion(db: Db, ownerId: string, change: StatusChange, softWindowSeconds: number): Promise<void> {
+  const now = new Date();
+  let query = db
+    .updateTable('users')
+    .set({ status_version: sql`status_version + 1`, status_touched_at: now.toISOString() })
+    .where((eb) => eb.or([eb('role', '=', 'admin'), eb('id', '=', ownerId)]));
+  if (change === 'soft') {
+    const cutoff = new Date(now.getTime() - softWindowSeconds * 1000).toISOString();
+    query = query.where((eb) => eb.or([eb('status_touched_at', 'is', null), eb('status_touched_at', '<', cutoff)]));
+  }
+  await query.execute();
+}
+
+/** The ETag a user's status answer carries; derived from the user row alone. */
+export function statusEtag(user: { id: string; status_version: number }): string {
+  return `"s${user.status_version}-${user.id.slice(-8)}"`;
+}

@@ -1,0 +1,46 @@
+import type { AccountStatus, AccountView, Reason, ServerSettingsView } from '../../shared/api.ts';
+import type { AccountRow } from '../db/schema.ts';
+
+export function reasonOf(row: Pick<AccountRow, 'reason_code' | 'reason_message' | 'reason_hint'>): Reason | null {
+  if (!row.reason_code) return null;
+  return { code: row.reason_code, message: row.reason_message ?? '', ...(row.reason_hint ? { hint: row.reason_hint } : {}) };
+}
+
+function settings(row: AccountRow, part: 'smtp' | 'imap'): ServerSettingsView | null {
+  const host = row[`${part}_host`];
+  if (!host) return null;
+  return {
+    host,
+    port: row[`${part}_port`]!,
+    security: row[`${part}_security`]!,
+    username: row[`${part}_username`]!,
+    hasPassword: Boolean(row[`${part}_password`]),
+  };
+}
+
+export function statusView(row: Pick<AccountRow, 'id' | 'email' | 'provider' | 'state' | 'reason_code' | 'reason_message' | 'reason_hint' | 'last_checked_at'>, pendingEmails = 0): AccountStatus {
+  return {
+    id: row.id,
+    email: row.email,
+    provider: row.provider,
+    state: row.state,
+    reason: reasonOf(row),
+    lastCheckedAt: row.last_checked_at,
+    pendingEmails,
+  };
+}
+
+/** The API's view of an account: settings without their secrets. */
+export function accountView(row: AccountRow, owner: { id: string; email: string }): AccountView {
+  return {
+    ...statusView(row),
+    name: row.name,
+    owner,
+    smtp: settings(row, 'smtp'),
+    imap: settings(row, 'imap'),
+    stateChangedAt: row.state_changed_at,
+    nextCheckAt: row.next_check_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The admin command line: `regrant user add|list`, `regrant token create|list|revoke`.
+ * Each command prints what a person needs; a token is always the last line of output.
+ */
+import { parseArgs } from 'node:util';
+import { AuthError, type Users } from '../auth/index.ts';
+
+export const USAGE = `Usage:
+  regrant user add --email E --role admin|member [--name N]   create a user; prints its API token last
+  regrant user list                                            list users
+  regrant token create --email E [--label L]                   a new API token for a user; printed last
+  regrant token list --email E                                 a user's tokens (never the secrets)
+  regrant token revoke --id TOKEN_ID                           revoke a token`;
+
+export class UsageError extends Error {}
+
+type Out = (line: string) => void;
+
+export async function runCommand(argv: string[], users: Users, out: Out): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' }, id: { type: 'string' } },
+  });
+  const [noun, verb] = positionals;
+  const need = (key: 'email' | 'role' | 'id') => {
+    const v = values[key];
+    if (!v) throw new UsageError(`${noun} ${verb} needs --${key}`);
+    return v;
+  };
+  try {
+    switch (`${noun} ${verb}`) {
+      case 'user add': {
+        const role = need('role');
+        if (role !== 'admin' && role !== 'member') throw new UsageError(`--role must be admin or member (got "${role}")`);
+        const { user, token } = await users.add({ email: need('email'), role, name: values.name });
+        out(`Created ${user.role} ${user.email} (${user.id}). Their API token, shown only now:`);
+        out(token);
+        return;
+      }
+      case 'user list':
+        for (const u of await users.list()) out(`${u.id}  ${u.role.padEnd(6)}  ${u.email}${u.name ? `  (${u.name})` : ''}`);
+        return;
+      case 'token create': {
+        const { id, token } = await users.createToken(need('email'), values.label ?? null);
+        out(`New API token ${id} for ${values.email}, shown only now:`);
+        out(token);
+        return;
+      }
+      case 'token list':
+        for (const t of await users.listTokens(need('email'))) out(`${t.id}  ${t.revoked_at ? 'revoked ' + t.revoked_at : 'active'}  ${t.label ?? ''}`);
+        return;
+      case 'token revoke':
+        await users.revokeToken(need('id'));
+        out(`Revoked ${values.id}.`);
+        return;
+      default:
+        throw new UsageError(noun ? `unknown command "${positionals.join(' ')}"` : 'no command given');
+    }
+  } catch (error) {
+    if (error instanceof AuthError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Configuration from the environment and an optional `.env` file, checked once at start-up.
+ *
+ * @example
+ *   const config = loadConfig(process.env); // throws ConfigError('PORT must be ...')
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string;
+  secretKey: Buffer | null;
+  notifySmtpUrl: string | null;
+  notifyFrom: string;
+  checkIntervalSeconds: number;
+  checkConcurrency: number;
+  checkTimeoutSeconds: number;
+  workspaceName: string;
+  shareLinkTtlHours: number;
+  sendRatePerMinute: number | null;
+}
+
+/** A wrong setting: `variable` names it, `message` says what is wrong in one line. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` in `dir` (if any) under the real environment, which wins. */
+export function environmentWithDotenv(env: Env, dir = process.cwd()): Env {
+  const file = path.join(dir, '.env');
+  if (!existsSync(file)) return env;
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function url(env: Env, name: string, fallback: string | null, protocols: string[]): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as ' + `${protocols[0]}//host`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => p + '//').join(' or ')} (got ${parsed.protocol}//)`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function secretKey(env: Env): Buffer | null {
+  const raw = env.SECRET_KEY?.trim();
+  if (!raw) return null;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(raw)) {
+    throw new ConfigError('SECRET_KEY', 'must be 32 random bytes in base64 (openssl rand -base64 32)');
+  }
+  return key;
+}
+
+/** Builds the configuration, or throws a ConfigError naming the first wrong variable. */
+export function loadConfig(env: Env): Config {
+  const port = int(env, 'PORT', 8787, 0, 65535);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
+  const databaseUrl = env.DATABASE_URL?.trim() || `sqlite://${path.join(dataDir, 'regrant.sqlite')}`;
+  if (!/^(sqlite:|postgres:|postgresql:)/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must start with sqlite:// or postgres://');
+  }
+  const notifyFrom = env.NOTIFY_FROM?.trim() || 'Regrant <regrant@localhost>';
+  if (!/@/.test(notifyFrom)) throw new ConfigError('NOTIFY_FROM', `must be an email address (got "${notifyFrom}")`);
+  const rate = env.SEND_RATE_PER_MINUTE?.trim();
+  return {
+    port,
+    host,
+    publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:'])!,
+    dataDir,
+    databaseUrl,
+    secretKey: secretKey(env),
+    notifySmtpUrl: url(env, 'NOTIFY_SMTP_URL', null, ['smtp:', 'smtps:']),
+    notifyFrom,
+    checkIntervalSeconds: int(env, 'CHECK_INTERVAL_SECONDS', 300, 5, 86_400),
+    checkConcurrency: int(env, 'CHECK_CONCURRENCY', 50, 1, 1000),
+    checkTimeoutSeconds: int(env, 'CHECK_TIMEOUT_SECONDS', 30, 1, 600),
+    workspaceName: env.WORKSPACE_NAME?.trim() || 'Regrant',
+    shareLinkTtlHours: int(env, 'SHARE_LINK_TTL_HOURS', 72, 1, 24 * 90),
+    sendRatePerMinute: rate ? int(env, 'SEND_RATE_PER_MINUTE', 0, 1, 100_000) : null,
+  };
+}

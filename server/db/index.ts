@@ -1,0 +1,46 @@
+/**
+ * Opens the database named by DATABASE_URL and brings its schema up to date.
+ *
+ * @example
+ *   const db = await openDatabase('sqlite:///tmp/regrant.sqlite');
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import type { Database } from './schema.ts';
+import * as initial from './migrations/001-initial.ts';
+
+export type Db = Kysely<Database>;
+
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+export function sqlitePath(databaseUrl: string): string {
+  return decodeURIComponent(databaseUrl.replace(/^sqlite:(\/\/)?/, ''));
+}
+
+export async function openDatabase(databaseUrl: string): Promise<Db> {
+  if (!databaseUrl.startsWith('sqlite:')) {
+    throw new Error('DATABASE_URL: only sqlite:// is supported in this version');
+  }
+  const file = sqlitePath(databaseUrl);
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db);
+  return db;
+}
+
+export async function migrate(db: Db): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The database, as one typed interface. Times are ISO-8601 UTC strings, ids are text:
+ * both compare and sort the same way on SQLite and PostgreSQL.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountState, ProviderKind, Role, Security } from '../../shared/api.ts';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  /** Bumped whenever something this user sees in /api/status changes: the ETag. */
+  status_version: Generated<number>;
+  /** When a check-time-only change last bumped status_version. */
+  status_touched_at: string | null;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  name: string | null;
+  owner_id: string;
+  provider: ProviderKind;
+  state: AccountState;
+  reason_code: string | null;
+  reason_message: string | null;
+  reason_hint: string | null;
+  state_changed_at: string;
+  smtp_host: string | null;
+  smtp_port: number | null;
+  smtp_security: Security | null;
+  smtp_username: string | null;
+  smtp_password: string | null;
+  imap_host: string | null;
+  imap_port: number | null;
+  imap_security: Security | null;
+  imap_username: string | null;
+  imap_password: string | null;
+  /** Sealed OAuth refresh token (Google, Microsoft). */
+  oauth_refresh_token: string | null;
+  transient_failures: Generated<number>;
+  /** How many slow re-tries a security-check failure has had (hourly, then daily). */
+  slow_retries: Generated<number>;
+  last_checked_at: string | null;
+  /** null: not checked automatically (dead credentials wait for a person). */
+  next_check_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** The event that opened the current needs_reauth incident. */
+  incident_event_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountEventsTable {
+  id: string;
+  account_id: string;
+  at: string;
+  from_state: AccountState;
+  to_state: AccountState;
+  reason_code: string | null;
+  message: string | null;
+  hint: string | null;
+  detail: string | null;
+}
+
+export type AlertState = 'pending' | 'sent' | 'logged';
+
+export interface AlertsTable {
+  id: string;
+  account_id: string;
+  event_id: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  state: AlertState;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  accounts: AccountsTable;
+  account_events: AccountEventsTable;
+  alerts: AlertsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type AccountRow = Selectable<AccountsTable>;
+export type NewAccountRow = Insertable<AccountsTable>;
+export type AccountUpdate = Updateable<AccountsTable>;
+export type AccountEventRow = Selectable<AccountEventsTable>;
+export type AlertRow = Selectable<AlertsTable>;

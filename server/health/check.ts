@@ -1,0 +1,198 @@
+/**
+ * One health check of one account: take its lease, ask its provider, classify the failure,
+ * move the state machine, and record the event and the incident's alerts in one transaction.
+ *
+ * @example
+ *   const health = createHealth(deps);
+ *   const row = await health.checkNow('acc_…'); // the account after the check
+ */
+import type { Accounts } from '../accounts/index.ts';
+import { bumpStatusVersion } from '../accounts/status-version.ts';
+import type { Db } from '../db/index.ts';
+import { newId } from '../db/ids.ts';
+import type { AccountRow, AccountUpdate } from '../db/schema.ts';
+import { DomainError } from '../errors.ts';
+import type { Logger } from '../log/index.ts';
+import { lostAccessEmail } from '../notify/alert-email.ts';
+import type { Notifier } from '../notify/index.ts';
+import { alertRecipients } from '../notify/recipients.ts';
+import type { ProviderRegistry } from '../providers/index.ts';
+import { classify, worst, type Classification } from './classify.ts';
+import { CheckTimeoutError } from './facts.ts';
+import { decide } from './state.ts';
+
+export interface HealthDeps {
+  db: Db;
+  accounts: Accounts;
+  providers: ProviderRegistry;
+  notifier: Notifier;
+  logger: Logger;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  publicUrl: string;
+  workspaceName: string;
+  /** Names this process's leases, so two server processes never check one account at once. */
+  processId?: string;
+  random?: () => number;
+}
+
+export type ReconnectedListener = (accountId: string) => void;
+
+export function createHealth(deps: HealthDeps) {
+  const { db, accounts, providers, notifier, logger } = deps;
+  const processId = deps.processId ?? newId('proc');
+  const reconnected = new Set<ReconnectedListener>();
+  const leaseMs = (deps.timeoutSeconds + 30) * 1000;
+
+  /** Claims up to `limit` due accounts for this process; answers their rows. */
+  async function claimDue(limit: number): Promise<AccountRow[]> {
+    const now = new Date();
+    const nowIso = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const free = (eb: any) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]);
+    await db
+      .updateTable('accounts')
+      .set({ lease_owner: processId, lease_until: until })
+      .where('id', 'in', (qb) =>
+        qb.selectFrom('accounts').select('id').where('next_check_at', '<=', nowIso).where(free).orderBy('next_check_at').limit(limit),
+      )
+      .where(free)
+      .execute();
+    return db.selectFrom('accounts').selectAll().where('lease_owner', '=', processId).where('lease_until', '=', until).execute();
+  }
+
+  async function claimOne(id: string): Promise<AccountRow | null> {
+    const now = new Date();
+    const nowIso = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const result = await db
+      .updateTable('accounts')
+      .set({ lease_owner: processId, lease_until: until })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return null;
+    return (await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  }
+
+  async function probe(row: AccountRow): Promise<Classification | null> {
+    const provider = providers[row.provider];
+    if (!provider) {
+      return { verdict: 'admin_action', code: 'provider_not_configured', message: `This server is not set up for ${row.provider} mailboxes.`, hint: `The Regrant administrator must configure ${row.provider.toUpperCase()}_CLIENT_ID and ${row.provider.toUpperCase()}_CLIENT_SECRET.`, retry: 'slow', detail: '' };
+    }
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new CheckTimeoutError(deps.timeoutSeconds));
+      }, deps.timeoutSeconds * 1000);
+    });
+    try {
+      const result = await Promise.race([
+        provider.check(accounts.credentials(row), { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000 }),
+        timeout,
+      ]);
+      return result.ok ? null : worst(result.failures.map(classify));
+    } catch (error) {
+      return classify({ source: 'check', error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Checks an account this process holds the lease of, and releases it. */
+  async function checkLeased(row: AccountRow): Promise<AccountRow> {
+    const found = await probe(row);
+    const now = new Date();
+    const decision = decide(row, found, now, { intervalSeconds: deps.intervalSeconds, random: deps.random });
+    const nowIso = now.toISOString();
+    const patch: AccountUpdate = {
+      state: decision.state,
+      transient_failures: decision.transient_failures,
+      slow_retries: decision.slow_retries,
+      next_check_at: decision.next_check_at,
+      last_checked_at: nowIso,
+      lease_owner: null,
+      lease_until: null,
+    };
+    if (decision.reason !== undefined) {
+      patch.reason_code = decision.reason?.code ?? null;
+      patch.reason_message = decision.reason?.message ?? null;
+      patch.reason_hint = decision.reason?.hint ?? null;
+    }
+    const visibleChange = decision.transition || (decision.reason !== undefined && (decision.reason?.code ?? null) !== row.reason_code);
+
+    await db.transaction().execute(async (trx) => {
+      if (decision.transition) {
+        const eventId = newId('evt');
+        patch.state_changed_at = nowIso;
+        await trx
+          .insertInto('account_events')
+          .values({ id: eventId, account_id: row.id, at: nowIso, from_state: row.state, to_state: decision.state, reason_code: found?.code ?? 'check_ok', message: found?.message ?? 'The check succeeded.', hint: found?.hint ?? null, detail: found?.detail ?? null })
+          .execute();
+        if (decision.opensIncident && found) {
+          patch.incident_event_id = eventId;
+          const mail = lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName });
+          await notifier.record(trx, { accountId: row.id, eventId, recipients: await alertRecipients(trx, row), ...mail });
+        }
+        if (decision.state === 'connected') patch.incident_event_id = null;
+      }
+      await trx.updateTable('accounts').set(patch).where('id', '=', row.id).execute();
+      await bumpStatusVersion(trx, row.owner_id, visibleChange ? 'hard' : 'soft', deps.intervalSeconds);
+    });
+
+    logger.info('check', { account: row.id, from: row.state, to: decision.state, reason: found?.code ?? null, detail: found?.detail ?? null });
+    if (decision.opensIncident) void notifier.kick();
+    if (decision.transition && decision.state === 'connected' && row.state === 'needs_reauth') {
+      for (const listener of reconnected) listener(row.id);
+    }
+    return db.selectFrom('accounts').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+  }
+
+  async function release(id: string): Promise<void> {
+    await db.updateTable('accounts').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', processId).execute();
+  }
+
+  return {
+    processId,
+    claimDue,
+
+    /** Checks a claimed row; on an unexpected error the lease is released and the error logged. */
+    async runClaimed(row: AccountRow): Promise<AccountRow | null> {
+      try {
+        return await checkLeased(row);
+      } catch (error) {
+        logger.error('check.crashed', { account: row.id, error });
+        await release(row.id).catch(() => {});
+        return null;
+      }
+    },
+
+    /** Checks one account now, waiting for a check already under way elsewhere to finish first. */
+    async checkNow(id: string): Promise<AccountRow> {
+      const deadline = Date.now() + leaseMs;
+      for (;;) {
+        const row = await claimOne(id);
+        if (row) {
+          try {
+            return await checkLeased(row);
+          } catch (error) {
+            await release(id).catch(() => {});
+            throw error;
+          }
+        }
+        if (Date.now() > deadline) throw new DomainError('check_in_progress', 'another check of this account is still running; try again shortly');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+
+    /** Called with the account id when a mailbox that needed re-authentication is connected again. */
+    onReconnected(listener: ReconnectedListener): () => void {
+      reconnected.add(listener);
+      return () => reconnected.delete(listener);
+    },
+  };
+}
+
+export type Health = ReturnType<typeof createHealth>;

@@ -1,0 +1,122 @@
+/**
+ * Decides whether a failed check means "the login is gone" (needs_reauth), "an admin or the
+ * app's configuration must change" (admin_action) or "passing trouble" (transient).
+ * One table, first matching row wins; anything unrecognised is transient, because a wrong
+ * "re-authenticate" alarm costs people more than one more retry.
+ *
+ * @example
+ *   classify({ source: 'smtp', error }) // { verdict: 'needs_reauth', code: 'smtp_auth_failed', … }
+ */
+import { factsOf, type ErrorFacts, type FailureSource } from './facts.ts';
+
+export type Verdict = 'ok' | 'needs_reauth' | 'admin_action' | 'transient';
+
+/** never: dead credentials wait for a person; slow: hourly then daily; normal: the usual interval. */
+export type RetryPolicy = 'never' | 'slow' | 'normal';
+
+export interface Classification {
+  verdict: Exclude<Verdict, 'ok'>;
+  code: string;
+  message: string;
+  hint: string;
+  retry: RetryPolicy;
+  /** What the server said, for the event log. Never holds a secret: servers do not echo them. */
+  detail: string;
+}
+
+export interface Failure {
+  source: FailureSource;
+  error: unknown;
+}
+
+interface Rule {
+  sources: FailureSource[];
+  when: (f: ErrorFacts) => boolean;
+  verdict: Classification['verdict'];
+  code: string;
+  message: string;
+  hint: string;
+  retry: RetryPolicy;
+}
+
+const NETWORK = ['smtp', 'imap', 'google_token', 'gmail_api', 'microsoft_token', 'check'] as FailureSource[];
+const OAUTH = ['google_token', 'gmail_api', 'microsoft_token'] as FailureSource[];
+const TIMEOUTS = new Set(['ETIMEDOUT', 'ETIMEOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'CHECK_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+const DNS = new Set(['EDNS', 'ENOTFOUND', 'EAI_AGAIN']);
+const NET = new Set(['ECONNECTION', 'ESOCKET', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'NoConnection', 'EConnectionClosed', 'ClosedAfterConnectText', 'UND_ERR_SOCKET']);
+const isTls = (f: ErrorFacts) =>
+  f.code === 'ETLS' || f.code === 'ClosedAfterConnectTLS' || /^ERR_SSL|^CERT_|^UNABLE_TO_VERIFY|^DEPTH_ZERO|^SELF_SIGNED|^ERR_TLS/.test(f.code ?? '');
+const words = (re: RegExp) => (f: ErrorFacts) => re.test(f.text);
+const smtp = (reply: number, enhanced?: string) => (f: ErrorFacts) =>
+  f.responseCode === reply && (enhanced === undefined || f.enhanced === enhanced);
+const msAny = (codes: number[]) => (f: ErrorFacts) => f.errorCodes.some((c) => codes.includes(c));
+
+const FIX_PASSWORD = 'Enter the mailbox\'s current password in Regrant (or re-import it), then run Test Sending and Test Receiving.';
+const REGRANT = 'Re-grant access: press "Continue with Google/Microsoft" or send the mailbox holder a re-authentication link.';
+
+export const RULES: Rule[] = [
+  // A check that outlived its time limit, or trouble on the wire: always transient.
+  { sources: NETWORK, when: (f) => TIMEOUTS.has(f.code ?? ''), verdict: 'transient', code: 'timeout', message: 'The mail server did not answer in time.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
+  { sources: NETWORK, when: (f) => f.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(f.text), verdict: 'transient', code: 'connection_refused', message: 'The mail server refused the connection.', hint: 'If this lasts, check the host and port in the settings.', retry: 'normal' },
+  { sources: NETWORK, when: (f) => DNS.has(f.code ?? ''), verdict: 'transient', code: 'dns_failed', message: 'The mail server\'s name could not be resolved.', hint: 'If this lasts, check the host name in the settings.', retry: 'normal' },
+  { sources: NETWORK, when: isTls, verdict: 'transient', code: 'tls_failed', message: 'The secure connection to the mail server could not be set up.', hint: 'If this lasts, check the security setting (TLS, STARTTLS or none) and the port.', retry: 'normal' },
+
+  // SMTP, by reply code first: nodemailer also says EAUTH for temporary 4xx refusals.
+  { sources: ['smtp'], when: smtp(535, '5.7.139'), verdict: 'admin_action', code: 'smtp_auth_disabled', message: 'Authenticated SMTP is turned off for this mailbox or its organisation.', hint: 'An administrator must enable SMTP AUTH for this mailbox (Microsoft 365 admin center → Mail → Authenticated SMTP); a new password will not help.', retry: 'slow' },
+  { sources: ['smtp'], when: smtp(550, '5.7.30'), verdict: 'admin_action', code: 'basic_auth_retired', message: 'The provider no longer accepts passwords over SMTP for this mailbox.', hint: 'Connect it as a Microsoft or Google mailbox instead; a new password will not help.', retry: 'never' },
+  { sources: ['smtp'], when: smtp(534, '5.7.9'), verdict: 'needs_reauth', code: 'app_password_required', message: 'The provider requires an app password for this mailbox.', hint: 'Create an app password in the mailbox\'s security settings and enter it in Regrant.', retry: 'never' },
+  { sources: ['smtp'], when: (f) => smtp(534, '5.7.14')(f) || (f.responseCode === 534 && /web browser/i.test(f.text)), verdict: 'needs_reauth', code: 'web_login_required', message: 'The provider blocked the sign-in until someone logs in to the mailbox in a web browser.', hint: 'Sign in to the mailbox once in a browser and approve the security check; Regrant re-tries hourly, then daily.', retry: 'slow' },
+  { sources: ['smtp'], when: (f) => f.responseCode !== null && f.responseCode >= 400 && f.responseCode < 500, verdict: 'transient', code: 'smtp_temporary_failure', message: 'The SMTP server refused the sign-in for now.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
+  { sources: ['smtp'], when: (f) => f.responseCode !== null && f.responseCode >= 500 && f.code === 'EAUTH', verdict: 'needs_reauth', code: 'smtp_auth_failed', message: 'The SMTP server rejected the username or password.', hint: FIX_PASSWORD, retry: 'never' },
+  { sources: ['smtp'], when: (f) => f.responseCode !== null && f.responseCode >= 500, verdict: 'admin_action', code: 'smtp_refused', message: 'The SMTP server refused this mailbox.', hint: 'Check the SMTP settings (host, port, security) with the mail provider.', retry: 'slow' },
+
+  // IMAP: imapflow marks every refused login; the response code says why.
+  { sources: ['imap'], when: (f) => f.imapCode === 'UNAVAILABLE', verdict: 'transient', code: 'server_unavailable', message: 'The IMAP server is temporarily unavailable.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
+  { sources: ['imap'], when: (f) => f.code === 'ETHROTTLE' || f.imapCode === 'LIMIT' || f.imapCode === 'INUSE', verdict: 'transient', code: 'throttled', message: 'The IMAP server is limiting connections for now.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
+  { sources: ['imap'], when: (f) => f.authFailed && /application-specific password|app password/i.test(f.text), verdict: 'needs_reauth', code: 'app_password_required', message: 'The provider requires an app password for this mailbox.', hint: 'Create an app password in the mailbox\'s security settings and enter it in Regrant.', retry: 'never' },
+  { sources: ['imap'], when: (f) => f.authFailed && /web ?browser|WebLoginRequired/i.test(f.text), verdict: 'needs_reauth', code: 'web_login_required', message: 'The provider blocked the sign-in until someone logs in to the mailbox in a web browser.', hint: 'Sign in to the mailbox once in a browser and approve the security check; Regrant re-tries hourly, then daily.', retry: 'slow' },
+  { sources: ['imap'], when: (f) => f.authFailed && f.imapCode === 'EXPIRED', verdict: 'needs_reauth', code: 'password_expired', message: 'The mailbox\'s password has expired.', hint: FIX_PASSWORD, retry: 'never' },
+  { sources: ['imap'], when: (f) => f.authFailed && (f.imapCode === 'CONTACTADMIN' || f.imapCode === 'PRIVACYREQUIRED'), verdict: 'admin_action', code: 'imap_admin_required', message: 'The IMAP server refused the sign-in for a reason only its administrator can fix.', hint: 'Ask the mail provider\'s administrator; the server said why in the event details.', retry: 'slow' },
+  { sources: ['imap'], when: (f) => f.authFailed && (f.imapCode === null || f.imapCode === 'AUTHENTICATIONFAILED' || f.imapCode === 'AUTHORIZATIONFAILED'), verdict: 'needs_reauth', code: 'imap_auth_failed', message: 'The IMAP server rejected the username or password.', hint: FIX_PASSWORD, retry: 'never' },
+
+  // Google token endpoint and Gmail API.
+  { sources: ['google_token'], when: (f) => f.oauthError === 'invalid_grant' && f.oauthSubtype === 'invalid_rapt', verdict: 'admin_action', code: 'reauth_policy', message: 'Google\'s re-authentication policy for this Workspace ended the grant.', hint: 'A Workspace admin must exempt Regrant from the session-length policy (or trust the app); then re-grant.', retry: 'never' },
+  { sources: ['google_token'], when: (f) => f.oauthError === 'invalid_grant', verdict: 'needs_reauth', code: 'grant_revoked', message: 'Google says the access was revoked or has expired.', hint: REGRANT, retry: 'never' },
+  { sources: ['google_token'], when: (f) => f.oauthError === 'invalid_client' || f.oauthError === 'unauthorized_client', verdict: 'admin_action', code: 'oauth_client_invalid', message: 'Google no longer accepts Regrant\'s OAuth client.', hint: 'The Regrant administrator must fix GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET; re-granting alone will not help.', retry: 'never' },
+  { sources: ['google_token'], when: (f) => f.oauthError === 'admin_policy_enforced', verdict: 'admin_action', code: 'admin_policy_enforced', message: 'A Google Workspace admin policy blocks Regrant for this mailbox.', hint: 'A Workspace admin must allow Regrant under API controls; then re-grant.', retry: 'never' },
+  { sources: ['gmail_api'], when: (f) => f.status === 401, verdict: 'needs_reauth', code: 'token_rejected', message: 'Gmail rejected a freshly issued access token.', hint: REGRANT, retry: 'never' },
+  { sources: ['gmail_api'], when: (f) => f.status === 403 && f.apiReasons.includes('domainPolicy'), verdict: 'admin_action', code: 'domain_policy', message: 'The Workspace domain\'s policy blocks Gmail access for Regrant.', hint: 'A Workspace admin must allow Regrant under API controls; then re-grant.', retry: 'never' },
+  { sources: ['gmail_api'], when: (f) => f.status === 403 && f.apiReasons.some((r) => r === 'insufficientPermissions' || r === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'), verdict: 'needs_reauth', code: 'scopes_missing', message: 'The grant lacks the Gmail permissions Regrant needs.', hint: REGRANT + ' Tick every requested permission on the consent screen.', retry: 'never' },
+
+  // Microsoft identity platform: the AADSTS number decides, then the OAuth error.
+  { sources: ['microsoft_token'], when: msAny([7000215, 7000222, 700016, 50011, 70011, 90094]), verdict: 'admin_action', code: 'oauth_app_misconfigured', message: 'Microsoft rejected Regrant\'s app registration (secret, redirect URI, scope or admin consent).', hint: 'The Regrant administrator or a tenant admin must fix the app registration; re-granting alone will not help.', retry: 'never' },
+  { sources: ['microsoft_token'], when: (f) => msAny([90055, 50196])(f) || f.oauthError === 'temporarily_unavailable' || f.oauthError === 'server_error', verdict: 'transient', code: 'provider_unavailable', message: 'Microsoft\'s sign-in service is busy or unavailable.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
+  { sources: ['microsoft_token'], when: (f) => msAny([50173, 700082, 70008, 50076, 50079, 65001, 65004, 50126, 50053, 50055, 50057, 53003, 70000])(f) || ['invalid_grant', 'interaction_required', 'consent_required'].includes(f.oauthError ?? ''), verdict: 'needs_reauth', code: 'grant_revoked', message: 'Microsoft says the access was revoked, expired or needs the holder to sign in again.', hint: REGRANT, retry: 'never' },
+
+  // Rate limits and provider outages.
+  { sources: OAUTH, when: (f) => f.status === 429 || (f.status === 403 && f.apiReasons.some((r) => /rateLimit|quota/i.test(r))), verdict: 'transient', code: 'rate_limited', message: 'The provider is rate-limiting requests for now.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
+  { sources: OAUTH, when: (f) => f.status !== null && f.status >= 500, verdict: 'transient', code: 'provider_unavailable', message: 'The provider answered with a server error.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
+  { sources: NETWORK, when: (f) => NET.has(f.code ?? '') || /socket hang up|ECONNRESET|fetch failed/i.test(f.text), verdict: 'transient', code: 'network_error', message: 'The connection to the mail server broke off.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
+];
+
+const UNKNOWN: Omit<Classification, 'detail'> = {
+  verdict: 'transient',
+  code: 'unknown_error',
+  message: 'The check failed for a reason Regrant does not recognise.',
+  hint: 'Regrant will check again; the event details hold what the server said.',
+  retry: 'normal',
+};
+
+export function classify(failure: Failure): Classification {
+  const facts = factsOf(failure.error);
+  const rule = RULES.find((r) => r.sources.includes(failure.source) && r.when(facts)) ?? UNKNOWN;
+  const { verdict, code, message, hint, retry } = rule;
+  return { verdict, code, message, hint, retry, detail: `${failure.source}: ${facts.text}`.slice(0, 500) };
+}
+
+const SEVERITY: Record<Classification['verdict'], number> = { needs_reauth: 3, admin_action: 3, transient: 1 };
+
+/** The failure that matters most when a mailbox fails more than one way (SMTP and IMAP). */
+export function worst(classifications: Classification[]): Classification | null {
+  return classifications.reduce<Classification | null>((a, b) => (!a || SEVERITY[b.verdict] > SEVERITY[a.verdict] ? b : a), null);
+}

@@ -1,0 +1,54 @@
+/**
+ * The HTTP surface: route wiring only. Each route hands its work to a server module.
+ */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { Accounts } from '../accounts/index.ts';
+import type { Users } from '../auth/index.ts';
+import { DomainError } from '../errors.ts';
+import type { Health } from '../health/check.ts';
+import type { Logger } from '../log/index.ts';
+import { requireUser } from './auth.ts';
+import { errorBody, respondWithError } from './errors.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { statusRoutes } from './routes/status.ts';
+
+export interface AppDeps {
+  users: Users;
+  accounts: Accounts;
+  health: Health;
+  logger: Logger;
+  workspaceName: string;
+}
+
+/** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
+export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
+
+export function createApp({ users, accounts, health, logger, workspaceName }: AppDeps) {
+  const app = new Hono();
+  app.onError((error, c) => respondWithError(c, error, (e) => logger.error('http.unexpected', { path: c.req.path, error: e })));
+  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/', (c) =>
+    c.text(`${workspaceName} (Regrant) is running. Use the Regrant browser extension with this server's URL and your API token.\n`),
+  );
+
+  app.use(
+    '/api/*',
+    cors({
+      origin: (origin) => (EXTENSION_ORIGIN.test(origin) ? origin : null),
+      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      exposeHeaders: ['ETag'],
+      maxAge: 600,
+    }),
+  );
+  app.use('/api/*', requireUser(users));
+  app.route('/api/status', statusRoutes(accounts));
+  app.route('/api/accounts', accountRoutes(accounts, health));
+  app.all('/api/*', () => {
+    throw new DomainError('not_found', 'no such API route');
+  });
+  return app;
+}

@@ -1,0 +1,29 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ApiErrorBody } from '../../shared/api.ts';
+import { DomainError, type ErrorCode } from '../errors.ts';
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  invalid_input: 422,
+  invalid_json: 400,
+  payload_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  account_exists: 409,
+  check_in_progress: 409,
+};
+
+export function errorBody(code: string, message: string, field?: string): ApiErrorBody {
+  return { error: { code, message, ...(field ? { field } : {}) } };
+}
+
+/** Answers a DomainError with its status; anything else is a 500 that reveals nothing. */
+export function respondWithError(c: Context, error: unknown, onUnexpected: (error: unknown) => void) {
+  if (error instanceof DomainError) {
+    if (error.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="regrant"');
+    return c.json(errorBody(error.code, error.message, error.field), STATUS[error.code]);
+  }
+  onUnexpected(error);
+  return c.json(errorBody('internal_error', 'Something went wrong on the server; it has been logged.'), 500);
+}

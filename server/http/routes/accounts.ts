@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import { createAccountSchema, updateAccountSchema } from '../../../shared/schemas.ts';
+import type { Accounts } from '../../accounts/index.ts';
+import type { Health } from '../../health/check.ts';
+import type { AuthEnv } from '../auth.ts';
+import { limitBody, readJson } from '../body.ts';
+
+export function accountRoutes(accounts: Accounts, health: Health) {
+  return new Hono<AuthEnv>()
+    .use(limitBody(64 * 1024))
+    .get('/', async (c) => c.json({ accounts: await accounts.list(c.var.user) }))
+    .post('/', async (c) => c.json(await accounts.create(c.var.user, await readJson(c, createAccountSchema)), 201))
+    .get('/:id', async (c) => c.json(await accounts.get(c.var.user, c.req.param('id'))))
+    .patch('/:id', async (c) => c.json(await accounts.update(c.var.user, c.req.param('id'), await readJson(c, updateAccountSchema))))
+    .delete('/:id', async (c) => {
+      await accounts.remove(c.var.user, c.req.param('id'));
+      return c.body(null, 204);
+    })
+    .get('/:id/events', async (c) => c.json({ events: await accounts.events(c.var.user, c.req.param('id')) }))
+    .post('/:id/check', async (c) => {
+      const { id } = await accounts.row(c.var.user, c.req.param('id'));
+      await health.checkNow(id);
+      return c.json(await accounts.get(c.var.user, id));
+    });
+}

@@ -1,0 +1,75 @@
+/**
+ * Builds a whole Regrant server from its configuration: database, secrets, users, accounts,
+ * health checks, alerts and the HTTP app. `start()` begins the background work.
+ *
+ * @example
+ *   const regrant = await createRegrant(loadConfig(process.env));
+ *   regrant.start();
+ *   serve({ fetch: regrant.app.fetch, port: 8787 });
+ */
+import { createAccounts } from './accounts/index.ts';
+import { createUsers } from './auth/index.ts';
+import type { Config } from './config/index.ts';
+import { createSealer, loadOrCreateKey } from './crypto/index.ts';
+import { openDatabase } from './db/index.ts';
+import { createHealth } from './health/check.ts';
+import { startScheduler, type Scheduler } from './health/scheduler.ts';
+import { createApp } from './http/app.ts';
+import { createLogger, type Logger } from './log/index.ts';
+import { createNotifier } from './notify/index.ts';
+import { defaultProviders, type ProviderRegistry } from './providers/index.ts';
+
+export interface RegrantOptions {
+  logger?: Logger;
+  providers?: ProviderRegistry;
+  random?: () => number;
+}
+
+export async function createRegrant(config: Config, options: RegrantOptions = {}) {
+  const logger = options.logger ?? createLogger();
+  const db = await openDatabase(config.databaseUrl);
+  const sealer = createSealer(loadOrCreateKey(config.secretKey, config.dataDir));
+  const users = createUsers(db);
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds });
+  const notifier = createNotifier({ db, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });
+  const health = createHealth({
+    db,
+    accounts,
+    providers: options.providers ?? defaultProviders(),
+    notifier,
+    logger,
+    intervalSeconds: config.checkIntervalSeconds,
+    timeoutSeconds: config.checkTimeoutSeconds,
+    publicUrl: config.publicUrl,
+    workspaceName: config.workspaceName,
+    random: options.random,
+  });
+  const app = createApp({ users, accounts, health, logger, workspaceName: config.workspaceName });
+
+  let scheduler: Scheduler | null = null;
+  let stopNotifier: (() => void) | null = null;
+
+  return {
+    config,
+    db,
+    users,
+    accounts,
+    health,
+    notifier,
+    app,
+    logger,
+    /** Starts the health-check scheduler and alert delivery. */
+    start() {
+      scheduler ??= startScheduler(health, { concurrency: config.checkConcurrency, logger });
+      stopNotifier ??= notifier.start();
+    },
+    async close() {
+      await scheduler?.stop();
+      stopNotifier?.();
+      await notifier.close();
+      await db.destroy();
+    },
+  };
+}
+
+export type Regrant = Awaited<ReturnType<typeof createRegrant>>;

@@ -1,0 +1,84 @@
+/**
+ * The shapes of Regrant's HTTP API, shared by the server and the extension so that a
+ * renamed field breaks the build rather than the user.
+ */
+
+export const ACCOUNT_STATES = ['new', 'connected', 'needs_reauth', 'unreachable'] as const;
+export type AccountState = (typeof ACCOUNT_STATES)[number];
+
+export const PROVIDERS = ['custom', 'google', 'microsoft'] as const;
+export type ProviderKind = (typeof PROVIDERS)[number];
+
+export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
+export type Security = (typeof SECURITY_MODES)[number];
+
+export type Role = 'admin' | 'member';
+
+/** Why an account is in its state, in words a person understands. */
+export interface Reason {
+  /** Stable code that logic may branch on, e.g. `smtp_auth_failed`. */
+  code: string;
+  message: string;
+  /** How to fix it. */
+  hint?: string;
+}
+
+/** One row of `GET /api/status`. */
+export interface AccountStatus {
+  id: string;
+  email: string;
+  provider: ProviderKind;
+  state: AccountState;
+  reason: Reason | null;
+  lastCheckedAt: string | null;
+  pendingEmails: number;
+}
+
+export interface StatusCounts {
+  total: number;
+  connected: number;
+  needsReauth: number;
+  unreachable: number;
+}
+
+/** `GET /api/status` */
+export interface StatusResponse {
+  counts: StatusCounts;
+  accounts: AccountStatus[];
+}
+
+/** SMTP or IMAP settings as the API shows them: never the password itself. */
+export interface ServerSettingsView {
+  host: string;
+  port: number;
+  security: Security;
+  username: string;
+  hasPassword: boolean;
+}
+
+/** `GET /api/accounts/:id` */
+export interface AccountView extends AccountStatus {
+  name: string | null;
+  owner: { id: string; email: string };
+  smtp: ServerSettingsView | null;
+  imap: ServerSettingsView | null;
+  stateChangedAt: string;
+  nextCheckAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `GET /api/accounts/:id/events`: one state transition. */
+export interface AccountEvent {
+  id: string;
+  at: string;
+  from: AccountState;
+  to: AccountState;
+  reason: Reason | null;
+  detail: string | null;
+}
+
+/** Every API error has this body. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; field?: string };
+}

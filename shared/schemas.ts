@@ -1,0 +1,66 @@
+/**
+ * Validation of what people type into Regrant: used by the API and by the extension's forms,
+ * so both say the same thing about the same mistake.
+ */
+import { z } from 'zod';
+import { SECURITY_MODES } from './api.ts';
+
+const text = (field: string, max = 255) =>
+  z
+    .string({ error: `${field} is required` })
+    .trim()
+    .min(1, { error: `${field} must not be empty` })
+    .max(max, { error: `${field} must be at most ${max} characters` });
+
+export const emailSchema = z
+  .string({ error: 'email is required' })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'must be a valid email address' }));
+
+export const portSchema = z.coerce
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be between 1 and 65535' })
+  .max(65535, { error: 'must be between 1 and 65535' });
+
+export const securitySchema = z.enum(SECURITY_MODES, {
+  error: `must be one of ${SECURITY_MODES.join(', ')}`,
+});
+
+export const serverSettingsSchema = z.strictObject({
+  host: text('host'),
+  port: portSchema,
+  security: securitySchema,
+  username: text('username'),
+  password: z.string({ error: 'password is required' }).min(1, { error: 'password must not be empty' }).max(1024),
+});
+export type ServerSettingsInput = z.infer<typeof serverSettingsSchema>;
+
+export const createAccountSchema = z.strictObject({
+  email: emailSchema,
+  name: text('name', 200).optional(),
+  owner: emailSchema.optional(),
+  smtp: serverSettingsSchema,
+  imap: serverSettingsSchema,
+});
+export type CreateAccountInput = z.infer<typeof createAccountSchema>;
+
+export const updateAccountSchema = z.strictObject({
+  name: text('name', 200).nullable().optional(),
+  owner: emailSchema.optional(),
+  smtp: serverSettingsSchema.partial().optional(),
+  imap: serverSettingsSchema.partial().optional(),
+});
+export type UpdateAccountInput = z.infer<typeof updateAccountSchema>;
+
+/** The first problem of a failed parse, as `{field, message}` with a dotted field path. */
+export function firstIssue(error: z.ZodError): { field: string; message: string } {
+  const issue = error.issues[0];
+  const field = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const where = field ? `${field}.` : '';
+    return { field: `${where}${issue.keys[0]}`, message: `${where}${issue.keys[0]} is not a known field` };
+  }
+  return { field, message: field ? `${field}: ${issue.message}` : issue.message };
+}
