@@ -45,7 +45,7 @@ const TIMEOUTS = new Set(['ETIMEDOUT', 'ETIMEOUT', 'CONNECT_TIMEOUT', 'GREETING_
 const DNS = new Set(['EDNS', 'ENOTFOUND', 'EAI_AGAIN']);
 const NET = new Set(['ECONNECTION', 'ESOCKET', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'NoConnection', 'EConnectionClosed', 'ClosedAfterConnectText', 'UND_ERR_SOCKET']);
 const isTls = (f: ErrorFacts) =>
-  f.code === 'ETLS' || f.code === 'ClosedAfterConnectTLS' || /^ERR_SSL|^CERT_|^UNABLE_TO_VERIFY|^DEPTH_ZERO|^SELF_SIGNED|^ERR_TLS/.test(f.code ?? '');
+  f.code === 'ETLS' || f.code === 'ClosedAfterConnectTLS' || /SSL routines|wrong version number|self[- ]signed certificate|certificate has expired|TLS handshake/i.test(f.text) || /^ERR_SSL|^CERT_|^UNABLE_TO_VERIFY|^DEPTH_ZERO|^SELF_SIGNED|^ERR_TLS/.test(f.code ?? '');
 const words = (re: RegExp) => (f: ErrorFacts) => re.test(f.text);
 const smtp = (reply: number, enhanced?: string) => (f: ErrorFacts) =>
   f.responseCode === reply && (enhanced === undefined || f.enhanced === enhanced);
@@ -107,9 +107,15 @@ const UNKNOWN: Omit<Classification, 'detail'> = {
   retry: 'normal',
 };
 
+/** Index of the first rule matching the failure, or -1: lets tests prove every row is reachable. */
+export function matchRule(failure: Failure): number {
+  const facts = factsOf(failure.error);
+  return RULES.findIndex((r) => r.sources.includes(failure.source) && r.when(facts));
+}
+
 export function classify(failure: Failure): Classification {
   const facts = factsOf(failure.error);
-  const rule = RULES.find((r) => r.sources.includes(failure.source) && r.when(facts)) ?? UNKNOWN;
+  const rule = RULES[matchRule(failure)] ?? UNKNOWN;
   const { verdict, code, message, hint, retry } = rule;
   return { verdict, code, message, hint, retry, detail: `${failure.source}: ${facts.text}`.slice(0, 500) };
 }

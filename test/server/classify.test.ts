@@ -1,0 +1,256 @@
+/**
+ * Every row of the classifier table, each provoked where possible by a real server through
+ * the real client library: smtp-server + nodemailer, Dovecot or a scripted IMAP peer + imapflow.
+ * OAuth rows use the providers' documented error bodies.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classify, matchRule, RULES, type Failure } from '../../server/health/classify.ts';
+import { CheckTimeoutError, ProviderHttpError } from '../../server/health/facts.ts';
+import { decide } from '../../server/health/state.ts';
+import { verifyImap } from '../../server/providers/custom/imap.ts';
+import { verifySmtp } from '../../server/providers/custom/smtp.ts';
+import type { ServerSettings } from '../../server/providers/types.ts';
+import { startDovecot, type Dovecot } from '../support/dovecot.ts';
+import { freePort, startSilentServer } from '../support/ports.ts';
+import { startScriptedImap } from '../support/scripted-imap.ts';
+import { startSmtp, type TestSmtp } from '../support/smtp.ts';
+
+const ctx = (timeoutMs = 3000) => ({ signal: new AbortController().signal, timeoutMs });
+const settings = (port: number, username: string, password: string, security: ServerSettings['security'] = 'none'): ServerSettings => ({
+  host: '127.0.0.1',
+  port,
+  security,
+  username,
+  password,
+});
+
+async function failureOf(source: Failure['source'], run: () => Promise<void>): Promise<Failure> {
+  try {
+    await run();
+  } catch (error) {
+    return { source, error };
+  }
+  throw new Error('expected the login to fail');
+}
+
+const hit = new Set<number>();
+function expectVerdict(failure: Failure, verdict: string, code: string) {
+  const c = classify(failure);
+  expect({ verdict: c.verdict, code: c.code }, c.detail).toEqual({ verdict, code });
+  expect(c.message.length).toBeGreaterThan(10);
+  expect(c.hint.length).toBeGreaterThan(10);
+  hit.add(matchRule(failure));
+  return c;
+}
+
+let smtp: TestSmtp;
+let dovecot: Dovecot;
+beforeAll(async () => {
+  smtp = await startSmtp({ 'ok@acme.test': 'right' });
+  dovecot = await startDovecot({ 'ann@acme.test': 'right' });
+});
+afterAll(async () => {
+  await smtp?.stop();
+  await dovecot?.stop();
+});
+
+describe('SMTP refusals, verbatim from smtp-server through nodemailer', () => {
+  const cases: [number, string, string, string][] = [
+    [535, '5.7.8 Username and Password not accepted', 'needs_reauth', 'smtp_auth_failed'],
+    [535, '5.7.3 Authentication unsuccessful', 'needs_reauth', 'smtp_auth_failed'],
+    [534, '5.7.9 Application-specific password required', 'needs_reauth', 'app_password_required'],
+    [534, '5.7.14 <https://accounts.google.com/signin/continue> Please log in via your web browser and then try again', 'needs_reauth', 'web_login_required'],
+    [454, '4.7.0 Too many login attempts, please try again later', 'transient', 'smtp_temporary_failure'],
+    [535, '5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant', 'admin_action', 'smtp_auth_disabled'],
+    [550, '5.7.30 Basic authentication is not supported for Client Submission', 'admin_action', 'basic_auth_retired'],
+  ];
+  for (const [code, text, verdict, expected] of cases) {
+    it(`${code} ${text.slice(0, 40)}… is ${verdict}`, async () => {
+      const user = `u${code}${text.slice(0, 6).replace(/\W/g, '')}@acme.test`;
+      smtp.answer(user, code, text);
+      const failure = await failureOf('smtp', () => verifySmtp(settings(smtp.port, user, 'whatever'), ctx()));
+      expectVerdict(failure, verdict, expected);
+    });
+  }
+
+  it('a wrong password against the real server is needs_reauth', async () => {
+    const failure = await failureOf('smtp', () => verifySmtp(settings(smtp.port, 'ok@acme.test', 'wrong'), ctx()));
+    expectVerdict(failure, 'needs_reauth', 'smtp_auth_failed');
+  });
+
+  it('the right password passes', async () => {
+    await expect(verifySmtp(settings(smtp.port, 'ok@acme.test', 'right'), ctx())).resolves.toBeUndefined();
+  });
+
+  it('a 5xx greeting (no service) is admin_action, not a re-auth', async () => {
+    const greeting = await startRawServer('554 5.3.2 Service unavailable for this client\r\n');
+    const failure = await failureOf('smtp', () => verifySmtp(settings(greeting.port, 'x@acme.test', 'x'), ctx()));
+    expectVerdict(failure, 'admin_action', 'smtp_refused');
+    await greeting.close();
+  });
+
+  it('a refused port is transient', async () => {
+    const port = await freePort();
+    const failure = await failureOf('smtp', () => verifySmtp(settings(port, 'x@acme.test', 'x'), ctx()));
+    expectVerdict(failure, 'transient', 'connection_refused');
+  });
+
+  it('a server that accepts and never greets times out: transient', async () => {
+    const silent = await startSilentServer();
+    const failure = await failureOf('smtp', () => verifySmtp(settings(silent.port, 'x@acme.test', 'x'), ctx(500)));
+    expectVerdict(failure, 'transient', 'timeout');
+    await silent.close();
+  });
+
+  it('TLS spoken to a plain-text server is transient tls trouble', async () => {
+    const failure = await failureOf('smtp', () => verifySmtp(settings(smtp.port, 'ok@acme.test', 'right', 'tls'), ctx()));
+    expectVerdict(failure, 'transient', 'tls_failed');
+  });
+});
+
+describe('IMAP refusals through imapflow', () => {
+  it('a wrong password at Dovecot is AUTHENTICATIONFAILED: needs_reauth', async () => {
+    const failure = await failureOf('imap', () => verifyImap(settings(dovecot.port, 'ann@acme.test', 'wrong'), ctx()));
+    expectVerdict(failure, 'needs_reauth', 'imap_auth_failed');
+  });
+
+  it('the right password at Dovecot passes', async () => {
+    await expect(verifyImap(settings(dovecot.port, 'ann@acme.test', 'right'), ctx())).resolves.toBeUndefined();
+  });
+
+  const scripted: [string, string, string][] = [
+    ['NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)', 'needs_reauth', 'app_password_required'],
+    ['NO [ALERT] Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754 (Failure)', 'needs_reauth', 'web_login_required'],
+    ['NO [UNAVAILABLE] Temporary authentication failure', 'transient', 'server_unavailable'],
+    ['NO [LIMIT] Too many simultaneous connections', 'transient', 'throttled'],
+    ['NO [EXPIRED] Password expired', 'needs_reauth', 'password_expired'],
+    ['NO [CONTACTADMIN] Account locked, contact your administrator', 'admin_action', 'imap_admin_required'],
+    ['NO LOGIN failed.', 'needs_reauth', 'imap_auth_failed'],
+  ];
+  for (const [answer, verdict, code] of scripted) {
+    it(`"${answer.slice(0, 45)}…" is ${verdict}`, async () => {
+      const server = await startScriptedImap(answer);
+      const failure = await failureOf('imap', () => verifyImap(settings(server.port, 'ann@acme.test', 'pw'), ctx()));
+      expectVerdict(failure, verdict, code);
+      await server.close();
+    });
+  }
+
+  it('throttling (ETHROTTLE) is transient', () => {
+    expectVerdict({ source: 'imap', error: Object.assign(new Error('Throttling failure'), { code: 'ETHROTTLE' }) }, 'transient', 'throttled');
+  });
+
+  it('a server that never greets is a transient timeout', async () => {
+    const silent = await startSilentServer();
+    const failure = await failureOf('imap', () => verifyImap(settings(silent.port, 'ann@acme.test', 'x'), ctx(500)));
+    expectVerdict(failure, 'transient', 'timeout');
+    await silent.close();
+  });
+
+  it('a refused port is transient', async () => {
+    const port = await freePort();
+    const failure = await failureOf('imap', () => verifyImap(settings(port, 'ann@acme.test', 'x'), ctx()));
+    expectVerdict(failure, 'transient', 'connection_refused');
+  });
+
+  it('a connection cut during the greeting is transient', async () => {
+    const cut = await startRawServer('', true);
+    const failure = await failureOf('imap', () => verifyImap(settings(cut.port, 'ann@acme.test', 'x'), ctx()));
+    expectVerdict(failure, 'transient', 'network_error');
+    await cut.close();
+  });
+});
+
+describe('network and check failures', () => {
+  it('DNS failures and our own check timeout are transient', () => {
+    expectVerdict({ source: 'smtp', error: Object.assign(new Error('getaddrinfo ENOTFOUND mail.nowhere.test'), { code: 'EDNS' }) }, 'transient', 'dns_failed');
+    expectVerdict({ source: 'check', error: new CheckTimeoutError(30) }, 'transient', 'timeout');
+  });
+
+  it('anything unknown is transient, never a re-auth', () => {
+    const c = classify({ source: 'smtp', error: new Error('something odd') });
+    expect(c.verdict).toBe('transient');
+    expect(c.code).toBe('unknown_error');
+  });
+});
+
+describe('OAuth providers, by their documented error bodies', () => {
+  const google = (status: number, body: unknown) => ({ source: 'google_token' as const, error: new ProviderHttpError(status, body) });
+  const gmail = (status: number, reason: string) => ({
+    source: 'gmail_api' as const,
+    error: new ProviderHttpError(status, { error: { code: status, message: reason, errors: [{ reason, domain: 'global' }], status: 'X' } }),
+  });
+  const microsoft = (status: number, error: string, codes: number[]) => ({
+    source: 'microsoft_token' as const,
+    error: new ProviderHttpError(status, { error, error_description: `AADSTS${codes[0]}: …`, error_codes: codes }),
+  });
+
+  it('Google token endpoint', () => {
+    expectVerdict(google(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }), 'needs_reauth', 'grant_revoked');
+    expectVerdict(google(400, { error: 'invalid_grant', error_description: 'reauth related error (invalid_rapt)', error_subtype: 'invalid_rapt' }), 'admin_action', 'reauth_policy');
+    expectVerdict(google(401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' }), 'admin_action', 'oauth_client_invalid');
+    expectVerdict(google(400, { error: 'admin_policy_enforced' }), 'admin_action', 'admin_policy_enforced');
+    expectVerdict(google(429, { error: 'rate_limit_exceeded' }), 'transient', 'rate_limited');
+    expectVerdict(google(503, 'Service Unavailable'), 'transient', 'provider_unavailable');
+  });
+
+  it('Gmail API', () => {
+    expectVerdict(gmail(401, 'authError'), 'needs_reauth', 'token_rejected');
+    expectVerdict(gmail(403, 'insufficientPermissions'), 'needs_reauth', 'scopes_missing');
+    expectVerdict(
+      { source: 'gmail_api', error: new ProviderHttpError(403, { error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' }] } }) },
+      'needs_reauth',
+      'scopes_missing',
+    );
+    expectVerdict(gmail(403, 'domainPolicy'), 'admin_action', 'domain_policy');
+    expectVerdict(gmail(403, 'userRateLimitExceeded'), 'transient', 'rate_limited');
+    expectVerdict(gmail(500, 'backendError'), 'transient', 'provider_unavailable');
+  });
+
+  it('Microsoft token endpoint, every AADSTS code of the design', () => {
+    for (const code of [50173, 700082, 70008, 50076, 50079, 65001, 65004, 50126, 50053, 50055, 50057, 53003, 70000]) {
+      expectVerdict(microsoft(400, 'invalid_grant', [code]), 'needs_reauth', 'grant_revoked');
+    }
+    expectVerdict(microsoft(400, 'interaction_required', []), 'needs_reauth', 'grant_revoked');
+    for (const code of [7000215, 7000222, 700016, 50011, 70011, 90094]) {
+      expectVerdict(microsoft(400, 'invalid_client', [code]), 'admin_action', 'oauth_app_misconfigured');
+    }
+    for (const code of [90055, 50196]) expectVerdict(microsoft(400, 'invalid_request', [code]), 'transient', 'provider_unavailable');
+    expectVerdict(microsoft(503, 'temporarily_unavailable', []), 'transient', 'provider_unavailable');
+    expectVerdict(microsoft(429, 'too_many_requests', []), 'transient', 'rate_limited');
+    expectVerdict({ source: 'microsoft_token', error: new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }) }, 'transient', 'network_error');
+  });
+});
+
+describe('the table as a whole', () => {
+  it('every rule was reached by a case above', () => {
+    const missed = RULES.map((r, i) => (hit.has(i) ? null : `${i}: ${r.sources.join('/')} ${r.code}`)).filter(Boolean);
+    expect(missed).toEqual([]);
+  });
+
+  it('no transient verdict ever puts an account in needs_reauth, however often it repeats', () => {
+    const transient = classify({ source: 'smtp', error: Object.assign(new Error('x'), { responseCode: 454, code: 'EAUTH', response: '454 4.7.0 later' }) });
+    for (const start of ['new', 'connected', 'unreachable'] as const) {
+      let standing = { state: start, transient_failures: 0, slow_retries: 0, next_check_at: null as string | null };
+      for (let i = 0; i < 20; i++) {
+        const d = decide(standing, transient, new Date(), { intervalSeconds: 300 });
+        expect(d.state).not.toBe('needs_reauth');
+        expect(d.opensIncident).toBe(false);
+        standing = { ...standing, state: d.state, transient_failures: d.transient_failures, next_check_at: d.next_check_at };
+      }
+      expect(standing.state).toBe('unreachable');
+    }
+  });
+});
+
+import net, { type AddressInfo } from 'node:net';
+/** A server that writes `greeting` (or cuts the connection at once) to every client. */
+async function startRawServer(greeting: string, cut = false) {
+  const server = net.createServer((s) => {
+    s.on('error', () => {});
+    if (cut) s.destroy();
+    else s.write(greeting);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

@@ -1,0 +1,93 @@
+/**
+ * A whole Regrant server for a test: real SQLite file with real migrations in a temporary
+ * DATA_DIR, real providers, and `request()` going through the real Hono app.
+ *
+ * @example
+ *   const rg = await startRegrant({ NOTIFY_SMTP_URL: `smtp://127.0.0.1:${notify.port}` });
+ *   const admin = await rg.user('ann@acme.test', 'admin');
+ *   const res = await admin.get('/api/status');
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Role } from '../../shared/api.ts';
+import { loadConfig } from '../../server/config/index.ts';
+import { silentLogger, type Logger } from '../../server/log/index.ts';
+import { createRegrant, type Regrant, type RegrantOptions } from '../../server/regrant.ts';
+
+export interface Client {
+  token: string;
+  email: string;
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  post(path: string, body?: unknown): Promise<Response>;
+  patch(path: string, body: unknown): Promise<Response>;
+  del(path: string): Promise<Response>;
+}
+
+export interface TestRegrant extends Regrant {
+  dataDir: string;
+  user(email: string, role: Role): Promise<Client>;
+  client(token: string, email?: string): Client;
+  stop(): Promise<void>;
+}
+
+export async function startRegrant(env: Record<string, string> = {}, options: RegrantOptions & { logger?: Logger } = {}): Promise<TestRegrant> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, CHECK_TIMEOUT_SECONDS: '5', PUBLIC_URL: 'http://regrant.test', ...env });
+  const regrant = await createRegrant(config, { logger: silentLogger, ...options });
+
+  const client = (token: string, email = ''): Client => {
+    const request = (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) =>
+      Promise.resolve(
+        regrant.app.request(p, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+      );
+    return {
+      token,
+      email,
+      request,
+      get: (p, h) => request('GET', p, undefined, h),
+      post: (p, b) => request('POST', p, b),
+      patch: (p, b) => request('PATCH', p, b),
+      del: (p) => request('DELETE', p),
+    };
+  };
+
+  return {
+    ...regrant,
+    dataDir,
+    client,
+    async user(email, role) {
+      const { token } = await regrant.users.add({ email, role });
+      return client(token, email);
+    },
+    async stop() {
+      await regrant.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Settings of a custom mailbox on the test servers. */
+export function customMailbox(email: string, smtp: { port: number }, imap: { port: number }, password: string, smtpPassword = password) {
+  return {
+    email,
+    smtp: { host: '127.0.0.1', port: smtp.port, security: 'none', username: email, password: smtpPassword },
+    imap: { host: '127.0.0.1', port: imap.port, security: 'none', username: email, password },
+  };
+}
+
+/** Polls `fn` until it returns a truthy value or the time is up. */
+export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * A real SMTP server (the smtp-server package) on loopback for tests. Each user has a
+ * password; `answer` makes the server reply to a user's AUTH with any code and text verbatim.
+ * Every accepted message is kept, parsed enough to read its envelope, subject and body.
+ *
+ * @example
+ *   const smtp = await startSmtp({ 'ann@acme.test': 'pw' });
+ *   smtp.answer('ann@acme.test', 535, '5.7.8 Authentication credentials invalid');
+ */
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  raw: string;
+  subject: string;
+  text: string;
+  user: string | undefined;
+}
+
+export interface TestSmtp {
+  host: string;
+  port: number;
+  received: ReceivedMail[];
+  setPassword(user: string, password: string): void;
+  answer(user: string, code: number, text: string): void;
+  clearAnswer(user: string): void;
+  /** Refuse every message with this reply (or stop refusing with null). */
+  refuseMessages(reply: { code: number; text: string } | null): void;
+  stop(): Promise<void>;
+}
+
+function header(raw: string, name: string): string {
+  const head = raw.split(/\r?\n\r?\n/)[0];
+  const match = new RegExp(`^${name}:(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head);
+  return match ? match[1].replace(/\r?\n[ \t]/g, ' ').trim() : '';
+}
+
+export async function startSmtp(users: Record<string, string> = {}, options: { authOptional?: boolean } = {}): Promise<TestSmtp> {
+  const passwords = new Map(Object.entries(users));
+  const answers = new Map<string, { code: number; text: string }>();
+  const received: ReceivedMail[] = [];
+  let refusal: { code: number; text: string } | null = null;
+
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    authOptional: options.authOptional ?? false,
+    authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'],
+    logger: false,
+    onAuth(auth, _session, callback) {
+      const user = auth.username ?? '';
+      const forced = answers.get(user);
+      if (forced) {
+        const error = Object.assign(new Error(forced.text), { responseCode: forced.code });
+        return callback(error);
+      }
+      if (auth.method !== 'XOAUTH2' && passwords.has(user) && passwords.get(user) === auth.password) {
+        return callback(null, { user });
+      }
+      return callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if (refusal) return callback(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
+        const raw = Buffer.concat(chunks).toString('utf8');
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          subject: header(raw, 'Subject'),
+          text: raw.split(/\r?\n\r?\n/).slice(1).join('\n\n').replace(/=\r?\n/g, ''),
+          user: session.user as string | undefined,
+        });
+        callback();
+      });
+    },
+  });
+  server.on('error', () => {});
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    host: '127.0.0.1',
+    port,
+    received,
+    setPassword: (user, password) => void passwords.set(user, password),
+    answer: (user, code, text) => void answers.set(user, { code, text }),
+    clearAnswer: (user) => void answers.delete(user),
+    refuseMessages: (reply) => void (refusal = reply),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
