@@ -5,15 +5,15 @@
 import { z } from 'zod';
 import { SECURITY_MODES } from './api.ts';
 
-const text = (field: string, max = 255) =>
+const text = (max = 255) =>
   z
-    .string({ error: `${field} is required` })
+    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
     .trim()
-    .min(1, { error: `${field} must not be empty` })
-    .max(max, { error: `${field} must be at most ${max} characters` });
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` });
 
 export const emailSchema = z
-  .string({ error: 'email is required' })
+  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
   .trim()
   .toLowerCase()
   .pipe(z.email({ error: 'must be a valid email address' }));
@@ -29,17 +29,17 @@ export const securitySchema = z.enum(SECURITY_MODES, {
 });
 
 export const serverSettingsSchema = z.strictObject({
-  host: text('host'),
+  host: text(),
   port: portSchema,
   security: securitySchema,
-  username: text('username'),
-  password: z.string({ error: 'password is required' }).min(1, { error: 'password must not be empty' }).max(1024),
+  username: text(),
+  password: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).min(1, { error: 'must not be empty' }).max(1024),
 });
 export type ServerSettingsInput = z.infer<typeof serverSettingsSchema>;
 
 export const createAccountSchema = z.strictObject({
   email: emailSchema,
-  name: text('name', 200).optional(),
+  name: text(200).optional(),
   owner: emailSchema.optional(),
   smtp: serverSettingsSchema,
   imap: serverSettingsSchema,
@@ -47,7 +47,7 @@ export const createAccountSchema = z.strictObject({
 export type CreateAccountInput = z.infer<typeof createAccountSchema>;
 
 export const updateAccountSchema = z.strictObject({
-  name: text('name', 200).nullable().optional(),
+  name: text(200).nullable().optional(),
   owner: emailSchema.optional(),
   smtp: serverSettingsSchema.partial().optional(),
   imap: serverSettingsSchema.partial().optional(),
@@ -62,5 +62,9 @@ export function firstIssue(error: z.ZodError): { field: string; message: string 
     const where = field ? `${field}.` : '';
     return { field: `${where}${issue.keys[0]}`, message: `${where}${issue.keys[0]} is not a known field` };
   }
-  return { field, message: field ? `${field}: ${issue.message}` : issue.message };
+  let message = issue.message;
+  if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) {
+    message = /received undefined/.test(message) ? 'is required' : `must be ${/expected (\w+)/.exec(message)?.[1] === 'object' ? 'an object' : `a ${issue.expected}`}`;
+  }
+  return { field, message: field ? `${field}: ${message}` : `the body ${message}` };
 }

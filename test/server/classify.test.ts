@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify, matchRule, RULES, type Failure } from '../../server/health/classify.ts';
 import { CheckTimeoutError, ProviderHttpError } from '../../server/health/facts.ts';
-import { decide } from '../../server/health/state.ts';
+import { decide, type Standing } from '../../server/health/state.ts';
 import { verifyImap } from '../../server/providers/custom/imap.ts';
 import { verifySmtp } from '../../server/providers/custom/smtp.ts';
 import type { ServerSettings } from '../../server/providers/types.ts';
@@ -231,7 +231,7 @@ describe('the table as a whole', () => {
   it('no transient verdict ever puts an account in needs_reauth, however often it repeats', () => {
     const transient = classify({ source: 'smtp', error: Object.assign(new Error('x'), { responseCode: 454, code: 'EAUTH', response: '454 4.7.0 later' }) });
     for (const start of ['new', 'connected', 'unreachable'] as const) {
-      let standing = { state: start, transient_failures: 0, slow_retries: 0, next_check_at: null as string | null };
+      let standing: Standing = { state: start, transient_failures: 0, slow_retries: 0, next_check_at: null };
       for (let i = 0; i < 20; i++) {
         const d = decide(standing, transient, new Date(), { intervalSeconds: 300 });
         expect(d.state).not.toBe('needs_reauth');
