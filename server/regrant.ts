@@ -63,9 +63,15 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
       scheduler ??= startScheduler(health, { concurrency: config.checkConcurrency, logger });
       stopNotifier ??= notifier.start();
     },
-    async close() {
+    /** Stops checks and alert delivery, waiting for the checks under way. */
+    async stop() {
       await scheduler?.stop();
       stopNotifier?.();
+      scheduler = null;
+      stopNotifier = null;
+    },
+    async close() {
+      await this.stop();
       await notifier.close();
       await db.destroy();
     },

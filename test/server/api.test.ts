@@ -22,7 +22,7 @@ beforeAll(async () => {
   miasAccount = (await (await mia.post('/api/accounts', body('mia.sales@acme.test'))).json()) as AccountView;
   await max.post('/api/accounts', body('max.sales@acme.test'));
 });
-afterAll(() => rg?.stop());
+afterAll(() => rg?.destroy());
 
 async function error(res: Response, status: number): Promise<ApiErrorBody['error']> {
   expect(res.status).toBe(status);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   owner = await rg.user('owner@acme.test', 'member');
 });
 afterAll(async () => {
-  await rg?.stop();
+  await rg?.destroy();
   await Promise.all([imap?.stop(), smtp?.stop(), notify?.stop()]);
 });
 

@@ -29,7 +29,7 @@ export interface TestRegrant extends Regrant {
   dataDir: string;
   user(email: string, role: Role): Promise<Client>;
   client(token: string, email?: string): Client;
-  stop(): Promise<void>;
+  destroy(): Promise<void>;
 }
 
 export async function startRegrant(env: Record<string, string> = {}, options: RegrantOptions & { logger?: Logger } = {}): Promise<TestRegrant> {
@@ -65,7 +65,7 @@ export async function startRegrant(env: Record<string, string> = {}, options: Re
       const { token } = await regrant.users.add({ email, role });
       return client(token, email);
     },
-    async stop() {
+    async destroy() {
       await regrant.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
