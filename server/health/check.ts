@@ -90,7 +90,9 @@ export function createHealth(deps: HealthDeps) {
     });
     try {
       const result = await Promise.race([
-        provider.check(accounts.credentials(row), { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000 }),
+        // Each step gives up a little before the whole check does, so a definitive answer from
+        // one server (SMTP) is not lost to the other one hanging (IMAP).
+        provider.check(accounts.credentials(row), { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 800 }),
         timeout,
       ]);
       return result.ok ? null : worst(result.failures.map(classify));

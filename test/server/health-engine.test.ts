@@ -75,6 +75,14 @@ describe('passing trouble', () => {
 });
 
 describe('dead credentials and security checks', () => {
+  it('a rejected SMTP password is not lost to an IMAP server that hangs', async () => {
+    smtp.answer('hang@acme.test', 535, '5.7.8 Authentication credentials invalid');
+    const both = await create({ ...customMailbox('hang@acme.test', smtp, imap, 'pw'), imap: { host: '127.0.0.1', port: silent.port, security: 'none', username: 'hang@acme.test', password: 'pw' } });
+    const view = (await (await admin.post(`/api/accounts/${both.id}/check`)).json()) as AccountView;
+    expect(view.state).toBe('needs_reauth');
+    expect(view.reason?.code).toBe('smtp_auth_failed');
+  });
+
   it('"log in via your web browser" is re-tried in an hour, not at the next cycle', async () => {
     const web = await create(customMailbox('web@acme.test', smtp, imap, 'pw'));
     smtp.answer('web@acme.test', 534, '5.7.14 Please log in via your web browser and then try again.');

@@ -1,0 +1,73 @@
+/**
+ * Configuration: defaults that run with no setup, a `.env` file under the real environment,
+ * and a wrong value stopping the server with one line that names the variable.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, environmentWithDotenv, loadConfig } from '../../server/config/index.ts';
+
+describe('loadConfig', () => {
+  it('runs with nothing set: SQLite in ./data, port 8787 on loopback, checks every 5 minutes', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 8787, host: '127.0.0.1', publicUrl: 'http://localhost:8787', checkIntervalSeconds: 300, checkConcurrency: 50, workspaceName: 'Regrant', shareLinkTtlHours: 72, sendRatePerMinute: null, notifySmtpUrl: null, secretKey: null });
+    expect(c.dataDir).toBe(path.resolve('data'));
+    expect(c.databaseUrl).toBe(`sqlite://${path.resolve('data', 'regrant.sqlite')}`);
+  });
+
+  const wrong: [Record<string, string>, string, RegExp][] = [
+    [{ PORT: 'eighty' }, 'PORT', /whole number from 0 to 65535 \(got "eighty"\)/],
+    [{ PORT: '70000' }, 'PORT', /65535/],
+    [{ CHECK_INTERVAL_SECONDS: '1' }, 'CHECK_INTERVAL_SECONDS', /from 5 to/],
+    [{ CHECK_CONCURRENCY: '0' }, 'CHECK_CONCURRENCY', /from 1 to/],
+    [{ PUBLIC_URL: 'regrant.acme.test' }, 'PUBLIC_URL', /must be a URL/],
+    [{ PUBLIC_URL: 'ftp://regrant.acme.test' }, 'PUBLIC_URL', /http:\/\/ or https:\/\//],
+    [{ NOTIFY_SMTP_URL: 'http://mail' }, 'NOTIFY_SMTP_URL', /smtp:\/\/ or smtps:\/\//],
+    [{ SECRET_KEY: 'too-short' }, 'SECRET_KEY', /32 random bytes/],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /sqlite:\/\/ or postgres:\/\//],
+    [{ SEND_RATE_PER_MINUTE: '-3' }, 'SEND_RATE_PER_MINUTE', /whole number/],
+  ];
+  for (const [env, variable, problem] of wrong) {
+    it(`${variable}=${Object.values(env)[0]} is refused, naming ${variable}`, () => {
+      let caught: unknown;
+      try {
+        loadConfig(env);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ConfigError);
+      expect((caught as ConfigError).variable).toBe(variable);
+      expect((caught as ConfigError).message).toMatch(new RegExp(`^${variable} `));
+      expect((caught as ConfigError).message).toMatch(problem);
+    });
+  }
+
+  it('accepts a proper SECRET_KEY', () => {
+    const key = Buffer.alloc(32, 9).toString('base64');
+    expect(loadConfig({ SECRET_KEY: key }).secretKey?.equals(Buffer.alloc(32, 9))).toBe(true);
+  });
+
+  it('reads .env, and the real environment wins over it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'regrant-env-'));
+    writeFileSync(path.join(dir, '.env'), 'PORT=9999\nWORKSPACE_NAME="Acme Sales"\n# a comment\n');
+    expect(loadConfig(environmentWithDotenv({}, dir))).toMatchObject({ port: 9999, workspaceName: 'Acme Sales' });
+    expect(loadConfig(environmentWithDotenv({ PORT: '7000' }, dir)).port).toBe(7000);
+  });
+});
+
+describe('the server process', () => {
+  it('stops at once with one line naming the wrong variable', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'regrant-env-'));
+    const run = spawnSync(path.resolve('node_modules/.bin/tsx'), [path.resolve('server/main.ts')], {
+      cwd: dir,
+      env: { ...process.env, DATA_DIR: dir, PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toEqual(['regrant: configuration error: PORT must be a whole number from 0 to 65535 (got "eighty")']);
+  });
+});
