@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Dovecot and smtp-server instances are per file; two cores suffice for two files at once.
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
