@@ -23,11 +23,12 @@ export interface RegrantOptions {
   logger?: Logger;
   providers?: ProviderRegistry;
   random?: () => number;
+  onQuery?: (sql: string) => void;
 }
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
   const logger = options.logger ?? createLogger();
-  const db = await openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl, options.onQuery);
   const sealer = createSealer(loadOrCreateKey(config.secretKey, config.dataDir));
   const users = createUsers(db);
   const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds });

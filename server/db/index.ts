@@ -21,7 +21,8 @@ export function sqlitePath(databaseUrl: string): string {
   return decodeURIComponent(databaseUrl.replace(/^sqlite:(\/\/)?/, ''));
 }
 
-export async function openDatabase(databaseUrl: string): Promise<Db> {
+/** `onQuery` sees every SQL statement run: for tests that prove a path reads nothing it should not. */
+export async function openDatabase(databaseUrl: string, onQuery?: (sql: string) => void): Promise<Db> {
   if (!databaseUrl.startsWith('sqlite:')) {
     throw new Error('DATABASE_URL: only sqlite:// is supported in this version');
   }
@@ -31,7 +32,10 @@ export async function openDatabase(databaseUrl: string): Promise<Db> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
+  });
   await migrate(db);
   return db;
 }

@@ -173,6 +173,23 @@ describe('status for polling extensions', () => {
     expect(changed.headers.get('etag')).not.toBe(etag);
   });
 
+  it('a 304 costs one indexed token lookup and reads no mailbox', async () => {
+    const queries: string[] = [];
+    const counted = await startRegrant({}, { onQuery: (q) => queries.push(q) });
+    try {
+      const owner = await counted.user('o@acme.test', 'admin');
+      await owner.post('/api/accounts', body('counted@acme.test'));
+      const etag = (await owner.get('/api/status')).headers.get('etag')!;
+      queries.length = 0;
+      expect((await owner.get('/api/status', { 'if-none-match': etag })).status).toBe(304);
+      expect(queries).toHaveLength(1);
+      expect(queries[0]).toMatch(/from "api_tokens"/);
+      expect(queries[0]).not.toMatch(/"accounts"/);
+    } finally {
+      await counted.destroy();
+    }
+  });
+
   it("one member's change does not invalidate another member's ETag", async () => {
     const etag = (await max.get('/api/status')).headers.get('etag')!;
     await mia.patch(`/api/accounts/${miasAccount.id}`, { name: 'renamed' });

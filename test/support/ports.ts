@@ -49,3 +49,35 @@ export async function startSilentServer(): Promise<{ port: number; close(): Prom
       }),
   };
 }
+
+/** A silent server that also counts how many connections it held at once. */
+export async function startCountingSilentServer() {
+  let open = 0;
+  let most = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    open++;
+    most = Math.max(most, open);
+    s.on('error', () => {});
+    s.on('close', () => {
+      sockets.delete(s);
+      open--;
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    get most() {
+      return most;
+    },
+    get open() {
+      return open;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The scheduler keeps to CHECK_CONCURRENCY even when every server hangs, and each hung check
+ * ends at CHECK_TIMEOUT_SECONDS, releasing its lease.
+ */
+import { afterAll, expect, it } from 'vitest';
+import { startCountingSilentServer } from '../support/ports.ts';
+import { eventually, startRegrant } from '../support/regrant.ts';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+
+it('never runs more than CHECK_CONCURRENCY checks at once, and timed-out checks free their slot', async () => {
+  const hang = await startCountingSilentServer();
+  const rg = await startRegrant({ CHECK_CONCURRENCY: '2', CHECK_TIMEOUT_SECONDS: '1' });
+  cleanup.push(() => hang.close(), () => rg.destroy());
+  const admin = await rg.user('admin@acme.test', 'admin');
+  const settings = { host: '127.0.0.1', port: hang.port, security: 'none', username: 'u', password: 'p' };
+  for (let i = 0; i < 6; i++) {
+    expect((await admin.post('/api/accounts', { email: `hang${i}@acme.test`, smtp: settings, imap: settings })).status).toBe(201);
+  }
+  const started = Date.now();
+  rg.start();
+  // Six checks, two at a time, one second each: about three seconds, never six at once.
+  await eventually(async () => {
+    const rows = await rg.db.selectFrom('accounts').select(['last_checked_at']).execute();
+    return rows.every((r) => r.last_checked_at !== null);
+  }, 10_000);
+  const took = Date.now() - started;
+  await rg.stop();
+  expect(hang.most).toBeLessThanOrEqual(4); // two checks, each an SMTP and an IMAP connection
+  expect(hang.most).toBeGreaterThanOrEqual(2);
+  expect(took).toBeGreaterThan(2000);
+  const rows = await rg.db.selectFrom('accounts').select(['state', 'transient_failures', 'lease_owner']).execute();
+  for (const row of rows) expect(row).toEqual({ state: 'new', transient_failures: 1, lease_owner: null });
+});
