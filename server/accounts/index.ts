@@ -78,7 +78,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
     };
   }
 
-  const changed = (ownerId: string) => bumpStatusVersion(db, ownerId, 'hard', checkIntervalSeconds);
+  const changed = (trx: Db, ownerId: string) => bumpStatusVersion(trx, ownerId, 'hard', checkIntervalSeconds);
 
   return {
     async create(actor: Actor, input: CreateAccountInput): Promise<AccountView> {
@@ -110,14 +110,16 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
         ...sealedSettings(id, 'imap', input.imap),
       } as AccountRow;
       try {
-        await db.insertInto('accounts').values(r).execute();
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('accounts').values(r).execute();
+          await changed(trx, ownerId);
+        });
       } catch (error) {
         if (/UNIQUE|duplicate key/i.test(String(error))) {
           throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
         }
         throw error;
       }
-      await changed(ownerId);
       return view(await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
     },
 
@@ -151,6 +153,12 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
           throw new DomainError('invalid_input', `${part}: ${current.provider} mailboxes have no ${part.toUpperCase()} settings to change`, part);
         }
         const before = openSettings(current, part);
+        // The saved password goes only where it went before: moving it to another server or
+        // user needs the password typed again, or a member could collect one they never saw.
+        const moved = before && (['host', 'port', 'security', 'username'] as const).some((k) => given[k] !== undefined && given[k] !== before[k]);
+        if (moved && given.password === undefined) {
+          throw new DomainError('invalid_input', `${part}.password: enter the password again when you change the server, port, security or username`, `${part}.password`);
+        }
         const merged = { ...before, ...given };
         for (const key of ['host', 'port', 'security', 'username', 'password'] as const) {
           if (merged[key] === undefined) throw new DomainError('invalid_input', `${part}.${key}: is required`, `${part}.${key}`);
@@ -162,16 +170,20 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
         // New settings deserve a check soon, even if the old ones were dead and parked.
         Object.assign(patch, { next_check_at: new Date().toISOString(), slow_retries: 0, transient_failures: 0 });
       }
-      await db.updateTable('accounts').set(patch).where('id', '=', id).execute();
-      await changed(current.owner_id);
-      if (patch.owner_id && patch.owner_id !== current.owner_id) await changed(patch.owner_id);
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('accounts').set(patch).where('id', '=', id).execute();
+        await changed(trx, current.owner_id);
+        if (patch.owner_id && patch.owner_id !== current.owner_id) await changed(trx, patch.owner_id);
+      });
       return view(await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
     },
 
     async remove(actor: Actor, id: string): Promise<void> {
       const current = await row(actor, id);
-      await db.deleteFrom('accounts').where('id', '=', id).execute();
-      await changed(current.owner_id);
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('accounts').where('id', '=', id).execute();
+        await changed(trx, current.owner_id);
+      });
     },
 
     async events(actor: Actor, id: string): Promise<AccountEvent[]> {

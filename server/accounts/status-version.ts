@@ -1,22 +1,22 @@
 /**
  * Per-user status versions: the ETag of /api/status. A change anyone can see bumps the
  * version of the account's owner and of every admin at once ("hard"). A check that only moved
- * `lastCheckedAt` bumps it at most once per check interval ("soft"), so polling clients get
- * 304s in a steady state while a cached copy's check times lag by at most one interval.
+ * `lastCheckedAt` bumps it at most once per half check interval ("soft"), so polling clients
+ * get 304s in a steady state while a cached copy's check times lag by about one interval at most.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 
 export type StatusChange = 'hard' | 'soft';
 
-export async function bumpStatusVersion(db: Db, ownerId: string, change: StatusChange, softWindowSeconds: number): Promise<void> {
+export async function bumpStatusVersion(db: Db, ownerId: string, change: StatusChange, checkIntervalSeconds: number): Promise<void> {
   const now = new Date();
   let query = db
     .updateTable('users')
     .set({ status_version: sql`status_version + 1`, status_touched_at: now.toISOString() })
     .where((eb) => eb.or([eb('role', '=', 'admin'), eb('id', '=', ownerId)]));
   if (change === 'soft') {
-    const cutoff = new Date(now.getTime() - softWindowSeconds * 1000).toISOString();
+    const cutoff = new Date(now.getTime() - (checkIntervalSeconds * 1000) / 2).toISOString();
     query = query.where((eb) => eb.or([eb('status_touched_at', 'is', null), eb('status_touched_at', '<', cutoff)]));
   }
   await query.execute();

@@ -85,9 +85,10 @@ export function loadConfig(env: Env): Config {
   const host = env.HOST?.trim() || '127.0.0.1';
   const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
   const databaseUrl = env.DATABASE_URL?.trim() || `sqlite://${path.join(dataDir, 'regrant.sqlite')}`;
-  if (!/^(sqlite:|postgres:|postgresql:)/.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL', 'must start with sqlite:// or postgres://');
+  if (/^postgres(ql)?:/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'postgres:// is not supported by this version yet; leave it unset for SQLite in DATA_DIR');
   }
+  if (!databaseUrl.startsWith('sqlite:')) throw new ConfigError('DATABASE_URL', 'must start with sqlite:// (a file path after it)');
   const notifyFrom = env.NOTIFY_FROM?.trim() || 'Regrant <regrant@localhost>';
   if (!/@/.test(notifyFrom)) throw new ConfigError('NOTIFY_FROM', `must be an email address (got "${notifyFrom}")`);
   const rate = env.SEND_RATE_PER_MINUTE?.trim();

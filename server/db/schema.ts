@@ -75,7 +75,7 @@ export interface AccountEventsTable {
   detail: string | null;
 }
 
-export type AlertState = 'pending' | 'sent' | 'logged';
+export type AlertState = 'pending' | 'sending' | 'sent' | 'logged';
 
 export interface AlertsTable {
   id: string;

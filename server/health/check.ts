@@ -6,11 +6,12 @@
  *   const health = createHealth(deps);
  *   const row = await health.checkNow('acc_…'); // the account after the check
  */
+import type { ExpressionBuilder } from 'kysely';
 import type { Accounts } from '../accounts/index.ts';
 import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
-import type { AccountRow, AccountUpdate } from '../db/schema.ts';
+import type { AccountRow, AccountUpdate, Database } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
 import { lostAccessEmail } from '../notify/alert-email.ts';
@@ -38,41 +39,59 @@ export interface HealthDeps {
 
 export type ReconnectedListener = (accountId: string) => void;
 
+/** The account's settings changed while it was being checked: the result is about old settings. */
+class Superseded extends Error {}
+
+/** A provider that ignores the abort is cut off this long after the time limit. */
+const ABORT_GRACE_MS = 2000;
+
 export function createHealth(deps: HealthDeps) {
   const { db, accounts, providers, notifier, logger } = deps;
   const processId = deps.processId ?? newId('proc');
   const reconnected = new Set<ReconnectedListener>();
   const leaseMs = (deps.timeoutSeconds + 30) * 1000;
 
-  /** Claims up to `limit` due accounts for this process; answers their rows. */
-  async function claimDue(limit: number): Promise<AccountRow[]> {
+  /** Each claim gets its own lease token, so even two claims of one process never overlap. */
+  function lease() {
     const now = new Date();
     const nowIso = now.toISOString();
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    const free = (eb: any) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]);
+    return {
+      token: `${processId}:${newId('lse')}`,
+      until: new Date(now.getTime() + leaseMs).toISOString(),
+      nowIso,
+      free: (eb: ExpressionBuilder<Database, 'accounts'>) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]),
+    };
+  }
+
+  /** Claims up to `limit` due accounts; answers their rows, each carrying its lease token. */
+  async function claimDue(limit: number): Promise<AccountRow[]> {
+    const { token, until, nowIso, free } = lease();
     await db
       .updateTable('accounts')
-      .set({ lease_owner: processId, lease_until: until })
+      .set({ lease_owner: token, lease_until: until })
       .where('id', 'in', (qb) =>
         qb.selectFrom('accounts').select('id').where('next_check_at', '<=', nowIso).where(free).orderBy('next_check_at').limit(limit),
       )
       .where(free)
       .execute();
-    return db.selectFrom('accounts').selectAll().where('lease_owner', '=', processId).where('lease_until', '=', until).execute();
+    return db.selectFrom('accounts').selectAll().where('lease_owner', '=', token).execute();
   }
 
   async function claimOne(id: string): Promise<AccountRow | null> {
-    const now = new Date();
-    const nowIso = now.toISOString();
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    const result = await db
-      .updateTable('accounts')
-      .set({ lease_owner: processId, lease_until: until })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
-      .executeTakeFirst();
+    const { token, until, free } = lease();
+    const result = await db.updateTable('accounts').set({ lease_owner: token, lease_until: until }).where('id', '=', id).where(free).executeTakeFirst();
     if (result.numUpdatedRows === 0n) return null;
-    return (await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+    return (await db.selectFrom('accounts').selectAll().where('id', '=', id).where('lease_owner', '=', token).executeTakeFirst()) ?? null;
+  }
+
+  /** Gives a claimed account back unchecked (or after a failed check). */
+  async function release(row: AccountRow, patch: AccountUpdate = {}): Promise<void> {
+    await db
+      .updateTable('accounts')
+      .set({ ...patch, lease_owner: null, lease_until: null })
+      .where('id', '=', row.id)
+      .where('lease_owner', '=', row.lease_owner)
+      .execute();
   }
 
   async function probe(row: AccountRow): Promise<Classification | null> {
@@ -82,17 +101,18 @@ export function createHealth(deps: HealthDeps) {
     }
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    let grace: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        controller.abort();
-        reject(new CheckTimeoutError(deps.timeoutSeconds));
+        // On abort a provider answers at once with what it already knows (an SMTP 535 that
+        // arrived while IMAP hung still counts); one that does not is cut off after a grace.
+        controller.abort(new CheckTimeoutError(deps.timeoutSeconds));
+        grace = setTimeout(() => reject(new CheckTimeoutError(deps.timeoutSeconds)), ABORT_GRACE_MS);
       }, deps.timeoutSeconds * 1000);
     });
     try {
       const result = await Promise.race([
-        // Each step gives up a little before the whole check does, so a definitive answer from
-        // one server (SMTP) is not lost to the other one hanging (IMAP).
-        provider.check(accounts.credentials(row), { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 800 }),
+        provider.check(accounts.credentials(row), { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000 }),
         timeout,
       ]);
       return result.ok ? null : worst(result.failures.map(classify));
@@ -100,15 +120,17 @@ export function createHealth(deps: HealthDeps) {
       return classify({ source: 'check', error });
     } finally {
       clearTimeout(timer);
+      clearTimeout(grace);
     }
   }
 
-  /** Checks an account this process holds the lease of, and releases it. */
-  async function checkLeased(row: AccountRow): Promise<AccountRow> {
+  /** Checks an account whose lease `row.lease_owner` this process holds, and releases it. */
+  async function checkLeased(row: AccountRow, manual: boolean): Promise<AccountRow> {
     const found = await probe(row);
     const now = new Date();
-    const decision = decide(row, found, now, { intervalSeconds: deps.intervalSeconds, random: deps.random });
     const nowIso = now.toISOString();
+    const decision = decide(row, found, now, { intervalSeconds: deps.intervalSeconds, random: deps.random });
+    const eventId = decision.transition ? newId('evt') : null;
     const patch: AccountUpdate = {
       state: decision.state,
       transient_failures: decision.transient_failures,
@@ -123,26 +145,41 @@ export function createHealth(deps: HealthDeps) {
       patch.reason_message = decision.reason?.message ?? null;
       patch.reason_hint = decision.reason?.hint ?? null;
     }
-    const visibleChange = decision.transition || (decision.reason !== undefined && (decision.reason?.code ?? null) !== row.reason_code);
+    if (decision.transition) patch.state_changed_at = nowIso;
+    if (decision.opensIncident) patch.incident_event_id = eventId;
+    if (decision.state === 'connected') patch.incident_event_id = null;
+    const visibleChange = manual || decision.transition || (decision.reason !== undefined && (decision.reason?.code ?? null) !== row.reason_code);
 
-    await db.transaction().execute(async (trx) => {
-      if (decision.transition) {
-        const eventId = newId('evt');
-        patch.state_changed_at = nowIso;
-        await trx
-          .insertInto('account_events')
-          .values({ id: eventId, account_id: row.id, at: nowIso, from_state: row.state, to_state: decision.state, reason_code: found?.code ?? 'check_ok', message: found?.message ?? 'The check succeeded.', hint: found?.hint ?? null, detail: found?.detail ?? null })
-          .execute();
-        if (decision.opensIncident && found) {
-          patch.incident_event_id = eventId;
+    try {
+      await db.transaction().execute(async (trx) => {
+        // Only if nobody changed the settings meanwhile and the lease is still ours.
+        const written = await trx
+          .updateTable('accounts')
+          .set(patch)
+          .where('id', '=', row.id)
+          .where('lease_owner', '=', row.lease_owner)
+          .where('updated_at', '=', row.updated_at)
+          .executeTakeFirst();
+        if (written.numUpdatedRows === 0n) throw new Superseded();
+        if (eventId) {
+          await trx
+            .insertInto('account_events')
+            .values({ id: eventId, account_id: row.id, at: nowIso, from_state: row.state, to_state: decision.state, reason_code: found?.code ?? 'check_ok', message: found?.message ?? 'The check succeeded.', hint: found?.hint ?? null, detail: found?.detail ?? null })
+            .execute();
+        }
+        if (eventId && decision.opensIncident && found) {
           const mail = lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName });
           await notifier.record(trx, { accountId: row.id, eventId, recipients: await alertRecipients(trx, row), ...mail });
         }
-        if (decision.state === 'connected') patch.incident_event_id = null;
-      }
-      await trx.updateTable('accounts').set(patch).where('id', '=', row.id).execute();
-      await bumpStatusVersion(trx, row.owner_id, visibleChange ? 'hard' : 'soft', deps.intervalSeconds);
-    });
+        await bumpStatusVersion(trx, row.owner_id, visibleChange ? 'hard' : 'soft', deps.intervalSeconds);
+      });
+    } catch (error) {
+      if (!(error instanceof Superseded)) throw error;
+      // The result judged settings that no longer exist: drop it and check the new ones soon.
+      logger.info('check.superseded', { account: row.id });
+      await release(row, { next_check_at: nowIso });
+      return db.selectFrom('accounts').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+    }
 
     logger.info('check', { account: row.id, from: row.state, to: decision.state, reason: found?.code ?? null, detail: found?.detail ?? null });
     if (decision.opensIncident) void notifier.kick();
@@ -152,21 +189,18 @@ export function createHealth(deps: HealthDeps) {
     return db.selectFrom('accounts').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
   }
 
-  async function release(id: string): Promise<void> {
-    await db.updateTable('accounts').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', processId).execute();
-  }
-
   return {
     processId,
     claimDue,
+    release,
 
     /** Checks a claimed row; on an unexpected error the lease is released and the error logged. */
     async runClaimed(row: AccountRow): Promise<AccountRow | null> {
       try {
-        return await checkLeased(row);
+        return await checkLeased(row, false);
       } catch (error) {
         logger.error('check.crashed', { account: row.id, error });
-        await release(row.id).catch(() => {});
+        await release(row).catch(() => {});
         return null;
       }
     },
@@ -178,9 +212,9 @@ export function createHealth(deps: HealthDeps) {
         const row = await claimOne(id);
         if (row) {
           try {
-            return await checkLeased(row);
+            return await checkLeased(row, true);
           } catch (error) {
-            await release(id).catch(() => {});
+            await release(row).catch(() => {});
             throw error;
           }
         }

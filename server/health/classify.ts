@@ -51,6 +51,8 @@ const smtp = (reply: number, enhanced?: string) => (f: ErrorFacts) =>
   f.responseCode === reply && (enhanced === undefined || f.enhanced === enhanced);
 const msAny = (codes: number[]) => (f: ErrorFacts) => f.errorCodes.some((c) => codes.includes(c));
 
+const CREDENTIAL_WORDS = /login failed|authentication failed|invalid (credentials|password|user)|(incorrect|wrong|bad) (password|username|credentials)|credentials (rejected|invalid)/i;
+const TEMPORARY_WORDS = /try again|later|busy|too many|temporar|unavailable/i;
 const FIX_PASSWORD = 'Enter the mailbox\'s current password in Regrant (or re-import it), then run Test Sending and Test Receiving.';
 const REGRANT = 'Re-grant access: press "Continue with Google/Microsoft" or send the mailbox holder a re-authentication link.';
 
@@ -68,16 +70,22 @@ export const RULES: Rule[] = [
   { sources: ['smtp'], when: (f) => smtp(534, '5.7.14')(f) || (f.responseCode === 534 && /web browser/i.test(f.text)), verdict: 'needs_reauth', code: 'web_login_required', message: 'The provider blocked the sign-in until someone logs in to the mailbox in a web browser.', hint: 'Sign in to the mailbox once in a browser and approve the security check; Regrant re-tries hourly, then daily.', retry: 'slow' },
   { sources: ['smtp'], when: (f) => f.responseCode !== null && f.responseCode >= 400 && f.responseCode < 500, verdict: 'transient', code: 'smtp_temporary_failure', message: 'The SMTP server refused the sign-in for now.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
   { sources: ['smtp'], when: (f) => f.responseCode !== null && f.responseCode >= 500 && f.code === 'EAUTH', verdict: 'needs_reauth', code: 'smtp_auth_failed', message: 'The SMTP server rejected the username or password.', hint: FIX_PASSWORD, retry: 'never' },
-  { sources: ['smtp'], when: (f) => f.responseCode !== null && f.responseCode >= 500, verdict: 'admin_action', code: 'smtp_refused', message: 'The SMTP server refused this mailbox.', hint: 'Check the SMTP settings (host, port, security) with the mail provider.', retry: 'slow' },
+  // A 5.7.x refusal outside AUTH is policy (blocked client, relay denied): someone must act.
+  // Other 5xx without AUTH ("554 too many connections") say nothing about the login.
+  { sources: ['smtp'], when: (f) => f.responseCode !== null && f.responseCode >= 500 && (f.enhanced?.startsWith('5.7.') ?? false), verdict: 'admin_action', code: 'smtp_refused', message: 'The SMTP server refused this mailbox by policy.', hint: 'Check the SMTP settings (host, port, security) and ask the mail provider why it refuses this client.', retry: 'slow' },
 
   // IMAP: imapflow marks every refused login; the response code says why.
   { sources: ['imap'], when: (f) => f.imapCode === 'UNAVAILABLE', verdict: 'transient', code: 'server_unavailable', message: 'The IMAP server is temporarily unavailable.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
   { sources: ['imap'], when: (f) => f.code === 'ETHROTTLE' || f.imapCode === 'LIMIT' || f.imapCode === 'INUSE', verdict: 'transient', code: 'throttled', message: 'The IMAP server is limiting connections for now.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
   { sources: ['imap'], when: (f) => f.authFailed && /application-specific password|app password/i.test(f.text), verdict: 'needs_reauth', code: 'app_password_required', message: 'The provider requires an app password for this mailbox.', hint: 'Create an app password in the mailbox\'s security settings and enter it in Regrant.', retry: 'never' },
-  { sources: ['imap'], when: (f) => f.authFailed && /web ?browser|WebLoginRequired/i.test(f.text), verdict: 'needs_reauth', code: 'web_login_required', message: 'The provider blocked the sign-in until someone logs in to the mailbox in a web browser.', hint: 'Sign in to the mailbox once in a browser and approve the security check; Regrant re-tries hourly, then daily.', retry: 'slow' },
+  { sources: ['imap'], when: (f) => f.authFailed && (f.imapCode === 'WEBALERT' || /web ?browser|web login required|WebLoginRequired/i.test(f.text)), verdict: 'needs_reauth', code: 'web_login_required', message: 'The provider blocked the sign-in until someone logs in to the mailbox in a web browser.', hint: 'Sign in to the mailbox once in a browser and approve the security check; Regrant re-tries hourly, then daily.', retry: 'slow' },
   { sources: ['imap'], when: (f) => f.authFailed && f.imapCode === 'EXPIRED', verdict: 'needs_reauth', code: 'password_expired', message: 'The mailbox\'s password has expired.', hint: FIX_PASSWORD, retry: 'never' },
   { sources: ['imap'], when: (f) => f.authFailed && (f.imapCode === 'CONTACTADMIN' || f.imapCode === 'PRIVACYREQUIRED'), verdict: 'admin_action', code: 'imap_admin_required', message: 'The IMAP server refused the sign-in for a reason only its administrator can fix.', hint: 'Ask the mail provider\'s administrator; the server said why in the event details.', retry: 'slow' },
-  { sources: ['imap'], when: (f) => f.authFailed && (f.imapCode === null || f.imapCode === 'AUTHENTICATIONFAILED' || f.imapCode === 'AUTHORIZATIONFAILED'), verdict: 'needs_reauth', code: 'imap_auth_failed', message: 'The IMAP server rejected the username or password.', hint: FIX_PASSWORD, retry: 'never' },
+  { sources: ['imap'], when: (f) => f.authFailed && (f.imapCode === 'AUTHENTICATIONFAILED' || f.imapCode === 'AUTHORIZATIONFAILED'), verdict: 'needs_reauth', code: 'imap_auth_failed', message: 'The IMAP server rejected the username or password.', hint: FIX_PASSWORD, retry: 'never' },
+  // imapflow marks every tagged NO/BAD to LOGIN as an auth failure. Without a response code
+  // only a NO whose words are about the credentials counts; "busy, try later" does not.
+  { sources: ['imap'], when: (f) => f.authFailed && f.imapCode === null && /^(\S+ )?NO\b/i.test(f.text) && CREDENTIAL_WORDS.test(f.text) && !TEMPORARY_WORDS.test(f.text), verdict: 'needs_reauth', code: 'imap_auth_failed', message: 'The IMAP server rejected the username or password.', hint: FIX_PASSWORD, retry: 'never' },
+  { sources: ['imap'], when: (f) => f.authFailed, verdict: 'transient', code: 'imap_refused', message: 'The IMAP server refused the sign-in without saying the password is wrong.', hint: 'Regrant will check again; the event details hold what the server said.', retry: 'normal' },
 
   // Google token endpoint and Gmail API.
   { sources: ['google_token'], when: (f) => f.oauthError === 'invalid_grant' && f.oauthSubtype === 'invalid_rapt', verdict: 'admin_action', code: 'reauth_policy', message: 'Google\'s re-authentication policy for this Workspace ended the grant.', hint: 'A Workspace admin must exempt Regrant from the session-length policy (or trust the app); then re-grant.', retry: 'never' },
@@ -121,8 +129,12 @@ export function classify(failure: Failure): Classification {
 }
 
 const SEVERITY: Record<Classification['verdict'], number> = { needs_reauth: 3, admin_action: 3, transient: 1 };
+// Between two definitive failures the stricter retry wins: a rejected IMAP password must not
+// be re-tried hourly because SMTP asked for a web login.
+const RETRY_WEIGHT: Record<RetryPolicy, number> = { never: 0.2, slow: 0.1, normal: 0 };
+const weight = (c: Classification) => SEVERITY[c.verdict] + RETRY_WEIGHT[c.retry];
 
 /** The failure that matters most when a mailbox fails more than one way (SMTP and IMAP). */
 export function worst(classifications: Classification[]): Classification | null {
-  return classifications.reduce<Classification | null>((a, b) => (!a || SEVERITY[b.verdict] > SEVERITY[a.verdict] ? b : a), null);
+  return classifications.reduce<Classification | null>((a, b) => (!a || weight(b) > weight(a) ? b : a), null);
 }

@@ -17,14 +17,25 @@ export interface SchedulerOptions {
 export function startScheduler(health: Health, { concurrency, tickMs = 1000, logger }: SchedulerOptions) {
   let running = 0;
   let stopped = false;
-  let claiming = false;
+  let claiming: Promise<void> | null = null;
   const inFlight = new Set<Promise<unknown>>();
 
-  async function tick(): Promise<void> {
-    if (stopped || claiming || running >= concurrency) return;
-    claiming = true;
+  function tick(): Promise<void> {
+    if (stopped || claiming || running >= concurrency) return claiming ?? Promise.resolve();
+    claiming = claimAndStart().finally(() => {
+      claiming = null;
+    });
+    return claiming;
+  }
+
+  async function claimAndStart(): Promise<void> {
     try {
       const rows = await health.claimDue(concurrency - running);
+      if (stopped) {
+        // stop() came while we were claiming: hand the leases back instead of starting.
+        await Promise.all(rows.map((row) => health.release(row)));
+        return;
+      }
       for (const row of rows) {
         running++;
         const job = health.runClaimed(row).finally(() => {
@@ -37,8 +48,6 @@ export function startScheduler(health: Health, { concurrency, tickMs = 1000, log
       }
     } catch (error) {
       logger.error('scheduler.claim_failed', { error });
-    } finally {
-      claiming = false;
     }
   }
 
@@ -55,6 +64,7 @@ export function startScheduler(health: Health, { concurrency, tickMs = 1000, log
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(timer);
+      await claiming;
       await Promise.allSettled([...inFlight]);
     },
   };

@@ -9,6 +9,7 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db/index.ts';
+import type { AlertState } from '../db/schema.ts';
 import { newId } from '../db/ids.ts';
 import type { Logger } from '../log/index.ts';
 
@@ -23,6 +24,9 @@ export interface NotifierDeps {
 export function retryDelayMs(attempts: number): number {
   return [30_000, 120_000, 600_000][attempts - 1] ?? 3600_000;
 }
+
+/** How long a delivery under way is left alone before another attempt may take it. */
+const SENDING_CLAIM_MS = 5 * 60_000;
 
 export type AlertDraft = { accountId: string; eventId: string; recipients: string[]; subject: string; text: string };
 
@@ -48,23 +52,41 @@ export function createNotifier({ db, smtpUrl, from, logger }: NotifierDeps) {
       const message = error instanceof Error ? error.message : String(error);
       await db
         .updateTable('alerts')
-        .set({ attempts, last_error: message.slice(0, 500), next_attempt_at: new Date(now.getTime() + retryDelayMs(attempts)).toISOString() })
+        .set({ state: 'pending', attempts, last_error: message.slice(0, 500), next_attempt_at: new Date(now.getTime() + retryDelayMs(attempts)).toISOString() })
         .where('id', '=', alert.id)
         .execute();
       logger.warn('alert.retry', { alert: alert.id, to: alert.recipient, attempts, error: message });
     }
   }
 
+  /**
+   * Takes an alert for delivery, so that a second server process does not send it too. A
+   * process that dies while sending leaves it `sending`; it is taken again once the claim
+   * lapses (delivery is at least once, never lost).
+   */
+  async function claim(alert: { id: string; state: AlertState; next_attempt_at: string }): Promise<boolean> {
+    const result = await db
+      .updateTable('alerts')
+      .set({ state: 'sending', next_attempt_at: new Date(Date.now() + SENDING_CLAIM_MS).toISOString() })
+      .where('id', '=', alert.id)
+      .where('state', '=', alert.state)
+      .where('next_attempt_at', '=', alert.next_attempt_at)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
   async function dispatchDue(): Promise<void> {
     const due = await db
       .selectFrom('alerts')
-      .select(['id', 'recipient', 'subject', 'body', 'attempts', 'account_id'])
-      .where('state', '=', 'pending')
+      .select(['id', 'recipient', 'subject', 'body', 'attempts', 'account_id', 'state', 'next_attempt_at'])
+      .where('state', 'in', ['pending', 'sending'])
       .where('next_attempt_at', '<=', new Date().toISOString())
       .orderBy('id')
       .limit(100)
       .execute();
-    for (const alert of due) await deliverOne(alert);
+    for (const alert of due) {
+      if (await claim(alert)) await deliverOne(alert);
+    }
   }
 
   /** Runs dispatchDue now, or once more right after the run under way. */

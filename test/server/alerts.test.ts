@@ -4,7 +4,8 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/api.ts';
-import { createLogger } from '../../server/log/index.ts';
+import { createLogger, silentLogger } from '../../server/log/index.ts';
+import { createRegrant } from '../../server/regrant.ts';
 import { retryDelayMs } from '../../server/notify/index.ts';
 import { customMailbox, startRegrant, type TestRegrant } from '../support/regrant.ts';
 import { freePort } from '../support/ports.ts';
@@ -56,6 +57,17 @@ it('a refused delivery is re-tried later and then delivered once', async () => {
   expect(notify.received.map((m) => m.to[0]).sort()).toEqual(['admin@acme.test', 'lost@acme.test', 'owner@acme.test']);
   const sent = await rg.db.selectFrom('alerts').select(['state', 'attempts']).execute();
   expect(sent.every((a) => a.state === 'sent' && a.attempts === 2)).toBe(true);
+});
+
+it('two server processes on one database deliver each alert once', async () => {
+  const notify = await startSmtp({}, { authOptional: true });
+  const mailboxes = await startSmtp();
+  const rg = await startRegrant({ NOTIFY_SMTP_URL: `smtp://127.0.0.1:${notify.port}` });
+  const other = await createRegrant(rg.config, { logger: silentLogger });
+  cleanup.push(() => notify.stop(), () => mailboxes.stop(), () => rg.destroy(), () => other.close());
+  await lostMailbox(rg, mailboxes);
+  await Promise.all([rg.notifier.dispatchDue(), other.notifier.dispatchDue(), rg.notifier.dispatchDue()]);
+  expect(notify.received.map((m) => m.to[0]).sort()).toEqual(['admin@acme.test', 'lost@acme.test', 'owner@acme.test']);
 });
 
 it('without NOTIFY_SMTP_URL the alert is recorded and logged, not sent', async () => {

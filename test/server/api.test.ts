@@ -132,16 +132,28 @@ describe('bad input gets a precise message and changes nothing', () => {
 });
 
 describe('changing and removing', () => {
-  it('PATCH merges settings, keeps the old password when none is given, and never returns one', async () => {
-    const res = await mia.patch(`/api/accounts/${miasAccount.id}`, { name: 'Mia (sales)', smtp: { host: 'smtp.acme.test', port: 465, security: 'tls' } });
+  const saved = async () => rg.accounts.credentials(await rg.accounts.row({ id: 'x', role: 'admin' }, miasAccount.id));
+
+  it('PATCH merges settings, keeps the saved password where it was, and never returns one', async () => {
+    const res = await mia.patch(`/api/accounts/${miasAccount.id}`, { name: 'Mia (sales)', smtp: { password: 'new-pw' } });
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).not.toMatch(/"password"/);
+    expect(text).not.toMatch(/"password"|new-pw/);
     const view = JSON.parse(text) as AccountView;
     expect(view.name).toBe('Mia (sales)');
-    expect(view.smtp).toEqual({ host: 'smtp.acme.test', port: 465, security: 'tls', username: 'mia.sales@acme.test', hasPassword: true });
-    const creds = rg.accounts.credentials(await rg.accounts.row({ id: 'x', role: 'admin' }, miasAccount.id));
-    expect(creds.smtp?.password).toBe('pw');
+    expect(view.smtp).toEqual({ host: '127.0.0.1', port: 2525, security: 'none', username: 'mia.sales@acme.test', hasPassword: true });
+    expect((await saved()).smtp?.password).toBe('new-pw');
+    expect((await saved()).imap?.password).toBe('pw');
+  });
+
+  it('PATCH refuses to send the saved password to another server unless it is typed again', async () => {
+    const e = await error(await mia.patch(`/api/accounts/${miasAccount.id}`, { smtp: { host: 'collector.evil.test' } }), 422);
+    expect(e.field).toBe('smtp.password');
+    expect(e.message).toMatch(/enter the password again/);
+    expect((await saved()).smtp?.host).toBe('127.0.0.1');
+    const moved = await mia.patch(`/api/accounts/${miasAccount.id}`, { smtp: { host: 'smtp.acme.test', port: 465, security: 'tls', password: 'typed-again' } });
+    expect(moved.status).toBe(200);
+    expect((await saved()).smtp).toMatchObject({ host: 'smtp.acme.test', port: 465, security: 'tls', password: 'typed-again' });
   });
 
   it('PATCH with a bad port is refused and changes nothing', async () => {

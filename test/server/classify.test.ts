@@ -4,7 +4,7 @@
  * OAuth rows use the providers' documented error bodies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classify, matchRule, RULES, type Failure } from '../../server/health/classify.ts';
+import { classify, matchRule, RULES, worst, type Failure } from '../../server/health/classify.ts';
 import { CheckTimeoutError, ProviderHttpError } from '../../server/health/facts.ts';
 import { decide, type Standing } from '../../server/health/state.ts';
 import { verifyImap } from '../../server/providers/custom/imap.ts';
@@ -82,10 +82,17 @@ describe('SMTP refusals, verbatim from smtp-server through nodemailer', () => {
     await expect(verifySmtp(settings(smtp.port, 'ok@acme.test', 'right'), ctx())).resolves.toBeUndefined();
   });
 
-  it('a 5xx greeting (no service) is admin_action, not a re-auth', async () => {
-    const greeting = await startRawServer('554 5.3.2 Service unavailable for this client\r\n');
+  it('a 5.7.x policy refusal at the greeting is admin_action, not a re-auth', async () => {
+    const greeting = await startRawServer('554 5.7.1 Client host rejected: access denied\r\n');
     const failure = await failureOf('smtp', () => verifySmtp(settings(greeting.port, 'x@acme.test', 'x'), ctx()));
     expectVerdict(failure, 'admin_action', 'smtp_refused');
+    await greeting.close();
+  });
+
+  it('a 5xx greeting that is not policy ("too many connections") is transient', async () => {
+    const greeting = await startRawServer('554 Too many connections from your IP\r\n');
+    const failure = await failureOf('smtp', () => verifySmtp(settings(greeting.port, 'x@acme.test', 'x'), ctx()));
+    expect(classify(failure).verdict).toBe('transient');
     await greeting.close();
   });
 
@@ -126,6 +133,10 @@ describe('IMAP refusals through imapflow', () => {
     ['NO [EXPIRED] Password expired', 'needs_reauth', 'password_expired'],
     ['NO [CONTACTADMIN] Account locked, contact your administrator', 'admin_action', 'imap_admin_required'],
     ['NO LOGIN failed.', 'needs_reauth', 'imap_auth_failed'],
+    ['NO [WEBALERT https://accounts.google.com/signin/continue?sarp=1] Web login required.', 'needs_reauth', 'web_login_required'],
+    ['NO Server busy, try again later', 'transient', 'imap_refused'],
+    ['NO Too many login attempts', 'transient', 'imap_refused'],
+    ['BAD Command line too long', 'transient', 'imap_refused'],
   ];
   for (const [answer, verdict, code] of scripted) {
     it(`"${answer.slice(0, 45)}…" is ${verdict}`, async () => {
@@ -223,6 +234,13 @@ describe('OAuth providers, by their documented error bodies', () => {
 });
 
 describe('the table as a whole', () => {
+  it('of two definitive failures, the one that must not be re-tried wins', () => {
+    const web = classify({ source: 'smtp', error: Object.assign(new Error('x'), { code: 'EAUTH', responseCode: 534, response: '534 5.7.14 Please log in via your web browser' }) });
+    const dead = classify({ source: 'imap', error: Object.assign(new Error('x'), { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED', response: 'NO [AUTHENTICATIONFAILED] Authentication failed.' }) });
+    expect(worst([web, dead])?.retry).toBe('never');
+    expect(worst([dead, web])?.retry).toBe('never');
+  });
+
   it('every rule was reached by a case above', () => {
     const missed = RULES.map((r, i) => (hit.has(i) ? null : `${i}: ${r.sources.join('/')} ${r.code}`)).filter(Boolean);
     expect(missed).toEqual([]);

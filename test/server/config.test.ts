@@ -26,7 +26,8 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'ftp://regrant.acme.test' }, 'PUBLIC_URL', /http:\/\/ or https:\/\//],
     [{ NOTIFY_SMTP_URL: 'http://mail' }, 'NOTIFY_SMTP_URL', /smtp:\/\/ or smtps:\/\//],
     [{ SECRET_KEY: 'too-short' }, 'SECRET_KEY', /32 random bytes/],
-    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /sqlite:\/\/ or postgres:\/\//],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /must start with sqlite:\/\//],
+    [{ DATABASE_URL: 'postgres://db/regrant' }, 'DATABASE_URL', /not supported by this version yet/],
     [{ SEND_RATE_PER_MINUTE: '-3' }, 'SEND_RATE_PER_MINUTE', /whole number/],
   ];
   for (const [env, variable, problem] of wrong) {

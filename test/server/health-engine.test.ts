@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/api.ts';
-import { decide, SLOW_HOURLY_RETRIES } from '../../server/health/state.ts';
+import { decide, nextRegular, SLOW_HOURLY_RETRIES } from '../../server/health/state.ts';
 import { createRegrant } from '../../server/regrant.ts';
 import { silentLogger } from '../../server/log/index.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
@@ -95,6 +95,14 @@ describe('dead credentials and security checks', () => {
     expect(wait).toBeLessThan(61 * 60_000);
   });
 
+  it('regular checks spread over ±10 % of the interval', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const at = (r: number) => (Date.parse(nextRegular(now, { intervalSeconds: 300, random: () => r })) - now.getTime()) / 1000;
+    expect(at(0)).toBe(270);
+    expect(at(0.5)).toBe(300);
+    expect(at(0.999)).toBeCloseTo(329.94, 1);
+  });
+
   it('slow re-tries go hourly, then daily, and keep one incident', () => {
     const security = { verdict: 'needs_reauth' as const, code: 'web_login_required', message: 'm', hint: 'h', retry: 'slow' as const, detail: '' };
     let standing = { state: 'connected' as const as 'connected' | 'needs_reauth', transient_failures: 0, slow_retries: 0, next_check_at: null as string | null };
@@ -121,6 +129,53 @@ describe('dead credentials and security checks', () => {
   });
 });
 
+describe('checks and edits at the same time', () => {
+  it('a check that was running when the settings changed is dropped, not applied to the new settings', async () => {
+    smtp.setPassword('late@acme.test', 'new-pw');
+    smtp.answer('late@acme.test', 535, '5.7.8 Authentication credentials invalid');
+    await imap.addUser('late@acme.test', 'new-pw');
+    // SMTP refuses the old password at once; IMAP hangs, so the check lasts until its time limit.
+    const late = await create({ ...customMailbox('late@acme.test', smtp, imap, 'old-pw'), imap: { host: '127.0.0.1', port: silent.port, security: 'none', username: 'late@acme.test', password: 'old-pw' } });
+    const checking = admin.post(`/api/accounts/${late.id}/check`);
+    await new Promise((r) => setTimeout(r, 300));
+    smtp.clearAnswer('late@acme.test');
+    const patched = await admin.patch(`/api/accounts/${late.id}`, {
+      smtp: { password: 'new-pw' },
+      imap: { host: '127.0.0.1', port: imap.port, security: 'none', username: 'late@acme.test', password: 'new-pw' },
+    });
+    expect(patched.status).toBe(200);
+    const dropped = (await (await checking).json()) as AccountView;
+    expect(dropped.state).toBe('new'); // the old password's refusal was not applied
+    expect(Date.parse(dropped.nextCheckAt!)).toBeLessThanOrEqual(Date.now());
+    expect(await rg.db.selectFrom('alerts').selectAll().where('account_id', '=', late.id).execute()).toHaveLength(0);
+    const checked = (await (await admin.post(`/api/accounts/${late.id}/check`)).json()) as AccountView;
+    expect(checked.state).toBe('connected');
+  });
+
+  it('"check now" waits for a check already holding the lease, then runs', async () => {
+    const busy = await create(customMailbox('busy@acme.test', smtp, imap, 'pw'));
+    smtp.setPassword('busy@acme.test', 'pw');
+    await imap.addUser('busy@acme.test', 'pw');
+    await rg.db.updateTable('accounts').set({ next_check_at: new Date(0).toISOString() }).where('id', '=', busy.id).execute();
+    const [held] = (await rg.health.claimDue(50)).filter((r) => r.id === busy.id);
+    expect(held).toBeDefined();
+    let done = false;
+    const waiting = rg.health.checkNow(busy.id).then((row) => ((done = true), row));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(done).toBe(false);
+    await rg.health.release(held);
+    expect((await waiting).state).toBe('connected');
+  });
+
+  it('a manual check always gives polling clients a fresh status', async () => {
+    const etag = (await admin.get('/api/status')).headers.get('etag')!;
+    const { accounts } = (await (await admin.get('/api/accounts')).json()) as { accounts: AccountView[] };
+    const good = accounts.find((a) => a.email === 'good@acme.test')!;
+    await admin.post(`/api/accounts/${good.id}/check`);
+    expect((await admin.get('/api/status', { 'if-none-match': etag })).status).toBe(200);
+  });
+});
+
 describe('leases', () => {
   it('two server processes on one database never claim the same mailbox', async () => {
     await rg.stop(); // only the two claims below may take leases
@@ -135,8 +190,8 @@ describe('leases', () => {
       const ids = [...a, ...b].map((r) => r.id);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.length).toBe(30);
-      expect(a.every((r) => r.lease_owner === rg.health.processId)).toBe(true);
-      expect(b.every((r) => r.lease_owner === other.health.processId)).toBe(true);
+      expect(a.every((r) => r.lease_owner?.startsWith(`${rg.health.processId}:`))).toBe(true);
+      expect(b.every((r) => r.lease_owner?.startsWith(`${other.health.processId}:`))).toBe(true);
     } finally {
       await other.close();
     }
