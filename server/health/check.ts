@@ -181,7 +181,10 @@ export function createHealth(deps: HealthDeps) {
       return db.selectFrom('accounts').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
     }
 
-    logger.info('check', { account: row.id, from: row.state, to: decision.state, reason: found?.code ?? null, detail: found?.detail ?? null });
+    // A good check that changes nothing is the common case: it stays out of the log.
+    if (found || decision.transition) {
+      logger.info('check', { account: row.id, from: row.state, to: decision.state, reason: found?.code ?? null, detail: found?.detail ?? null });
+    }
     if (decision.opensIncident) void notifier.kick();
     if (decision.transition && decision.state === 'connected' && row.state === 'needs_reauth') {
       for (const listener of reconnected) listener(row.id);
