@@ -3,6 +3,10 @@
  * ends at CHECK_TIMEOUT_SECONDS, releasing its lease.
  */
 import { afterAll, expect, it } from 'vitest';
+import type { AccountRow } from '../../server/db/schema.ts';
+import type { Health } from '../../server/health/check.ts';
+import { startScheduler } from '../../server/health/scheduler.ts';
+import { silentLogger } from '../../server/log/index.ts';
 import { startCountingSilentServer } from '../support/ports.ts';
 import { eventually, startRegrant } from '../support/regrant.ts';
 
@@ -37,4 +41,25 @@ it('never runs more than CHECK_CONCURRENCY checks at once, and timed-out checks 
   expect(took).toBeGreaterThan(2000);
   const rows = await rg.db.selectFrom('accounts').select(['state', 'transient_failures', 'lease_owner']).execute();
   for (const row of rows) expect(row).toEqual({ state: 'new', transient_failures: 1, lease_owner: null });
+});
+
+it('stop() during a claim hands the claimed mailboxes back instead of checking them', async () => {
+  let finishClaim: (rows: AccountRow[]) => void = () => {};
+  const released: string[] = [];
+  const checked: string[] = [];
+  const health = {
+    claimDue: () => new Promise<AccountRow[]>((resolve) => (finishClaim = resolve)),
+    release: async (row: AccountRow) => void released.push(row.id),
+    runClaimed: async (row: AccountRow) => (checked.push(row.id), row),
+  } as unknown as Health;
+  const scheduler = startScheduler(health, { concurrency: 5, tickMs: 60_000, logger: silentLogger });
+  const stopping = scheduler.stop();
+  let stopped = false;
+  void stopping.then(() => (stopped = true));
+  await new Promise((r) => setTimeout(r, 50));
+  expect(stopped).toBe(false); // stop() waits for the claim under way
+  finishClaim([{ id: 'acc_a' }, { id: 'acc_b' }] as AccountRow[]);
+  await stopping;
+  expect(released).toEqual(['acc_a', 'acc_b']);
+  expect(checked).toEqual([]);
 });
