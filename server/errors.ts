@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'account_exists'
-  | 'check_in_progress';
+  | 'check_in_progress'
+  | 'wrong_provider'
+  | 'provider_not_configured';
 
 export class DomainError extends Error {
   constructor(

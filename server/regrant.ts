@@ -17,7 +17,8 @@ import { startScheduler, type Scheduler } from './health/scheduler.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { createNotifier } from './notify/index.ts';
-import { defaultProviders, type ProviderRegistry } from './providers/index.ts';
+import { defaultProviders, isOAuthProvider, type ProviderRegistry } from './providers/index.ts';
+import { createReauth } from './reauth/index.ts';
 
 export interface RegrantOptions {
   logger?: Logger;
@@ -33,10 +34,11 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const users = createUsers(db);
   const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds });
   const notifier = createNotifier({ db, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });
+  const providers = options.providers ?? defaultProviders(config);
   const health = createHealth({
     db,
     accounts,
-    providers: options.providers ?? defaultProviders(),
+    providers,
     notifier,
     logger,
     intervalSeconds: config.checkIntervalSeconds,
@@ -45,7 +47,9 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     workspaceName: config.workspaceName,
     random: options.random,
   });
-  const app = createApp({ users, accounts, health, logger, workspaceName: config.workspaceName });
+  const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config });
+  const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
+  const app = createApp({ users, accounts, health, reauth, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
@@ -57,6 +61,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     accounts,
     health,
     notifier,
+    reauth,
     app,
     logger,
     /** Starts the health-check scheduler and alert delivery. */

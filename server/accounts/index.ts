@@ -212,6 +212,25 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
       };
     },
 
+    /** Seals an OAuth refresh token for the account `id`, ready to be written. */
+    sealRefreshToken(id: string, token: string): string {
+      return sealer.seal(token, secretContext(id, 'oauth_refresh_token'));
+    },
+
+    /**
+     * Keeps a refresh token the provider rotated during a check, unless the grant changed
+     * meanwhile (a re-grant wins). Leaves `updated_at` alone: this is not a settings change.
+     */
+    async storeRotatedRefreshToken(r: AccountRow, token: string): Promise<void> {
+      if (!r.oauth_refresh_token) return;
+      await db
+        .updateTable('accounts')
+        .set({ oauth_refresh_token: sealer.seal(token, secretContext(r.id, 'oauth_refresh_token')) })
+        .where('id', '=', r.id)
+        .where('oauth_refresh_token', '=', r.oauth_refresh_token)
+        .execute();
+    },
+
     /** Opens an account's secrets for a provider. Only the health engine and senders call this. */
     credentials(r: AccountRow): MailboxCredentials {
       return {

@@ -23,6 +23,27 @@ export interface Config {
   workspaceName: string;
   shareLinkTtlHours: number;
   sendRatePerMinute: number | null;
+  google: GoogleConfig;
+  microsoft: MicrosoftConfig;
+}
+
+export interface GoogleConfig {
+  /** null: Google mailboxes cannot be connected; the API and pages say what to set. */
+  clientId: string | null;
+  clientSecret: string | null;
+  authUrl: string;
+  tokenUrl: string;
+  /** Root of the Gmail API (the Gmail client's rootUrl), ending in a slash. */
+  apiUrl: string;
+}
+
+export interface MicrosoftConfig {
+  clientId: string | null;
+  clientSecret: string | null;
+  tenant: string;
+  loginUrl: string;
+  imapUrl: string;
+  smtpUrl: string;
 }
 
 /** A wrong setting: `variable` names it, `message` says what is wrong in one line. */
@@ -107,5 +128,35 @@ export function loadConfig(env: Env): Config {
     workspaceName: env.WORKSPACE_NAME?.trim() || 'Regrant',
     shareLinkTtlHours: int(env, 'SHARE_LINK_TTL_HOURS', 72, 1, 24 * 90),
     sendRatePerMinute: rate ? int(env, 'SEND_RATE_PER_MINUTE', 0, 1, 100_000) : null,
+    google: {
+      ...clientPair(env, 'GOOGLE'),
+      authUrl: url(env, 'GOOGLE_AUTH_URL', 'https://accounts.google.com/o/oauth2/v2/auth', ['https:', 'http:'])!,
+      tokenUrl: url(env, 'GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token', ['https:', 'http:'])!,
+      apiUrl: url(env, 'GOOGLE_API_URL', 'https://gmail.googleapis.com', ['https:', 'http:'])! + '/',
+    },
+    microsoft: {
+      ...clientPair(env, 'MICROSOFT'),
+      tenant: tenant(env),
+      loginUrl: url(env, 'MICROSOFT_LOGIN_URL', 'https://login.microsoftonline.com', ['https:', 'http:'])!,
+      imapUrl: url(env, 'MICROSOFT_IMAP_URL', 'imaps://outlook.office365.com:993', ['imaps:', 'imap:'])!,
+      smtpUrl: url(env, 'MICROSOFT_SMTP_URL', 'smtp://smtp.office365.com:587', ['smtp:', 'smtps:'])!,
+    },
   };
+}
+
+/** Both halves of an OAuth client, or neither: one without the other is a mistake worth stopping for. */
+function clientPair(env: Env, prefix: 'GOOGLE' | 'MICROSOFT') {
+  const clientId = env[`${prefix}_CLIENT_ID`]?.trim() || null;
+  const clientSecret = env[`${prefix}_CLIENT_SECRET`]?.trim() || null;
+  if (clientId && !clientSecret) throw new ConfigError(`${prefix}_CLIENT_SECRET`, `must be set when ${prefix}_CLIENT_ID is`);
+  if (clientSecret && !clientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `must be set when ${prefix}_CLIENT_SECRET is`);
+  return { clientId, clientSecret };
+}
+
+function tenant(env: Env): string {
+  const raw = env.MICROSOFT_TENANT?.trim() || 'common';
+  if (!/^[A-Za-z0-9.-]+$/.test(raw)) {
+    throw new ConfigError('MICROSOFT_TENANT', `must be common, organizations, consumers, a tenant id or a domain (got "${raw}")`);
+  }
+  return raw;
 }

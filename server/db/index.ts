@@ -10,11 +10,13 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
+import * as reauth from './migrations/002-reauth.ts';
 
 export type Db = Kysely<Database>;
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-reauth': reauth,
 };
 
 export function sqlitePath(databaseUrl: string): string {

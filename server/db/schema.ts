@@ -92,12 +92,55 @@ export interface AlertsTable {
   sent_at: string | null;
 }
 
+export interface ShareLinksTable {
+  id: string;
+  account_id: string;
+  /** SHA-256 of the link's token; the token itself is never stored. */
+  token_hash: string;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  used_at: string | null;
+}
+
+export type OAuthPurpose = 'connect' | 'regrant' | 'share';
+
+/**
+ * One sign-in at Google or Microsoft, from the one-time start URL (or the share-link button)
+ * to the callback. Only hashes of the start token, the state and the browser cookie are kept;
+ * the PKCE verifier is sealed.
+ */
+export interface OAuthAttemptsTable {
+  id: string;
+  provider: 'google' | 'microsoft';
+  purpose: OAuthPurpose;
+  /** The mailbox being re-granted; null when connecting a new one. */
+  account_id: string | null;
+  /** Who asked: the API user, or the share link's creator. */
+  user_id: string | null;
+  share_link_id: string | null;
+  login_hint: string | null;
+  start_token_hash: string | null;
+  start_expires_at: string | null;
+  state_hash: string | null;
+  browser_hash: string | null;
+  code_verifier: string | null;
+  state_expires_at: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  outcome: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   accounts: AccountsTable;
   account_events: AccountEventsTable;
   alerts: AlertsTable;
+  share_links: ShareLinksTable;
+  oauth_attempts: OAuthAttemptsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -106,3 +149,5 @@ export type NewAccountRow = Insertable<AccountsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
 export type AccountEventRow = Selectable<AccountEventsTable>;
 export type AlertRow = Selectable<AlertsTable>;
+export type ShareLinkRow = Selectable<ShareLinksTable>;
+export type OAuthAttemptRow = Selectable<OAuthAttemptsTable>;

@@ -51,6 +51,17 @@ export function createHealth(deps: HealthDeps) {
   const reconnected = new Set<ReconnectedListener>();
   const leaseMs = (deps.timeoutSeconds + 30) * 1000;
 
+  /** A listener that throws must not undo or hide the reconnection itself. */
+  function announce(accountId: string): void {
+    for (const listener of reconnected) {
+      try {
+        listener(accountId);
+      } catch (error) {
+        logger.error('reconnected.listener_failed', { account: accountId, error });
+      }
+    }
+  }
+
   /** Each claim gets its own lease token, so even two claims of one process never overlap. */
   function lease() {
     const now = new Date();
@@ -112,7 +123,11 @@ export function createHealth(deps: HealthDeps) {
     });
     try {
       const result = await Promise.race([
-        provider.check(accounts.credentials(row), { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000 }),
+        provider.check(accounts.credentials(row), {
+          signal: controller.signal,
+          timeoutMs: deps.timeoutSeconds * 1000,
+          rotatedRefreshToken: (token) => accounts.storeRotatedRefreshToken(row, token),
+        }),
         timeout,
       ]);
       return result.ok ? null : worst(result.failures.map(classify));
@@ -187,7 +202,7 @@ export function createHealth(deps: HealthDeps) {
     }
     if (decision.opensIncident) void notifier.kick();
     if (decision.transition && decision.state === 'connected' && row.state === 'needs_reauth') {
-      for (const listener of reconnected) listener(row.id);
+      announce(row.id);
     }
     return db.selectFrom('accounts').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
   }
@@ -224,6 +239,11 @@ export function createHealth(deps: HealthDeps) {
         if (Date.now() > deadline) throw new DomainError('check_in_progress', 'another check of this account is still running; try again shortly');
         await new Promise((r) => setTimeout(r, 100));
       }
+    },
+
+    /** Tells the listeners that a mailbox was re-authenticated by another path (a re-grant). */
+    announceReconnected(accountId: string): void {
+      announce(accountId);
     },
 
     /** Called with the account id when a mailbox that needed re-authentication is connected again. */

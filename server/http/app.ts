@@ -8,23 +8,29 @@ import type { Users } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
+import type { Reauth } from '../reauth/index.ts';
 import { requireUser } from './auth.ts';
 import { errorBody, respondWithError } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { reauthPages } from './routes/reauth-pages.ts';
+import { accountReauthRoutes, connectRoutes } from './routes/reauth.ts';
 import { statusRoutes } from './routes/status.ts';
 
 export interface AppDeps {
   users: Users;
   accounts: Accounts;
   health: Health;
+  reauth: Reauth;
   logger: Logger;
   workspaceName: string;
+  publicUrl: string;
+  consentOrigins: string[];
 }
 
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
-export function createApp({ users, accounts, health, logger, workspaceName }: AppDeps) {
+export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins }: AppDeps) {
   const app = new Hono();
   app.onError((error, c) => respondWithError(c, error, (e) => logger.error('http.unexpected', { path: c.req.path, error: e })));
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
@@ -33,6 +39,8 @@ export function createApp({ users, accounts, health, logger, workspaceName }: Ap
   app.get('/', (c) =>
     c.text(`${workspaceName} (Regrant) is running. Use the Regrant browser extension with this server's URL and your API token.\n`),
   );
+
+  app.route('/', reauthPages({ reauth, workspaceName, publicUrl, consentOrigins }));
 
   app.use(
     '/api/*',
@@ -46,6 +54,9 @@ export function createApp({ users, accounts, health, logger, workspaceName }: Ap
   );
   app.use('/api/*', requireUser(users));
   app.route('/api/status', statusRoutes(accounts));
+  app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
+  app.route('/api/connect', connectRoutes(reauth));
+  app.route('/api/accounts', accountReauthRoutes(reauth));
   app.route('/api/accounts', accountRoutes(accounts, health));
   app.all('/api/*', () => {
     throw new DomainError('not_found', 'no such API route');

@@ -12,6 +12,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   account_exists: 409,
   check_in_progress: 409,
+  wrong_provider: 409,
+  provider_not_configured: 503,
 };
 
 export function errorBody(code: string, message: string, field?: string): ApiErrorBody {

@@ -1,10 +1,21 @@
 import type { ProviderKind } from '../../shared/api.ts';
+import type { Config } from '../config/index.ts';
 import { customProvider } from './custom/index.ts';
-import type { Provider } from './types.ts';
+import { googleProvider } from './google/index.ts';
+import { microsoftProvider } from './microsoft/index.ts';
+import type { OAuthProvider, Provider } from './types.ts';
 
 export type ProviderRegistry = Partial<Record<ProviderKind, Provider>>;
 
-/** The providers this server can check; Google and Microsoft join when configured. */
-export function defaultProviders(): ProviderRegistry {
-  return { custom: customProvider };
+/** The providers this server can check; Google and Microsoft join when their client is configured. */
+export function defaultProviders(config: Pick<Config, 'google' | 'microsoft'>): ProviderRegistry {
+  return {
+    custom: customProvider,
+    ...(config.google.clientId ? { google: googleProvider(config.google) } : {}),
+    ...(config.microsoft.clientId ? { microsoft: microsoftProvider(config.microsoft) } : {}),
+  };
+}
+
+export function isOAuthProvider(provider: Provider | undefined): provider is OAuthProvider {
+  return provider?.kind === 'google' || provider?.kind === 'microsoft';
 }

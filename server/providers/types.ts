@@ -27,6 +27,11 @@ export interface CheckContext {
   signal: AbortSignal;
   /** Each network step (connect, greeting, one command) gives up after this long. */
   timeoutMs: number;
+  /**
+   * Stores a refresh token the provider rotated during the check (Microsoft answers a new
+   * one with every refresh). Resolves once it is saved.
+   */
+  rotatedRefreshToken?: (token: string) => Promise<void>;
 }
 
 /** A check's outcome: ok, or the raw failures for the classifier to judge. */
@@ -35,4 +40,35 @@ export type CheckResult = { ok: true } | { ok: false; failures: Failure[] };
 export interface Provider {
   kind: ProviderKind;
   check(mailbox: MailboxCredentials, ctx: CheckContext): Promise<CheckResult>;
+}
+
+/** What a finished consent gives us: the tokens, the scopes the person actually granted. */
+export interface TokenGrant {
+  accessToken: string;
+  refreshToken: string | null;
+  grantedScopes: string[];
+  idToken: string | null;
+}
+
+export interface AuthorizationRequest {
+  state: string;
+  codeChallenge: string;
+  redirectUri: string;
+  /** The mailbox we expect, so the provider pre-selects it. */
+  loginHint: string | null;
+}
+
+/** Google and Microsoft: a provider whose mailboxes sign in through an OAuth consent screen. */
+export interface OAuthProvider extends Provider {
+  kind: 'google' | 'microsoft';
+  /** "Google", "Microsoft": for buttons and pages. */
+  label: string;
+  /** Scopes without which Regrant cannot send or read; a grant lacking one is refused. */
+  requiredScopes: string[];
+  /** Origin of the consent screen, for the pages' Content-Security-Policy (form-action). */
+  consentOrigin: string;
+  authorizationUrl(request: AuthorizationRequest): string;
+  exchange(code: string, codeVerifier: string, redirectUri: string): Promise<TokenGrant>;
+  /** The mailbox address the grant belongs to, as the provider says it. */
+  identity(grant: TokenGrant): Promise<string>;
 }

@@ -1,0 +1,44 @@
+/**
+ * A fixed-window rate limit per client address, in memory. Enough for one server process
+ * guarding pages that anyone on the internet can reach (share links); behind a proxy every
+ * client shares the proxy's address, so the limit is generous.
+ *
+ * @example app.use('/r/*', rateLimit({ limit: 30, windowMs: 60_000, onLimited: (c) => c.text('slow down', 429) }))
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+
+export interface RateLimitOptions {
+  limit: number;
+  windowMs: number;
+  onLimited: (c: Context) => Response | Promise<Response>;
+  now?: () => number;
+}
+
+/** The peer's address as @hono/node-server exposes it; tests without a socket share one bucket. */
+function clientKey(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'local';
+}
+
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
+  const now = options.now ?? Date.now;
+  const windows = new Map<string, { start: number; count: number }>();
+  return async (c, next) => {
+    const t = now();
+    if (windows.size > 10_000) {
+      for (const [key, w] of windows) if (t - w.start >= options.windowMs) windows.delete(key);
+    }
+    const key = clientKey(c);
+    let w = windows.get(key);
+    if (!w || t - w.start >= options.windowMs) {
+      w = { start: t, count: 0 };
+      windows.set(key, w);
+    }
+    w.count += 1;
+    if (w.count > options.limit) {
+      c.header('Retry-After', String(Math.ceil((w.start + options.windowMs - t) / 1000)));
+      return options.onLimited(c);
+    }
+    await next();
+  };
+}

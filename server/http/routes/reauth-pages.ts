@@ -1,0 +1,66 @@
+/**
+ * The pages outside the API, reached by browsers without a Regrant login: the one-time
+ * re-grant start URL, the share-link page and its button, and the OAuth callbacks.
+ */
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { randomToken } from '../../crypto/index.ts';
+import type { Reauth, Redirect } from '../../reauth/index.ts';
+import type { Outcome } from '../../reauth/outcomes.ts';
+import { pageHeaders } from '../../reauth/page-layout.ts';
+import { outcomePage, sharePage } from '../../reauth/pages.ts';
+import { rateLimit } from '../rate-limit.ts';
+
+/** Binds a sign-in to the browser that began it: the callback must come back with it. */
+const BROWSER_COOKIE = 'regrant_browser';
+
+export interface PageDeps {
+  reauth: Reauth;
+  workspaceName: string;
+  publicUrl: string;
+  /** Consent-screen origins the share page's form may lead to (CSP form-action). */
+  consentOrigins: string[];
+  /** Requests per minute per client address to /r/ pages. */
+  shareRateLimit?: number;
+}
+
+export function reauthPages({ reauth, workspaceName, publicUrl, consentOrigins, shareRateLimit = 30 }: PageDeps) {
+  const headers = pageHeaders(consentOrigins);
+  const secure = publicUrl.startsWith('https:');
+
+  function browserId(c: Context): string {
+    const existing = getCookie(c, BROWSER_COOKIE);
+    if (existing && /^b_[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+    const id = randomToken('b');
+    // Lax: the provider's redirect back to the callback is a top-level navigation from its site.
+    setCookie(c, BROWSER_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'Lax', secure, maxAge: 86_400 });
+    return id;
+  }
+
+  const render = (c: Context, outcome: Outcome) => {
+    const { status, body } = outcomePage(outcome, workspaceName);
+    return c.html(body, status, headers);
+  };
+  const follow = (c: Context, result: Redirect | Outcome) => {
+    if ('redirect' in result) {
+      for (const [k, v] of Object.entries(headers)) c.header(k, v);
+      // 303 after the share page's POST, so the browser GETs the consent screen.
+      return c.redirect(result.redirect, c.req.method === 'POST' ? 303 : 302);
+    }
+    return render(c, result);
+  };
+
+  return new Hono()
+    .use('/r/*', rateLimit({ limit: shareRateLimit, windowMs: 60_000, onLimited: (c) => render(c, { kind: 'rate_limited' }) }))
+    .get('/oauth/start/:token', async (c) => follow(c, await reauth.start(c.req.param('token'), browserId(c))))
+    .get('/oauth/:provider/callback', async (c) => render(c, await reauth.callback(c.req.param('provider'), c.req.query(), getCookie(c, BROWSER_COOKIE))))
+    // Safe: chat apps fetch pasted links to build previews, so showing the page changes nothing.
+    .get('/r/:token', async (c) => {
+      const token = c.req.param('token');
+      const view = await reauth.sharePage(token);
+      if ('kind' in view) return render(c, view);
+      return c.html(sharePage(view, token), 200, headers);
+    })
+    .post('/r/:token', async (c) => follow(c, await reauth.shareStart(c.req.param('token'), browserId(c))));
+}

@@ -1,0 +1,90 @@
+/**
+ * Gmail mailboxes: sign-in with Google's OAuth consent (code + PKCE, offline access), health
+ * check = refresh the access token, then read the Gmail profile with it. The refresh token is
+ * refreshed by this code; nothing else ever sees it.
+ *
+ * @example const google = googleProvider(config.google); await google.check(mailbox, ctx);
+ */
+import { gmail } from '@googleapis/gmail';
+import { CodeChallengeMethod, type OAuth2Client } from 'google-auth-library';
+import type { GoogleConfig } from '../../config/index.ts';
+import { providerError } from '../http-error.ts';
+import { resultOf } from '../settle.ts';
+import type { OAuthProvider, TokenGrant } from '../types.ts';
+import { googleClient } from './client.ts';
+
+export const GOOGLE_SCOPES = ['openid', 'email', 'https://www.googleapis.com/auth/gmail.send', 'https://www.googleapis.com/auth/gmail.readonly'];
+const REQUIRED = GOOGLE_SCOPES.slice(2);
+const INTERACTIVE_TIMEOUT_MS = 20_000;
+
+async function profileAddress(config: GoogleConfig, client: OAuth2Client): Promise<string> {
+  const api = gmail({ version: 'v1', auth: client, rootUrl: config.apiUrl });
+  const { data } = await api.users.getProfile({ userId: 'me' });
+  if (!data.emailAddress) throw new Error('Gmail answered a profile without an address');
+  return data.emailAddress.toLowerCase();
+}
+
+export function googleProvider(config: GoogleConfig): OAuthProvider {
+  return {
+    kind: 'google',
+    label: 'Google',
+    requiredScopes: REQUIRED,
+    consentOrigin: new URL(config.authUrl).origin,
+
+    authorizationUrl({ state, codeChallenge, redirectUri, loginHint }) {
+      return googleClient(config, { redirectUri }).generateAuthUrl({
+        access_type: 'offline',
+        prompt: 'consent',
+        scope: GOOGLE_SCOPES,
+        state,
+        code_challenge: codeChallenge,
+        code_challenge_method: CodeChallengeMethod.S256,
+        ...(loginHint ? { login_hint: loginHint } : {}),
+      });
+    },
+
+    async exchange(code, codeVerifier, redirectUri): Promise<TokenGrant> {
+      const signal = AbortSignal.timeout(INTERACTIVE_TIMEOUT_MS);
+      try {
+        const { tokens } = await googleClient(config, { redirectUri, signal }).getToken({ code, codeVerifier, redirect_uri: redirectUri });
+        if (!tokens.access_token) throw new Error('Google answered without an access token');
+        return {
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token ?? null,
+          grantedScopes: (tokens.scope ?? '').split(/\s+/).filter(Boolean),
+          idToken: tokens.id_token ?? null,
+        };
+      } catch (error) {
+        throw providerError(error);
+      }
+    },
+
+    async identity(grant) {
+      const signal = AbortSignal.timeout(INTERACTIVE_TIMEOUT_MS);
+      const client = googleClient(config, { signal });
+      client.setCredentials({ access_token: grant.accessToken, expiry_date: Date.now() + 60_000 });
+      try {
+        return await profileAddress(config, client);
+      } catch (error) {
+        throw providerError(error);
+      }
+    },
+
+    async check(mailbox, ctx) {
+      if (!mailbox.refreshToken) throw new Error(`Google account ${mailbox.id} has no refresh token`);
+      const client = googleClient(config, { signal: ctx.signal });
+      client.setCredentials({ refresh_token: mailbox.refreshToken });
+      try {
+        await client.getAccessToken();
+      } catch (error) {
+        return resultOf([{ source: 'google_token', error: providerError(error, ctx.signal) }]);
+      }
+      try {
+        await profileAddress(config, client);
+      } catch (error) {
+        return resultOf([{ source: 'gmail_api', error: providerError(error, ctx.signal) }]);
+      }
+      return { ok: true };
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { Security } from '../../../shared/api.ts';
+
+/**
+ * Where a mail server is and how to reach it. `opportunistic` means STARTTLS when the server
+ * offers it (Office 365 always does), plain on a test server that does not.
+ */
+export interface MailServer {
+  host: string;
+  port: number;
+  security: Security | 'opportunistic';
+}
+
+/** A password login, or an OAuth access token for XOAUTH2 (never a refresh token). */
+export type MailLogin = { user: string; pass: string } | { user: string; accessToken: string };
+
+/**
+ * Reads `imaps://host:993`, `smtp://host:587` and the like: the `s` scheme means TLS from
+ * the first byte, the plain one STARTTLS when offered.
+ *
+ * @example mailServerFromUrl('imaps://outlook.office365.com:993') // { host, port: 993, security: 'tls' }
+ */
+export function mailServerFromUrl(url: string): MailServer {
+  const u = new URL(url);
+  const tls = u.protocol === 'imaps:' || u.protocol === 'smtps:';
+  const fallbackPort = { 'imaps:': 993, 'imap:': 143, 'smtps:': 465, 'smtp:': 587 }[u.protocol] ?? 0;
+  return { host: u.hostname, port: u.port ? Number(u.port) : fallbackPort, security: tls ? 'tls' : 'opportunistic' };
+}

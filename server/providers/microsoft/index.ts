@@ -1,0 +1,59 @@
+/**
+ * Outlook / Microsoft 365 mailboxes: sign-in with Microsoft's consent (code + PKCE), health
+ * check = refresh the token (storing the rotated refresh token at once), then XOAUTH2 logins
+ * to IMAP and SMTP with the fresh access token. Both are checked because a tenant can turn
+ * SMTP AUTH off while IMAP still works, and then nothing is sent.
+ *
+ * @example const microsoft = microsoftProvider(config.microsoft);
+ */
+import type { MicrosoftConfig } from '../../config/index.ts';
+import { verifyImapLogin } from '../mail/imap.ts';
+import { mailServerFromUrl } from '../mail/server.ts';
+import { verifySmtpLogin } from '../mail/smtp.ts';
+import { providerError } from '../http-error.ts';
+import { resultOf, settle } from '../settle.ts';
+import type { OAuthProvider } from '../types.ts';
+import { authorizeUrl, idTokenClaims, MICROSOFT_SCOPES, tokenRequest } from './oauth.ts';
+
+const REQUIRED = MICROSOFT_SCOPES.slice(4);
+const INTERACTIVE_TIMEOUT_MS = 20_000;
+
+export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
+  const imap = mailServerFromUrl(config.imapUrl);
+  const smtp = mailServerFromUrl(config.smtpUrl);
+  return {
+    kind: 'microsoft',
+    label: 'Microsoft',
+    requiredScopes: REQUIRED,
+    consentOrigin: new URL(config.loginUrl).origin,
+
+    authorizationUrl: (request) => authorizeUrl(config, request),
+
+    async exchange(code, codeVerifier, redirectUri) {
+      return tokenRequest(config, { grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: redirectUri }, AbortSignal.timeout(INTERACTIVE_TIMEOUT_MS));
+    },
+
+    async identity(grant) {
+      if (!grant.idToken) throw new Error('Microsoft answered without an id_token: is the openid scope allowed for the app?');
+      const claims = idTokenClaims(grant.idToken);
+      const address = [claims.email, claims.preferred_username].find((v): v is string => typeof v === 'string' && v.includes('@'));
+      if (!address) throw new Error('the Microsoft sign-in did not say which mailbox it is (no email or preferred_username)');
+      return address.toLowerCase();
+    },
+
+    async check(mailbox, ctx) {
+      if (!mailbox.refreshToken) throw new Error(`Microsoft account ${mailbox.id} has no refresh token`);
+      let accessToken: string;
+      try {
+        const grant = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: mailbox.refreshToken }, ctx.signal);
+        // The old refresh token may stop working soon: keep the new one before anything else.
+        if (grant.refreshToken && grant.refreshToken !== mailbox.refreshToken) await ctx.rotatedRefreshToken?.(grant.refreshToken);
+        accessToken = grant.accessToken;
+      } catch (error) {
+        return resultOf([{ source: 'microsoft_token', error: providerError(error, ctx.signal) }]);
+      }
+      const login = { user: mailbox.email, accessToken };
+      return resultOf(await Promise.all([settle('imap', verifyImapLogin(imap, login, ctx), ctx.signal), settle('smtp', verifySmtpLogin(smtp, login, ctx), ctx.signal)]));
+    },
+  };
+}

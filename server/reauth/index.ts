@@ -1,0 +1,238 @@
+/**
+ * Re-authentication: connecting Google/Microsoft mailboxes, one-time re-grant URLs, share
+ * links, and the OAuth callback that ends each of them. Every path ends in an Outcome value
+ * that the pages render; nothing here knows about HTTP.
+ *
+ * @example
+ *   const reauth = createReauth(deps);
+ *   const { url } = await reauth.regrant(actor, accountId);   // the popup's "Re-grant"
+ *   const outcome = await reauth.callback('google', query, browserId);
+ */
+import type { ProviderKind } from '../../shared/api.ts';
+import type { Actor, Accounts } from '../accounts/index.ts';
+import type { Config } from '../config/index.ts';
+import type { Sealer } from '../crypto/index.ts';
+import type { Db } from '../db/index.ts';
+import type { AccountRow } from '../db/schema.ts';
+import { DomainError } from '../errors.ts';
+import { ProviderHttpError } from '../health/facts.ts';
+import type { Health } from '../health/check.ts';
+import type { Logger } from '../log/index.ts';
+import type { Notifier } from '../notify/index.ts';
+import { isOAuthProvider, type ProviderRegistry } from '../providers/index.ts';
+import type { OAuthProvider, TokenGrant } from '../providers/types.ts';
+import { createAttempts, type AttemptDraft, type Begun } from './attempts.ts';
+import { LinkGone, storeNewAccount, storeRegrant } from './grant.ts';
+import type { Outcome } from './outcomes.ts';
+import { createShareLinks } from './share-links.ts';
+
+export interface ReauthDeps {
+  db: Db;
+  sealer: Sealer;
+  accounts: Accounts;
+  health: Health;
+  notifier: Notifier;
+  providers: ProviderRegistry;
+  logger: Logger;
+  config: Pick<Config, 'publicUrl' | 'workspaceName' | 'shareLinkTtlHours' | 'checkIntervalSeconds'>;
+}
+
+export type OAuthKind = 'google' | 'microsoft';
+export const OAUTH_KINDS: OAuthKind[] = ['google', 'microsoft'];
+const LABEL: Record<OAuthKind, string> = { google: 'Google', microsoft: 'Microsoft' };
+
+/** What the share-link page shows: the mailbox, the workspace, the button. Nothing else. */
+export interface SharePageView {
+  email: string;
+  provider: string;
+  workspace: string;
+}
+
+export type Redirect = { redirect: string };
+
+/** Why a callback's `error` means "the person said no" rather than "something broke". */
+const DECLINED = new Set(['access_denied', 'consent_required', 'interaction_required', 'login_required']);
+
+function setupHint(kind: OAuthKind): string {
+  const prefix = kind.toUpperCase();
+  return `${LABEL[kind]} sign-in is not set up on this server: the Regrant administrator must set ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET (see the README).`;
+}
+
+function providerMessage(error: unknown): string {
+  if (error instanceof ProviderHttpError && error.body && typeof error.body === 'object') {
+    const body = error.body as Record<string, unknown>;
+    const description = typeof body.error_description === 'string' ? body.error_description.split(/\r?\n| Trace ID:/)[0] : '';
+    if (typeof body.error === 'string') return description ? `${body.error}: ${description}` : body.error;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createReauth(deps: ReauthDeps) {
+  const { db, accounts, health, notifier, logger, config } = deps;
+  const attempts = createAttempts({ db, sealer: deps.sealer, publicUrl: config.publicUrl });
+  const links = createShareLinks({ db, publicUrl: config.publicUrl, ttlHours: config.shareLinkTtlHours });
+  const grantDeps = { db, accounts, links, notifier, intervalSeconds: config.checkIntervalSeconds, workspaceName: config.workspaceName };
+  const redirectUri = (kind: OAuthKind) => `${config.publicUrl}/oauth/${kind}/callback`;
+
+  function oauth(kind: string): OAuthProvider | null {
+    const provider = deps.providers[kind as ProviderKind];
+    return isOAuthProvider(provider) ? provider : null;
+  }
+
+  function requireOAuth(kind: string): OAuthProvider {
+    if (!OAUTH_KINDS.includes(kind as OAuthKind)) throw new DomainError('not_found', `no provider "${kind}": use google or microsoft`);
+    const provider = oauth(kind);
+    if (!provider) throw new DomainError('provider_not_configured', setupHint(kind as OAuthKind));
+    return provider;
+  }
+
+  async function oauthAccount(actor: Actor, id: string): Promise<{ account: AccountRow; provider: OAuthProvider }> {
+    const account = await accounts.row(actor, id);
+    if (account.provider === 'custom') {
+      throw new DomainError('wrong_provider', `${account.email} is a custom SMTP/IMAP mailbox: fix it by entering its new password and running Test Sending and Test Receiving`);
+    }
+    return { account, provider: requireOAuth(account.provider) };
+  }
+
+  const consentRedirect = (provider: OAuthProvider, begun: Begun): Redirect => ({
+    redirect: provider.authorizationUrl({ state: begun.state, codeChallenge: begun.codeChallenge, redirectUri: redirectUri(provider.kind), loginHint: begun.attempt.login_hint }),
+  });
+
+  async function finishGrant(attempt: Begun['attempt'], provider: OAuthProvider, grant: TokenGrant, email: string): Promise<Outcome> {
+    const label = provider.label;
+    const refreshToken = grant.refreshToken!;
+    if (attempt.purpose === 'connect') {
+      const existing = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+      if (!existing) {
+        const id = await storeNewAccount(grantDeps, { attempt, email, refreshToken, providerLabel: label });
+        logger.info('reauth.connected', { account: id, provider: provider.kind });
+        return { kind: 'connected', email, provider: label };
+      }
+      const user = attempt.user_id ? await db.selectFrom('users').select(['id', 'role']).where('id', '=', attempt.user_id).executeTakeFirst() : undefined;
+      const mayRegrant = existing.provider === provider.kind && user && (user.role === 'admin' || user.id === existing.owner_id);
+      if (!mayRegrant) return { kind: 'account_exists', email };
+      return regrantAccount({ ...attempt, account_id: existing.id }, provider, existing, refreshToken);
+    }
+    const account = attempt.account_id ? await db.selectFrom('accounts').selectAll().where('id', '=', attempt.account_id).executeTakeFirst() : undefined;
+    if (!account) return { kind: 'state_invalid', why: 'unknown' };
+    if (account.email.toLowerCase() !== email) {
+      logger.warn('reauth.wrong_mailbox', { account: account.id, provider: provider.kind });
+      return { kind: 'wrong_mailbox', expected: account.email, got: email, provider: label, retryUrl: await attempts.retryOf(attempt) };
+    }
+    return regrantAccount(attempt, provider, account, refreshToken);
+  }
+
+  async function regrantAccount(attempt: Begun['attempt'], provider: OAuthProvider, account: AccountRow, refreshToken: string): Promise<Outcome> {
+    try {
+      await storeRegrant(grantDeps, { attempt, account, refreshToken, providerLabel: provider.label });
+    } catch (error) {
+      if (!(error instanceof LinkGone)) throw error;
+      const link = attempt.share_link_id ? await db.selectFrom('share_links').selectAll().where('id', '=', attempt.share_link_id).executeTakeFirst() : undefined;
+      const why = link?.used_at ? 'used' : link?.revoked_at ? 'revoked' : link ? 'expired' : 'unknown';
+      return { kind: 'link_invalid', why, creatorEmail: await links.creatorEmail(link?.created_by ?? null) };
+    }
+    logger.info('reauth.regranted', { account: account.id, provider: provider.kind, via: attempt.purpose });
+    void notifier.kick();
+    health.announceReconnected(account.id);
+    return { kind: 'reconnected', email: account.email, provider: provider.label };
+  }
+
+  return {
+    links,
+
+    /** Which sign-ins this server offers, and what to set for the ones it does not. */
+    providers(): Record<OAuthKind, { configured: boolean; setup?: string }> {
+      const entry = (kind: OAuthKind) => (oauth(kind) ? { configured: true } : { configured: false, setup: setupHint(kind) });
+      return { google: entry('google'), microsoft: entry('microsoft') };
+    },
+
+    /** `POST /api/connect/:provider`: a one-time URL to add a new mailbox owned by the caller. */
+    async connect(actor: Actor, kind: string): Promise<{ url: string; expiresAt: string }> {
+      const provider = requireOAuth(kind);
+      return attempts.createStart({ provider: provider.kind, purpose: 'connect', accountId: null, userId: actor.id, loginHint: null });
+    },
+
+    /** `POST /api/accounts/:id/regrant`: a one-time URL (15 minutes) to the consent screen. */
+    async regrant(actor: Actor, id: string): Promise<{ url: string; expiresAt: string }> {
+      const { account, provider } = await oauthAccount(actor, id);
+      return attempts.createStart({ provider: provider.kind, purpose: 'regrant', accountId: account.id, userId: actor.id, loginHint: account.email });
+    },
+
+    async createShareLink(actor: Actor, id: string): Promise<{ url: string; expiresAt: string }> {
+      const { account } = await oauthAccount(actor, id);
+      const link = await links.create(account, actor.id);
+      logger.info('share_link.created', { account: account.id, by: actor.id });
+      return link;
+    },
+
+    async revokeShareLink(actor: Actor, id: string): Promise<void> {
+      const account = await accounts.row(actor, id);
+      await links.revoke(account.id);
+    },
+
+    /** `GET /oauth/start/:token`: uses up the one-time URL and sends the browser to the consent screen. */
+    async start(token: string, browserId: string): Promise<Redirect | Outcome> {
+      const row = await attempts.peekStart(token);
+      const provider = row ? oauth(row.provider) : null;
+      if (row && !provider) return { kind: 'not_configured', provider: LABEL[row.provider] };
+      const begun = await attempts.startByToken(token, browserId);
+      if ('failure' in begun) return { kind: 'start_invalid', why: begun.failure };
+      return consentRedirect(provider!, begun);
+    },
+
+    /** `GET /r/:token`: what the page shows. Reads only. */
+    async sharePage(token: string): Promise<SharePageView | Outcome> {
+      const found = await links.lookup(token);
+      if ('failure' in found) return { kind: 'link_invalid', why: found.failure, creatorEmail: found.creatorEmail };
+      const kind = found.account.provider as OAuthKind;
+      if (!oauth(kind)) return { kind: 'not_configured', provider: LABEL[kind] };
+      return { email: found.account.email, provider: LABEL[kind], workspace: config.workspaceName };
+    },
+
+    /** `POST /r/:token`: begins the re-grant of the link's one mailbox. */
+    async shareStart(token: string, browserId: string): Promise<Redirect | Outcome> {
+      const found = await links.lookup(token);
+      if ('failure' in found) return { kind: 'link_invalid', why: found.failure, creatorEmail: found.creatorEmail };
+      const provider = oauth(found.account.provider);
+      if (!provider) return { kind: 'not_configured', provider: LABEL[found.account.provider as OAuthKind] };
+      const draft: AttemptDraft = { provider: provider.kind, purpose: 'share', accountId: found.account.id, userId: found.link.created_by, shareLinkId: found.link.id, loginHint: found.account.email };
+      return consentRedirect(provider, await attempts.beginNow(draft, browserId));
+    },
+
+    /** `GET /oauth/:provider/callback`: ends a sign-in; never changes anything unless it fully succeeds. */
+    async callback(kind: string, q: Record<string, string | undefined>, browserId: string | undefined): Promise<Outcome> {
+      const provider = oauth(kind);
+      if (!provider) return OAUTH_KINDS.includes(kind as OAuthKind) ? { kind: 'not_configured', provider: LABEL[kind as OAuthKind] } : { kind: 'state_invalid', why: 'unknown' };
+      if (!q.state) return { kind: 'state_invalid', why: 'unknown' };
+      const taken = await attempts.take(q.state, browserId);
+      if ('failure' in taken) return { kind: 'state_invalid', why: taken.failure };
+      const { attempt, codeVerifier } = taken;
+      if (attempt.provider !== provider.kind) return { kind: 'state_invalid', why: 'unknown' };
+
+      const outcome = await (async (): Promise<Outcome> => {
+        if (q.error) {
+          if (DECLINED.has(q.error)) return { kind: 'denied', provider: provider.label, retryUrl: await attempts.retryOf(attempt) };
+          return { kind: 'provider_error', provider: provider.label, message: `${q.error}${q.error_description ? `: ${q.error_description.split(/\r?\n| Trace ID:/)[0]}` : ''}`, retryUrl: await attempts.retryOf(attempt) };
+        }
+        if (!q.code) return { kind: 'provider_error', provider: provider.label, message: 'the answer carried no authorization code', retryUrl: await attempts.retryOf(attempt) };
+        let grant: TokenGrant;
+        let email: string;
+        try {
+          grant = await provider.exchange(q.code, codeVerifier, redirectUri(provider.kind));
+          const missing = grant.grantedScopes.length ? provider.requiredScopes.filter((s) => !grant.grantedScopes.includes(s)) : [];
+          if (missing.length) return { kind: 'scopes_missing', provider: provider.label, missing, retryUrl: await attempts.retryOf(attempt) };
+          if (!grant.refreshToken) return { kind: 'provider_error', provider: provider.label, message: 'no refresh token was issued, so Regrant could not keep access', retryUrl: await attempts.retryOf(attempt) };
+          email = await provider.identity(grant);
+        } catch (error) {
+          return { kind: 'provider_error', provider: provider.label, message: providerMessage(error), retryUrl: await attempts.retryOf(attempt) };
+        }
+        return finishGrant(attempt, provider, grant, email);
+      })();
+      await attempts.recordOutcome(attempt.id, outcome.kind);
+      if (outcome.kind !== 'reconnected' && outcome.kind !== 'connected') logger.info('reauth.outcome', { attempt: attempt.id, account: attempt.account_id, outcome: outcome.kind });
+      return outcome;
+    },
+  };
+}
+
+export type Reauth = ReturnType<typeof createReauth>;

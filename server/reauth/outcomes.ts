@@ -1,0 +1,35 @@
+/**
+ * Everything a sign-in can end with, as values: the pages render them, the tests assert them.
+ */
+import type { StartFailure, TakeFailure } from './attempts.ts';
+import type { LinkFailure } from './share-links.ts';
+
+export type Outcome =
+  | { kind: 'reconnected'; email: string; provider: string }
+  | { kind: 'connected'; email: string; provider: string }
+  | { kind: 'wrong_mailbox'; expected: string; got: string; provider: string; retryUrl: string }
+  | { kind: 'denied'; provider: string; retryUrl: string }
+  | { kind: 'scopes_missing'; provider: string; missing: string[]; retryUrl: string }
+  | { kind: 'state_invalid'; why: TakeFailure }
+  | { kind: 'start_invalid'; why: StartFailure }
+  | { kind: 'link_invalid'; why: LinkFailure; creatorEmail: string | null }
+  | { kind: 'provider_error'; provider: string; message: string; retryUrl: string | null }
+  | { kind: 'not_configured'; provider: string }
+  | { kind: 'account_exists'; email: string }
+  | { kind: 'rate_limited' };
+
+/** The HTTP status each outcome is answered with. */
+export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 400 | 403 | 409 | 410 | 429 | 502 | 503> = {
+  reconnected: 200,
+  connected: 200,
+  wrong_mailbox: 409,
+  denied: 200,
+  scopes_missing: 200,
+  state_invalid: 400,
+  start_invalid: 410,
+  link_invalid: 410,
+  provider_error: 502,
+  not_configured: 503,
+  account_exists: 409,
+  rate_limited: 429,
+};

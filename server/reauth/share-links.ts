@@ -1,0 +1,88 @@
+/**
+ * Share links: a URL someone pastes into a chat so the person holding a mailbox can re-grant
+ * it without a Regrant login. The token has 256 random bits and only its hash is stored; a
+ * link expires (SHARE_LINK_TTL_HOURS), a new one revokes the old, a successful re-grant uses
+ * it up, and it opens the consent for its one mailbox only.
+ *
+ * @example
+ *   const { url, expiresAt } = await links.create(accountRow, creatorId);
+ *   const found = await links.lookup(token); // { link, account } or { failure: 'expired', … }
+ */
+import { hashToken, randomToken } from '../crypto/index.ts';
+import type { Db } from '../db/index.ts';
+import { newId } from '../db/ids.ts';
+import type { AccountRow, ShareLinkRow } from '../db/schema.ts';
+
+export type LinkFailure = 'unknown' | 'expired' | 'revoked' | 'used';
+
+export interface LinkFound {
+  link: ShareLinkRow;
+  account: AccountRow;
+  creatorEmail: string | null;
+}
+
+export function createShareLinks({ db, publicUrl, ttlHours }: { db: Db; publicUrl: string; ttlHours: number }) {
+  async function creatorEmail(userId: string | null): Promise<string | null> {
+    if (!userId) return null;
+    const user = await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
+    return user?.email ?? null;
+  }
+
+  return {
+    async create(account: AccountRow, createdBy: string): Promise<{ url: string; expiresAt: string }> {
+      const now = new Date();
+      const token = randomToken('r');
+      const expiresAt = new Date(now.getTime() + ttlHours * 3600_000).toISOString();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('share_links').set({ revoked_at: now.toISOString() }).where('account_id', '=', account.id).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
+        await trx
+          .insertInto('share_links')
+          .values({ id: newId('shl'), account_id: account.id, token_hash: hashToken(token), created_by: createdBy, created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null, used_at: null })
+          .execute();
+      });
+      return { url: `${publicUrl}/r/${token}`, expiresAt };
+    },
+
+    /** Revokes the account's live link; answers how many were live (0 or 1). */
+    async revoke(accountId: string, trx: Db = db): Promise<number> {
+      const result = await trx
+        .updateTable('share_links')
+        .set({ revoked_at: new Date().toISOString() })
+        .where('account_id', '=', accountId)
+        .where('revoked_at', 'is', null)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    /** Reads a link without changing anything: chat apps open pasted links to build previews. */
+    async lookup(token: string): Promise<LinkFound | { failure: LinkFailure; creatorEmail: string | null }> {
+      const link = await db.selectFrom('share_links').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+      if (!link) return { failure: 'unknown', creatorEmail: null };
+      const creator = await creatorEmail(link.created_by);
+      if (link.used_at) return { failure: 'used', creatorEmail: creator };
+      if (link.revoked_at) return { failure: 'revoked', creatorEmail: creator };
+      if (link.expires_at < new Date().toISOString()) return { failure: 'expired', creatorEmail: creator };
+      const account = await db.selectFrom('accounts').selectAll().where('id', '=', link.account_id).executeTakeFirstOrThrow();
+      return { link, account, creatorEmail: creator };
+    },
+
+    /** Uses the link up inside the re-grant's transaction; false when it died meanwhile. */
+    async consume(trx: Db, linkId: string): Promise<boolean> {
+      const now = new Date().toISOString();
+      const result = await trx
+        .updateTable('share_links')
+        .set({ used_at: now })
+        .where('id', '=', linkId)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
+    creatorEmail,
+  };
+}
+
+export type ShareLinks = ReturnType<typeof createShareLinks>;
