@@ -17,6 +17,15 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBe(`sqlite://${path.resolve('data', 'regrant.sqlite')}`);
   });
 
+  it('points Google and Microsoft at their real endpoints, with no client until one is set', () => {
+    const c = loadConfig({});
+    expect(c.google).toEqual({ clientId: null, clientSecret: null, authUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://oauth2.googleapis.com/token', apiUrl: 'https://gmail.googleapis.com/' });
+    expect(c.microsoft).toEqual({ clientId: null, clientSecret: null, tenant: 'common', loginUrl: 'https://login.microsoftonline.com', imapUrl: 'imaps://outlook.office365.com:993', smtpUrl: 'smtp://smtp.office365.com:587' });
+    const set = loadConfig({ GOOGLE_CLIENT_ID: 'g-id', GOOGLE_CLIENT_SECRET: 'g-secret', GOOGLE_API_URL: 'http://127.0.0.1:9/', MICROSOFT_TENANT: 'contoso.onmicrosoft.com' });
+    expect(set.google).toMatchObject({ clientId: 'g-id', clientSecret: 'g-secret', apiUrl: 'http://127.0.0.1:9/' });
+    expect(set.microsoft.tenant).toBe('contoso.onmicrosoft.com');
+  });
+
   const wrong: [Record<string, string>, string, RegExp][] = [
     [{ PORT: 'eighty' }, 'PORT', /whole number from 0 to 65535 \(got "eighty"\)/],
     [{ PORT: '70000' }, 'PORT', /65535/],
@@ -29,6 +38,11 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /must start with sqlite:\/\//],
     [{ DATABASE_URL: 'postgres://db/regrant' }, 'DATABASE_URL', /not supported by this version yet/],
     [{ SEND_RATE_PER_MINUTE: '-3' }, 'SEND_RATE_PER_MINUTE', /whole number/],
+    [{ GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com' }, 'GOOGLE_CLIENT_SECRET', /must be set when GOOGLE_CLIENT_ID is/],
+    [{ MICROSOFT_CLIENT_SECRET: 'secret' }, 'MICROSOFT_CLIENT_ID', /must be set when MICROSOFT_CLIENT_SECRET is/],
+    [{ MICROSOFT_TENANT: 'contoso/../x' }, 'MICROSOFT_TENANT', /common, organizations, consumers/],
+    [{ MICROSOFT_IMAP_URL: 'https://outlook.office365.com' }, 'MICROSOFT_IMAP_URL', /imaps:\/\/ or imap:\/\//],
+    [{ GOOGLE_TOKEN_URL: 'oauth2.googleapis.com/token' }, 'GOOGLE_TOKEN_URL', /must be a URL/],
   ];
   for (const [env, variable, problem] of wrong) {
     it(`${variable}=${Object.values(env)[0]} is refused, naming ${variable}`, () => {

@@ -61,6 +61,10 @@ export async function startDovecot(users: Record<string, string>, options: Dovec
 `
     : '';
   if (options.oauthIntrospectionUrl) {
+    // Dovecot 2.3.19 POSTs `token=…` (no Authorization header) and checks `active` first: an
+    // inactive token is NO [AUTHENTICATIONFAILED]. Then `username` must be present (missing is
+    // a temporary failure, NO [UNAVAILABLE]) and equal the login user, both lowercased by
+    // username_format (%Lu). A refused token then falls through to the passwd-file passdb.
     writeFileSync(
       path.join(dir, 'oauth2.conf'),
       `introspection_mode = post\nintrospection_url = ${options.oauthIntrospectionUrl}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n`,

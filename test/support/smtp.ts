@@ -2,10 +2,13 @@
  * A real SMTP server (the smtp-server package) on loopback for tests. Each user has a
  * password; `answer` makes the server reply to a user's AUTH with any code and text verbatim.
  * Every accepted message is kept, parsed enough to read its envelope, subject and body.
+ * XOAUTH2 logins are checked by `checkOAuthToken` when given (a provider fake's
+ * checkAccessToken), and refused otherwise.
  *
  * @example
  *   const smtp = await startSmtp({ 'ann@acme.test': 'pw' });
  *   smtp.answer('ann@acme.test', 535, '5.7.8 Authentication credentials invalid');
+ *   const outlook = await startSmtp({}, { checkOAuthToken: microsoft.checkAccessToken });
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -37,7 +40,16 @@ function header(raw: string, name: string): string {
   return match ? match[1].replace(/\r?\n[ \t]/g, ' ').trim() : '';
 }
 
-export async function startSmtp(users: Record<string, string> = {}, options: { authOptional?: boolean } = {}): Promise<TestSmtp> {
+export interface SmtpOptions {
+  authOptional?: boolean;
+  /** Decides XOAUTH2 logins: true accepts the XOAUTH2 user, false refuses like a bad token. */
+  checkOAuthToken?: (user: string, accessToken: string) => boolean | Promise<boolean>;
+}
+
+/** smtp-server's answer to a bad XOAUTH2 token: 334 with this JSON, then 535 after the client's empty line. */
+const BAD_TOKEN = { data: { status: '401', schemes: 'bearer mac', scope: 'https://outlook.office.com/SMTP.Send' } };
+
+export async function startSmtp(users: Record<string, string> = {}, options: SmtpOptions = {}): Promise<TestSmtp> {
   const passwords = new Map(Object.entries(users));
   const answers = new Map<string, { code: number; text: string }>();
   const received: ReceivedMail[] = [];
@@ -56,6 +68,16 @@ export async function startSmtp(users: Record<string, string> = {}, options: { a
       if (forced) {
         const error = Object.assign(new Error(forced.text), { responseCode: forced.code });
         return callback(error);
+      }
+      if (auth.method === 'XOAUTH2' && options.checkOAuthToken) {
+        const check = options.checkOAuthToken;
+        Promise.resolve()
+          .then(() => check(user, auth.accessToken ?? ''))
+          .then(
+            (ok) => (ok ? callback(null, { user }) : callback(null, BAD_TOKEN)),
+            (error: Error) => callback(Object.assign(new Error(`4.7.0 Temporary authentication failure: ${error.message}`), { responseCode: 454 })),
+          );
+        return;
       }
       if (auth.method !== 'XOAUTH2' && passwords.has(user) && passwords.get(user) === auth.password) {
         return callback(null, { user });
