@@ -62,7 +62,8 @@ export function googleProvider(config: GoogleConfig): OAuthProvider {
     async identity(grant) {
       const signal = AbortSignal.timeout(INTERACTIVE_TIMEOUT_MS);
       const client = googleClient(config, { signal });
-      client.setCredentials({ access_token: grant.accessToken, expiry_date: Date.now() + 60_000 });
+      // No expiry_date: the library would count a token expiring within 5 minutes as expired and try to refresh it.
+      client.setCredentials({ access_token: grant.accessToken });
       try {
         return await profileAddress(config, client);
       } catch (error) {
