@@ -226,6 +226,9 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions): Promise
       const grant = found.state === 'unknown' ? undefined : found.grant;
       if (grant) c.set('email', grant.email);
       await state.delayIfSlow(grant?.email);
+      // A client that gave up (its check timed out) never saw a new token: do not rotate
+      // it away under it. Entra keeps old refresh tokens valid anyway; this fake is stricter.
+      if (c.req.raw.signal.aborted) return c.body(null, 499 as never);
       const failure = state.failureOf(grant?.email);
       const injected = failure && REFRESH_FAILURES[failure.mode];
       if (injected) return reply(injected({ grant, clientId: options.clientId, status: failure.status, now: now() }));

@@ -153,6 +153,7 @@ describe('checks and edits at the same time', () => {
   });
 
   it('"check now" waits for a check already holding the lease, then runs', async () => {
+    await rg.stop(); // the scheduler started above must not claim the new account first
     const busy = await create(customMailbox('busy@acme.test', smtp, imap, 'pw'));
     smtp.setPassword('busy@acme.test', 'pw');
     await imap.addUser('busy@acme.test', 'pw');

@@ -82,11 +82,11 @@ export function customMailbox(email: string, smtp: { port: number }, imap: { por
 }
 
 /** Polls `fn` until it returns a truthy value or the time is up. */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000): Promise<NonNullable<T>> {
+export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
-    if (value) return value as NonNullable<T>;
+    if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
   }
