@@ -18,6 +18,7 @@ import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { createNotifier } from './notify/index.ts';
 import { defaultProviders, isOAuthProvider, type ProviderRegistry } from './providers/index.ts';
+import { purgeDeadSignIns } from './reauth/housekeeping.ts';
 import { createReauth } from './reauth/index.ts';
 
 export interface RegrantOptions {
@@ -53,6 +54,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
+  let housekeeping: NodeJS.Timeout | null = null;
+  const purge = () => purgeDeadSignIns(db, new Date()).catch((error) => logger.error('housekeeping.failed', { error }));
 
   return {
     config,
@@ -68,11 +71,18 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     start() {
       scheduler ??= startScheduler(health, { concurrency: config.checkConcurrency, logger });
       stopNotifier ??= notifier.start();
+      if (!housekeeping) {
+        void purge();
+        housekeeping = setInterval(() => void purge(), 3600_000);
+        housekeeping.unref();
+      }
     },
     /** Stops checks and alert delivery, waiting for the checks under way. */
     async stop() {
       await scheduler?.stop();
       stopNotifier?.();
+      if (housekeeping) clearInterval(housekeeping);
+      housekeeping = null;
       scheduler = null;
       stopNotifier = null;
     },

@@ -161,3 +161,22 @@ it('removing the mailbox kills its link', async () => {
   expect(page.status).toBe(410);
   expect(page.html).toMatch(/not valid/);
 });
+
+it('dead sign-ins and long-dead links are forgotten; live ones are kept', async () => {
+  const { purgeDeadSignIns } = await import('../../server/reauth/housekeeping.ts');
+  const live = await shareLink(owner, outlook.id);
+  await (await owner.post(`/api/accounts/${gmail.id}/regrant`)).json();
+  const day = 24 * 3600_000;
+  const later = new Date(Date.now() + 34 * day);
+  const attemptsBefore = (await world.rg.db.selectFrom('oauth_attempts').select('id').execute()).length;
+  expect(attemptsBefore).toBeGreaterThan(0);
+  const soon = await purgeDeadSignIns(world.rg.db, new Date(Date.now() + 60_000));
+  expect(soon).toEqual({ attempts: 0, links: 0 });
+  expect((await world.browser().open(live.url)).status).toBe(200);
+  const result = await purgeDeadSignIns(world.rg.db, later);
+  expect(result.attempts).toBe(attemptsBefore);
+  expect(result.links).toBeGreaterThan(0);
+  expect(await world.rg.db.selectFrom('oauth_attempts').select('id').execute()).toHaveLength(0);
+  // The live link expires in 72 h: 34 days on it has been dead for more than 30.
+  expect(await world.rg.db.selectFrom('share_links').select('id').execute()).toHaveLength(0);
+});

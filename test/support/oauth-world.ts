@@ -13,6 +13,7 @@ import { startGoogleFake, type GoogleFake } from '../fakes/google.ts';
 import { startMicrosoftFake, type MicrosoftFake } from '../fakes/microsoft.ts';
 import { TestBrowser } from './browser.ts';
 import { startDovecot, type Dovecot } from './dovecot.ts';
+import type { RegrantOptions } from '../../server/regrant.ts';
 import { startRegrant, type Client, type TestRegrant } from './regrant.ts';
 import { startSmtp, type TestSmtp } from './smtp.ts';
 
@@ -35,7 +36,7 @@ export interface OAuthWorld {
   stop(): Promise<void>;
 }
 
-export async function startOAuthWorld(mailboxes: string[], env: Record<string, string> = {}): Promise<OAuthWorld> {
+export async function startOAuthWorld(mailboxes: string[], env: Record<string, string> = {}, options: RegrantOptions = {}): Promise<OAuthWorld> {
   const google = await startGoogleFake({ ...GOOGLE_CLIENT, redirectUris: [`${ORIGIN}/oauth/google/callback`] });
   const microsoft = await startMicrosoftFake({ ...MICROSOFT_CLIENT, redirectUris: [`${ORIGIN}/oauth/microsoft/callback`] });
   for (const m of mailboxes) {
@@ -62,7 +63,7 @@ export async function startOAuthWorld(mailboxes: string[], env: Record<string, s
     WORKSPACE_NAME: 'Acme',
   };
   const extra: TestRegrant[] = [];
-  const rg = await startRegrant({ ...baseEnv, ...env });
+  const rg = await startRegrant({ ...baseEnv, ...env }, options);
   const world: OAuthWorld = {
     google,
     microsoft,
