@@ -27,6 +27,8 @@ export interface Classification {
 export interface Failure {
   source: FailureSource;
   error: unknown;
+  /** The login used an OAuth access token (XOAUTH2), not a password: the fix is a re-grant. */
+  oauth?: boolean;
 }
 
 interface Rule {
@@ -51,7 +53,7 @@ const smtp = (reply: number, enhanced?: string) => (f: ErrorFacts) =>
   f.responseCode === reply && (enhanced === undefined || f.enhanced === enhanced);
 const msAny = (codes: number[]) => (f: ErrorFacts) => f.errorCodes.some((c) => codes.includes(c));
 
-const CREDENTIAL_WORDS = /login failed|authentication failed|invalid (credentials|password|user)|(incorrect|wrong|bad) (password|username|credentials)|credentials (rejected|invalid)/i;
+const CREDENTIAL_WORDS = /login failed|authenticate failed|authentication failed|invalid (credentials|password|user)|(incorrect|wrong|bad) (password|username|credentials)|credentials (rejected|invalid)/i;
 const TEMPORARY_WORDS = /try again|later|busy|too many|temporar|unavailable/i;
 const FIX_PASSWORD = 'Enter the mailbox\'s current password in Regrant (or re-import it), then run Test Sending and Test Receiving.';
 const REGRANT = 'Re-grant access: press "Continue with Google/Microsoft" or send the mailbox holder a re-authentication link.';
@@ -94,6 +96,7 @@ export const RULES: Rule[] = [
   { sources: ['google_token'], when: (f) => f.oauthError === 'admin_policy_enforced', verdict: 'admin_action', code: 'admin_policy_enforced', message: 'A Google Workspace admin policy blocks Regrant for this mailbox.', hint: 'A Workspace admin must allow Regrant under API controls; then re-grant.', retry: 'never' },
   { sources: ['gmail_api'], when: (f) => f.status === 401, verdict: 'needs_reauth', code: 'token_rejected', message: 'Gmail rejected a freshly issued access token.', hint: REGRANT, retry: 'never' },
   { sources: ['gmail_api'], when: (f) => f.status === 403 && f.apiReasons.includes('domainPolicy'), verdict: 'admin_action', code: 'domain_policy', message: 'The Workspace domain\'s policy blocks Gmail access for Regrant.', hint: 'A Workspace admin must allow Regrant under API controls; then re-grant.', retry: 'never' },
+  { sources: ['gmail_api'], when: (f) => f.status === 403 && f.apiReasons.some((r) => r === 'accessNotConfigured' || r === 'SERVICE_DISABLED'), verdict: 'admin_action', code: 'gmail_api_disabled', message: 'The Gmail API is not enabled for Regrant\'s Google Cloud project.', hint: 'The Regrant administrator must enable the Gmail API in the Google Cloud project of GOOGLE_CLIENT_ID; re-granting alone will not help.', retry: 'slow' },
   { sources: ['gmail_api'], when: (f) => f.status === 403 && f.apiReasons.some((r) => r === 'insufficientPermissions' || r === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'), verdict: 'needs_reauth', code: 'scopes_missing', message: 'The grant lacks the Gmail permissions Regrant needs.', hint: REGRANT + ' Tick every requested permission on the consent screen.', retry: 'never' },
 
   // Microsoft identity platform: the AADSTS number decides, then the OAuth error.
@@ -121,11 +124,18 @@ export function matchRule(failure: Failure): number {
   return RULES.findIndex((r) => r.sources.includes(failure.source) && r.when(facts));
 }
 
+/** A refused XOAUTH2 login: the token was just issued, so the grant no longer opens this mailbox. */
+const XOAUTH2_REJECTED = { code: 'xoauth2_rejected', message: 'The mail server refused the sign-in with a freshly issued access token.', hint: REGRANT };
+
 export function classify(failure: Failure): Classification {
   const facts = factsOf(failure.error);
   const rule = RULES[matchRule(failure)] ?? UNKNOWN;
-  const { verdict, code, message, hint, retry } = rule;
-  return { verdict, code, message, hint, retry, detail: `${failure.source}: ${facts.text}`.slice(0, 500) };
+  const { verdict, message, hint, retry } = rule;
+  const detail = `${failure.source}: ${facts.text}`.slice(0, 500);
+  if (failure.oauth && (rule.code === 'imap_auth_failed' || rule.code === 'smtp_auth_failed')) {
+    return { verdict, retry, detail, ...XOAUTH2_REJECTED };
+  }
+  return { verdict, code: rule.code, message, hint, retry, detail };
 }
 
 const SEVERITY: Record<Classification['verdict'], number> = { needs_reauth: 3, admin_action: 3, transient: 1 };

@@ -6,13 +6,13 @@ import type { FailureSource } from '../health/facts.ts';
  * check's time runs out it answers at once with the abort reason, so a provider can report
  * what already arrived (an SMTP 535) while another step (a hanging IMAP server) is cut off.
  */
-export function settle(source: FailureSource, run: Promise<unknown>, signal: AbortSignal): Promise<Failure | null> {
+export function settle(source: FailureSource, run: Promise<unknown>, signal: AbortSignal, oauth = false): Promise<Failure | null> {
   const settled = run.then(
     () => null,
-    (error: unknown) => ({ source, error }),
+    (error: unknown) => ({ source, error, oauth }),
   );
   const aborted = new Promise<Failure>((resolve) => {
-    const cut = () => resolve({ source, error: signal.reason });
+    const cut = () => resolve({ source, error: signal.reason, oauth });
     if (signal.aborted) cut();
     else signal.addEventListener('abort', cut, { once: true });
   });

@@ -71,4 +71,10 @@ export interface OAuthProvider extends Provider {
   exchange(code: string, codeVerifier: string, redirectUri: string): Promise<TokenGrant>;
   /** The mailbox address the grant belongs to, as the provider says it. */
   identity(grant: TokenGrant): Promise<string>;
+  /**
+   * Proves the grant opens `email` itself, when the identity the provider states is not proof
+   * enough (Microsoft's `email` claim is a directory attribute any tenant admin can set).
+   * Throws the mail server's refusal.
+   */
+  confirmMailbox?(grant: TokenGrant, email: string): Promise<void>;
 }

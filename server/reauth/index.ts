@@ -15,6 +15,7 @@ import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import type { AccountRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
+import { classify } from '../health/classify.ts';
 import { ProviderHttpError } from '../health/facts.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
@@ -98,11 +99,26 @@ export function createReauth(deps: ReauthDeps) {
     redirect: provider.authorizationUrl({ state: begun.state, codeChallenge: begun.codeChallenge, redirectUri: redirectUri(provider.kind), loginHint: begun.attempt.login_hint }),
   });
 
+  /** null when the grant opens the mailbox (or the provider's identity is proof enough). */
+  async function refusedBy(attempt: Begun['attempt'], provider: OAuthProvider, grant: TokenGrant, email: string): Promise<Outcome | null> {
+    if (!provider.confirmMailbox) return null;
+    try {
+      await provider.confirmMailbox(grant, email);
+      return null;
+    } catch (error) {
+      const { detail } = classify({ source: 'imap', error, oauth: true });
+      logger.warn('reauth.mailbox_refused', { attempt: attempt.id, account: attempt.account_id, provider: provider.kind });
+      return { kind: 'mailbox_refused', email, provider: provider.label, message: detail.replace(/^imap: /, ''), retryUrl: await attempts.retryOf(attempt) };
+    }
+  }
+
   async function finishGrant(attempt: Begun['attempt'], provider: OAuthProvider, grant: TokenGrant, email: string): Promise<Outcome> {
     const label = provider.label;
     const refreshToken = grant.refreshToken!;
     if (attempt.purpose === 'connect') {
       const existing = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+      const refused = await refusedBy(attempt, provider, grant, email);
+      if (refused) return refused;
       if (!existing) {
         const id = await storeNewAccount(grantDeps, { attempt, email, refreshToken, providerLabel: label });
         logger.info('reauth.connected', { account: id, provider: provider.kind });
@@ -119,6 +135,8 @@ export function createReauth(deps: ReauthDeps) {
       logger.warn('reauth.wrong_mailbox', { account: account.id, provider: provider.kind });
       return { kind: 'wrong_mailbox', expected: account.email, got: email, provider: label, retryUrl: await attempts.retryOf(attempt) };
     }
+    const refused = await refusedBy(attempt, provider, grant, account.email);
+    if (refused) return refused;
     return regrantAccount(attempt, provider, account, refreshToken);
   }
 

@@ -8,6 +8,7 @@ export type Outcome =
   | { kind: 'reconnected'; email: string; provider: string }
   | { kind: 'connected'; email: string; provider: string }
   | { kind: 'wrong_mailbox'; expected: string; got: string; provider: string; retryUrl: string }
+  | { kind: 'mailbox_refused'; email: string; provider: string; message: string; retryUrl: string }
   | { kind: 'denied'; provider: string; retryUrl: string }
   | { kind: 'scopes_missing'; provider: string; missing: string[]; retryUrl: string }
   | { kind: 'state_invalid'; why: TakeFailure }
@@ -23,6 +24,7 @@ export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 400 | 403 | 409 | 410
   reconnected: 200,
   connected: 200,
   wrong_mailbox: 409,
+  mailbox_refused: 409,
   denied: 200,
   scopes_missing: 200,
   state_invalid: 400,

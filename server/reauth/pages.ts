@@ -65,6 +65,9 @@ export function outcomePage(o: Outcome, workspace: string) {
     case 'wrong_mailbox':
       return page('That was a different mailbox', 'bad', html`<p>You signed in as <span class="mailbox">${o.got}</span>, but this re-authentication is for <span class="mailbox">${o.expected}</span>.</p>
 <p>Nothing was changed. Sign in with ${o.provider} as ${o.expected}; if the browser is signed in to another account, choose "Use another account".</p>${retryButton(o.retryUrl, `Try again as ${o.expected}`)}`);
+    case 'mailbox_refused':
+      return page('The mailbox did not accept this sign-in', 'bad', html`<p>${o.provider} signed you in, but <span class="mailbox">${o.email}</span> refused the new access: <code>${o.message}</code></p>
+<p>Nothing was changed. Sign in with the account that owns this mailbox.</p>${retryButton(o.retryUrl)}`);
     case 'denied':
       return page('Access was not granted', 'bad', html`<p>The ${o.provider} consent screen was closed or access was declined, so nothing was changed.</p>
 <p>Regrant needs this access to send from the mailbox and to see replies and bounces.</p>${retryButton(o.retryUrl)}`);

@@ -49,6 +49,11 @@ export interface MicrosoftFake extends FakeBase<MicrosoftFailMode> {
   tenantId: string;
   /** For smtp-server's XOAUTH2: the token is a live access token of that mailbox, and not 'imap_rejected'. */
   checkAccessToken(user: string, accessToken: string): boolean;
+  /**
+   * Sets a user's directory mail attribute, which becomes the id_token's `email` claim. Any
+   * tenant admin can set it to any address (the "nOAuth" problem): it proves nothing.
+   */
+  setMailAttribute(user: string, address: string): void;
 }
 
 const LIFETIME = 3599;
@@ -83,6 +88,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions): Promise
   const app = new Hono<FakeEnv>();
   app.use(state.record);
   let url = '';
+  const mailAttributes = new Map<string, string>();
   const trace = (c: Context) => ({ now: now(), correlationId: c.req.header('client-request-id') });
 
   app.get('/:tenant/oauth2/v2.0/authorize', (c) => {
@@ -163,7 +169,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions): Promise
       iat,
       nbf: iat,
       exp: iat + LIFETIME,
-      email: grant.email,
+      email: mailAttributes.get(grant.email) ?? grant.email,
       name,
       oid,
       preferred_username: grant.email,
@@ -284,6 +290,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions): Promise
     fail: state.fail,
     revoke: (email) => store.revokeMailbox(normalizeEmail(email)),
     validRefreshTokens: (email) => store.validRefreshTokens(normalizeEmail(email)),
+    setMailAttribute: (user, address) => void mailAttributes.set(normalizeEmail(user), address),
     checkAccessToken(user, accessToken) {
       const access = store.activeAccess(accessToken);
       return !!access && access.email === normalizeEmail(user) && state.failureOf(access.email)?.mode !== 'imap_rejected';

@@ -133,6 +133,7 @@ describe('IMAP refusals through imapflow', () => {
     ['NO [EXPIRED] Password expired', 'needs_reauth', 'password_expired'],
     ['NO [CONTACTADMIN] Account locked, contact your administrator', 'admin_action', 'imap_admin_required'],
     ['NO LOGIN failed.', 'needs_reauth', 'imap_auth_failed'],
+    ['NO AUTHENTICATE failed.', 'needs_reauth', 'imap_auth_failed'],
     ['NO [WEBALERT https://accounts.google.com/signin/continue?sarp=1] Web login required.', 'needs_reauth', 'web_login_required'],
     ['NO Server busy, try again later', 'transient', 'imap_refused'],
     ['NO Too many login attempts', 'transient', 'imap_refused'],
@@ -214,6 +215,12 @@ describe('OAuth providers, by their documented error bodies', () => {
       'scopes_missing',
     );
     expectVerdict(gmail(403, 'domainPolicy'), 'admin_action', 'domain_policy');
+    expectVerdict(gmail(403, 'accessNotConfigured'), 'admin_action', 'gmail_api_disabled');
+    expectVerdict(
+      { source: 'gmail_api', error: new ProviderHttpError(403, { error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason: 'SERVICE_DISABLED' }] } }) },
+      'admin_action',
+      'gmail_api_disabled',
+    );
     expectVerdict(gmail(403, 'userRateLimitExceeded'), 'transient', 'rate_limited');
     expectVerdict(gmail(500, 'backendError'), 'transient', 'provider_unavailable');
   });
@@ -239,6 +246,17 @@ describe('the table as a whole', () => {
     const dead = classify({ source: 'imap', error: Object.assign(new Error('x'), { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED', response: 'NO [AUTHENTICATIONFAILED] Authentication failed.' }) });
     expect(worst([web, dead])?.retry).toBe('never');
     expect(worst([dead, web])?.retry).toBe('never');
+  });
+
+  it('a refused XOAUTH2 login (Office 365 "NO AUTHENTICATE failed.") asks for a re-grant, not a password', () => {
+    const refused = { source: 'imap' as const, oauth: true, error: Object.assign(new Error('Command failed'), { authenticationFailed: true, response: 'NO AUTHENTICATE failed.' }) };
+    const c = classify(refused);
+    expect({ verdict: c.verdict, code: c.code, retry: c.retry }).toEqual({ verdict: 'needs_reauth', code: 'xoauth2_rejected', retry: 'never' });
+    expect(c.hint).toMatch(/Re-grant access/);
+    const smtp = classify({ source: 'smtp', oauth: true, error: Object.assign(new Error('x'), { code: 'EAUTH', responseCode: 535, response: '535 5.7.3 Authentication unsuccessful' }) });
+    expect(smtp.code).toBe('xoauth2_rejected');
+    const disabled = classify({ source: 'smtp', oauth: true, error: Object.assign(new Error('x'), { code: 'EAUTH', responseCode: 535, response: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.' }) });
+    expect(disabled.code).toBe('smtp_auth_disabled'); // an admin's switch stays an admin's switch
   });
 
   it('every rule was reached by a case above', () => {

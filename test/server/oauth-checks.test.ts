@@ -49,7 +49,7 @@ const microsoftCases: Case<MicrosoftFailMode>[] = [
   ['mfa_required', 'needs_reauth', 'grant_revoked'],
   ['consent_required', 'needs_reauth', 'grant_revoked'],
   ['bad_secret', 'needs_reauth', 'oauth_app_misconfigured'],
-  ['imap_rejected', 'needs_reauth', 'imap_auth_failed'],
+  ['imap_rejected', 'needs_reauth', 'xoauth2_rejected'],
   ['server_error', 'transient', 'provider_unavailable'],
   ['temporarily_unavailable', 'transient', 'provider_unavailable'],
   ['rate_limited', 'transient', 'provider_unavailable'],

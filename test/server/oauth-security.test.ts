@@ -164,3 +164,18 @@ it("a provider's error text is shown escaped, never as markup", async () => {
   expect(page.html).toContain('server_error: &lt;script&gt;alert(1)&lt;/script&gt;');
   expect(page.html).not.toContain('<script>');
 });
+
+it("microsoft: a forged email claim (nOAuth) does not re-grant someone else's mailbox", async () => {
+  world.microsoft.addMailbox('eve@evil.test');
+  await world.imap.addUser('eve@evil.test', 'unused');
+  world.microsoft.setMailAttribute('eve@evil.test', OUTLOOK); // Eve's own tenant says her mail is ops@contoso.test
+  world.microsoft.revoke(OUTLOOK);
+  await owner.post(`/api/accounts/${outlook.id}/check`);
+  const before = await row(outlook.id);
+  world.microsoft.nextConsent({ as: 'eve@evil.test' });
+  const page = await world.browser().open(await regrantUrl(outlook.id));
+  expect(page.status).toBe(409);
+  expect(page.html).toMatch(/did not accept this sign-in/);
+  expect(page.html).toMatch(/Nothing was changed/);
+  expect(await row(outlook.id)).toEqual(before);
+});

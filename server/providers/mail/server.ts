@@ -25,3 +25,17 @@ export function mailServerFromUrl(url: string): MailServer {
   const fallbackPort = { 'imaps:': 993, 'imap:': 143, 'smtps:': 465, 'smtp:': 587 }[u.protocol] ?? 0;
   return { host: u.hostname, port: u.port ? Number(u.port) : fallbackPort, security: tls ? 'tls' : 'opportunistic' };
 }
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/**
+ * An access token must never cross the network in the clear: a server that does not offer
+ * STARTTLS (or an attacker who strips it from the greeting) gets no login. Only a server on
+ * this machine, such as a test server, may be spoken to in plain text.
+ *
+ * @example forOAuthLogin(mailServerFromUrl('smtp://smtp.office365.com:587')).security // 'starttls'
+ */
+export function forOAuthLogin(server: MailServer): MailServer {
+  if (server.security !== 'opportunistic' || LOOPBACK.test(server.host)) return server;
+  return { ...server, security: 'starttls' };
+}

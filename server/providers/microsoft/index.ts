@@ -8,7 +8,7 @@
  */
 import type { MicrosoftConfig } from '../../config/index.ts';
 import { verifyImapLogin } from '../mail/imap.ts';
-import { mailServerFromUrl } from '../mail/server.ts';
+import { forOAuthLogin, mailServerFromUrl } from '../mail/server.ts';
 import { verifySmtpLogin } from '../mail/smtp.ts';
 import { providerError } from '../http-error.ts';
 import { resultOf, settle } from '../settle.ts';
@@ -19,8 +19,8 @@ const REQUIRED = MICROSOFT_SCOPES.slice(4);
 const INTERACTIVE_TIMEOUT_MS = 20_000;
 
 export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
-  const imap = mailServerFromUrl(config.imapUrl);
-  const smtp = mailServerFromUrl(config.smtpUrl);
+  const imap = forOAuthLogin(mailServerFromUrl(config.imapUrl));
+  const smtp = forOAuthLogin(mailServerFromUrl(config.smtpUrl));
   return {
     kind: 'microsoft',
     label: 'Microsoft',
@@ -41,6 +41,13 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
       return address.toLowerCase();
     },
 
+    async confirmMailbox(grant, email) {
+      const signal = AbortSignal.timeout(INTERACTIVE_TIMEOUT_MS);
+      // Exchange Online lets a token into a mailbox only when it belongs to it: this, not the
+      // id_token's claims, is what shows the grant is for this mailbox.
+      await verifyImapLogin(imap, { user: email, accessToken: grant.accessToken }, { signal, timeoutMs: INTERACTIVE_TIMEOUT_MS });
+    },
+
     async check(mailbox, ctx) {
       if (!mailbox.refreshToken) throw new Error(`Microsoft account ${mailbox.id} has no refresh token`);
       let accessToken: string;
@@ -53,7 +60,7 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
         return resultOf([{ source: 'microsoft_token', error: providerError(error, ctx.signal) }]);
       }
       const login = { user: mailbox.email, accessToken };
-      return resultOf(await Promise.all([settle('imap', verifyImapLogin(imap, login, ctx), ctx.signal), settle('smtp', verifySmtpLogin(smtp, login, ctx), ctx.signal)]));
+      return resultOf(await Promise.all([settle('imap', verifyImapLogin(imap, login, ctx), ctx.signal, true), settle('smtp', verifySmtpLogin(smtp, login, ctx), ctx.signal, true)]));
     },
   };
 }

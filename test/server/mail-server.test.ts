@@ -1,0 +1,26 @@
+/**
+ * Where Microsoft's IMAP and SMTP servers are, and how an access token is allowed to travel.
+ */
+import { expect, it } from 'vitest';
+import { imapClientOptions } from '../../server/providers/mail/imap.ts';
+import { forOAuthLogin, mailServerFromUrl } from '../../server/providers/mail/server.ts';
+import { smtpTransportOptions } from '../../server/providers/mail/smtp.ts';
+
+it('reads imaps:, imap:, smtps: and smtp: URLs, with default ports', () => {
+  expect(mailServerFromUrl('imaps://outlook.office365.com:993')).toEqual({ host: 'outlook.office365.com', port: 993, security: 'tls' });
+  expect(mailServerFromUrl('imap://mail.acme.test')).toEqual({ host: 'mail.acme.test', port: 143, security: 'opportunistic' });
+  expect(mailServerFromUrl('smtps://smtp.acme.test')).toEqual({ host: 'smtp.acme.test', port: 465, security: 'tls' });
+  expect(mailServerFromUrl('smtp://smtp.office365.com:587')).toEqual({ host: 'smtp.office365.com', port: 587, security: 'opportunistic' });
+});
+
+it('an access token goes to a remote server only over TLS: STARTTLS becomes required', () => {
+  const login = { user: 'mia@contoso.test', accessToken: 'token' };
+  const smtp = forOAuthLogin(mailServerFromUrl('smtp://smtp.office365.com:587'));
+  expect(smtp.security).toBe('starttls');
+  expect(smtpTransportOptions(smtp, login, 1000)).toMatchObject({ secure: false, requireTLS: true, ignoreTLS: false, auth: { type: 'OAuth2', user: 'mia@contoso.test', accessToken: 'token' } });
+  const imap = forOAuthLogin(mailServerFromUrl('imap://outlook.office365.com'));
+  expect(imapClientOptions(imap, login, 1000)).toMatchObject({ secure: false, doSTARTTLS: true });
+  // TLS from the first byte stays as it is; a server on this machine may be plain.
+  expect(forOAuthLogin(mailServerFromUrl('imaps://outlook.office365.com:993')).security).toBe('tls');
+  for (const host of ['127.0.0.1', 'localhost', '[::1]']) expect(forOAuthLogin(mailServerFromUrl(`smtp://${host}:2525`)).security).toBe('opportunistic');
+});
