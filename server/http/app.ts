@@ -32,7 +32,8 @@ export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]
 
 export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins }: AppDeps) {
   const app = new Hono();
-  app.onError((error, c) => respondWithError(c, error, (e) => logger.error('http.unexpected', { path: c.req.path, error: e })));
+  // The route's pattern, not its path: paths of pages carry share-link and start tokens.
+  app.onError((error, c) => respondWithError(c, error, (e) => logger.error('http.unexpected', { route: `${c.req.method} ${c.req.routePath}`, error: e })));
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
@@ -40,7 +41,7 @@ export function createApp({ users, accounts, health, reauth, logger, workspaceNa
     c.text(`${workspaceName} (Regrant) is running. Use the Regrant browser extension with this server's URL and your API token.\n`),
   );
 
-  app.route('/', reauthPages({ reauth, workspaceName, publicUrl, consentOrigins }));
+  app.route('/', reauthPages({ reauth, workspaceName, publicUrl, consentOrigins, logger }));
 
   app.use(
     '/api/*',

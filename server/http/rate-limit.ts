@@ -14,19 +14,34 @@ export interface RateLimitOptions {
   now?: () => number;
 }
 
-/** The peer's address as @hono/node-server exposes it; tests without a socket share one bucket. */
-function clientKey(c: Context): string {
+/**
+ * The peer's address as @hono/node-server exposes it; tests without a socket share one bucket.
+ * IPv6 clients are grouped by their /64: one host can pick any address inside it.
+ */
+export function clientKey(c: Context): string {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'local';
+  const address = incoming?.socket?.remoteAddress ?? 'local';
+  if (!address.includes(':') || address.startsWith('::ffff:')) return address;
+  const [head] = address.split('::');
+  const groups = head.split(':').filter(Boolean);
+  return `${[...groups, '0', '0', '0', '0'].slice(0, 4).join(':')}::/64`;
 }
+
+/** Windows kept at most; past it the oldest are dropped, so a flood cannot grow memory. */
+const MAX_WINDOWS = 10_000;
 
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   const now = options.now ?? Date.now;
   const windows = new Map<string, { start: number; count: number }>();
   return async (c, next) => {
     const t = now();
-    if (windows.size > 10_000) {
+    if (windows.size >= MAX_WINDOWS) {
       for (const [key, w] of windows) if (t - w.start >= options.windowMs) windows.delete(key);
+      // Still full: forget the oldest (a Map iterates in insertion order).
+      for (const key of windows.keys()) {
+        if (windows.size < MAX_WINDOWS) break;
+        windows.delete(key);
+      }
     }
     const key = clientKey(c);
     let w = windows.get(key);

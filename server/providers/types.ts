@@ -77,4 +77,6 @@ export interface OAuthProvider extends Provider {
    * Throws the mail server's refusal.
    */
   confirmMailbox?(grant: TokenGrant, email: string): Promise<void>;
+  /** Revokes a grant Regrant refused (wrong mailbox, missing permissions), where the provider allows it. */
+  discard?(grant: TokenGrant): Promise<void>;
 }

@@ -123,10 +123,11 @@ export function createAttempts({ db, sealer, publicUrl }: { db: Db; sealer: Seal
      * Takes the attempt a callback's `state` names, once, in the browser that began it.
      * Answers the attempt with its PKCE verifier opened.
      */
-    async take(state: string, browserId: string | undefined): Promise<{ attempt: OAuthAttemptRow; codeVerifier: string } | { failure: TakeFailure }> {
+    async take(provider: string, state: string, browserId: string | undefined): Promise<{ attempt: OAuthAttemptRow; codeVerifier: string } | { failure: TakeFailure }> {
       const now = new Date().toISOString();
       const row = await db.selectFrom('oauth_attempts').selectAll().where('state_hash', '=', hashToken(state)).executeTakeFirst();
-      if (!row || !row.code_verifier) return { failure: 'unknown' };
+      // A state that came back on another provider's callback is not used up by it.
+      if (!row || !row.code_verifier || row.provider !== provider) return { failure: 'unknown' };
       if (row.finished_at) return { failure: 'used' };
       if (!row.state_expires_at || row.state_expires_at < now) return { failure: 'expired' };
       if (!browserId || hashToken(browserId) !== row.browser_hash) return { failure: 'other_browser' };

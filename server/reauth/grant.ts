@@ -12,6 +12,7 @@ import { newId } from '../db/ids.ts';
 import type { AccountRow, OAuthAttemptRow } from '../db/schema.ts';
 import { nextRegular } from '../health/state.ts';
 import type { Notifier } from '../notify/index.ts';
+import { connectedEmail } from '../notify/connected-email.ts';
 import { reconnectedEmail } from '../notify/reconnected-email.ts';
 import type { ShareLinks } from './share-links.ts';
 
@@ -118,10 +119,14 @@ export async function storeNewAccount(
         updated_at: nowIso,
       })
       .execute();
+    const eventId = newId('evt');
     await trx
       .insertInto('account_events')
-      .values({ id: newId('evt'), account_id: id, at: nowIso, from_state: 'new', to_state: 'connected', reason_code: 'connected', message: `Connected with ${g.providerLabel}.`, hint: null, detail: null })
+      .values({ id: eventId, account_id: id, at: nowIso, from_state: 'new', to_state: 'connected', reason_code: 'connected', message: `Connected with ${g.providerLabel}.`, hint: null, detail: null })
       .execute();
+    const owner = await trx.selectFrom('users').select('email').where('id', '=', ownerId).executeTakeFirstOrThrow();
+    const mail = connectedEmail({ email: g.email, provider: g.providerLabel, owner: owner.email, workspace: deps.workspaceName });
+    await deps.notifier.record(trx, { accountId: id, eventId, recipients: [...new Set([g.email, owner.email.toLowerCase()])], ...mail });
     await bumpStatusVersion(trx, ownerId, 'hard', deps.intervalSeconds);
   });
   return id;

@@ -116,13 +116,20 @@ export function createReauth(deps: ReauthDeps) {
     const label = provider.label;
     const refreshToken = grant.refreshToken!;
     if (attempt.purpose === 'connect') {
-      const existing = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
       const refused = await refusedBy(attempt, provider, grant, email);
       if (refused) return refused;
+      let existing = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
       if (!existing) {
-        const id = await storeNewAccount(grantDeps, { attempt, email, refreshToken, providerLabel: label });
-        logger.info('reauth.connected', { account: id, provider: provider.kind });
-        return { kind: 'connected', email, provider: label };
+        try {
+          const id = await storeNewAccount(grantDeps, { attempt, email, refreshToken, providerLabel: label });
+          logger.info('reauth.connected', { account: id, provider: provider.kind });
+          void notifier.kick();
+          return { kind: 'connected', email, provider: label };
+        } catch (error) {
+          // Another sign-in added the same mailbox a moment ago: treat it as the existing one.
+          if (!/UNIQUE|duplicate key/i.test(String(error))) throw error;
+          existing = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+        }
       }
       const user = attempt.user_id ? await db.selectFrom('users').select(['id', 'role']).where('id', '=', attempt.user_id).executeTakeFirst() : undefined;
       const mayRegrant = existing.provider === provider.kind && user && (user.role === 'admin' || user.id === existing.owner_id);
@@ -222,10 +229,10 @@ export function createReauth(deps: ReauthDeps) {
       const provider = oauth(kind);
       if (!provider) return OAUTH_KINDS.includes(kind as OAuthKind) ? { kind: 'not_configured', provider: LABEL[kind as OAuthKind] } : { kind: 'state_invalid', why: 'unknown' };
       if (!q.state) return { kind: 'state_invalid', why: 'unknown' };
-      const taken = await attempts.take(q.state, browserId);
+      const taken = await attempts.take(provider.kind, q.state, browserId);
       if ('failure' in taken) return { kind: 'state_invalid', why: taken.failure };
       const { attempt, codeVerifier } = taken;
-      if (attempt.provider !== provider.kind) return { kind: 'state_invalid', why: 'unknown' };
+      let grant: TokenGrant | undefined;
 
       const outcome = await (async (): Promise<Outcome> => {
         if (q.error) {
@@ -233,21 +240,28 @@ export function createReauth(deps: ReauthDeps) {
           return { kind: 'provider_error', provider: provider.label, message: `${q.error}${q.error_description ? `: ${q.error_description.split(/\r?\n| Trace ID:/)[0]}` : ''}`, retryUrl: await attempts.retryOf(attempt) };
         }
         if (!q.code) return { kind: 'provider_error', provider: provider.label, message: 'the answer carried no authorization code', retryUrl: await attempts.retryOf(attempt) };
-        let grant: TokenGrant;
         let email: string;
         try {
           grant = await provider.exchange(q.code, codeVerifier, redirectUri(provider.kind));
-          const missing = grant.grantedScopes.length ? provider.requiredScopes.filter((s) => !grant.grantedScopes.includes(s)) : [];
+          const granted = grant.grantedScopes;
+          const missing = provider.requiredScopes.filter((s) => !granted.includes(s));
           if (missing.length) return { kind: 'scopes_missing', provider: provider.label, missing, retryUrl: await attempts.retryOf(attempt) };
           if (!grant.refreshToken) return { kind: 'provider_error', provider: provider.label, message: 'no refresh token was issued, so Regrant could not keep access', retryUrl: await attempts.retryOf(attempt) };
           email = await provider.identity(grant);
         } catch (error) {
           return { kind: 'provider_error', provider: provider.label, message: providerMessage(error), retryUrl: await attempts.retryOf(attempt) };
         }
-        return finishGrant(attempt, provider, grant, email);
+        return finishGrant(attempt, provider, grant!, email);
       })();
       await attempts.recordOutcome(attempt.id, outcome.kind);
-      if (outcome.kind !== 'reconnected' && outcome.kind !== 'connected') logger.info('reauth.outcome', { attempt: attempt.id, account: attempt.account_id, outcome: outcome.kind });
+      if (outcome.kind !== 'reconnected' && outcome.kind !== 'connected') {
+        logger.info('reauth.outcome', { attempt: attempt.id, account: attempt.account_id, outcome: outcome.kind });
+        // A grant Regrant will not keep should not linger in the person's account either.
+        if (grant && provider.discard) {
+          const unused = grant;
+          void provider.discard(unused).catch((error) => logger.warn('reauth.discard_failed', { attempt: attempt.id, error }));
+        }
+      }
       return outcome;
     },
   };

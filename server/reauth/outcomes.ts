@@ -17,10 +17,11 @@ export type Outcome =
   | { kind: 'provider_error'; provider: string; message: string; retryUrl: string | null }
   | { kind: 'not_configured'; provider: string }
   | { kind: 'account_exists'; email: string }
-  | { kind: 'rate_limited' };
+  | { kind: 'rate_limited' }
+  | { kind: 'unexpected' };
 
 /** The HTTP status each outcome is answered with. */
-export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 400 | 403 | 409 | 410 | 429 | 502 | 503> = {
+export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 400 | 403 | 409 | 410 | 429 | 500 | 502 | 503> = {
   reconnected: 200,
   connected: 200,
   wrong_mailbox: 409,
@@ -34,4 +35,5 @@ export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 400 | 403 | 409 | 410
   not_configured: 503,
   account_exists: 409,
   rate_limited: 429,
+  unexpected: 500,
 };

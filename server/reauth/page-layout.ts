@@ -29,9 +29,14 @@ a { color: var(--accent); }
 
 const STYLE_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
 
-/** Security headers for a page; `formTargets` are the consent-screen origins a form may lead to. */
+/**
+ * Security headers for a page. `formTargets` are the consent-screen origins the share page's
+ * form leads to; Chrome applies form-action to every redirect after the POST too, and a
+ * provider may send the browser on to an identity provider of its own (federated sign-in),
+ * so any https origin is allowed as well.
+ */
 export function pageHeaders(formTargets: string[] = []): Record<string, string> {
-  const formAction = ["'self'", ...new Set(formTargets)].join(' ');
+  const formAction = ["'self'", 'https:', ...new Set(formTargets)].join(' ');
   return {
     'Content-Security-Policy': `default-src 'none'; style-src ${STYLE_HASH}; img-src 'none'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'X-Robots-Tag': 'noindex, nofollow',

@@ -90,5 +90,7 @@ export function outcomePage(o: Outcome, workspace: string) {
       return page('This mailbox is already in Regrant', 'bad', html`<p><span class="mailbox">${o.email}</span> is already connected to ${workspace} by someone else. Nothing was changed.</p><p>Ask an administrator of ${workspace} to give it to you.</p>`);
     case 'rate_limited':
       return page('Too many requests', 'bad', html`<p>Please wait a minute, then reload this page.</p>`);
+    case 'unexpected':
+      return page('Something went wrong', 'bad', html`<p>Regrant could not finish this step; the problem has been logged. Nothing was changed. Please try again in a minute.</p>`);
   }
 }

@@ -16,6 +16,8 @@ let world: OAuthWorld;
 let owner: Client;
 let gmail: AccountView;
 let outlook: AccountView;
+/** Emails recorded per account so far (connecting one sends two). */
+const alertsBefore = new Map<string, number>();
 
 beforeAll(async () => {
   world = await startOAuthWorld([GMAIL, OUTLOOK], { CHECK_TIMEOUT_SECONDS: '1' });
@@ -23,6 +25,7 @@ beforeAll(async () => {
   owner = await world.rg.user('owner@acme.test', 'member');
   gmail = await world.connect(owner, 'google', GMAIL);
   outlook = await world.connect(owner, 'microsoft', OUTLOOK);
+  for (const id of [gmail.id, outlook.id]) alertsBefore.set(id, (await world.rg.db.selectFrom('alerts').select('id').where('account_id', '=', id).execute()).length);
 });
 afterAll(() => world?.stop());
 
@@ -92,6 +95,5 @@ function suite<M extends string>(name: string, cases: Case<M>[], fake: () => OAu
   });
 }
 
-const alertsBefore = new Map<string, number>();
 suite('Google', googleCases, () => world.google, GMAIL, () => gmail.id);
 suite('Microsoft', microsoftCases, () => world.microsoft, OUTLOOK, () => outlook.id);

@@ -179,3 +179,14 @@ it("microsoft: a forged email claim (nOAuth) does not re-grant someone else's ma
   expect(page.html).toMatch(/Nothing was changed/);
   expect(await row(outlook.id)).toEqual(before);
 });
+
+it("a state brought back on the other provider's callback is not used up by it", async () => {
+  const browser = world.browser();
+  const callback = new URL(await callbackUrl(browser, await regrantUrl(gmail.id)));
+  const wrong = await browser.open(`http://regrant.test/oauth/microsoft/callback${callback.search}`);
+  expect(wrong.status).toBe(400);
+  expect(wrong.html).toMatch(/not known to Regrant/);
+  expect((await browser.open(callback.toString())).html).toMatch(/Reconnected/);
+  world.google.revoke(GMAIL);
+  await owner.post(`/api/accounts/${gmail.id}/check`);
+});

@@ -3,7 +3,9 @@
  * clients says, what the one-time start URL sends the browser to, who may ask for what, and
  * how the public pages guard themselves (CSP, noindex, rate limit, friendly dead ends).
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/log/index.ts';
 import type { AccountView, ApiErrorBody } from '../../shared/api.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { customMailbox, startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
@@ -149,7 +151,7 @@ describe('with Google and Microsoft clients configured', () => {
       const csp = page.headers.get('content-security-policy')!;
       expect(csp).toMatch(/default-src 'none'/);
       expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
-      expect(csp).toMatch(/form-action 'self' http:\/\/127\.0\.0\.1:9/);
+      expect(csp).toMatch(/form-action 'self' https: http:\/\/127\.0\.0\.1:9/);
       expect(csp).toMatch(/frame-ancestors 'none'/);
       expect(page.html).not.toMatch(/<script|https?:\/\/(?!regrant\.test)[^"'\s]+\.(css|js|png|svg)/);
     }
@@ -173,5 +175,28 @@ describe('share-link pages are rate limited', () => {
     expect(limited.html).toMatch(/Too many requests/);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await rg.app.request('/healthz')).status).toBe(200); // the rest of the server is not limited
+  });
+});
+
+describe('when something unexpected breaks behind a page', () => {
+  it('the browser gets a page, not JSON or a stack, and the log names the route without its token', async () => {
+    const lines: string[] = [];
+    const rg = await startRegrant({}, { logger: createLogger((line) => lines.push(line)) });
+    try {
+      await sql`pragma foreign_keys = off`.execute(rg.db);
+      await sql`drop table share_links`.execute(rg.db); // any query behind the page now fails
+      const token = `r_${'s'.repeat(43)}`;
+      const page = await new TestBrowser(rg.app, ORIGIN).open(`${ORIGIN}/r/${token}`);
+      expect(page.status).toBe(500);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      expect(page.html).toMatch(/Something went wrong/);
+      expect(page.html).not.toMatch(/share_links|SqliteError|at .*\.ts/);
+      expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+      const logs = lines.join('\n');
+      expect(logs).toMatch(/page\.unexpected.*GET \/r\/:token/);
+      expect(logs).not.toContain(token);
+    } finally {
+      await rg.destroy();
+    }
   });
 });

@@ -46,6 +46,10 @@ for (const [provider, email] of [['google', GMAIL], ['microsoft', OUTLOOK]] as c
       account = await world.connect(mia, provider, email);
       expect(account).toMatchObject({ email, provider, state: 'connected', owner: { email: 'mia.owner@acme.test' }, smtp: null, imap: null });
       expect((await events(account.id))[0]).toMatchObject({ from: 'new', to: 'connected', reason: { code: 'connected' } });
+      // Whoever consented learns who holds the access now and how to take it back.
+      const told = await eventually(() => mailsAbout(email, /was connected/).length >= 2 && mailsAbout(email, /was connected/));
+      expect(told.map((m) => m.to[0]).sort()).toEqual([email, 'mia.owner@acme.test'].sort());
+      expect(told[0].text).toMatch(/by mia\.owner@acme\.test.*\n[\s\S]*remove the access at https:\/\//);
       expect((await check(mia, account.id)).state).toBe('connected');
       // The refresh token is sealed at rest and is the one the provider considers valid now.
       const stored = await row(account.id);
@@ -89,6 +93,8 @@ for (const [provider, email] of [['google', GMAIL], ['microsoft', OUTLOOK]] as c
       expect(page.html).toMatch(/Try again as/);
       expect(await row(account.id)).toEqual(before); // state, sealed token, updated_at: all as they were
       expect(await events(account.id)).toEqual(eventsBefore);
+      // Google lets Regrant withdraw the grant it refused; Microsoft has no such endpoint.
+      if (provider === 'google') await eventually(() => world.google.validRefreshTokens(other).length === 0);
     });
 
     it('the one-time re-grant URL brings it back: connected, event recorded, owner emailed, pending-email hook called', async () => {

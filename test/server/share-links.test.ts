@@ -68,7 +68,7 @@ it('a share link re-grants the mailbox for someone with no Regrant login; chat p
     // Only the mailbox, the workspace and the button: no owner, no ids, no state details.
     expect(page.html).not.toMatch(/owner@acme\.test|boss@acme\.test|acc_|grant_revoked/);
     expect(page.headers.get('x-robots-tag')).toBe('noindex, nofollow');
-    expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' ${new URL(world.google.authUrl).origin}`);
+    expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' https: ${new URL(world.google.authUrl).origin}`);
   }
   expect({ account: await row(gmail.id), links: await links(gmail.id) }).toEqual(before);
   expect(preview.cookies.size).toBe(0); // looking sets nothing either
@@ -105,6 +105,15 @@ it('a new link revokes the previous one, and DELETE revokes the live one', async
   expect((await world.browser().open(second.url)).status).toBe(200);
   expect((await owner.del(`/api/accounts/${outlook.id}/share-link`)).status).toBe(204);
   expect((await world.browser().open(second.url)).status).toBe(410);
+});
+
+it('handing the mailbox to another owner revokes its live link', async () => {
+  const { url } = await shareLink(owner, outlook.id);
+  expect((await admin.patch(`/api/accounts/${outlook.id}`, { owner: 'stranger@acme.test' })).status).toBe(200);
+  const page = await world.browser().open(url);
+  expect(page.status).toBe(410);
+  expect(page.html).toMatch(/replaced by a newer one or withdrawn/);
+  expect((await admin.patch(`/api/accounts/${outlook.id}`, { owner: 'owner@acme.test' })).status).toBe(200);
 });
 
 it('an expired link shows the friendly page and starts nothing', async () => {

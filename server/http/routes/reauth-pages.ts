@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { randomToken } from '../../crypto/index.ts';
+import type { Logger } from '../../log/index.ts';
 import type { Reauth, Redirect } from '../../reauth/index.ts';
 import type { Outcome } from '../../reauth/outcomes.ts';
 import { pageHeaders } from '../../reauth/page-layout.ts';
@@ -21,20 +22,23 @@ export interface PageDeps {
   publicUrl: string;
   /** Consent-screen origins the share page's form may lead to (CSP form-action). */
   consentOrigins: string[];
+  logger: Logger;
   /** Requests per minute per client address to /r/ pages. */
   shareRateLimit?: number;
 }
 
-export function reauthPages({ reauth, workspaceName, publicUrl, consentOrigins, shareRateLimit = 30 }: PageDeps) {
+export function reauthPages({ reauth, workspaceName, publicUrl, consentOrigins, logger, shareRateLimit = 30 }: PageDeps) {
   const headers = pageHeaders(consentOrigins);
   const secure = publicUrl.startsWith('https:');
+  // On https the __Host- prefix pins the cookie to this origin (no Domain, Path=/, Secure).
+  const cookieName = secure ? `__Host-${BROWSER_COOKIE}` : BROWSER_COOKIE;
 
+  /** The browser's id, set again on every start so it outlives the sign-in under way. */
   function browserId(c: Context): string {
-    const existing = getCookie(c, BROWSER_COOKIE);
-    if (existing && /^b_[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
-    const id = randomToken('b');
+    const existing = getCookie(c, cookieName);
+    const id = existing && /^b_[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomToken('b');
     // Lax: the provider's redirect back to the callback is a top-level navigation from its site.
-    setCookie(c, BROWSER_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'Lax', secure, maxAge: 86_400 });
+    setCookie(c, cookieName, id, { path: '/', httpOnly: true, sameSite: 'Lax', secure, maxAge: 86_400 });
     return id;
   }
 
@@ -51,10 +55,17 @@ export function reauthPages({ reauth, workspaceName, publicUrl, consentOrigins, 
     return render(c, result);
   };
 
-  return new Hono()
+  const pages = new Hono();
+  // A page never answers with JSON or a stack: something unexpected still gets a page, and
+  // the log names the route, not the path with its token.
+  pages.onError((error, c) => {
+    logger.error('page.unexpected', { route: `${c.req.method} ${c.req.routePath}`, error });
+    return c.html(outcomePage({ kind: 'unexpected' }, workspaceName).body, 500, headers);
+  });
+  return pages
     .use('/r/*', rateLimit({ limit: shareRateLimit, windowMs: 60_000, onLimited: (c) => render(c, { kind: 'rate_limited' }) }))
     .get('/oauth/start/:token', async (c) => follow(c, await reauth.start(c.req.param('token'), browserId(c))))
-    .get('/oauth/:provider/callback', async (c) => render(c, await reauth.callback(c.req.param('provider'), c.req.query(), getCookie(c, BROWSER_COOKIE))))
+    .get('/oauth/:provider/callback', async (c) => render(c, await reauth.callback(c.req.param('provider'), c.req.query(), getCookie(c, cookieName))))
     // Safe: chat apps fetch pasted links to build previews, so showing the page changes nothing.
     .get('/r/:token', async (c) => {
       const token = c.req.param('token');

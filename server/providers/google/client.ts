@@ -19,7 +19,8 @@ export function googleClient(config: GoogleConfig, options: GoogleClientOptions 
     clientId: config.clientId ?? undefined,
     clientSecret: config.clientSecret ?? undefined,
     redirectUri: options.redirectUri,
-    endpoints: { oauth2AuthBaseUrl: config.authUrl, oauth2TokenUrl: config.tokenUrl },
+    // Google's revocation endpoint sits beside its token endpoint (…/token → …/revoke).
+    endpoints: { oauth2AuthBaseUrl: config.authUrl, oauth2TokenUrl: config.tokenUrl, oauth2RevokeUrl: config.tokenUrl.replace(/\/token$/, '/revoke') },
   });
   client.transporter.interceptors.request.add({
     resolved: async (request) => {

@@ -71,6 +71,15 @@ export function googleProvider(config: GoogleConfig): OAuthProvider {
       }
     },
 
+    async discard(grant) {
+      const signal = AbortSignal.timeout(INTERACTIVE_TIMEOUT_MS);
+      try {
+        await googleClient(config, { signal }).revokeToken(grant.refreshToken ?? grant.accessToken);
+      } catch (error) {
+        throw providerError(error);
+      }
+    },
+
     async check(mailbox, ctx) {
       if (!mailbox.refreshToken) throw new Error(`Google account ${mailbox.id} has no refresh token`);
       const client = googleClient(config, { signal: ctx.signal });
