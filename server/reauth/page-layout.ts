@@ -20,6 +20,7 @@ h1.ok { color: var(--ok); } h1.bad { color: var(--bad); }
 p { margin: .6rem 0; } .muted { color: var(--muted); font-size: .9rem; }
 .mailbox { font-weight: 600; overflow-wrap: anywhere; }
 ul { padding-left: 1.2rem; }
+li, code { overflow-wrap: anywhere; }
 button, .button { display: inline-block; font: inherit; font-weight: 600; padding: .7rem 1.1rem; margin-top: .75rem; border-radius: 8px; border: 0; background: var(--accent); color: #fff; text-decoration: none; cursor: pointer; }
 @media (prefers-color-scheme: dark) { button, .button { color: #0b1220; } }
 button:focus-visible, .button:focus-visible, a:focus-visible { outline: 3px solid var(--fg); outline-offset: 2px; }

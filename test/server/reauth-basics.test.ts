@@ -3,6 +3,7 @@
  * clients says, what the one-time start URL sends the browser to, who may ask for what, and
  * how the public pages guard themselves (CSP, noindex, rate limit, friendly dead ends).
  */
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/log/index.ts';
@@ -154,6 +155,9 @@ describe('with Google and Microsoft clients configured', () => {
       expect(csp).toMatch(/form-action 'self' https: http:\/\/127\.0\.0\.1:9/);
       expect(csp).toMatch(/frame-ancestors 'none'/);
       expect(page.html).not.toMatch(/<script|https?:\/\/(?!regrant\.test)[^"'\s]+\.(css|js|png|svg)/);
+      // The one inline style sheet is exactly the one the policy's hash allows.
+      const css = /<style>([\s\S]*?)<\/style>/.exec(page.html)![1];
+      expect(csp).toContain(`'sha256-${createHash('sha256').update(css).digest('base64')}'`);
     }
   });
 });
