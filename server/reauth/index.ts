@@ -59,11 +59,16 @@ function setupHint(kind: OAuthKind): string {
   return `${LABEL[kind]} sign-in is not set up on this server: the Regrant administrator must set ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET (see the README).`;
 }
 
+/** "error: description" as a provider words it, without Microsoft's trace and correlation ids. */
+function errorText(error: string, description: unknown): string {
+  const first = typeof description === 'string' ? description.split(/\r?\n| Trace ID:/)[0] : '';
+  return first ? `${error}: ${first}` : error;
+}
+
 function providerMessage(error: unknown): string {
   if (error instanceof ProviderHttpError && error.body && typeof error.body === 'object') {
     const body = error.body as Record<string, unknown>;
-    const description = typeof body.error_description === 'string' ? body.error_description.split(/\r?\n| Trace ID:/)[0] : '';
-    if (typeof body.error === 'string') return description ? `${body.error}: ${description}` : body.error;
+    if (typeof body.error === 'string') return errorText(body.error, body.error_description);
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -237,7 +242,7 @@ export function createReauth(deps: ReauthDeps) {
       const outcome = await (async (): Promise<Outcome> => {
         if (q.error) {
           if (DECLINED.has(q.error)) return { kind: 'denied', provider: provider.label, retryUrl: await attempts.retryOf(attempt) };
-          return { kind: 'provider_error', provider: provider.label, message: `${q.error}${q.error_description ? `: ${q.error_description.split(/\r?\n| Trace ID:/)[0]}` : ''}`, retryUrl: await attempts.retryOf(attempt) };
+          return { kind: 'provider_error', provider: provider.label, message: errorText(q.error, q.error_description), retryUrl: await attempts.retryOf(attempt) };
         }
         if (!q.code) return { kind: 'provider_error', provider: provider.label, message: 'the answer carried no authorization code', retryUrl: await attempts.retryOf(attempt) };
         let email: string;
