@@ -175,8 +175,9 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
         await changed(trx, current.owner_id);
         if (patch.owner_id && patch.owner_id !== current.owner_id) {
           await changed(trx, patch.owner_id);
-          // A share link speaks for the previous owner: it does not survive the hand-over.
+          // Share links and sign-ins under way speak for the previous owner: they end with the hand-over.
           await trx.updateTable('share_links').set({ revoked_at: patch.updated_at! }).where('account_id', '=', id).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
+          await trx.updateTable('oauth_attempts').set({ finished_at: patch.updated_at!, outcome: 'owner_changed' }).where('account_id', '=', id).where('finished_at', 'is', null).execute();
         }
       });
       return view(await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());

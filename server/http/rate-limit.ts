@@ -22,9 +22,16 @@ export function clientKey(c: Context): string {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   const address = incoming?.socket?.remoteAddress ?? 'local';
   if (!address.includes(':') || address.startsWith('::ffff:')) return address;
-  const [head] = address.split('::');
-  const groups = head.split(':').filter(Boolean);
-  return `${[...groups, '0', '0', '0', '0'].slice(0, 4).join(':')}::/64`;
+  return `${expandIpv6(address).slice(0, 4).join(':')}::/64`;
+}
+
+/** The eight groups of an IPv6 address, `::` filled with zeros: "2001:db8::1" → 2001,db8,0,0,0,0,0,1. */
+function expandIpv6(address: string): string[] {
+  const [head, tail] = address.split('%')[0].split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''));
 }
 
 /** Windows kept at most; past it the oldest are dropped, so a flood cannot grow memory. */
@@ -35,18 +42,17 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   const windows = new Map<string, { start: number; count: number }>();
   return async (c, next) => {
     const t = now();
-    if (windows.size >= MAX_WINDOWS) {
-      for (const [key, w] of windows) if (t - w.start >= options.windowMs) windows.delete(key);
-      // Still full: forget the oldest (a Map iterates in insertion order).
-      for (const key of windows.keys()) {
-        if (windows.size < MAX_WINDOWS) break;
-        windows.delete(key);
-      }
+    // Windows sit in the map in the order they began (a renewed one moves to the end), so
+    // the ended ones, and past the cap the oldest, are at the front.
+    for (const [key, w] of windows) {
+      if (t - w.start < options.windowMs && windows.size < MAX_WINDOWS) break;
+      windows.delete(key);
     }
     const key = clientKey(c);
     let w = windows.get(key);
     if (!w || t - w.start >= options.windowMs) {
       w = { start: t, count: 0 };
+      windows.delete(key);
       windows.set(key, w);
     }
     w.count += 1;

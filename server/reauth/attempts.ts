@@ -28,7 +28,7 @@ export interface AttemptDraft {
   loginHint: string | null;
 }
 
-export type StartFailure = 'unknown' | 'used' | 'expired';
+export type StartFailure = 'unknown' | 'used' | 'expired' | 'withdrawn';
 export type TakeFailure = 'unknown' | 'used' | 'expired' | 'other_browser';
 
 export interface Begun {
@@ -113,6 +113,7 @@ export function createAttempts({ db, sealer, publicUrl }: { db: Db; sealer: Seal
       const row = await db.selectFrom('oauth_attempts').selectAll().where('start_token_hash', '=', hashToken(token)).executeTakeFirst();
       if (!row) return { failure: 'unknown' };
       if (row.started_at) return { failure: 'used' };
+      if (row.finished_at) return { failure: 'withdrawn' };
       if (!row.start_expires_at || row.start_expires_at < now.toISOString()) return { failure: 'expired' };
       const claimed = await db.updateTable('oauth_attempts').set({ started_at: now.toISOString() }).where('id', '=', row.id).where('started_at', 'is', null).executeTakeFirst();
       if (claimed.numUpdatedRows === 0n) return { failure: 'used' };

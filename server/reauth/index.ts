@@ -21,6 +21,7 @@ import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
 import type { Notifier } from '../notify/index.ts';
 import { isOAuthProvider, type ProviderRegistry } from '../providers/index.ts';
+import { idTokenEmail } from '../providers/id-token.ts';
 import type { OAuthProvider, TokenGrant } from '../providers/types.ts';
 import { createAttempts, type AttemptDraft, type Begun } from './attempts.ts';
 import { LinkGone, storeNewAccount, storeRegrant } from './grant.ts';
@@ -73,6 +74,18 @@ function providerMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * The required scopes a grant lacks. Scopes are compared by their last path segment, without
+ * case ("…/IMAP.AccessAsUser.All" whatever the resource host); an answer without `scope`
+ * means the requested scopes were granted (RFC 6749 §5.1), and the checks show otherwise.
+ */
+export function missingScopes(required: string[], granted: string[]): string[] {
+  if (granted.length === 0) return [];
+  const name = (scope: string) => scope.toLowerCase().replace(/^.*\//, '');
+  const have = new Set(granted.map(name));
+  return required.filter((scope) => !have.has(name(scope)));
+}
+
 export function createReauth(deps: ReauthDeps) {
   const { db, accounts, health, notifier, logger, config } = deps;
   const attempts = createAttempts({ db, sealer: deps.sealer, publicUrl: config.publicUrl });
@@ -111,9 +124,29 @@ export function createReauth(deps: ReauthDeps) {
       await provider.confirmMailbox(grant, email);
       return null;
     } catch (error) {
-      const { detail } = classify({ source: 'imap', error, oauth: true });
-      logger.warn('reauth.mailbox_refused', { attempt: attempt.id, account: attempt.account_id, provider: provider.kind });
-      return { kind: 'mailbox_refused', email, provider: provider.label, message: detail.replace(/^imap: /, ''), retryUrl: await attempts.retryOf(attempt) };
+      // What the server said stays in the log; the page, which anyone with a share link can
+      // reach, only says what it means.
+      const judged = classify({ source: 'imap', error, oauth: true });
+      logger.warn('reauth.mailbox_unconfirmed', { attempt: attempt.id, account: attempt.account_id, provider: provider.kind, verdict: judged.verdict, detail: judged.detail });
+      const retryUrl = await attempts.retryOf(attempt);
+      if (judged.verdict === 'needs_reauth') return { kind: 'mailbox_refused', email, provider: provider.label, message: judged.message, retryUrl };
+      return { kind: 'provider_error', provider: provider.label, message: `Regrant could not open ${email} to confirm the new access: ${judged.message} ${judged.hint}`, retryUrl };
+    }
+  }
+
+  /**
+   * A grant Regrant will not keep should not linger in the person's account. Google revokes
+   * the whole authorization of a mailbox, not one token, so only a mailbox Regrant does not
+   * hold is revoked: never one connected here, whose working grant would die with it.
+   */
+  async function discardUnused(provider: OAuthProvider, grant: TokenGrant, attemptId: string): Promise<void> {
+    const email = idTokenEmail(grant.idToken);
+    if (!provider.discard || !email) return;
+    try {
+      if (await db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirst()) return;
+      await provider.discard(grant);
+    } catch (error) {
+      logger.warn('reauth.discard_failed', { attempt: attemptId, error });
     }
   }
 
@@ -248,8 +281,7 @@ export function createReauth(deps: ReauthDeps) {
         let email: string;
         try {
           grant = await provider.exchange(q.code, codeVerifier, redirectUri(provider.kind));
-          const granted = grant.grantedScopes;
-          const missing = provider.requiredScopes.filter((s) => !granted.includes(s));
+          const missing = missingScopes(provider.requiredScopes, grant.grantedScopes);
           if (missing.length) return { kind: 'scopes_missing', provider: provider.label, missing, retryUrl: await attempts.retryOf(attempt) };
           if (!grant.refreshToken) return { kind: 'provider_error', provider: provider.label, message: 'no refresh token was issued, so Regrant could not keep access', retryUrl: await attempts.retryOf(attempt) };
           email = await provider.identity(grant);
@@ -261,11 +293,7 @@ export function createReauth(deps: ReauthDeps) {
       await attempts.recordOutcome(attempt.id, outcome.kind);
       if (outcome.kind !== 'reconnected' && outcome.kind !== 'connected') {
         logger.info('reauth.outcome', { attempt: attempt.id, account: attempt.account_id, outcome: outcome.kind });
-        // A grant Regrant will not keep should not linger in the person's account either.
-        if (grant && provider.discard) {
-          const unused = grant;
-          void provider.discard(unused).catch((error) => logger.warn('reauth.discard_failed', { attempt: attempt.id, error }));
-        }
+        if (grant) void discardUnused(provider, grant, attempt.id);
       }
       return outcome;
     },

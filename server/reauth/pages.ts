@@ -49,6 +49,7 @@ const START_WHY = {
   unknown: 'This re-grant link is not valid.',
   used: 'This re-grant link has already been opened. Each one works once.',
   expired: 'This re-grant link has expired (they last 15 minutes).',
+  withdrawn: 'This re-grant link was withdrawn: the mailbox has changed hands since it was made.',
 };
 
 /** The page for an outcome, with the status it is answered with. */

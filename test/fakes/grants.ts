@@ -108,12 +108,15 @@ export class GrantStore {
     for (const grant of this.grants) if (grant.email === email) grant.revoked = true;
   }
 
-  /** Revokes the grant behind a live refresh or access token; null when the token is unknown or dead. */
+  /**
+   * Revokes the authorization behind a live refresh or access token: like Google, every grant
+   * of that mailbox to that client ends, not only the one token. Null when the token is dead.
+   */
   revokeToken(token: string): Grant | null {
     const refresh = this.lookupRefresh(token);
     const grant = refresh.state === 'current' ? refresh.grant : this.activeAccess(token)?.grant;
     if (!grant) return null;
-    grant.revoked = true;
+    for (const g of this.grants) if (g.email === grant.email && g.clientId === grant.clientId) g.revoked = true;
     return grant;
   }
 

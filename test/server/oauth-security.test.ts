@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/api.ts';
+import { TestBrowser } from '../support/browser.ts';
 import type { Client } from '../support/regrant.ts';
 import { startOAuthWorld, type OAuthWorld } from '../support/oauth-world.ts';
 
@@ -189,4 +190,39 @@ it("a state brought back on the other provider's callback is not used up by it",
   expect((await browser.open(callback.toString())).html).toMatch(/Reconnected/);
   world.google.revoke(GMAIL);
   await owner.post(`/api/accounts/${gmail.id}/check`);
+});
+
+it('microsoft: connecting with a forged email claim is refused the same way', async () => {
+  const { url } = (await (await other.post('/api/connect/microsoft')).json()) as { url: string };
+  world.microsoft.nextConsent({ as: 'eve@evil.test' }); // her mail attribute still says ops@contoso.test
+  const before = await row(outlook.id);
+  const page = await world.browser().open(url);
+  expect(page.status).toBe(409);
+  expect(page.html).toMatch(/did not accept this sign-in/);
+  expect(await row(outlook.id)).toEqual(before);
+});
+
+it('google: signing in as another mailbox that Regrant also holds refuses, and leaves that mailbox working', async () => {
+  world.google.addMailbox('second@gmail.test');
+  const second = await world.connect(owner, 'google', 'second@gmail.test');
+  world.google.nextConsent({ as: 'second@gmail.test' });
+  const page = await world.browser().open(await regrantUrl(gmail.id));
+  expect(page.status).toBe(409);
+  await new Promise((r) => setTimeout(r, 300)); // a revocation would be on its way by now
+  const kept = world.rg.accounts.credentials(await row(second.id)).refreshToken!;
+  expect(world.google.validRefreshTokens('second@gmail.test')).toContain(kept);
+  expect(((await (await owner.post(`/api/accounts/${second.id}/check`)).json()) as AccountView).state).toBe('connected');
+});
+
+it('microsoft: when the mailbox cannot be reached to confirm a grant, the page says try again and names no server', async () => {
+  const offline = await world.regrant({ MICROSOFT_IMAP_URL: 'imap://127.0.0.1:1' });
+  const member = await offline.user('someone@acme.test', 'member');
+  const { url } = (await (await member.post('/api/connect/microsoft')).json()) as { url: string };
+  world.microsoft.addMailbox('fresh@contoso.test');
+  world.microsoft.nextConsent({ as: 'fresh@contoso.test' });
+  const page = await new TestBrowser(offline.app, 'http://regrant.test').open(url);
+  expect(page.status).toBe(502);
+  expect(page.html).toMatch(/could not open fresh@contoso\.test to confirm the new access/);
+  expect(page.html).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+  expect(await offline.db.selectFrom('accounts').select('id').execute()).toHaveLength(0);
 });

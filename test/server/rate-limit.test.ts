@@ -30,6 +30,13 @@ it('groups IPv6 addresses by /64, so rotating inside one network does not get ar
   expect((await app.request('/', {}, env('2001:db8:1:2:bbbb::2'))).status).toBe(429);
   expect((await app.request('/', {}, env('2001:db8:1:3::1'))).status).toBe(200);
   expect(await (await app.request('/', {}, env('::ffff:192.0.2.1'))).text()).toBe('::ffff:192.0.2.1');
+  // "::" inside the first 64 bits: both spellings of one /64 share a key, others do not.
+  const roomy = limited(100, () => 0);
+  const key = async (a: string) => (await roomy.request('/', {}, env(a))).text();
+  expect(await key('2001::5:a:b:c:d')).toBe('2001:0:0:5::/64');
+  expect(await key('2001:0:0:5::1')).toBe('2001:0:0:5::/64');
+  expect(await key('2001:db8::1')).toBe('2001:db8:0:0::/64');
+  expect(await key('::1')).toBe('0:0:0:0::/64');
 });
 
 it('keeps at most 10,000 windows however many addresses knock', async () => {

@@ -162,6 +162,26 @@ describe('with Google and Microsoft clients configured', () => {
   });
 });
 
+describe('on https', () => {
+  it('the browser cookie is __Host- prefixed, Secure, HttpOnly and SameSite=Lax', async () => {
+    const rg = await startRegrant({ PUBLIC_URL: 'https://regrant.acme.test', GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret', GOOGLE_AUTH_URL: 'http://127.0.0.1:9/auth' });
+    try {
+      const admin = await rg.user('admin@acme.test', 'admin');
+      const { url } = (await (await admin.post('/api/connect/google')).json()) as { url: string };
+      expect(url.startsWith('https://regrant.acme.test/oauth/start/')).toBe(true);
+      const res = await rg.app.request(new URL(url).pathname);
+      expect(res.status).toBe(302);
+      expect(new URL(res.headers.get('location')!).searchParams.get('redirect_uri')).toBe('https://regrant.acme.test/oauth/google/callback');
+      const cookie = res.headers.get('set-cookie')!;
+      expect(cookie).toMatch(/^__Host-regrant_browser=b_[A-Za-z0-9_-]{43};/);
+      for (const attribute of ['Path=/', 'HttpOnly', 'Secure', 'SameSite=Lax']) expect(cookie).toContain(attribute);
+      expect(cookie).not.toMatch(/Domain=/i);
+    } finally {
+      await rg.destroy();
+    }
+  });
+});
+
 describe('share-link pages are rate limited', () => {
   let rg: TestRegrant;
   beforeAll(async () => {

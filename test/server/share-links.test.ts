@@ -107,12 +107,16 @@ it('a new link revokes the previous one, and DELETE revokes the live one', async
   expect((await world.browser().open(second.url)).status).toBe(410);
 });
 
-it('handing the mailbox to another owner revokes its live link', async () => {
+it("handing the mailbox to another owner revokes its live link and the previous owner's re-grant URL", async () => {
   const { url } = await shareLink(owner, outlook.id);
+  const regrant = ((await (await owner.post(`/api/accounts/${outlook.id}/regrant`)).json()) as { url: string }).url;
   expect((await admin.patch(`/api/accounts/${outlook.id}`, { owner: 'stranger@acme.test' })).status).toBe(200);
   const page = await world.browser().open(url);
   expect(page.status).toBe(410);
   expect(page.html).toMatch(/replaced by a newer one or withdrawn/);
+  const withdrawn = await world.browser().open(regrant);
+  expect(withdrawn.status).toBe(410);
+  expect(withdrawn.html).toMatch(/withdrawn: the mailbox has changed hands/);
   expect((await admin.patch(`/api/accounts/${outlook.id}`, { owner: 'owner@acme.test' })).status).toBe(200);
 });
 

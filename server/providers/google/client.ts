@@ -19,8 +19,7 @@ export function googleClient(config: GoogleConfig, options: GoogleClientOptions 
     clientId: config.clientId ?? undefined,
     clientSecret: config.clientSecret ?? undefined,
     redirectUri: options.redirectUri,
-    // Google's revocation endpoint sits beside its token endpoint (…/token → …/revoke).
-    endpoints: { oauth2AuthBaseUrl: config.authUrl, oauth2TokenUrl: config.tokenUrl, oauth2RevokeUrl: config.tokenUrl.replace(/\/token$/, '/revoke') },
+    endpoints: { oauth2AuthBaseUrl: config.authUrl, oauth2TokenUrl: config.tokenUrl, oauth2RevokeUrl: revocationUrl(config) },
   });
   client.transporter.interceptors.request.add({
     resolved: async (request) => {
@@ -31,4 +30,9 @@ export function googleClient(config: GoogleConfig, options: GoogleClientOptions 
     },
   });
   return client;
+}
+
+/** Google's revocation endpoint sits beside its token endpoint (…/token → …/revoke). */
+export function revocationUrl(config: GoogleConfig): string {
+  return config.tokenUrl.replace(/\/token$/, '/revoke');
 }

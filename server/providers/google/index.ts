@@ -11,7 +11,8 @@ import type { GoogleConfig } from '../../config/index.ts';
 import { providerError } from '../http-error.ts';
 import { resultOf } from '../settle.ts';
 import type { OAuthProvider, TokenGrant } from '../types.ts';
-import { googleClient } from './client.ts';
+import { ProviderHttpError } from '../../health/facts.ts';
+import { googleClient, revocationUrl } from './client.ts';
 
 export const GOOGLE_SCOPES = ['openid', 'email', 'https://www.googleapis.com/auth/gmail.send', 'https://www.googleapis.com/auth/gmail.readonly'];
 const REQUIRED = GOOGLE_SCOPES.slice(2);
@@ -25,6 +26,7 @@ async function profileAddress(config: GoogleConfig, client: OAuth2Client): Promi
 }
 
 export function googleProvider(config: GoogleConfig): OAuthProvider {
+  const revokeUrl = revocationUrl(config);
   return {
     kind: 'google',
     label: 'Google',
@@ -72,12 +74,18 @@ export function googleProvider(config: GoogleConfig): OAuthProvider {
     },
 
     async discard(grant) {
-      const signal = AbortSignal.timeout(INTERACTIVE_TIMEOUT_MS);
+      // In the body, not the query string the library would use: a failed request's message
+      // quotes its URL, and that must not carry a live token into a log.
+      const token = grant.refreshToken ?? grant.accessToken;
+      let response: Response;
       try {
-        await googleClient(config, { signal }).revokeToken(grant.refreshToken ?? grant.accessToken);
+        response = await fetch(revokeUrl, { method: 'POST', body: new URLSearchParams({ token }), signal: AbortSignal.timeout(INTERACTIVE_TIMEOUT_MS) });
       } catch (error) {
-        throw providerError(error);
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        const code = cause?.code ?? cause?.message ?? (error as Error).name;
+        throw new Error(`Google's revocation endpoint could not be reached (${code})`);
       }
+      if (!response.ok) throw new ProviderHttpError(response.status, await response.json().catch(() => null));
     },
 
     async check(mailbox, ctx) {

@@ -13,7 +13,8 @@ import { verifySmtpLogin } from '../mail/smtp.ts';
 import { providerError } from '../http-error.ts';
 import { resultOf, settle } from '../settle.ts';
 import type { OAuthProvider } from '../types.ts';
-import { authorizeUrl, idTokenClaims, MICROSOFT_SCOPES, tokenRequest } from './oauth.ts';
+import { idTokenEmail } from '../id-token.ts';
+import { authorizeUrl, MICROSOFT_SCOPES, tokenRequest } from './oauth.ts';
 
 const REQUIRED = MICROSOFT_SCOPES.slice(4);
 const INTERACTIVE_TIMEOUT_MS = 20_000;
@@ -35,10 +36,9 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
 
     async identity(grant) {
       if (!grant.idToken) throw new Error('Microsoft answered without an id_token: is the openid scope allowed for the app?');
-      const claims = idTokenClaims(grant.idToken);
-      const address = [claims.email, claims.preferred_username].find((v): v is string => typeof v === 'string' && v.includes('@'));
+      const address = idTokenEmail(grant.idToken);
       if (!address) throw new Error('the Microsoft sign-in did not say which mailbox it is (no email or preferred_username)');
-      return address.toLowerCase();
+      return address;
     },
 
     async confirmMailbox(grant, email) {

@@ -56,13 +56,3 @@ export async function tokenRequest(config: MicrosoftConfig, grant: Record<string
     idToken: typeof json.id_token === 'string' ? json.id_token : null,
   };
 }
-
-/**
- * The id_token's payload. Its signature is not verified: it came straight from the token
- * endpoint over TLS in answer to our own authenticated request (OpenID Connect Core 3.1.3.7).
- */
-export function idTokenClaims(idToken: string): Record<string, unknown> {
-  const payload = idToken.split('.')[1];
-  if (!payload) throw new Error('the id_token is not a JWT');
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
