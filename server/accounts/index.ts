@@ -15,6 +15,7 @@ import { newId } from '../db/ids.ts';
 import type { AccountRow, AccountUpdate } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import type { MailboxCredentials, ServerSettings } from '../providers/types.ts';
+import { newAccountRow } from './new-row.ts';
 import { bumpStatusVersion } from './status-version.ts';
 import { accountView, reasonOf, statusView } from './view.ts';
 
@@ -88,27 +89,10 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
       const id = newId('acc');
       const now = new Date().toISOString();
       const r = {
-        id,
-        email: input.email,
-        name: input.name ?? null,
-        owner_id: ownerId,
-        provider: 'custom',
-        state: 'new',
-        reason_code: null,
-        reason_message: null,
-        reason_hint: null,
-        state_changed_at: now,
-        oauth_refresh_token: null,
-        last_checked_at: null,
-        next_check_at: now,
-        lease_owner: null,
-        lease_until: null,
-        incident_event_id: null,
-        created_at: now,
-        updated_at: now,
+        ...newAccountRow({ id, email: input.email, name: input.name, ownerId, provider: 'custom', now }),
         ...sealedSettings(id, 'smtp', input.smtp),
         ...sealedSettings(id, 'imap', input.imap),
-      } as AccountRow;
+      };
       try {
         await db.transaction().execute(async (trx) => {
           await trx.insertInto('accounts').values(r).execute();

@@ -6,6 +6,7 @@
  * @example await storeGrant(deps, { attempt, account, refreshToken, actorEmail });
  */
 import type { Accounts } from '../accounts/index.ts';
+import { newAccountRow } from '../accounts/new-row.ts';
 import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
@@ -89,34 +90,11 @@ export async function storeNewAccount(
     await trx
       .insertInto('accounts')
       .values({
-        id,
-        email: g.email,
-        name: null,
-        owner_id: ownerId,
-        provider: g.attempt.provider,
+        ...newAccountRow({ id, email: g.email, ownerId, provider: g.attempt.provider, now: nowIso }),
         state: 'connected',
-        reason_code: null,
-        reason_message: null,
-        reason_hint: null,
-        state_changed_at: nowIso,
-        smtp_host: null,
-        smtp_port: null,
-        smtp_security: null,
-        smtp_username: null,
-        smtp_password: null,
-        imap_host: null,
-        imap_port: null,
-        imap_security: null,
-        imap_username: null,
-        imap_password: null,
         oauth_refresh_token: accounts.sealRefreshToken(id, g.refreshToken),
         last_checked_at: nowIso,
         next_check_at: nextRegular(now, { intervalSeconds: deps.intervalSeconds }),
-        lease_owner: null,
-        lease_until: null,
-        incident_event_id: null,
-        created_at: nowIso,
-        updated_at: nowIso,
       })
       .execute();
     const eventId = newId('evt');

@@ -1,6 +1,6 @@
 import { ImapFlow } from 'imapflow';
 import type { CheckContext } from '../types.ts';
-import type { MailLogin, MailServer } from './server.ts';
+import { closingOnAbort, type MailLogin, type MailServer } from './server.ts';
 
 /** imapflow options; logging off, so no secret leaks. */
 export function imapClientOptions(server: MailServer, login: MailLogin, timeoutMs: number) {
@@ -22,12 +22,5 @@ export function imapClientOptions(server: MailServer, login: MailLogin, timeoutM
 export async function verifyImapLogin(server: MailServer, login: MailLogin, ctx: CheckContext): Promise<void> {
   const client = new ImapFlow({ ...imapClientOptions(server, login, ctx.timeoutMs), verifyOnly: true });
   client.on('error', () => {}); // failures surface through connect(); a late socket error must not crash the process
-  const abort = () => client.close();
-  ctx.signal.addEventListener('abort', abort, { once: true });
-  try {
-    await client.connect();
-  } finally {
-    ctx.signal.removeEventListener('abort', abort);
-    client.close();
-  }
+  await closingOnAbort(ctx.signal, () => client.close(), () => client.connect());
 }

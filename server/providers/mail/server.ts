@@ -39,3 +39,18 @@ export function forOAuthLogin(server: MailServer): MailServer {
   if (server.security !== 'opportunistic' || LOOPBACK.test(server.host)) return server;
   return { ...server, security: 'starttls' };
 }
+
+/**
+ * Runs a login, closing its connection when the check is aborted and always afterwards.
+ *
+ * @example await closingOnAbort(ctx.signal, () => client.close(), () => client.connect());
+ */
+export async function closingOnAbort(signal: AbortSignal, close: () => void, run: () => Promise<unknown>): Promise<void> {
+  signal.addEventListener('abort', close, { once: true });
+  try {
+    await run();
+  } finally {
+    signal.removeEventListener('abort', close);
+    close();
+  }
+}

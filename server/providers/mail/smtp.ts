@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { CheckContext } from '../types.ts';
-import type { MailLogin, MailServer } from './server.ts';
+import { closingOnAbort, type MailLogin, type MailServer } from './server.ts';
 
 /** nodemailer transport options; no logging, so no secret leaks. An access token goes as XOAUTH2. */
 export function smtpTransportOptions(server: MailServer, login: MailLogin, timeoutMs: number) {
@@ -23,12 +23,5 @@ export function smtpTransportOptions(server: MailServer, login: MailLogin, timeo
 /** Logs in to the SMTP server (EHLO, STARTTLS when asked, AUTH) and quits; sends nothing. */
 export async function verifySmtpLogin(server: MailServer, login: MailLogin, ctx: CheckContext): Promise<void> {
   const transport = nodemailer.createTransport(smtpTransportOptions(server, login, ctx.timeoutMs));
-  const abort = () => transport.close();
-  ctx.signal.addEventListener('abort', abort, { once: true });
-  try {
-    await transport.verify();
-  } finally {
-    ctx.signal.removeEventListener('abort', abort);
-    transport.close();
-  }
+  await closingOnAbort(ctx.signal, () => transport.close(), () => transport.verify());
 }
