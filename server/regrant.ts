@@ -50,7 +50,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   });
   const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ users, accounts, health, reauth, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins });
+  const app = createApp({ users, accounts, health, reauth, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, checkTimeoutSeconds: config.checkTimeoutSeconds });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;

@@ -31,6 +31,8 @@ export interface AccountStatus {
   state: AccountState;
   reason: Reason | null;
   lastCheckedAt: string | null;
+  /** When it entered its state: "needs re-authentication since …", and one alert per incident. */
+  stateChangedAt: string;
   pendingEmails: number;
 }
 
@@ -62,7 +64,6 @@ export interface AccountView extends AccountStatus {
   owner: { id: string; email: string };
   smtp: ServerSettingsView | null;
   imap: ServerSettingsView | null;
-  stateChangedAt: string;
   nextCheckAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -81,4 +82,12 @@ export interface AccountEvent {
 /** Every API error has this body. */
 export interface ApiErrorBody {
   error: { code: string; message: string; field?: string };
+}
+
+/** `POST /api/accounts/:id/test-sending` and `…/test-receiving`. */
+export interface LoginTestResult {
+  ok: boolean;
+  error?: Reason;
+  /** The account's state after the test: both tests passing make it `connected`. */
+  state?: AccountState;
 }

@@ -190,7 +190,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
 
     async status(actor: Actor): Promise<StatusResponse> {
       const rows = await visible(actor)
-        .select(['id', 'email', 'provider', 'state', 'reason_code', 'reason_message', 'reason_hint', 'last_checked_at'])
+        .select(['id', 'email', 'provider', 'state', 'reason_code', 'reason_message', 'reason_hint', 'last_checked_at', 'state_changed_at'])
         .orderBy('email')
         .execute();
       const accounts = rows.map((r) => statusView(r));

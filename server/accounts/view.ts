@@ -18,7 +18,7 @@ function settings(row: AccountRow, part: 'smtp' | 'imap'): ServerSettingsView | 
   };
 }
 
-export function statusView(row: Pick<AccountRow, 'id' | 'email' | 'provider' | 'state' | 'reason_code' | 'reason_message' | 'reason_hint' | 'last_checked_at'>, pendingEmails = 0): AccountStatus {
+export function statusView(row: Pick<AccountRow, 'id' | 'email' | 'provider' | 'state' | 'reason_code' | 'reason_message' | 'reason_hint' | 'last_checked_at' | 'state_changed_at'>, pendingEmails = 0): AccountStatus {
   return {
     id: row.id,
     email: row.email,
@@ -26,6 +26,7 @@ export function statusView(row: Pick<AccountRow, 'id' | 'email' | 'provider' | '
     state: row.state,
     reason: reasonOf(row),
     lastCheckedAt: row.last_checked_at,
+    stateChangedAt: row.state_changed_at,
     pendingEmails,
   };
 }
@@ -38,7 +39,6 @@ export function accountView(row: AccountRow, owner: { id: string; email: string 
     owner,
     smtp: settings(row, 'smtp'),
     imap: settings(row, 'imap'),
-    stateChangedAt: row.state_changed_at,
     nextCheckAt: row.next_check_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

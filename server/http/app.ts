@@ -11,6 +11,7 @@ import type { Logger } from '../log/index.ts';
 import type { Reauth } from '../reauth/index.ts';
 import { requireUser } from './auth.ts';
 import { errorBody, respondWithError } from './errors.ts';
+import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { reauthPages } from './routes/reauth-pages.ts';
 import { accountReauthRoutes, connectRoutes } from './routes/reauth.ts';
@@ -25,12 +26,14 @@ export interface AppDeps {
   workspaceName: string;
   publicUrl: string;
   consentOrigins: string[];
+  /** How long Test Sending / Test Receiving wait for a mail server. */
+  checkTimeoutSeconds: number;
 }
 
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
-export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins }: AppDeps) {
+export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, checkTimeoutSeconds }: AppDeps) {
   const app = new Hono();
   // The route's pattern, not its path: paths of pages carry share-link and start tokens.
   app.onError((error, c) => respondWithError(c, error, (e) => logger.error('http.unexpected', { route: `${c.req.method} ${c.req.routePath}`, error: e })));
@@ -58,6 +61,7 @@ export function createApp({ users, accounts, health, reauth, logger, workspaceNa
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
   app.route('/api/connect', connectRoutes(reauth));
   app.route('/api/accounts', accountReauthRoutes(reauth));
+  app.route('/api/accounts', accountTestRoutes(accounts, health, checkTimeoutSeconds));
   app.route('/api/accounts', accountRoutes(accounts, health));
   app.all('/api/*', () => {
     throw new DomainError('not_found', 'no such API route');

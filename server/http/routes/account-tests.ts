@@ -1,0 +1,22 @@
+import { Hono } from 'hono';
+import type { LoginTestResult } from '../../../shared/api.ts';
+import type { Accounts } from '../../accounts/index.ts';
+import type { Health } from '../../health/check.ts';
+import { testLogin, type LoginPart } from '../../health/login-test.ts';
+import type { AuthEnv } from '../auth.ts';
+
+/**
+ * `POST /api/accounts/:id/test-sending` and `…/test-receiving`: log in with the saved
+ * settings now. A passing test on a mailbox that is not connected runs a full check, so
+ * the mailbox becomes `connected` once sending and receiving both work.
+ */
+export function accountTestRoutes(accounts: Accounts, health: Health, timeoutSeconds: number) {
+  const test = (part: LoginPart) => async (c: import('hono').Context<AuthEnv>) => {
+    const row = await accounts.row(c.var.user, c.req.param('id')!);
+    const result: LoginTestResult = await testLogin(accounts.credentials(row), part, timeoutSeconds);
+    if (result.ok && row.state !== 'connected') await health.checkNow(row.id);
+    const { state } = await accounts.row(c.var.user, row.id);
+    return c.json({ ...result, state });
+  };
+  return new Hono<AuthEnv>().post('/:id/test-sending', test('smtp')).post('/:id/test-receiving', test('imap'));
+}
