@@ -1,12 +1,25 @@
+import preact from '@preact/preset-vite';
 import { defineConfig } from 'vitest/config';
+import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'server/**/*.test.ts', 'shared/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Dovecot and smtp-server instances are per file; two cores suffice for two files at once.
     maxWorkers: 2,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'server', include: ['test/**/*.test.ts', 'server/**/*.test.ts', 'shared/**/*.test.ts'], exclude: ['test/extension/**'] },
+      },
+      {
+        extends: true,
+        // WXT's fake browser stands in for `browser.*`; happy-dom for the popup's DOM.
+        plugins: [WxtVitest(), preact()],
+        test: { name: 'extension', environment: 'happy-dom', include: ['test/extension/**/*.test.{ts,tsx}'] },
+      },
+    ],
   },
 });

@@ -1,0 +1,72 @@
+import { useState } from 'preact/hooks';
+import type { AccountStatus } from '../../shared/api.ts';
+import { PROVIDER_LABEL, STATE_LABEL } from '../utils/accounts.ts';
+import { sinceText } from '../utils/time.ts';
+
+export interface RowActions {
+  /** Opens the provider's consent page in a new tab. */
+  regrant(account: AccountStatus): Promise<void>;
+  /** Creates a share link and copies it; answers what to tell the person. */
+  copyLink(account: AccountStatus): Promise<string>;
+  /** Opens the accounts page at this mailbox. */
+  fix(account: AccountStatus): void;
+}
+
+/** One mailbox in the popup: what is wrong, since when, what waits, and the fix. */
+export function AccountRow({ account, now, actions }: { account: AccountStatus; now: Date; actions: RowActions }) {
+  const [busy, setBusy] = useState(false);
+  const [feedback, setFeedback] = useState<{ text: string; error: boolean } | null>(null);
+  const oauth = account.provider !== 'custom';
+  const broken = account.state === 'needs_reauth';
+
+  async function run(action: () => Promise<string | void>) {
+    setBusy(true);
+    setFeedback(null);
+    try {
+      const text = await action();
+      if (text) setFeedback({ text, error: false });
+    } catch (error) {
+      setFeedback({ text: error instanceof Error ? error.message : String(error), error: true });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <li class={`account ${account.state}`} data-account={account.id}>
+      <div class="line">
+        <span class="email" title={account.email}>{account.email}</span>
+        <span class="provider muted">{PROVIDER_LABEL[account.provider]}</span>
+      </div>
+      <div class="line">
+        <span class={`state ${account.state}`}>{STATE_LABEL[account.state]}</span>
+        {account.state !== 'connected' && <span class="muted"> {sinceText(account.stateChangedAt, now)}</span>}
+        {account.pendingEmails > 0 && (
+          <span class="pending"> · {account.pendingEmails === 1 ? '1 email waiting' : `${account.pendingEmails} emails waiting`}</span>
+        )}
+      </div>
+      {account.reason && account.state !== 'connected' && <p class="reason">{account.reason.message}</p>}
+      {broken && (
+        <div class="actions">
+          {oauth ? (
+            <>
+              <button class="primary" disabled={busy} aria-label={`Re-grant ${account.email}`} onClick={() => run(() => actions.regrant(account))}>
+                Re-grant
+              </button>
+              <button disabled={busy} aria-label={`Copy a re-authentication link for ${account.email}`} onClick={() => run(() => actions.copyLink(account))}>
+                Copy link
+              </button>
+            </>
+          ) : (
+            <button class="primary" aria-label={`Fix ${account.email}`} onClick={() => actions.fix(account)}>
+              Fix
+            </button>
+          )}
+        </div>
+      )}
+      <p class={feedback?.error ? 'feedback error' : 'feedback'} role="status" aria-live="polite">
+        {feedback?.text}
+      </p>
+    </li>
+  );
+}

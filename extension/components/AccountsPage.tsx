@@ -1,0 +1,169 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { AccountEvent, AccountStatus, AccountView } from '../../shared/api.ts';
+import { PROVIDER_LABEL, STATE_LABEL, filterAccounts, orderAccounts } from '../utils/accounts.ts';
+import { problemOf, type Api } from '../utils/api.ts';
+import { agoText, sinceText } from '../utils/time.ts';
+import { SettingsForm, type Part } from './SettingsForm.tsx';
+
+export interface AccountsPageDeps {
+  api(): Promise<Api>;
+  /** The mailbox named in the page's address (`accounts.html#<id>`), if any. */
+  selectedId(): string | null;
+  select(id: string): void;
+  /** Lets the badge and popup follow a fix at once. */
+  pollNow(): Promise<unknown>;
+  openTab(url: string): Promise<void>;
+  now(): Date;
+}
+
+/** Every mailbox with its state and history; custom mailboxes are fixed and tested here. */
+export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
+  const [accounts, setAccounts] = useState<AccountStatus[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(deps.selectedId());
+  const [query, setQuery] = useState('');
+
+  const reload = useCallback(async () => {
+    try {
+      const answer = await (await deps.api()).status();
+      if (answer.changed) setAccounts(orderAccounts(answer.status.accounts));
+      setError(null);
+    } catch (e) {
+      setError(problemOf(e).message);
+    }
+  }, [deps]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const choose = (id: string) => {
+    setSelected(id);
+    deps.select(id);
+  };
+  const shown = filterAccounts(accounts ?? [], query);
+  const now = deps.now();
+
+  return (
+    <div class="accounts-page">
+      <aside>
+        <h1>Mailboxes</h1>
+        {error && (
+          <p class="banner error" role="alert">
+            {error}
+          </p>
+        )}
+        {accounts === null && !error && <p class="muted">Loading…</p>}
+        {accounts && accounts.length === 0 && <p class="muted">No mailboxes yet.</p>}
+        {accounts && accounts.length > 0 && (
+          <>
+            <label>
+              <span class="sr-only">Filter mailboxes</span>
+              <input type="search" placeholder="Filter mailboxes" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+            </label>
+            <ul class="list">
+              {shown.map((a) => (
+                <li key={a.id}>
+                  <button class={a.id === selected ? 'item current' : 'item'} aria-current={a.id === selected ? 'true' : undefined} onClick={() => choose(a.id)}>
+                    <span class="email">{a.email}</span>
+                    <span class={`state ${a.state}`}>{STATE_LABEL[a.state]}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </aside>
+      <section class="detail">
+        {selected ? (
+          <AccountDetail key={selected} id={selected} deps={deps} now={now} onChanged={reload} />
+        ) : (
+          <p class="muted">Choose a mailbox to see its history{accounts?.some((a) => a.provider === 'custom') ? ' or fix its settings' : ''}.</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: AccountsPageDeps; now: Date; onChanged: () => Promise<void> }) {
+  const [account, setAccount] = useState<AccountView | null>(null);
+  const [events, setEvents] = useState<AccountEvent[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const api = await deps.api();
+      const [view, history] = await Promise.all([api.account(id), api.events(id)]);
+      setAccount(view);
+      setEvents(history);
+      setError(null);
+    } catch (e) {
+      setError(problemOf(e).message);
+    }
+  }, [deps, id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function test(part: Part, patch: Record<string, unknown>) {
+    const api = await deps.api();
+    await api.update(id, { [part]: patch });
+    const result = part === 'smtp' ? await api.testSending(id) : await api.testReceiving(id);
+    await Promise.all([load(), onChanged(), deps.pollNow().catch(() => undefined)]);
+    return result;
+  }
+
+  if (error) return <p class="banner error" role="alert">{error}</p>;
+  if (!account) return <p class="muted">Loading…</p>;
+  return (
+    <article>
+      <h2>{account.email}</h2>
+      <p>
+        {PROVIDER_LABEL[account.provider]} · <span class={`state ${account.state}`}>{STATE_LABEL[account.state]}</span>{' '}
+        <span class="muted">{sinceText(account.stateChangedAt, now)}</span>
+        {account.lastCheckedAt && <span class="muted"> · checked {agoText(account.lastCheckedAt, now)}</span>}
+        {account.pendingEmails > 0 && <span class="pending"> · {account.pendingEmails} emails waiting</span>}
+      </p>
+      {account.reason && account.state !== 'connected' && (
+        <div class={`banner ${account.state === 'needs_reauth' ? 'error' : 'warn'}`}>
+          <p>{account.reason.message}</p>
+          {account.reason.hint && <p class="muted">{account.reason.hint}</p>}
+        </div>
+      )}
+      {account.provider === 'custom' ? (
+        <div class="forms">
+          <SettingsForm part="smtp" saved={account.smtp} onTest={(patch) => test('smtp', patch)} />
+          <SettingsForm part="imap" saved={account.imap} onTest={(patch) => test('imap', patch)} />
+        </div>
+      ) : (
+        account.state === 'needs_reauth' && (
+          <p>
+            <button
+              class="primary"
+              onClick={async () => {
+                const { url } = await (await deps.api()).regrant(id);
+                await deps.openTab(url);
+              }}
+            >
+              Re-grant with {account.provider === 'google' ? 'Google' : 'Microsoft'}
+            </button>
+          </p>
+        )
+      )}
+      <h3>History</h3>
+      {events.length === 0 ? (
+        <p class="muted">No state changes yet.</p>
+      ) : (
+        <ol class="events">
+          {events.map((e) => (
+            <li key={e.id}>
+              <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> {STATE_LABEL[e.from]} → <span class={`state ${e.to}`}>{STATE_LABEL[e.to]}</span>
+              {e.reason && <div class="muted">{e.reason.message}</div>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { StatusResponse } from '../../shared/api.ts';
+import { problemOf } from '../utils/api.ts';
+import type { PollState } from '../utils/poll.ts';
+import { POLL_SECONDS, clampPollSeconds, parseServerUrl, type Settings } from '../utils/settings.ts';
+
+export interface OptionsDeps {
+  load(): Promise<Settings>;
+  save(settings: Settings): Promise<void>;
+  /** `GET /api/status` with the settings as typed, saved or not. */
+  fetchStatus(settings: Settings): Promise<StatusResponse>;
+  pollNow(): Promise<PollState | null>;
+}
+
+const INTERVALS = [30, 60, 120, 300, 600];
+const intervalLabel = (s: number) => (s < 60 ? `${s} seconds` : s === 60 ? '1 minute' : `${s / 60} minutes`);
+
+type Message = { text: string; kind: 'ok' | 'error' | 'info' };
+
+function describe(status: StatusResponse): string {
+  const { total, needsReauth } = status.counts;
+  const mailboxes = total === 1 ? '1 mailbox' : `${total} mailboxes`;
+  return needsReauth ? `Connected: ${mailboxes}, ${needsReauth} need${needsReauth === 1 ? 's' : ''} re-authentication.` : `Connected: ${mailboxes}, none needs re-authentication.`;
+}
+
+/** Server URL, API token and how often to check; Test connection before or after saving. */
+export function Options({ deps }: { deps: OptionsDeps }) {
+  const [serverUrl, setServerUrl] = useState('');
+  const [apiToken, setApiToken] = useState('');
+  const [pollSeconds, setPollSeconds] = useState<number>(POLL_SECONDS.default);
+  const [message, setMessage] = useState<Message | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void deps.load().then((s) => {
+      setServerUrl(s.serverUrl);
+      setApiToken(s.apiToken);
+      setPollSeconds(s.pollSeconds);
+    });
+  }, [deps]);
+
+  function read(): Settings | null {
+    const url = parseServerUrl(serverUrl);
+    if (!url.ok) {
+      setMessage({ text: url.message, kind: 'error' });
+      return null;
+    }
+    if (!apiToken.trim()) {
+      setMessage({ text: 'Paste your API token. An admin creates one with: npm run regrant -- user add --email you@example.com --role member', kind: 'error' });
+      return null;
+    }
+    return { serverUrl: url.url, apiToken: apiToken.trim(), pollSeconds: clampPollSeconds(pollSeconds) };
+  }
+
+  async function work(task: (settings: Settings) => Promise<Message>) {
+    const settings = read();
+    if (!settings) return;
+    setBusy(true);
+    setMessage({ text: 'Checking…', kind: 'info' });
+    try {
+      setMessage(await task(settings));
+    } catch (error) {
+      setMessage({ text: problemOf(error).message, kind: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const test = () => work(async (settings) => ({ text: describe(await deps.fetchStatus(settings)), kind: 'ok' }));
+  const save = () =>
+    work(async (settings) => {
+      await deps.save(settings);
+      setServerUrl(settings.serverUrl);
+      const state = await deps.pollNow();
+      if (state?.problem) return { text: `Saved, but: ${state.problem.message}`, kind: 'error' };
+      return { text: `Saved. ${state?.status ? describe(state.status) : ''}`.trim(), kind: 'ok' };
+    });
+
+  return (
+    <main class="options">
+      <h1>Regrant options</h1>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <label>
+          Server URL
+          <input name="serverUrl" type="url" required placeholder="https://regrant.example.com" value={serverUrl} onInput={(e) => setServerUrl(e.currentTarget.value)} />
+        </label>
+        <label>
+          API token
+          <input name="apiToken" type="password" required autoComplete="off" value={apiToken} onInput={(e) => setApiToken(e.currentTarget.value)} />
+        </label>
+        <label>
+          Check every
+          <select name="pollSeconds" value={String(pollSeconds)} onChange={(e) => setPollSeconds(Number(e.currentTarget.value))}>
+            {INTERVALS.map((s) => (
+              <option value={String(s)}>{intervalLabel(s)}</option>
+            ))}
+          </select>
+        </label>
+        <div class="buttons">
+          <button class="primary" type="submit" disabled={busy}>
+            Save
+          </button>
+          <button type="button" disabled={busy} onClick={() => void test()}>
+            Test connection
+          </button>
+        </div>
+      </form>
+      <p class={`message ${message?.kind ?? ''}`} role="status" aria-live="polite">
+        {message?.text}
+      </p>
+    </main>
+  );
+}

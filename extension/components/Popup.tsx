@@ -1,0 +1,135 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { AccountStatus } from '../../shared/api.ts';
+import { FILTER_THRESHOLD, filterAccounts, orderAccounts } from '../utils/accounts.ts';
+import type { Api } from '../utils/api.ts';
+import { allWell } from '../utils/badge.ts';
+import type { PollState } from '../utils/poll.ts';
+import { agoText, expiresInText } from '../utils/time.ts';
+import { AccountRow, type RowActions } from './AccountRow.tsx';
+
+export interface PopupDeps {
+  readState(): Promise<PollState | null>;
+  /** Calls back whenever the background stores a new poll; answers the unsubscribe. */
+  watchState(listener: (state: PollState | null) => void): () => void;
+  pollNow(): Promise<PollState | null>;
+  api(): Promise<Api>;
+  openTab(url: string): Promise<void>;
+  openAccounts(accountId: string | null): void;
+  openOptions(): void;
+  writeClipboard(text: string): Promise<void>;
+  now(): Date;
+}
+
+/** The toolbar popup: the last known list at once, a fresh one a moment later. */
+export function Popup({ deps }: { deps: PopupDeps }) {
+  const [state, setState] = useState<PollState | null | undefined>(undefined);
+  const [polling, setPolling] = useState(true);
+  const [query, setQuery] = useState('');
+
+  useEffect(() => {
+    let live = true;
+    void deps.readState().then((cached) => live && setState((s) => (s === undefined ? cached : s)));
+    const stop = deps.watchState((next) => live && setState(next));
+    void deps
+      .pollNow()
+      .then((fresh) => live && fresh && setState(fresh))
+      .catch(() => undefined)
+      .finally(() => live && setPolling(false));
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [deps]);
+
+  const actions: RowActions = useMemo(
+    () => ({
+      async regrant(account: AccountStatus) {
+        const { url } = await (await deps.api()).regrant(account.id);
+        await deps.openTab(url);
+      },
+      async copyLink(account: AccountStatus) {
+        const { url, expiresAt } = await (await deps.api()).shareLink(account.id);
+        try {
+          await deps.writeClipboard(url);
+        } catch {
+          return `Copy this link (${expiresInText(expiresAt, deps.now())}): ${url}`;
+        }
+        return `Copied: ${expiresInText(expiresAt, deps.now())}`;
+      },
+      fix: (account: AccountStatus) => deps.openAccounts(account.id),
+    }),
+    [deps],
+  );
+
+  const accounts = useMemo(() => orderAccounts(state?.status?.accounts ?? []), [state]);
+  const shown = useMemo(() => filterAccounts(accounts, query), [accounts, query]);
+  const now = deps.now();
+
+  return (
+    <main class="popup">
+      <header>
+        <h1>Regrant</h1>
+        <Summary state={state} />
+        <nav>
+          <button onClick={() => deps.openAccounts(null)}>Accounts</button>
+          <button onClick={() => deps.openOptions()}>Options</button>
+        </nav>
+      </header>
+      <Problem state={state} polling={polling} now={now} onOptions={deps.openOptions} />
+      {state === undefined || (state === null && polling) ? (
+        <p class="muted" role="status">Checking your mailboxes…</p>
+      ) : state?.status && accounts.length === 0 ? (
+        <p class="empty">No mailboxes yet. Add Gmail, Outlook or SMTP/IMAP mailboxes to Regrant, and they appear here.</p>
+      ) : state?.status ? (
+        <>
+          {accounts.length > FILTER_THRESHOLD && (
+            <label class="filter">
+              <span class="sr-only">Filter mailboxes</span>
+              <input type="search" placeholder="Filter mailboxes" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+            </label>
+          )}
+          {shown.length === 0 ? (
+            <p class="empty">No mailbox matches "{query}".</p>
+          ) : (
+            <ul class="accounts" aria-label="Mailboxes">
+              {shown.map((account) => (
+                <AccountRow key={account.id} account={account} now={now} actions={actions} />
+              ))}
+            </ul>
+          )}
+        </>
+      ) : null}
+    </main>
+  );
+}
+
+function Summary({ state }: { state: PollState | null | undefined }) {
+  const counts = state?.status?.counts;
+  if (!counts || state?.problem) return null;
+  if (counts.needsReauth > 0) {
+    return <p class="summary bad">{counts.needsReauth === 1 ? '1 mailbox needs' : `${counts.needsReauth} mailboxes need`} re-authentication</p>;
+  }
+  if (counts.total === 0) return null;
+  const text = allWell(counts.total, counts.unreachable);
+  return <p class="summary good">{text[0].toUpperCase() + text.slice(1)}</p>;
+}
+
+function Problem({ state, polling, now, onOptions }: { state: PollState | null | undefined; polling: boolean; now: Date; onOptions: () => void }) {
+  const problem = state?.problem;
+  if (!problem) return null;
+  if (problem.code === 'not_configured') {
+    return (
+      <div class="banner warn" role="alert">
+        <p>Connect the extension to your Regrant server to see your mailboxes.</p>
+        <button class="primary" onClick={onOptions}>Open options</button>
+      </div>
+    );
+  }
+  return (
+    <div class="banner error" role="alert">
+      <p>{problem.message}</p>
+      {state?.status && state.checkedAt && <p class="muted">Showing the list as of {agoText(state.checkedAt, now)}; it may be out of date.</p>}
+      {polling && <p class="muted">Trying again…</p>}
+    </div>
+  );
+}

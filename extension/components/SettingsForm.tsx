@@ -1,0 +1,86 @@
+import { useState } from 'preact/hooks';
+import type { LoginTestResult, ServerSettingsView } from '../../shared/api.ts';
+import { SECURITY_MODES } from '../../shared/api.ts';
+import { firstIssue, serverSettingsSchema } from '../../shared/schemas.ts';
+
+export type Part = 'smtp' | 'imap';
+
+const TEXT: Record<Part, { title: string; button: string; ok: string }> = {
+  smtp: { title: 'Sending (SMTP)', button: 'Test Sending', ok: 'Sending works: the SMTP server accepted the login.' },
+  imap: { title: 'Receiving (IMAP)', button: 'Test Receiving', ok: 'Receiving works: the IMAP server accepted the login.' },
+};
+
+const SECURITY_LABEL = { tls: 'TLS (SSL)', starttls: 'STARTTLS', none: 'None (insecure)' } as const;
+
+/**
+ * The sending or receiving settings of a custom mailbox. Its button saves what changed and
+ * tests it; an empty password keeps the saved one.
+ */
+export function SettingsForm({ part, saved, onTest }: { part: Part; saved: ServerSettingsView | null; onTest: (patch: Record<string, unknown>) => Promise<LoginTestResult> }) {
+  const [host, setHost] = useState(saved?.host ?? '');
+  const [port, setPort] = useState(String(saved?.port ?? (part === 'smtp' ? 587 : 993)));
+  const [security, setSecurity] = useState<string>(saved?.security ?? (part === 'smtp' ? 'starttls' : 'tls'));
+  const [username, setUsername] = useState(saved?.username ?? '');
+  const [password, setPassword] = useState('');
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const text = TEXT[part];
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    const input = { host, port, security, username, ...(password ? { password } : {}) };
+    const parsed = (saved?.hasPassword ? serverSettingsSchema.partial() : serverSettingsSchema).safeParse(input);
+    if (!parsed.success) {
+      const issue = firstIssue(parsed.error);
+      setResult({ ok: false, text: `${issue.field || 'settings'} ${issue.message}` });
+      return;
+    }
+    setBusy(true);
+    setResult({ ok: true, text: 'Testing…' });
+    try {
+      const answer = await onTest(parsed.data);
+      setPassword('');
+      setResult(answer.ok ? { ok: true, text: text.ok } : { ok: false, text: [answer.error?.message, answer.error?.hint].filter(Boolean).join(' ') });
+    } catch (error) {
+      setResult({ ok: false, text: error instanceof Error ? error.message : String(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const id = (name: string) => `${part}-${name}`;
+  return (
+    <form class="settings" onSubmit={submit} aria-label={text.title}>
+      <h3>{text.title}</h3>
+      <label for={id('host')}>Server</label>
+      <input id={id('host')} value={host} onInput={(e) => setHost(e.currentTarget.value)} />
+      <label for={id('port')}>Port</label>
+      <input id={id('port')} inputMode="numeric" value={port} onInput={(e) => setPort(e.currentTarget.value)} />
+      <label for={id('security')}>Security</label>
+      <select id={id('security')} value={security} onChange={(e) => setSecurity(e.currentTarget.value)}>
+        {SECURITY_MODES.map((m) => (
+          <option value={m}>{SECURITY_LABEL[m]}</option>
+        ))}
+      </select>
+      <label for={id('username')}>Username</label>
+      <input id={id('username')} autoComplete="off" value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
+      <label for={id('password')}>Password</label>
+      <input
+        id={id('password')}
+        type="password"
+        autoComplete="new-password"
+        placeholder={saved?.hasPassword ? 'unchanged' : ''}
+        value={password}
+        onInput={(e) => setPassword(e.currentTarget.value)}
+      />
+      <div class="buttons">
+        <button class="primary" type="submit" disabled={busy}>
+          {text.button}
+        </button>
+      </div>
+      <p class={`result ${result ? (result.ok ? 'ok' : 'error') : ''}`} role="status" aria-live="polite">
+        {result?.text}
+      </p>
+    </form>
+  );
+}

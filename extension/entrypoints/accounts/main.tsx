@@ -1,0 +1,19 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { AccountsPage, type AccountsPageDeps } from '../../components/AccountsPage.tsx';
+import '../../components/theme.css';
+import { createApi } from '../../utils/api.ts';
+import { pollNow } from '../../utils/messages.ts';
+import { loadSettings } from '../../utils/settings.ts';
+import './accounts.css';
+
+const deps: AccountsPageDeps = {
+  api: async () => createApi(await loadSettings()),
+  selectedId: () => decodeURIComponent(location.hash.slice(1)) || null,
+  select: (id) => history.replaceState(null, '', `#${encodeURIComponent(id)}`),
+  pollNow,
+  openTab: async (url) => void (await browser.tabs.create({ url })),
+  now: () => new Date(),
+};
+
+render(<AccountsPage deps={deps} />, document.getElementById('app')!);

@@ -1,0 +1,24 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { Popup, type PopupDeps } from '../../components/Popup.tsx';
+import '../../components/theme.css';
+import { createApi } from '../../utils/api.ts';
+import { pollNow } from '../../utils/messages.ts';
+import { accountsPageUrl } from '../../utils/pages.ts';
+import { pollStateItem } from '../../utils/poll.ts';
+import { loadSettings } from '../../utils/settings.ts';
+import './popup.css';
+
+const deps: PopupDeps = {
+  readState: () => pollStateItem.getValue(),
+  watchState: (listener) => pollStateItem.watch(listener),
+  pollNow,
+  api: async () => createApi(await loadSettings()),
+  openTab: async (url) => void (await browser.tabs.create({ url })),
+  openAccounts: (id) => void browser.tabs.create({ url: accountsPageUrl(browser, id) }),
+  openOptions: () => void browser.runtime.openOptionsPage(),
+  writeClipboard: (text) => navigator.clipboard.writeText(text),
+  now: () => new Date(),
+};
+
+render(<Popup deps={deps} />, document.getElementById('app')!);

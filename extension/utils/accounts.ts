@@ -1,0 +1,33 @@
+/**
+ * How the popup and the accounts page show mailboxes: who needs a person first, then who
+ * cannot be reached, then the rest; and a filter that matches what a person would type.
+ */
+import type { AccountState, AccountStatus, ProviderKind } from '../../shared/api.ts';
+
+const RANK: Record<AccountState, number> = { needs_reauth: 0, unreachable: 1, new: 2, connected: 3 };
+
+export const STATE_LABEL: Record<AccountState, string> = {
+  needs_reauth: 'Needs re-authentication',
+  unreachable: 'Unreachable',
+  new: 'Not checked yet',
+  connected: 'Connected',
+};
+
+export const PROVIDER_LABEL: Record<ProviderKind, string> = { google: 'Gmail', microsoft: 'Outlook', custom: 'SMTP/IMAP' };
+
+export function orderAccounts<T extends AccountStatus>(accounts: readonly T[]): T[] {
+  return [...accounts].sort((a, b) => RANK[a.state] - RANK[b.state] || a.email.localeCompare(b.email));
+}
+
+/** Matches every word of the query against the address, provider, state and reason. */
+export function filterAccounts<T extends AccountStatus>(accounts: readonly T[], query: string): T[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return [...accounts];
+  return accounts.filter((a) => {
+    const haystack = [a.email, a.provider, PROVIDER_LABEL[a.provider], STATE_LABEL[a.state], a.reason?.message ?? ''].join(' ').toLowerCase();
+    return words.every((w) => haystack.includes(w));
+  });
+}
+
+/** The popup offers a filter box once the list no longer fits at a glance. */
+export const FILTER_THRESHOLD = 10;

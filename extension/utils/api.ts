@@ -1,0 +1,110 @@
+/**
+ * The extension's client for the Regrant API. Every failure becomes an `ApiError` whose
+ * `code` says what a person should do: check the address, the token, or wait.
+ *
+ * @example
+ *   const api = createApi({ serverUrl, apiToken });
+ *   const answer = await api.status(etag); // { changed: false } on 304
+ */
+import type { AccountEvent, AccountView, LoginTestResult, StatusResponse } from '../../shared/api.ts';
+
+export type ApiErrorCode = 'not_configured' | 'unreachable' | 'not_regrant' | 'token_rejected' | 'server_error' | 'request_failed';
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly status = 0,
+    /** The server's own error code, when it sent one (`not_found`, `wrong_provider`…). */
+    readonly serverCode?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type StatusAnswer = { changed: true; status: StatusResponse; etag: string | null } | { changed: false };
+
+export interface ApiOptions {
+  serverUrl: string;
+  apiToken: string;
+  fetch?: typeof fetch;
+}
+
+export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) => fetch(...args) }: ApiOptions) {
+  async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    if (!serverUrl || !apiToken) throw new ApiError('not_configured', 'Open the options and enter your Regrant server URL and API token.');
+    let res: Response;
+    try {
+      res = await fetchImpl(`${serverUrl}${path}`, {
+        method,
+        // Our own ETag handling, not the HTTP cache: a 304 must reach us as a 304.
+        cache: 'no-store',
+        headers: { authorization: `Bearer ${apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError('unreachable', `Cannot reach ${serverUrl}. Check the address, and that the server is running.`);
+    }
+    if (res.status === 304 || res.ok) return res;
+    throw await errorOf(res);
+  }
+
+  async function errorOf(res: Response): Promise<ApiError> {
+    const body = await readJson(res);
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    if (!error || typeof error.message !== 'string') {
+      return new ApiError('not_regrant', `${serverUrl} answered ${res.status} but is not a Regrant server. Check the address.`, res.status);
+    }
+    if (res.status === 401) return new ApiError('token_rejected', 'The server rejected the API token. Paste a current token in the options.', 401, String(error.code));
+    if (res.status >= 500) return new ApiError('server_error', `The server failed: ${error.message}`, res.status, String(error.code));
+    return new ApiError('request_failed', error.message, res.status, String(error.code));
+  }
+
+  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await request(method, path, body);
+    const data = await readJson(res);
+    if (data === null) throw new ApiError('not_regrant', `${serverUrl} did not answer with Regrant's JSON. Check the address.`, res.status);
+    return data as T;
+  }
+
+  return {
+    /** `GET /api/status`, conditional on the last ETag. */
+    async status(etag?: string | null): Promise<StatusAnswer> {
+      const res = await request('GET', '/api/status', undefined, etag ? { 'if-none-match': etag } : {});
+      if (res.status === 304) return { changed: false };
+      const data = await readJson(res);
+      if (!isStatus(data)) throw new ApiError('not_regrant', `${serverUrl} answered, but not like a Regrant server. Check the address.`, res.status);
+      return { changed: true, status: data, etag: res.headers.get('etag') };
+    },
+    account: (id: string) => json<AccountView>('GET', `/api/accounts/${encodeURIComponent(id)}`),
+    events: async (id: string) => (await json<{ events: AccountEvent[] }>('GET', `/api/accounts/${encodeURIComponent(id)}/events`)).events,
+    update: (id: string, patch: Record<string, unknown>) => json<AccountView>('PATCH', `/api/accounts/${encodeURIComponent(id)}`, patch),
+    regrant: (id: string) => json<{ url: string }>('POST', `/api/accounts/${encodeURIComponent(id)}/regrant`),
+    shareLink: (id: string) => json<{ url: string; expiresAt: string }>('POST', `/api/accounts/${encodeURIComponent(id)}/share-link`),
+    testSending: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
+    testReceiving: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+async function readJson(res: Response): Promise<unknown> {
+  if (!(res.headers.get('content-type') ?? '').includes('application/json')) return null;
+  try {
+    return await res.json();
+  } catch {
+    return null;
+  }
+}
+
+function isStatus(data: unknown): data is StatusResponse {
+  const d = data as StatusResponse | null;
+  return !!d && typeof d.counts?.needsReauth === 'number' && Array.isArray(d.accounts);
+}
+
+/** A message for any error the API client can throw. */
+export function problemOf(error: unknown): { code: ApiErrorCode; message: string } {
+  if (error instanceof ApiError) return { code: error.code, message: error.message };
+  return { code: 'request_failed', message: error instanceof Error ? error.message : String(error) };
+}

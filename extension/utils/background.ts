@@ -1,0 +1,74 @@
+/**
+ * The background's work: poll on an alarm, at browser start and on demand; keep the badge
+ * true; announce each new incident once. `entrypoints/background.ts` only calls this.
+ */
+import type { browser as extensionBrowser } from 'wxt/browser';
+
+type Browser = typeof extensionBrowser;
+import type { AccountStatus, StatusResponse } from '../../shared/api.ts';
+import { badgeFor, showBadge } from './badge.ts';
+import { announcedItem, newIncidents } from './incidents.ts';
+import { isMessage } from './messages.ts';
+import { accountsPageUrl } from './pages.ts';
+import type { Poller, PollState } from './poll.ts';
+import { apiTokenItem, loadSettings, pollSecondsItem, serverUrlItem } from './settings.ts';
+
+export const POLL_ALARM = 'poll';
+const NOTIFICATION_PREFIX = 'regrant:';
+/** More new incidents than this at once become one summary instead of a pile of toasts. */
+const MAX_SEPARATE_NOTIFICATIONS = 3;
+
+export function startBackground(browser: Browser, poller: Poller) {
+  async function schedule(): Promise<void> {
+    const { pollSeconds } = await loadSettings();
+    await browser.alarms.create(POLL_ALARM, { periodInMinutes: pollSeconds / 60, delayInMinutes: pollSeconds / 60 });
+  }
+
+  async function refresh(): Promise<PollState> {
+    const state = await poller.poll();
+    await showBadge(browser.action, badgeFor(state));
+    if (state.status && !state.problem) await announce(state.status);
+    return state;
+  }
+
+  async function announce(status: StatusResponse): Promise<void> {
+    const { fresh, announced } = newIncidents(await announcedItem.getValue(), status);
+    await announcedItem.setValue(announced);
+    if (fresh.length > MAX_SEPARATE_NOTIFICATIONS) {
+      await notify('', `${fresh.length} mailboxes need re-authentication`, 'Nothing is sent from them until they are fixed. Click to see them.');
+      return;
+    }
+    for (const account of fresh) await notify(account.id, `${account.email} needs re-authentication`, incidentText(account));
+  }
+
+  async function notify(accountId: string, title: string, message: string): Promise<void> {
+    await browser.notifications.create(`${NOTIFICATION_PREFIX}${accountId}`, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icon/128.png'),
+      title,
+      message,
+    });
+  }
+
+  const start = () => void schedule().then(refresh);
+  browser.runtime.onInstalled.addListener(start);
+  browser.runtime.onStartup.addListener(start);
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === POLL_ALARM) void refresh();
+  });
+  browser.runtime.onMessage.addListener((message: unknown) => (isMessage(message) ? refresh() : undefined));
+  // Saving the options polls at once with the new server, token or interval.
+  for (const item of [serverUrlItem, apiTokenItem, pollSecondsItem]) item.watch(start);
+  browser.notifications.onClicked.addListener((id) => {
+    if (!id.startsWith(NOTIFICATION_PREFIX)) return;
+    void browser.notifications.clear(id);
+    void browser.tabs.create({ url: accountsPageUrl(browser, id.slice(NOTIFICATION_PREFIX.length) || null) });
+  });
+
+  return { refresh, schedule };
+}
+
+function incidentText(account: AccountStatus): string {
+  const why = account.reason?.message ?? 'It lost its login.';
+  return `${why} Nothing is sent from it until it is fixed.`;
+}

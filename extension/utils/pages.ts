@@ -1,0 +1,9 @@
+import type { browser as extensionBrowser } from 'wxt/browser';
+
+type Browser = typeof extensionBrowser;
+
+/** The accounts page, opened at one mailbox when `accountId` is given. */
+export function accountsPageUrl(browser: Browser, accountId: string | null): string {
+  const base = browser.runtime.getURL('/accounts.html');
+  return accountId ? `${base}#${encodeURIComponent(accountId)}` : base;
+}

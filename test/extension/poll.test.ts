@@ -1,0 +1,85 @@
+import { fakeBrowser } from 'wxt/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createApi } from '../../extension/utils/api.ts';
+import { createPoller, pollStateItem } from '../../extension/utils/poll.ts';
+import type { Settings } from '../../extension/utils/settings.ts';
+import { account, scriptedFetch, statusOf, type Reply } from './fixtures.ts';
+
+const SETTINGS: Settings = { serverUrl: 'https://regrant.acme.test', apiToken: 'rg_secret_token', pollSeconds: 60 };
+const STATUS = statusOf([account('sales@acme.test', 'needs_reauth'), account('ops@acme.test', 'connected', 'custom')]);
+
+function poller(replies: Reply[], settings: Settings = SETTINGS) {
+  const net = scriptedFetch(replies);
+  let current = settings;
+  const p = createPoller({ loadSettings: async () => current, makeApi: (o) => createApi({ ...o, fetch: net.fetch }) });
+  return { ...p, requests: net.requests, use: (s: Settings) => (current = s) };
+}
+
+beforeEach(() => fakeBrowser.reset());
+
+describe('polling /api/status', () => {
+  it('sends the token, keeps the ETag, and asks with If-None-Match next time; a 304 keeps the list', async () => {
+    const p = poller([{ status: 200, body: STATUS, etag: '"v1"' }, { status: 304 }]);
+    const first = await p.poll();
+    expect(first).toMatchObject({ status: STATUS, etag: '"v1"', problem: null });
+    expect(p.requests[0]).toMatchObject({ url: 'https://regrant.acme.test/api/status', headers: { authorization: 'Bearer rg_secret_token' } });
+    expect(p.requests[0].headers['if-none-match']).toBeUndefined();
+
+    const second = await p.poll();
+    expect(p.requests[1].headers['if-none-match']).toBe('"v1"');
+    expect(second.status).toEqual(STATUS);
+    expect(second.problem).toBeNull();
+    expect(await pollStateItem.getValue()).toEqual(second);
+  });
+
+  it('a new ETag replaces the list', async () => {
+    const fixed = statusOf([account('sales@acme.test', 'connected'), account('ops@acme.test', 'connected', 'custom')]);
+    const p = poller([{ status: 200, body: STATUS, etag: '"v1"' }, { status: 200, body: fixed, etag: '"v2"' }, { status: 304 }]);
+    await p.poll();
+    expect((await p.poll()).status!.counts.needsReauth).toBe(0);
+    await p.poll();
+    expect(p.requests[2].headers['if-none-match']).toBe('"v2"');
+  });
+
+  it('a server that goes down keeps the last list but marks the state unknown', async () => {
+    const p = poller([{ status: 200, body: STATUS, etag: '"v1"' }, new Error('down')]);
+    await p.poll();
+    const down = await p.poll();
+    expect(down.problem).toEqual({ code: 'unreachable', message: 'Cannot reach https://regrant.acme.test. Check the address, and that the server is running.' });
+    expect(down.status).toEqual(STATUS);
+  });
+
+  it.each<[string, Reply, string]>([
+    ['a rejected token', { status: 401, body: { error: { code: 'unauthorized', message: 'unknown token' } } }, 'token_rejected'],
+    ['a web page instead of the API', { status: 200, body: '<html>hello</html>', contentType: 'text/html' }, 'not_regrant'],
+    ['a 404 from another server', { status: 404, body: 'Not Found', contentType: 'text/plain' }, 'not_regrant'],
+    ['JSON that is not a status', { status: 200, body: { hello: 'world' } }, 'not_regrant'],
+    ['a server failure', { status: 500, body: { error: { code: 'internal', message: 'boom' } } }, 'server_error'],
+  ])('%s makes the state unknown (%s)', async (_, reply, code) => {
+    const state = await poller([reply]).poll();
+    expect(state.problem?.code).toBe(code);
+    expect(state.status).toBeNull();
+  });
+
+  it('without a server URL or token nothing is fetched and the state is "not configured"', async () => {
+    const p = poller([], { ...SETTINGS, apiToken: '' });
+    expect((await p.poll()).problem?.code).toBe('not_configured');
+    expect(p.requests).toHaveLength(0);
+  });
+
+  it('another server or token never reuses the old ETag or list', async () => {
+    const p = poller([{ status: 200, body: STATUS, etag: '"v1"' }, new Error('down')]);
+    await p.poll();
+    p.use({ ...SETTINGS, serverUrl: 'https://other.acme.test' });
+    const other = await p.poll();
+    expect(p.requests[1].headers['if-none-match']).toBeUndefined();
+    expect(other.status).toBeNull();
+  });
+
+  it('polls asked for at the same moment share one request', async () => {
+    const p = poller([{ status: 200, body: STATUS, etag: '"v1"' }]);
+    const [a, b] = await Promise.all([p.poll(), p.poll()]);
+    expect(a).toBe(b);
+    expect(p.requests).toHaveLength(1);
+  });
+});
