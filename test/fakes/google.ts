@@ -15,6 +15,7 @@ import { Hono, type Context } from 'hono';
 import { createFakeState, normalizeEmail, type FakeBase, type FakeEnv } from './fake-state.ts';
 import { googleJson, googlePage, GMAIL_ERRORS, TOKEN_ERRORS } from './google-errors.ts';
 import { CODE_LIFETIME_MS, GrantStore } from './grants.ts';
+import { consentScreen } from './google-consent.ts';
 import { clientCredentials, formBody, pkceMatches, randomToken, serveApp, stableDigits, unsignedJwt } from './oauth-common.ts';
 
 export type GoogleFailMode =
@@ -45,6 +46,11 @@ export interface GoogleFake extends FakeBase<GoogleFailMode> {
   revokeUrl: string;
   /** `${url}/`: the Gmail client's `rootUrl`. */
   apiUrl: string;
+  /**
+   * When on, the authorization URL first shows a consent screen with an "Allow" button, as
+   * Google does, for tests that drive a real browser; off, it approves at once.
+   */
+  consentScreen: boolean;
 }
 
 const ACCESS_LIFETIME = 3599;
@@ -82,6 +88,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
     const requested = (q.get('scope') ?? '').split(/\s+/).filter(Boolean);
     if (requested.length === 0) return googlePage(400, 'invalid_request', 'Missing required parameter: scope');
 
+    if (fake.consentScreen && q.get('fake_allowed') !== '1') return consentScreen(q);
     const back = new URL(redirectUri);
     const stateParam = q.get('state');
     const consent = state.decideConsent(q.get('login_hint'));
@@ -201,7 +208,8 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
 
   const served = await serveApp(app);
   const url = served.url;
-  return {
+  const fake: GoogleFake = {
+    consentScreen: false,
     url,
     authUrl: `${url}/o/oauth2/v2/auth`,
     tokenUrl: `${url}/token`,
@@ -218,4 +226,5 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
       await served.close();
     },
   };
+  return fake;
 }

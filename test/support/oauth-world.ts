@@ -37,8 +37,10 @@ export interface OAuthWorld {
 }
 
 export async function startOAuthWorld(mailboxes: string[], env: Record<string, string> = {}, options: RegrantOptions = {}): Promise<OAuthWorld> {
-  const google = await startGoogleFake({ ...GOOGLE_CLIENT, redirectUris: [`${ORIGIN}/oauth/google/callback`] });
-  const microsoft = await startMicrosoftFake({ ...MICROSOFT_CLIENT, redirectUris: [`${ORIGIN}/oauth/microsoft/callback`] });
+  // A real browser reaches Regrant on a real port: env.PUBLIC_URL names it.
+  const origin = env.PUBLIC_URL ?? ORIGIN;
+  const google = await startGoogleFake({ ...GOOGLE_CLIENT, redirectUris: [`${origin}/oauth/google/callback`] });
+  const microsoft = await startMicrosoftFake({ ...MICROSOFT_CLIENT, redirectUris: [`${origin}/oauth/microsoft/callback`] });
   for (const m of mailboxes) {
     google.addMailbox(m);
     microsoft.addMailbox(m);
@@ -71,7 +73,7 @@ export async function startOAuthWorld(mailboxes: string[], env: Record<string, s
     smtp,
     notify,
     rg,
-    browser: () => new TestBrowser(rg.app, ORIGIN),
+    browser: () => new TestBrowser(rg.app, origin),
     async connect(client, provider, email) {
       const res = await client.post(`/api/connect/${provider}`);
       expect(res.status).toBe(200);
