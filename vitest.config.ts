@@ -9,6 +9,8 @@ export default defineConfig({
     // Dovecot and smtp-server instances are per file; two cores suffice for two files at once.
     maxWorkers: 2,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // The end-to-end tests load the built extension: build it once for Chrome and Firefox.
+    globalSetup: ['./test/support/build-extension.ts'],
     projects: [
       {
         extends: true,

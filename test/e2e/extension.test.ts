@@ -9,7 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccountView, StatusResponse } from '../../shared/api.ts';
-import { buildExtension, launchPlainBrowser, launchWithExtension, type ExtensionBrowser } from '../support/chromium.ts';
+import { launchPlainBrowser, launchWithExtension, type ExtensionBrowser } from '../support/chromium.ts';
 import { startOAuthWorld, type OAuthWorld } from '../support/oauth-world.ts';
 import { freePort } from '../support/ports.ts';
 import { customMailbox, eventually, type Client } from '../support/regrant.ts';
@@ -34,7 +34,6 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   const port = await freePort();
   serverUrl = `http://127.0.0.1:${port}`;
-  const built = buildExtension();
   world = await startOAuthWorld([GMAIL, OUTLOOK, CUSTOM], { PUBLIC_URL: serverUrl });
   customSmtp = await startSmtp({ [CUSTOM]: 'smtp-pass' });
   http = serve({ fetch: world.rg.app.fetch, port, hostname: '127.0.0.1' });
@@ -51,7 +50,6 @@ beforeAll(async () => {
     const checked = (await (await admin.post(`/api/accounts/${id}/check`)).json()) as AccountView;
     expect(checked.state).toBe('needs_reauth');
   }
-  await built;
   chrome = await launchWithExtension();
   await chrome.context.grantPermissions(['clipboard-read', 'clipboard-write']);
 }, 90_000);

@@ -3,27 +3,19 @@
  * would run it.
  *
  * @example
- *   await buildExtension();
  *   const chrome = await launchWithExtension();
  *   const popup = await chrome.open('popup.html');
  *   expect(await chrome.badge()).toEqual({ text: '2', color: [217, 48, 37, 255] });
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
 /** What the handbook says Chromium needs as root on these machines. */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-/** Builds the Chrome extension into `.output/chrome-mv3` (about 3 s). */
-export async function buildExtension(): Promise<void> {
-  await promisify(execFile)(path.resolve('node_modules/.bin/wxt'), ['build'], { env: { ...process.env, CI: '1' } });
-}
 
 export interface ExtensionBrowser {
   context: BrowserContext;

@@ -1,18 +1,24 @@
-// Runs before the tests: they use a real Dovecot IMAP server. When it is missing, say which
-// package brings it, and install it when we are root on a Debian machine with apt-get.
+// Runs before the tests: they use a real Dovecot IMAP server and Debian's Chromium. When one
+// is missing, say which package brings it, and install it when we are root on a Debian
+// machine with apt-get.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const dovecot = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((p) => existsSync(p));
-if (!dovecot) {
+const needs = [
+  { what: 'a real IMAP server (Dovecot)', paths: ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'], pkg: 'dovecot-imapd' },
+  { what: 'a real browser (Chromium)', paths: [process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'], pkg: 'chromium' },
+];
+const missing = needs.filter((n) => !n.paths.some((p) => existsSync(p)));
+if (missing.length) {
+  const pkgs = missing.map((n) => n.pkg);
   const canInstall = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
   if (!canInstall) {
-    console.error('The tests need a real IMAP server: install Dovecot with\n  sudo apt-get install -y dovecot-imapd\nthen run npm test again.');
+    console.error(`The tests need ${missing.map((n) => n.what).join(' and ')}: install with\n  sudo apt-get install -y ${pkgs.join(' ')}\nthen run npm test again.`);
     process.exit(1);
   }
-  console.error('Dovecot is missing: installing dovecot-imapd with apt-get …');
+  console.error(`Installing ${pkgs.join(' ')} with apt-get …`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'dovecot-imapd'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: 'inherit', env });
 }
-// The package's own service is not needed (tests start their own instances on free ports).
+// Dovecot's own service is not needed (tests start their own instances on free ports).
