@@ -1,3 +1,4 @@
+import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AccountStatus } from '../../shared/api.ts';
 import { PROVIDER_LABEL, STATE_LABEL } from '../utils/accounts.ts';
@@ -12,8 +13,29 @@ export interface RowActions {
   fix(account: AccountStatus): void;
 }
 
+interface RowProps {
+  account: AccountStatus;
+  /** The clock to the minute: rows re-render when their "for 3 h" could change, not every poll. */
+  minute: number;
+  actions: RowActions;
+}
+
+/** Same mailbox, same words: a poll that changed nothing re-renders no row. */
+const sameRow = (a: RowProps, b: RowProps) =>
+  a.minute === b.minute && a.actions === b.actions && JSON.stringify(a.account) === JSON.stringify(b.account);
+
+export class AccountRow extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps) {
+    return !sameRow(this.props, next);
+  }
+  override render() {
+    return <Row {...this.props} />;
+  }
+}
+
 /** One mailbox in the popup: what is wrong, since when, what waits, and the fix. */
-export function AccountRow({ account, now, actions }: { account: AccountStatus; now: Date; actions: RowActions }) {
+function Row({ account, minute, actions }: RowProps) {
+  const now = new Date(minute);
   const [busy, setBusy] = useState(false);
   const [feedback, setFeedback] = useState<{ text: string; error: boolean } | null>(null);
   const oauth = account.provider !== 'custom';

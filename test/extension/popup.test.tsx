@@ -128,6 +128,12 @@ describe('the popup', () => {
     await screen.findByText('No mailbox matches "nobody".');
   });
 
+  it('a long list shows its first rows at once and all of them a moment later', async () => {
+    setup({ fresh: pollState(Array.from({ length: 120 }, (_, i) => account(`box${String(i).padStart(3, '0')}@acme.test`, 'connected'))) });
+    await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(120));
+    expect(rows()[119]).toBe('box119@acme.test');
+  });
+
   it('has no filter for ten mailboxes or fewer', async () => {
     setup({ fresh: pollState([account('a@acme.test', 'connected')]) });
     await screen.findByText('a@acme.test');
