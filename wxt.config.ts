@@ -12,6 +12,8 @@ export default defineConfig({
   // Explicit imports: every file says where its names come from, and unit tests need no magic.
   imports: false,
   manifestVersion: 3,
+  // The Firefox sources zip must never carry the server's database, key or .env.
+  zip: { excludeSources: ['data/**', '.env', '.env.*', '.output/**'] },
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({
     name: 'Regrant',
