@@ -93,7 +93,11 @@ it('the popup lists them; Re-grant opens the consent page in a new tab, and once
   await popup.getByText('3 mailboxes need re-authentication').waitFor();
 
   world.google.consentScreen = true;
-  const [tab] = await Promise.all([chrome.context.waitForEvent('page'), popup.getByRole('button', { name: `Re-grant ${GMAIL}` }).click()]);
+  // By keyboard alone: Tab to the row's Re-grant button and press Enter.
+  const focused = () => popup.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+  for (let i = 0; i < 12 && (await focused()) !== `Re-grant ${GMAIL}`; i++) await popup.keyboard.press('Tab');
+  expect(await focused()).toBe(`Re-grant ${GMAIL}`);
+  const [tab] = await Promise.all([chrome.context.waitForEvent('page'), popup.keyboard.press('Enter')]);
   await tab.getByRole('heading', { name: 'Regrant wants to access your Google Account' }).waitFor();
   expect(new URL(tab.url()).origin).toBe(world.google.url);
   expect(await tab.textContent('body')).toContain(GMAIL);
