@@ -14,6 +14,7 @@
 import { Hono, type Context } from 'hono';
 import { createFakeState, normalizeEmail, type FakeBase, type FakeEnv } from './fake-state.ts';
 import { googleJson, googlePage, GMAIL_ERRORS, TOKEN_ERRORS } from './google-errors.ts';
+import { gmailMailboxes, type GmailMailboxes } from './gmail-mailbox.ts';
 import { CODE_LIFETIME_MS, GrantStore } from './grants.ts';
 import { clientCredentials, formBody, pkceMatches, randomToken, serveApp, stableDigits, unsignedJwt } from './oauth-common.ts';
 
@@ -45,6 +46,8 @@ export interface GoogleFake extends FakeBase<GoogleFailMode> {
   revokeUrl: string;
   /** `${url}/`: the Gmail client's `rootUrl`. */
   apiUrl: string;
+  /** The Gmail mailboxes: deliver mail into an inbox, read what was sent. */
+  gmail: Pick<GmailMailboxes, 'deliver' | 'sent' | 'expireHistory'>;
 }
 
 const ACCESS_LIFETIME = 3599;
@@ -67,6 +70,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
   const store = new GrantStore(now);
   const app = new Hono<FakeEnv>();
   app.use(state.record);
+  const mail = gmailMailboxes(app, { store, state, now });
 
   app.get('/o/oauth2/v2/auth', (c) => {
     const q = new URL(c.req.url).searchParams;
@@ -196,7 +200,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
     }
     const userId = c.req.param('userId');
     if (userId !== 'me' && normalizeEmail(userId) !== access.email) return GMAIL_ERRORS.delegationDenied(userId);
-    return googleJson(200, { emailAddress: access.email, messagesTotal: 0, threadsTotal: 0, historyId: '1' });
+    return googleJson(200, { emailAddress: access.email, messagesTotal: 0, threadsTotal: 0, historyId: mail.historyId() });
   });
 
   const served = await serveApp(app);
@@ -207,6 +211,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
     tokenUrl: `${url}/token`,
     revokeUrl: `${url}/revoke`,
     apiUrl: `${url}/`,
+    gmail: mail,
     requests: state.requests,
     nextConsent: state.nextConsent,
     addMailbox: state.addMailbox,
