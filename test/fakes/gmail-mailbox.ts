@@ -36,7 +36,7 @@ const invalid = (message: string) =>
 export function gmailMailboxes<Mode extends string>(app: Hono<FakeEnv>, deps: { store: GrantStore; state: FakeState<Mode>; now: () => number }) {
   const boxes = new Map<string, GmailMessage[]>();
   const expiredBefore = new Map<string, number>();
-  let historyId = 1000;
+  let historyId = 1;
   const box = (email: string) => boxes.get(email) ?? boxes.set(email, []).get(email)!;
   const newId = () => randomBytes(8).toString('hex');
 
