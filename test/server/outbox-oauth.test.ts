@@ -104,5 +104,15 @@ describe('an Outlook mailbox', () => {
     await eventually(async () => (await account(id)).state === 'needs_reauth');
     expect((await message(held)).state).toBe('pending');
     expect((await account(id)).reason?.code).toBe('grant_revoked');
+    await appendToInbox(world.imap, OUTLOOK, 'not-used-by-xoauth2', [deliveryReport(sent.messageId, OUTLOOK, 'dan@example.test')]);
+
+    // The re-grant sends the held email and scans the inbox at once, sharing one token refresh
+    // (the fake, like a strict Entra, kills a refresh token the moment it is rotated).
+    const { url } = (await (await mia.post(`/api/accounts/${id}/regrant`)).json()) as { url: string };
+    expect((await world.browser().open(url)).html).toMatch(/Reconnected/);
+    await eventually(async () => (await message(held)).state === 'sent');
+    await eventually(async () => (await bounces(id)).length === 1);
+    expect((await account(id)).state).toBe('connected');
+    expect(((await (await mia.post(`/api/accounts/${id}/check`)).json()) as AccountView).state).toBe('connected');
   });
 });
