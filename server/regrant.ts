@@ -55,7 +55,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const inbox = createInbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
   // Re-authenticated by any path: the held emails go now, and the inbox catches up.
   health.onReconnected((id) => {
-    void outbox.kick(id);
+    outbox.reconnected(id).catch((error) => logger.error('outbox.reconnect_failed', { account: id, error }));
     void inbox.kick(id);
   });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);

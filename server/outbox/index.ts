@@ -30,6 +30,11 @@ export function createOutbox(deps: OutboxDeps) {
     },
     get: queue.get,
     kick: dispatcher.kick,
+    /** The mailbox was re-authenticated: its held emails go now, back-offs included. */
+    async reconnected(accountId: string): Promise<void> {
+      await deps.db.updateTable('outbox_messages').set({ next_attempt_at: new Date().toISOString() }).where('account_id', '=', accountId).where('state', '=', 'pending').execute();
+      await dispatcher.kick(accountId);
+    },
     sweep,
     start(everyMs = SWEEP_MS): void {
       dispatcher.resume();
