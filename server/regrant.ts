@@ -20,6 +20,8 @@ import { createNotifier } from './notify/index.ts';
 import { defaultProviders, isOAuthProvider, type ProviderRegistry } from './providers/index.ts';
 import { purgeDeadSignIns } from './reauth/housekeeping.ts';
 import { createReauth } from './reauth/index.ts';
+import { createInbox } from './inbox/index.ts';
+import { createOutbox } from './outbox/index.ts';
 
 export interface RegrantOptions {
   logger?: Logger;
@@ -49,8 +51,15 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     random: options.random,
   });
   const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config });
+  const outbox = createOutbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });
+  const inbox = createInbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
+  // Re-authenticated by any path: the held emails go now, and the inbox catches up.
+  health.onReconnected((id) => {
+    outbox.reconnected(id).catch((error) => logger.error('outbox.reconnect_failed', { account: id, error }));
+    void inbox.kick(id);
+  });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ users, accounts, health, reauth, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, checkTimeoutSeconds: config.checkTimeoutSeconds });
+  const app = createApp({ users, accounts, health, reauth, outbox, inbox, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, checkTimeoutSeconds: config.checkTimeoutSeconds });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
@@ -65,12 +74,16 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     health,
     notifier,
     reauth,
+    outbox,
+    inbox,
     app,
     logger,
-    /** Starts the health-check scheduler and alert delivery. */
+    /** Starts the health-check scheduler, alert delivery, the outbox sweep and inbox scans. */
     start() {
       scheduler ??= startScheduler(health, { concurrency: config.checkConcurrency, logger });
       stopNotifier ??= notifier.start();
+      outbox.start();
+      inbox.start();
       if (!housekeeping) {
         void purge();
         housekeeping = setInterval(() => void purge(), 3600_000);
@@ -80,6 +93,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     /** Stops checks and alert delivery, waiting for the checks under way. */
     async stop() {
       await scheduler?.stop();
+      await outbox.stop();
+      await inbox.stop();
       stopNotifier?.();
       if (housekeeping) clearInterval(housekeeping);
       housekeeping = null;

@@ -91,3 +91,50 @@ export interface LoginTestResult {
   /** The account's state after the test: both tests passing make it `connected`. */
   state?: AccountState;
 }
+
+export const MESSAGE_STATES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
+
+/** `POST /api/messages` answers 202 with this. */
+export interface QueuedMessage {
+  id: string;
+  state: MessageState;
+}
+
+/** `GET /api/messages/:id`: one email of the outbox. */
+export interface MessageView extends QueuedMessage {
+  accountId: string;
+  /** The Message-ID header, fixed when queued and kept across retries. */
+  messageId: string;
+  to: string;
+  subject: string;
+  createdAt: string;
+  sentAt: string | null;
+  attempts: number;
+  /** Why it failed (state failed), or the last trouble of a pending one. */
+  error: { code: string; message: string } | null;
+}
+
+/** `GET /api/accounts/:id/replies`: a reply to one of the mailbox's sent emails. */
+export interface ReplyView {
+  id: string;
+  /** The outbox email replied to. */
+  messageId: string;
+  from: string | null;
+  subject: string | null;
+  receivedAt: string;
+  /** An out-of-office or other automatic answer, kept apart from people's replies. */
+  autoReply: boolean;
+}
+
+/** `GET /api/accounts/:id/bounces`: a sent email the receiving side could not deliver. */
+export interface BounceView {
+  id: string;
+  messageId: string;
+  recipient: string | null;
+  /** Enhanced status code, e.g. `5.1.1`. */
+  status: string | null;
+  action: string | null;
+  diagnostic: string | null;
+  receivedAt: string;
+}

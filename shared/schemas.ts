@@ -68,3 +68,13 @@ export function firstIssue(error: z.ZodError): { field: string; message: string 
   }
   return { field, message: field ? `${field}: ${message}` : `the body ${message}` };
 }
+
+/** `POST /api/messages`: an email to queue from one of the caller's mailboxes. */
+export const queueMessageSchema = z.strictObject({
+  accountId: text(64),
+  to: emailSchema,
+  subject: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).max(998, { error: 'must be at most 998 characters' }),
+  text: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).max(512 * 1024, { error: 'must be at most 512 KiB' }),
+  html: z.string({ error: 'must be text' }).max(512 * 1024, { error: 'must be at most 512 KiB' }).optional(),
+});
+export type QueueMessageInput = z.infer<typeof queueMessageSchema>;

@@ -18,6 +18,7 @@ import type { MailboxCredentials, ServerSettings } from '../providers/types.ts';
 import { newAccountRow } from './new-row.ts';
 import { bumpStatusVersion } from './status-version.ts';
 import { accountView, reasonOf, statusView } from './view.ts';
+import { pendingCounts, WAITING } from '../outbox/queue.ts';
 
 export type Actor = Pick<AuthUser, 'id' | 'role'>;
 
@@ -44,7 +45,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
 
   async function view(found: AccountRow): Promise<AccountView> {
     const owner = await db.selectFrom('users').select(['id', 'email']).where('id', '=', found.owner_id).executeTakeFirstOrThrow();
-    return accountView(found, owner);
+    const pending = await db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', found.id).where('state', 'in', WAITING).executeTakeFirstOrThrow();
+    return accountView(found, owner, Number(pending.n));
   }
 
   async function resolveOwner(actor: Actor, ownerEmail: string | undefined): Promise<string> {
@@ -114,7 +116,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
         .select(['users.email as owner_email'])
         .orderBy('accounts.email')
         .execute();
-      return rows.map(({ owner_email, ...r }) => accountView(r, { id: r.owner_id, email: owner_email }));
+      const pending = await pendingCounts(db);
+      return rows.map(({ owner_email, ...r }) => accountView(r, { id: r.owner_id, email: owner_email }, pending.get(r.id) ?? 0));
     },
 
     async get(actor: Actor, id: string): Promise<AccountView> {
@@ -193,7 +196,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
         .select(['id', 'email', 'provider', 'state', 'reason_code', 'reason_message', 'reason_hint', 'last_checked_at', 'state_changed_at'])
         .orderBy('email')
         .execute();
-      const accounts = rows.map((r) => statusView(r));
+      const pending = await pendingCounts(db);
+      const accounts = rows.map((r) => statusView(r, pending.get(r.id) ?? 0));
       const count = (state: string) => accounts.filter((a) => a.state === state).length;
       return {
         counts: { total: accounts.length, connected: count('connected'), needsReauth: count('needs_reauth'), unreachable: count('unreachable') },

@@ -32,9 +32,9 @@ export function statusView(row: Pick<AccountRow, 'id' | 'email' | 'provider' | '
 }
 
 /** The API's view of an account: settings without their secrets. */
-export function accountView(row: AccountRow, owner: { id: string; email: string }): AccountView {
+export function accountView(row: AccountRow, owner: { id: string; email: string }, pendingEmails = 0): AccountView {
   return {
-    ...statusView(row),
+    ...statusView(row, pendingEmails),
     name: row.name,
     owner,
     smtp: settings(row, 'smtp'),

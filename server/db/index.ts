@@ -11,12 +11,14 @@ import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as reauth from './migrations/002-reauth.ts';
+import * as outbox from './migrations/003-outbox.ts';
 
 export type Db = Kysely<Database>;
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-reauth': reauth,
+  '003-outbox': outbox,
 };
 
 export function sqlitePath(databaseUrl: string): string {

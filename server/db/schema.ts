@@ -3,7 +3,7 @@
  * both compare and sort the same way on SQLite and PostgreSQL.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AccountState, ProviderKind, Role, Security } from '../../shared/api.ts';
+import type { AccountState, MessageState, ProviderKind, Role, Security } from '../../shared/api.ts';
 
 export interface UsersTable {
   id: string;
@@ -141,6 +141,62 @@ export interface Database {
   alerts: AlertsTable;
   share_links: ShareLinksTable;
   oauth_attempts: OAuthAttemptsTable;
+  outbox_messages: OutboxMessagesTable;
+  inbox_positions: InboxPositionsTable;
+  inbox_findings: InboxFindingsTable;
+}
+
+export type OutboxState = MessageState;
+
+/**
+ * One email queued to go out from a mailbox. `sending` rows carry a lease: a process that
+ * dies while sending leaves it, and once `lease_until` has passed it goes out again.
+ */
+export interface OutboxMessagesTable {
+  id: string;
+  account_id: string;
+  created_by: string | null;
+  /** The RFC 5322 Message-ID, with angle brackets; fixed when queued, kept across retries. */
+  message_id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  state: OutboxState;
+  attempts: Generated<number>;
+  /** A pending email is not tried before this (back-off after trouble). */
+  next_attempt_at: string;
+  lease_token: string | null;
+  lease_until: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface InboxPositionsTable {
+  account_id: string;
+  position: string;
+  scanned_at: string;
+}
+
+export type FindingKind = 'reply' | 'bounce';
+
+export interface InboxFindingsTable {
+  id: string;
+  account_id: string;
+  outbox_message_id: string;
+  kind: FindingKind;
+  auto_reply: Generated<number>;
+  mail_id: string;
+  from_address: string | null;
+  subject: string | null;
+  recipient: string | null;
+  status: string | null;
+  action: string | null;
+  diagnostic: string | null;
+  received_at: string;
+  found_at: string;
 }
 
 export type User = Selectable<UsersTable>;
@@ -151,3 +207,5 @@ export type AccountEventRow = Selectable<AccountEventsTable>;
 export type AlertRow = Selectable<AlertsTable>;
 export type ShareLinkRow = Selectable<ShareLinksTable>;
 export type OAuthAttemptRow = Selectable<OAuthAttemptsTable>;
+export type OutboxRow = Selectable<OutboxMessagesTable>;
+export type FindingRow = Selectable<InboxFindingsTable>;

@@ -141,7 +141,14 @@ export function createHealth(deps: HealthDeps) {
 
   /** Checks an account whose lease `row.lease_owner` this process holds, and releases it. */
   async function checkLeased(row: AccountRow, manual: boolean): Promise<AccountRow> {
-    const found = await probe(row);
+    return judged(row, await probe(row), manual);
+  }
+
+  /**
+   * Moves a leased account by what was found (null: the login works): state, event and the
+   * incident's alerts in one transaction, then releases the lease.
+   */
+  async function judged(row: AccountRow, found: Classification | null, manual: boolean): Promise<AccountRow> {
     const now = new Date();
     const nowIso = now.toISOString();
     const decision = decide(row, found, now, { intervalSeconds: deps.intervalSeconds, random: deps.random });
@@ -201,9 +208,8 @@ export function createHealth(deps: HealthDeps) {
       logger.info('check', { account: row.id, from: row.state, to: decision.state, reason: found?.code ?? null, detail: found?.detail ?? null });
     }
     if (decision.opensIncident) void notifier.kick();
-    if (decision.transition && decision.state === 'connected' && row.state === 'needs_reauth') {
-      announce(row.id);
-    }
+    // Any way back to connected (from needs_reauth, unreachable or new) releases held emails.
+    if (decision.transition && decision.state === 'connected') announce(row.id);
     return db.selectFrom('accounts').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
   }
 
@@ -241,12 +247,29 @@ export function createHealth(deps: HealthDeps) {
       }
     },
 
+    /**
+     * Records what a send or an inbox scan found about the login, through the same state
+     * machine, event and alert as a check. False when a check holds the account right now
+     * (it will see the same thing) or the settings changed meanwhile: nothing was recorded.
+     */
+    async recordFinding(id: string, found: Classification): Promise<boolean> {
+      const row = await claimOne(id);
+      if (!row) return false;
+      try {
+        const after = await judged(row, found, false);
+        return after.state !== row.state || after.reason_code === found.code;
+      } catch (error) {
+        await release(row).catch(() => {});
+        throw error;
+      }
+    },
+
     /** Tells the listeners that a mailbox was re-authenticated by another path (a re-grant). */
     announceReconnected(accountId: string): void {
       announce(accountId);
     },
 
-    /** Called with the account id when a mailbox that needed re-authentication is connected again. */
+    /** Called with the account id when a mailbox becomes connected (re-authenticated, reachable again, or first checked). */
     onReconnected(listener: ReconnectedListener): () => void {
       reconnected.add(listener);
       return () => reconnected.delete(listener);

@@ -16,6 +16,10 @@ import { accountRoutes } from './routes/accounts.ts';
 import { reauthPages } from './routes/reauth-pages.ts';
 import { accountReauthRoutes, connectRoutes } from './routes/reauth.ts';
 import { statusRoutes } from './routes/status.ts';
+import type { Inbox } from '../inbox/index.ts';
+import type { Outbox } from '../outbox/index.ts';
+import { inboxRoutes } from './routes/inbox.ts';
+import { messageRoutes } from './routes/messages.ts';
 
 export interface AppDeps {
   users: Users;
@@ -28,12 +32,14 @@ export interface AppDeps {
   consentOrigins: string[];
   /** How long Test Sending / Test Receiving wait for a mail server. */
   checkTimeoutSeconds: number;
+  outbox: Outbox;
+  inbox: Inbox;
 }
 
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
-export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, checkTimeoutSeconds }: AppDeps) {
+export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, checkTimeoutSeconds, outbox, inbox }: AppDeps) {
   const app = new Hono();
   // The route's pattern, not its path: paths of pages carry share-link and start tokens.
   app.onError((error, c) => respondWithError(c, error, (e) => logger.error('http.unexpected', { route: `${c.req.method} ${c.req.routePath}`, error: e })));
@@ -63,6 +69,8 @@ export function createApp({ users, accounts, health, reauth, logger, workspaceNa
   app.route('/api/accounts', accountReauthRoutes(reauth));
   app.route('/api/accounts', accountTestRoutes(accounts, health, checkTimeoutSeconds));
   app.route('/api/accounts', accountRoutes(accounts, health));
+  app.route('/api/messages', messageRoutes(outbox));
+  app.route('/api/accounts', inboxRoutes(inbox));
   app.all('/api/*', () => {
     throw new DomainError('not_found', 'no such API route');
   });

@@ -37,9 +37,45 @@ export interface CheckContext {
 /** A check's outcome: ok, or the raw failures for the classifier to judge. */
 export type CheckResult = { ok: true } | { ok: false; failures: Failure[] };
 
+/** One email ready to go: the envelope and the whole MIME message. */
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  raw: Buffer;
+}
+
+/** A signed-in sending session for a run of emails (one SMTP connection, one access token). */
+export interface SendSession {
+  /** Resolves once the provider accepted the email; throws a ProviderFailure otherwise. */
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Where an inbox scan stopped, in the provider's own terms (IMAP UIDVALIDITY and last UID,
+ * a Gmail historyId). Stored as JSON and handed back unchanged.
+ */
+export type MailPosition = Record<string, string | number>;
+
+export interface ScanRequest {
+  /** null: never scanned; look at mail received since `since`. */
+  position: MailPosition | null;
+  since: Date;
+  /** Called with each new mail in arrival order; a scan waits for it. */
+  onMail(raw: Buffer): Promise<void>;
+}
+
 export interface Provider {
   kind: ProviderKind;
   check(mailbox: MailboxCredentials, ctx: CheckContext): Promise<CheckResult>;
+  /** Signs in for sending; a refused sign-in throws a ProviderFailure. */
+  openSender(mailbox: MailboxCredentials, ctx: CheckContext): Promise<SendSession>;
+  /**
+   * Reads the inbox's mail that arrived after `position` (all of it when the provider's
+   * bookmark no longer holds, such as a changed UIDVALIDITY), answering the new position.
+   * Throws a ProviderFailure.
+   */
+  scan(mailbox: MailboxCredentials, request: ScanRequest, ctx: CheckContext): Promise<MailPosition>;
 }
 
 /** What a finished consent gives us: the tokens, the scopes the person actually granted. */

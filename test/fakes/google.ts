@@ -14,6 +14,7 @@
 import { Hono, type Context } from 'hono';
 import { createFakeState, normalizeEmail, type FakeBase, type FakeEnv } from './fake-state.ts';
 import { googleJson, googlePage, GMAIL_ERRORS, TOKEN_ERRORS } from './google-errors.ts';
+import { gmailMailboxes, type GmailMailboxes } from './gmail-mailbox.ts';
 import { CODE_LIFETIME_MS, GrantStore } from './grants.ts';
 import { consentScreen } from './google-consent.ts';
 import { clientCredentials, formBody, pkceMatches, randomToken, serveApp, stableDigits, unsignedJwt } from './oauth-common.ts';
@@ -51,6 +52,8 @@ export interface GoogleFake extends FakeBase<GoogleFailMode> {
    * Google does, for tests that drive a real browser; off, it approves at once.
    */
   consentScreen: boolean;
+  /** The Gmail mailboxes: deliver mail into an inbox, read what was sent. */
+  gmail: Pick<GmailMailboxes, 'deliver' | 'sent' | 'expireHistory'>;
 }
 
 const ACCESS_LIFETIME = 3599;
@@ -73,6 +76,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
   const store = new GrantStore(now);
   const app = new Hono<FakeEnv>();
   app.use(state.record);
+  const mail = gmailMailboxes(app, { store, state, now });
 
   app.get('/o/oauth2/v2/auth', (c) => {
     const q = new URL(c.req.url).searchParams;
@@ -203,7 +207,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
     }
     const userId = c.req.param('userId');
     if (userId !== 'me' && normalizeEmail(userId) !== access.email) return GMAIL_ERRORS.delegationDenied(userId);
-    return googleJson(200, { emailAddress: access.email, messagesTotal: 0, threadsTotal: 0, historyId: '1' });
+    return googleJson(200, { emailAddress: access.email, messagesTotal: 0, threadsTotal: 0, historyId: mail.historyId() });
   });
 
   const served = await serveApp(app);
@@ -215,6 +219,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
     tokenUrl: `${url}/token`,
     revokeUrl: `${url}/revoke`,
     apiUrl: `${url}/`,
+    gmail: mail,
     requests: state.requests,
     nextConsent: state.nextConsent,
     addMailbox: state.addMailbox,

@@ -7,7 +7,7 @@
  *   await imap.setPassword('ann@acme.test', 'pw2'); // waits until Dovecot re-reads the file
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, waitForPort } from './ports.ts';
@@ -24,6 +24,11 @@ export interface Dovecot {
   port: number;
   setPassword(user: string, password: string): Promise<void>;
   addUser(user: string, password: string): Promise<void>;
+  /**
+   * Makes Dovecot forget the inbox's UIDs: on the next open it gives the mailbox a new
+   * UIDVALIDITY and numbers every message afresh, as after a server move or restore.
+   */
+  renumber(user: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -146,6 +151,12 @@ service stats {
     async addUser(user, password) {
       accounts[user] = password;
       await reload();
+    },
+    async renumber(user) {
+      const maildir = path.join(mailDir, user, 'Maildir');
+      for (const name of readdirSync(maildir)) if (name.startsWith('dovecot')) rmSync(path.join(maildir, name), { recursive: true, force: true });
+      // UIDVALIDITY is a timestamp in seconds: let a second pass so the new one differs.
+      await new Promise((r) => setTimeout(r, 1100));
     },
     async stop() {
       if (child.exitCode === null) {

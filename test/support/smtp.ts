@@ -20,6 +20,10 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   user: string | undefined;
+  /** Message-ID header, as sent. */
+  messageId: string;
+  /** When the server accepted it (ms). */
+  at: number;
 }
 
 export interface TestSmtp {
@@ -29,6 +33,8 @@ export interface TestSmtp {
   setPassword(user: string, password: string): void;
   answer(user: string, code: number, text: string): void;
   clearAnswer(user: string): void;
+  /** Refuse RCPT TO for this address with this reply (or stop with null). */
+  refuseRecipient(address: string, reply: { code: number; text: string } | null): void;
   /** Refuse every message with this reply (or stop refusing with null). */
   refuseMessages(reply: { code: number; text: string } | null): void;
   stop(): Promise<void>;
@@ -42,6 +48,8 @@ function header(raw: string, name: string): string {
 
 export interface SmtpOptions {
   authOptional?: boolean;
+  /** Called with each accepted message before the client hears 250 (a crash test kills the sender here). */
+  onMessage?: (mail: ReceivedMail) => void;
   /** Decides XOAUTH2 logins: true accepts the XOAUTH2 user, false refuses like a bad token. */
   checkOAuthToken?: (user: string, accessToken: string) => boolean | Promise<boolean>;
 }
@@ -54,6 +62,7 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
   const answers = new Map<string, { code: number; text: string }>();
   const received: ReceivedMail[] = [];
   let refusal: { code: number; text: string } | null = null;
+  const refusedRecipients = new Map<string, { code: number; text: string }>();
 
   const server = new SMTPServer({
     secure: false,
@@ -84,20 +93,29 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
       }
       return callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
     },
+    onRcptTo(address, _session, callback) {
+      const refused = refusedRecipients.get(address.address.toLowerCase());
+      if (refused) return callback(Object.assign(new Error(refused.text), { responseCode: refused.code }));
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         if (refusal) return callback(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
         const raw = Buffer.concat(chunks).toString('utf8');
-        received.push({
+        const mail: ReceivedMail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
           subject: header(raw, 'Subject'),
           text: raw.split(/\r?\n\r?\n/).slice(1).join('\n\n').replace(/=\r?\n/g, ''),
           user: session.user as string | undefined,
-        });
+          messageId: header(raw, 'Message-ID'),
+          at: Date.now(),
+        };
+        received.push(mail);
+        options.onMessage?.(mail);
         callback();
       });
     },
@@ -113,6 +131,7 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
     answer: (user, code, text) => void answers.set(user, { code, text }),
     clearAnswer: (user) => void answers.delete(user),
     refuseMessages: (reply) => void (refusal = reply),
+    refuseRecipient: (address, reply) => void (reply ? refusedRecipients.set(address.toLowerCase(), reply) : refusedRecipients.delete(address.toLowerCase())),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

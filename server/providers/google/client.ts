@@ -8,6 +8,9 @@
  */
 import { OAuth2Client } from 'google-auth-library';
 import type { GoogleConfig } from '../../config/index.ts';
+import { ProviderFailure } from '../failure.ts';
+import { providerError } from '../http-error.ts';
+import type { CheckContext, MailboxCredentials } from '../types.ts';
 
 export interface GoogleClientOptions {
   redirectUri?: string;
@@ -35,4 +38,20 @@ export function googleClient(config: GoogleConfig, options: GoogleClientOptions 
 /** Google's revocation endpoint sits beside its token endpoint (…/token → …/revoke). */
 export function revocationUrl(config: GoogleConfig): string {
   return config.tokenUrl.replace(/\/token$/, '/revoke');
+}
+
+/**
+ * A client holding a freshly refreshed access token for the mailbox; a refused refresh throws
+ * a ProviderFailure from the token endpoint, so a later refusal is the API's.
+ */
+export async function refreshedClient(config: GoogleConfig, mailbox: MailboxCredentials, ctx: CheckContext): Promise<OAuth2Client> {
+  if (!mailbox.refreshToken) throw new Error(`Google account ${mailbox.id} has no refresh token`);
+  const client = googleClient(config, { signal: ctx.signal });
+  client.setCredentials({ refresh_token: mailbox.refreshToken });
+  try {
+    await client.getAccessToken();
+  } catch (error) {
+    throw new ProviderFailure({ source: 'google_token', error: providerError(error, ctx.signal) });
+  }
+  return client;
 }

@@ -12,7 +12,9 @@ import { providerError } from '../http-error.ts';
 import { resultOf } from '../settle.ts';
 import type { OAuthProvider, TokenGrant } from '../types.ts';
 import { ProviderHttpError } from '../../health/facts.ts';
-import { googleClient, revocationUrl } from './client.ts';
+import { googleClient, refreshedClient, revocationUrl } from './client.ts';
+import { ProviderFailure } from '../failure.ts';
+import { gmailScan, gmailSender } from './mail.ts';
 
 export const GOOGLE_SCOPES = ['openid', 'email', 'https://www.googleapis.com/auth/gmail.send', 'https://www.googleapis.com/auth/gmail.readonly'];
 const REQUIRED = GOOGLE_SCOPES.slice(2);
@@ -89,13 +91,12 @@ export function googleProvider(config: GoogleConfig): OAuthProvider {
     },
 
     async check(mailbox, ctx) {
-      if (!mailbox.refreshToken) throw new Error(`Google account ${mailbox.id} has no refresh token`);
-      const client = googleClient(config, { signal: ctx.signal });
-      client.setCredentials({ refresh_token: mailbox.refreshToken });
+      let client: OAuth2Client;
       try {
-        await client.getAccessToken();
+        client = await refreshedClient(config, mailbox, ctx);
       } catch (error) {
-        return resultOf([{ source: 'google_token', error: providerError(error, ctx.signal) }]);
+        if (error instanceof ProviderFailure) return resultOf([error.failure]);
+        throw error;
       }
       try {
         await profileAddress(config, client);
@@ -104,5 +105,8 @@ export function googleProvider(config: GoogleConfig): OAuthProvider {
       }
       return { ok: true };
     },
+
+    openSender: (mailbox, ctx) => gmailSender(config, mailbox, ctx),
+    scan: (mailbox, request, ctx) => gmailScan(config, mailbox, request, ctx),
   };
 }

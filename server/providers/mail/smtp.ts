@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
-import type { CheckContext } from '../types.ts';
+import { failingAs } from '../failure.ts';
+import type { CheckContext, SendSession } from '../types.ts';
 import { closingOnAbort, type MailLogin, type MailServer } from './server.ts';
 
 /** nodemailer transport options; no logging, so no secret leaks. An access token goes as XOAUTH2. */
@@ -24,4 +25,20 @@ export function smtpTransportOptions(server: MailServer, login: MailLogin, timeo
 export async function verifySmtpLogin(server: MailServer, login: MailLogin, ctx: CheckContext): Promise<void> {
   const transport = nodemailer.createTransport(smtpTransportOptions(server, login, ctx.timeoutMs));
   await closingOnAbort(ctx.signal, () => transport.close(), () => transport.verify());
+}
+
+/**
+ * Opens one SMTP connection for a run of emails (signing in with the first). Each email goes
+ * with its own envelope and its MIME message as built, so its Message-ID is the one queued.
+ *
+ * @example const session = openSmtpSender(server, { user, pass }, ctx); await session.send(mail);
+ */
+export function openSmtpSender(server: MailServer, login: MailLogin, ctx: CheckContext, oauth = false): SendSession {
+  const transport = nodemailer.createTransport({ ...smtpTransportOptions(server, login, ctx.timeoutMs), pool: true, maxConnections: 1, maxMessages: Infinity });
+  return {
+    async send(mail) {
+      await failingAs('smtp', () => transport.sendMail({ envelope: { from: mail.from, to: [mail.to] }, raw: mail.raw }), oauth);
+    },
+    close: () => transport.close(),
+  };
 }

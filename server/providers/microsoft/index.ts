@@ -9,7 +9,10 @@
 import type { MicrosoftConfig } from '../../config/index.ts';
 import { verifyImapLogin } from '../mail/imap.ts';
 import { forOAuthLogin, mailServerFromUrl } from '../mail/server.ts';
-import { verifySmtpLogin } from '../mail/smtp.ts';
+import { openSmtpSender, verifySmtpLogin } from '../mail/smtp.ts';
+import { scanImap } from '../mail/imap-scan.ts';
+import { ProviderFailure } from '../failure.ts';
+import type { CheckContext, MailboxCredentials } from '../types.ts';
 import { providerError } from '../http-error.ts';
 import { resultOf, settle } from '../settle.ts';
 import type { OAuthProvider } from '../types.ts';
@@ -22,6 +25,40 @@ const INTERACTIVE_TIMEOUT_MS = 20_000;
 export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
   const imap = forOAuthLogin(mailServerFromUrl(config.imapUrl));
   const smtp = forOAuthLogin(mailServerFromUrl(config.smtpUrl));
+
+  // A check, a send and an inbox scan of one mailbox may want a token at about the same time:
+  // a refresh token is spent once (the one it rotates to may be all that works afterwards), and
+  // whoever still holds the spent one gets the access token its refresh gave, for a while.
+  const refreshing = new Map<string, Promise<string>>();
+  const SPENT_MS = 5 * 60_000;
+
+  /** A fresh access token; the rotated refresh token is stored before anything else. */
+  function accessToken(mailbox: MailboxCredentials, ctx: CheckContext): Promise<string> {
+    const refreshToken = mailbox.refreshToken;
+    if (!refreshToken) return Promise.reject(new Error(`Microsoft account ${mailbox.id} has no refresh token`));
+    const shared = refreshing.get(refreshToken);
+    if (shared) return shared;
+    const run = (async () => {
+      const grant = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken }, ctx.signal);
+      // The old refresh token may stop working soon: keep the new one before anything else.
+      if (grant.refreshToken && grant.refreshToken !== refreshToken) await ctx.rotatedRefreshToken?.(grant.refreshToken);
+      return grant.accessToken;
+    })();
+    refreshing.set(refreshToken, run);
+    run.then(
+      () => setTimeout(() => refreshing.delete(refreshToken), SPENT_MS).unref(),
+      () => refreshing.delete(refreshToken),
+    );
+    return run;
+  }
+  async function tokenFor(mailbox: MailboxCredentials, ctx: CheckContext): Promise<string> {
+    try {
+      return await accessToken(mailbox, ctx);
+    } catch (error) {
+      throw new ProviderFailure({ source: 'microsoft_token', error: providerError(error, ctx.signal) });
+    }
+  }
+
   return {
     kind: 'microsoft',
     label: 'Microsoft',
@@ -49,18 +86,22 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
     },
 
     async check(mailbox, ctx) {
-      if (!mailbox.refreshToken) throw new Error(`Microsoft account ${mailbox.id} has no refresh token`);
-      let accessToken: string;
+      let token: string;
       try {
-        const grant = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: mailbox.refreshToken }, ctx.signal);
-        // The old refresh token may stop working soon: keep the new one before anything else.
-        if (grant.refreshToken && grant.refreshToken !== mailbox.refreshToken) await ctx.rotatedRefreshToken?.(grant.refreshToken);
-        accessToken = grant.accessToken;
+        token = await accessToken(mailbox, ctx);
       } catch (error) {
         return resultOf([{ source: 'microsoft_token', error: providerError(error, ctx.signal) }]);
       }
-      const login = { user: mailbox.email, accessToken };
+      const login = { user: mailbox.email, accessToken: token };
       return resultOf(await Promise.all([settle('imap', verifyImapLogin(imap, login, ctx), ctx.signal, true), settle('smtp', verifySmtpLogin(smtp, login, ctx), ctx.signal, true)]));
+    },
+
+    async openSender(mailbox, ctx) {
+      return openSmtpSender(smtp, { user: mailbox.email, accessToken: await tokenFor(mailbox, ctx) }, ctx, true);
+    },
+
+    async scan(mailbox, request, ctx) {
+      return scanImap(imap, { user: mailbox.email, accessToken: await tokenFor(mailbox, ctx) }, request, ctx, true);
     },
   };
 }

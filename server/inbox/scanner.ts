@@ -1,0 +1,135 @@
+/**
+ * Scans connected mailboxes for replies and bounces: from the stored position (IMAP
+ * UIDVALIDITY + last UID, or a Gmail historyId) to now, then stores the new position. A
+ * mailbox that needs re-authentication is not scanned; once it is back, the next scan starts
+ * where the last one stopped, so everything that arrived meanwhile is read. The position is
+ * stored only after every mail of the scan was recorded; a scan cut short reads some mail
+ * again, and the record-once rule keeps it from counting twice.
+ *
+ * @example
+ *   const scanner = createScanner(deps);
+ *   health.onReconnected((id) => void scanner.kick(id));
+ */
+import type { Accounts } from '../accounts/index.ts';
+import type { Db } from '../db/index.ts';
+import type { Health } from '../health/check.ts';
+import { classify } from '../health/classify.ts';
+import type { Logger } from '../log/index.ts';
+import { ProviderFailure } from '../providers/failure.ts';
+import type { ProviderRegistry } from '../providers/index.ts';
+import type { MailPosition } from '../providers/types.ts';
+import { recordMail } from './findings.ts';
+import { readMail } from './read-mail.ts';
+
+export interface ScannerDeps {
+  db: Db;
+  accounts: Accounts;
+  providers: ProviderRegistry;
+  health: Health;
+  logger: Logger;
+  timeoutSeconds: number;
+}
+
+export interface ScanResult {
+  replies: number;
+  bounces: number;
+}
+
+export function createScanner(deps: ScannerDeps) {
+  const { db, accounts, providers, health, logger } = deps;
+  const scanning = new Map<string, Promise<ScanResult | null>>();
+  const followUps = new Map<string, Promise<ScanResult | null>>();
+
+  async function scanOnce(accountId: string): Promise<ScanResult | null> {
+    const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+    const provider = account ? providers[account.provider] : undefined;
+    if (!account || !provider || account.state !== 'connected') return null;
+    const oldest = await db.selectFrom('outbox_messages').select('created_at').where('account_id', '=', accountId).orderBy('id').limit(1).executeTakeFirst();
+    const stored = await db.selectFrom('inbox_positions').select('position').where('account_id', '=', accountId).executeTakeFirst();
+    // Nothing was ever sent: nothing can be answered yet. The scan starts once there is.
+    if (!oldest) return { replies: 0, bounces: 0 };
+    const result: ScanResult = { replies: 0, bounces: 0 };
+    const controller = new AbortController();
+    let position: MailPosition;
+    try {
+      position = await provider.scan(
+        accounts.credentials(account),
+        {
+          position: stored ? (JSON.parse(stored.position) as MailPosition) : null,
+          // Mail older than the first queued email cannot answer it (a day of slack for clocks and IMAP's whole-day SINCE).
+          since: new Date(Date.parse(oldest.created_at) - 86_400_000),
+          async onMail(raw) {
+            const kind = await recordMail(db, accountId, await readMail(raw));
+            if (kind === 'reply') result.replies++;
+            if (kind === 'bounce') result.bounces++;
+          },
+        },
+        { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken: (token) => accounts.storeRotatedRefreshToken(account, token) },
+      );
+    } catch (error) {
+      const failure = error instanceof ProviderFailure ? error.failure : { source: 'check' as const, error };
+      const judged = classify(failure);
+      if (judged.verdict !== 'transient') await health.recordFinding(accountId, judged);
+      logger.warn('inbox.scan_failed', { account: accountId, verdict: judged.verdict, reason: judged.code, detail: judged.detail });
+      return null;
+    }
+    const now = new Date().toISOString();
+    const value = JSON.stringify(position);
+    await db
+      .insertInto('inbox_positions')
+      .values({ account_id: accountId, position: value, scanned_at: now })
+      .onConflict((oc) => oc.column('account_id').doUpdateSet({ position: value, scanned_at: now }))
+      .execute();
+    if (result.replies || result.bounces) logger.info('inbox.found', { account: accountId, ...result });
+    return result;
+  }
+
+  /** Scans the mailbox now (or once more after the scan under way); null when it was not scanned. */
+  function kick(accountId: string): Promise<ScanResult | null> {
+    const running = scanning.get(accountId);
+    if (running) {
+      // Mail may have arrived after the scan under way looked: one more scan follows it.
+      let next = followUps.get(accountId);
+      if (!next) {
+        next = running.then(() => {
+          followUps.delete(accountId);
+          return kick(accountId);
+        });
+        followUps.set(accountId, next);
+      }
+      return next;
+    }
+    const run = scanOnce(accountId)
+      .catch((error) => {
+        logger.error('inbox.scan_crashed', { account: accountId, error });
+        return null;
+      })
+      .finally(() => scanning.delete(accountId));
+    scanning.set(accountId, run);
+    return run;
+  }
+
+  return {
+    kick,
+
+    /** Scans every connected mailbox that has sent email, at most `concurrency` at once. */
+    async sweep(concurrency = 10): Promise<void> {
+      const rows = await db
+        .selectFrom('accounts')
+        .select('id')
+        .where('state', '=', 'connected')
+        .where((eb) => eb.exists(eb.selectFrom('outbox_messages').select('id').whereRef('outbox_messages.account_id', '=', 'accounts.id')))
+        .execute();
+      const queue = rows.map((r) => r.id);
+      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+        for (let id = queue.shift(); id; id = queue.shift()) await kick(id);
+      }));
+    },
+
+    async idle(): Promise<void> {
+      await Promise.allSettled([...scanning.values()]);
+    },
+  };
+}
+
+export type Scanner = ReturnType<typeof createScanner>;

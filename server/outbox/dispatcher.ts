@@ -1,0 +1,213 @@
+/**
+ * Sends each mailbox's queued emails, one at a time and in the order queued, only while the
+ * mailbox is connected. An email is leased while it is being sent and marked sent right after
+ * the provider accepted it, so a crash at any moment sends at most that one email twice: its
+ * lease lapses and it goes out again. A lost login parks the email (still pending) and moves
+ * the mailbox to needs_reauth through the health engine; re-authentication kicks the queue.
+ *
+ * @example
+ *   const dispatcher = createDispatcher(deps);
+ *   health.onReconnected((id) => dispatcher.kick(id));
+ */
+import { bumpStatusVersion } from '../accounts/status-version.ts';
+import type { Accounts } from '../accounts/index.ts';
+import type { Db } from '../db/index.ts';
+import { newId } from '../db/ids.ts';
+import type { AccountRow, OutboxRow } from '../db/schema.ts';
+import type { Health } from '../health/check.ts';
+import type { Logger } from '../log/index.ts';
+import { ProviderFailure } from '../providers/failure.ts';
+import type { ProviderRegistry } from '../providers/index.ts';
+import type { SendSession } from '../providers/types.ts';
+import { composeMessage } from './compose.ts';
+import { judgeSend, retryDelayMs } from './judge.ts';
+
+export interface DispatcherDeps {
+  db: Db;
+  accounts: Accounts;
+  providers: ProviderRegistry;
+  health: Health;
+  logger: Logger;
+  /** Each network step of a send gives up after this long. */
+  timeoutSeconds: number;
+  checkIntervalSeconds: number;
+  /** SEND_RATE_PER_MINUTE: at most this many emails a minute from one mailbox; null: no pacing. */
+  ratePerMinute: number | null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createDispatcher(deps: DispatcherDeps) {
+  const { db, accounts, providers, health, logger } = deps;
+  // A send gives up after the timeout; the lease outlives it, so a live sender never loses it.
+  const leaseMs = (deps.timeoutSeconds * 2 + 2) * 1000;
+  const gapMs = deps.ratePerMinute ? 60_000 / deps.ratePerMinute : 0;
+  const flushing = new Map<string, Promise<void>>();
+  const again = new Set<string>();
+  const lastSend = new Map<string, number>();
+  let stopped = false;
+
+  /** The account's oldest email still to go, leased to us; null when there is none we may send now. */
+  async function claimHead(accountId: string): Promise<OutboxRow | null> {
+    const now = new Date();
+    const nowIso = now.toISOString();
+    const head = await db
+      .selectFrom('outbox_messages')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('state', 'in', ['pending', 'sending'])
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    if (!head) return null;
+    // In order: the head waits out its lease or its back-off, and everything behind it waits too.
+    if (head.state === 'sending' && head.lease_until! > nowIso) return null;
+    if (head.state === 'pending' && head.next_attempt_at > nowIso) return null;
+    const token = newId('lse');
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const taken = await db
+      .updateTable('outbox_messages')
+      .set({ state: 'sending', lease_token: token, lease_until: until, attempts: head.attempts + 1 })
+      .where('id', '=', head.id)
+      .where('state', '=', head.state)
+      .where((eb) => (head.lease_token === null ? eb('lease_token', 'is', null) : eb('lease_token', '=', head.lease_token)))
+      .where((eb) => eb.exists(eb.selectFrom('accounts').select('id').where('id', '=', accountId).where('state', '=', 'connected')))
+      .executeTakeFirst();
+    if (taken.numUpdatedRows === 0n) return null;
+    return { ...head, state: 'sending', lease_token: token, lease_until: until, attempts: head.attempts + 1 };
+  }
+
+  /** Ends the email's lease: sent or failed for good (one fewer pending: the status changes), or back to pending. */
+  async function settle(row: OutboxRow, ownerId: string, patch: Partial<Pick<OutboxRow, 'state' | 'sent_at' | 'error_code' | 'error_message' | 'next_attempt_at' | 'attempts'>>): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const done = await trx
+        .updateTable('outbox_messages')
+        .set({ ...patch, lease_token: null, lease_until: null })
+        .where('id', '=', row.id)
+        .where('state', '=', 'sending')
+        .executeTakeFirst();
+      if (done.numUpdatedRows > 0n && (patch.state === 'sent' || patch.state === 'failed')) {
+        await bumpStatusVersion(trx, ownerId, 'hard', deps.checkIntervalSeconds);
+      }
+    });
+  }
+
+  /** Answers true when the queue may go on with the next email. */
+  async function failed(account: AccountRow, row: OutboxRow, error: unknown): Promise<boolean> {
+    const failure = error instanceof ProviderFailure ? error.failure : { source: 'check' as const, error };
+    const judged = judgeSend(failure);
+    const nowMs = Date.now();
+    if (judged.kind === 'rejected') {
+      await settle(row, account.owner_id, { state: 'failed', error_code: judged.code, error_message: judged.message });
+      logger.info('outbox.rejected', { account: account.id, message: row.id, code: judged.code });
+      return true;
+    }
+    const c = judged.classification;
+    if (judged.kind === 'login_lost') {
+      // The email is not at fault: it waits, untried, for the mailbox to be re-authenticated.
+      const recorded = await health.recordFinding(account.id, c);
+      await settle(row, account.owner_id, {
+        state: 'pending',
+        attempts: row.attempts - 1,
+        error_code: c.code,
+        error_message: c.message,
+        // A check holding the account will judge it; look again once it is done.
+        next_attempt_at: new Date(recorded ? nowMs : nowMs + 30_000).toISOString(),
+      });
+      logger.warn('outbox.login_lost', { account: account.id, message: row.id, reason: c.code, detail: c.detail });
+      return false;
+    }
+    await settle(row, account.owner_id, { state: 'pending', error_code: c.code, error_message: c.message, next_attempt_at: new Date(nowMs + retryDelayMs(row.attempts)).toISOString() });
+    logger.warn('outbox.retry', { account: account.id, message: row.id, attempts: row.attempts, reason: c.code, detail: c.detail });
+    return false;
+  }
+
+  async function pace(accountId: string): Promise<void> {
+    if (!gapMs) return;
+    const wait = (lastSend.get(accountId) ?? 0) + gapMs - Date.now();
+    if (wait > 0) await sleep(wait);
+    lastSend.set(accountId, Date.now());
+  }
+
+  async function flush(accountId: string): Promise<void> {
+    const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+    const provider = account ? providers[account.provider] : undefined;
+    if (!account || !provider || account.state !== 'connected') return;
+    const ctx = {
+      signal: new AbortController().signal,
+      timeoutMs: deps.timeoutSeconds * 1000,
+      rotatedRefreshToken: (token: string) => accounts.storeRotatedRefreshToken(account, token),
+    };
+    let session: SendSession | null = null;
+    try {
+      for (let row = await claimHead(accountId); row && !stopped; row = await claimHead(accountId)) {
+        try {
+          await pace(accountId);
+          const raw = await composeMessage(row, { email: account.email, name: account.name });
+          session ??= await provider.openSender(accounts.credentials(account), ctx);
+          await session.send({ from: account.email, to: row.to_address, raw });
+        } catch (error) {
+          if (await failed(account, row, error)) continue;
+          session?.close();
+          session = null;
+          return;
+        }
+        await settle(row, account.owner_id, { state: 'sent', sent_at: new Date().toISOString(), error_code: null, error_message: null });
+      }
+    } finally {
+      session?.close();
+    }
+  }
+
+  /** Sends the mailbox's due emails now, or once more right after the run under way. */
+  function kick(accountId: string): Promise<void> {
+    const running = flushing.get(accountId);
+    if (running) {
+      again.add(accountId);
+      return running;
+    }
+    const run = (async () => {
+      do {
+        again.delete(accountId);
+        await flush(accountId).catch((error) => logger.error('outbox.flush_failed', { account: accountId, error }));
+      } while (again.has(accountId) && !stopped);
+    })().finally(() => flushing.delete(accountId));
+    flushing.set(accountId, run);
+    return run;
+  }
+
+  return {
+    kick,
+
+    /** Kicks every connected mailbox with an email due: a retry whose back-off ended, or a lapsed lease. */
+    async sweep(): Promise<void> {
+      const nowIso = new Date().toISOString();
+      const due = await db
+        .selectFrom('outbox_messages')
+        .innerJoin('accounts', 'accounts.id', 'outbox_messages.account_id')
+        .select('outbox_messages.account_id')
+        .distinct()
+        .where('accounts.state', '=', 'connected')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('outbox_messages.state', '=', 'pending'), eb('outbox_messages.next_attempt_at', '<=', nowIso)]),
+            eb.and([eb('outbox_messages.state', '=', 'sending'), eb('outbox_messages.lease_until', '<', nowIso)]),
+          ]),
+        )
+        .limit(500)
+        .execute();
+      for (const { account_id } of due) if (!flushing.has(account_id)) void kick(account_id);
+    },
+
+    /** Stops taking emails and waits for the sends under way. */
+    async stop(): Promise<void> {
+      stopped = true;
+      await Promise.allSettled([...flushing.values()]);
+    },
+    resume(): void {
+      stopped = false;
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

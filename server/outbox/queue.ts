@@ -1,0 +1,92 @@
+/**
+ * The outbox as people see it: queue an email from a mailbox they may use, read it back, and
+ * count what each mailbox still holds. Queuing bumps the status version: `pendingEmails` is
+ * part of /api/status and its ETag.
+ *
+ * @example const { id, state } = await queue.enqueue(actor, { accountId, to, subject, text });
+ */
+import type { MessageView, QueuedMessage } from '../../shared/api.ts';
+import type { QueueMessageInput } from '../../shared/schemas.ts';
+import type { Accounts, Actor } from '../accounts/index.ts';
+import { bumpStatusVersion } from '../accounts/status-version.ts';
+import type { Db } from '../db/index.ts';
+import { newId } from '../db/ids.ts';
+import type { OutboxRow } from '../db/schema.ts';
+import { DomainError } from '../errors.ts';
+import { newMessageId } from './compose.ts';
+
+/** Still to go out: what /api/status counts as `pendingEmails`. */
+export const WAITING = ['pending', 'sending'] as const;
+
+export function messageView(row: OutboxRow): MessageView {
+  return {
+    id: row.id,
+    state: row.state,
+    accountId: row.account_id,
+    messageId: row.message_id,
+    to: row.to_address,
+    subject: row.subject,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+    attempts: row.attempts,
+    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
+  };
+}
+
+/** Emails still to go out, per account; accounts with none are absent. */
+export async function pendingCounts(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('outbox_messages')
+    .select(['account_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('state', 'in', WAITING)
+    .groupBy('account_id')
+    .execute();
+  return new Map(rows.map((r) => [r.account_id, Number(r.n)]));
+}
+
+export function createQueue(deps: { db: Db; accounts: Accounts; checkIntervalSeconds: number }) {
+  const { db, accounts } = deps;
+  return {
+    async enqueue(actor: Actor, input: QueueMessageInput): Promise<QueuedMessage & { accountId: string }> {
+      const account = await accounts.row(actor, input.accountId);
+      const now = new Date().toISOString();
+      const id = newId('msg');
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('outbox_messages')
+          .values({
+            id,
+            account_id: account.id,
+            created_by: actor.id,
+            message_id: newMessageId(account.email),
+            to_address: input.to,
+            subject: input.subject,
+            text_body: input.text,
+            html_body: input.html ?? null,
+            state: 'pending',
+            next_attempt_at: now,
+            lease_token: null,
+            lease_until: null,
+            error_code: null,
+            error_message: null,
+            created_at: now,
+            sent_at: null,
+          })
+          .execute();
+        await bumpStatusVersion(trx, account.owner_id, 'hard', deps.checkIntervalSeconds);
+      });
+      return { id, state: 'pending', accountId: account.id };
+    },
+
+    /** One email, if the actor may see its mailbox; "not found" otherwise. */
+    async get(actor: Actor, id: string): Promise<MessageView> {
+      let q = db.selectFrom('outbox_messages').innerJoin('accounts', 'accounts.id', 'outbox_messages.account_id').selectAll('outbox_messages').where('outbox_messages.id', '=', id);
+      if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);
+      const row = await q.executeTakeFirst();
+      if (!row) throw new DomainError('not_found', `no message ${id}`);
+      return messageView(row);
+    },
+  };
+}
+
+export type Queue = ReturnType<typeof createQueue>;

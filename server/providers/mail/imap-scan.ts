@@ -1,0 +1,51 @@
+/**
+ * Reads an IMAP inbox's new mail since a bookmark of UIDVALIDITY and the last UID seen. When
+ * the server's UIDVALIDITY changed (the mailbox was rebuilt, UIDs renumbered), the bookmark
+ * means nothing any more: everything since the given date is read again, and the caller's
+ * record-once rule keeps mail seen before from counting twice.
+ *
+ * @example const next = await scanImap(server, { user, pass }, request, ctx);
+ */
+import { ImapFlow } from 'imapflow';
+import { failingAs } from '../failure.ts';
+import type { CheckContext, MailPosition, ScanRequest } from '../types.ts';
+import { imapClientOptions } from './imap.ts';
+import type { MailLogin, MailServer } from './server.ts';
+
+/** Messages fetched per round trip: bounds memory on a long catch-up. */
+const BATCH = 50;
+
+export async function scanImap(server: MailServer, login: MailLogin, request: ScanRequest, ctx: CheckContext, oauth = false): Promise<MailPosition> {
+  const client = new ImapFlow(imapClientOptions(server, login, ctx.timeoutMs));
+  client.on('error', () => {}); // failures surface through the awaited calls
+  const close = () => client.close();
+  ctx.signal.addEventListener('abort', close, { once: true });
+  try {
+    await failingAs('imap', () => client.connect(), oauth);
+    return await failingAs('imap', async () => {
+      const box = await client.mailboxOpen('INBOX', { readOnly: true });
+      const uidValidity = String(box.uidValidity);
+      const known = request.position?.uidValidity === uidValidity ? Number(request.position.lastUid) : null;
+      const highest = box.uidNext - 1;
+      if (known !== null && highest <= known) return { uidValidity, lastUid: known };
+      const found = known === null ? await client.search({ since: request.since }, { uid: true }) : await client.search({ uid: `${known + 1}:*` }, { uid: true });
+      // "n:*" also answers the last message when n is past it: keep only UIDs really after the bookmark.
+      const uids = (found || []).filter((uid) => known === null || uid > known).sort((a, b) => a - b);
+      let last = Math.max(known ?? highest, highest);
+      for (let i = 0; i < uids.length; i += BATCH) {
+        const batch: Array<{ uid: number; source: Buffer }> = [];
+        for await (const message of client.fetch(uids.slice(i, i + BATCH).join(','), { uid: true, source: true }, { uid: true })) {
+          if (message.source) batch.push({ uid: message.uid, source: message.source });
+        }
+        for (const { uid, source } of batch.sort((a, b) => a.uid - b.uid)) {
+          await request.onMail(source);
+          last = Math.max(last, uid);
+        }
+      }
+      return { uidValidity, lastUid: last };
+    }, oauth);
+  } finally {
+    ctx.signal.removeEventListener('abort', close);
+    await client.logout().catch(() => client.close());
+  }
+}
