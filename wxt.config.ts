@@ -22,6 +22,8 @@ export default defineConfig({
     permissions: ['alarms', 'storage', 'notifications'],
     action: { default_title: 'Regrant' },
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
+    // Chrome 120 is the first to run alarms every 30 s, the shortest interval the options offer.
+    ...(browser === 'firefox' ? {} : { minimum_chrome_version: '120' }),
     ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'regrant@regrant.dev', strict_min_version: '115.0', data_collection_permissions: { required: ['none'] } } } } : {}),
   }),
 });

@@ -108,7 +108,7 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
 
   async function test(part: Part, patch: Record<string, unknown>) {
     const api = await deps.api();
-    await api.update(id, { [part]: patch });
+    if (Object.keys(patch).length) await api.update(id, { [part]: patch });
     const result = part === 'smtp' ? await api.testSending(id) : await api.testReceiving(id);
     await Promise.all([load(), onChanged(), deps.pollNow().catch(() => undefined)]);
     return result;
@@ -137,19 +137,7 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
           <SettingsForm part="imap" saved={account.imap} onTest={(patch) => test('imap', patch)} />
         </div>
       ) : (
-        account.state === 'needs_reauth' && (
-          <p>
-            <button
-              class="primary"
-              onClick={async () => {
-                const { url } = await (await deps.api()).regrant(id);
-                await deps.openTab(url);
-              }}
-            >
-              Re-grant with {account.provider === 'google' ? 'Google' : 'Microsoft'}
-            </button>
-          </p>
-        )
+        account.state === 'needs_reauth' && <RegrantButton id={id} provider={account.provider} deps={deps} />
       )}
       <h3>History</h3>
       {events.length === 0 ? (
@@ -165,5 +153,32 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
         </ol>
       )}
     </article>
+  );
+}
+
+function RegrantButton({ id, provider, deps }: { id: string; provider: string; deps: AccountsPageDeps }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function regrant() {
+    setBusy(true);
+    setError(null);
+    try {
+      const { url } = await (await deps.api()).regrant(id);
+      await deps.openTab(url);
+    } catch (e) {
+      setError(problemOf(e).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <p>
+      <button class="primary" disabled={busy} onClick={() => void regrant()}>
+        Re-grant with {provider === 'google' ? 'Google' : 'Microsoft'}
+      </button>
+      <span class="result error" role="status">
+        {error}
+      </span>
+    </p>
   );
 }

@@ -80,6 +80,7 @@ export function Options({ deps }: { deps: OptionsDeps }) {
     <main class="options">
       <h1>Regrant options</h1>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void save();

@@ -100,6 +100,10 @@ export function Popup({ deps }: { deps: PopupDeps }) {
         <p class="muted" role="status">Checking your mailboxes…</p>
       ) : state?.status && accounts.length === 0 ? (
         <p class="empty">No mailboxes yet. Add Gmail, Outlook or SMTP/IMAP mailboxes to Regrant, and they appear here.</p>
+      ) : state === null ? (
+        <p class="banner error" role="alert">
+          The extension could not get the mailboxes' state. Close the popup and open it again.
+        </p>
       ) : state?.status ? (
         <>
           {accounts.length > FILTER_THRESHOLD && (

@@ -10,6 +10,8 @@ const TEXT: Record<Part, { title: string; button: string; ok: string }> = {
   imap: { title: 'Receiving (IMAP)', button: 'Test Receiving', ok: 'Receiving works: the IMAP server accepted the login.' },
 };
 
+const FIELD_LABEL: Record<string, string> = { host: 'Server', port: 'Port', security: 'Security', username: 'Username', password: 'Password' };
+
 const SECURITY_LABEL = { tls: 'TLS (SSL)', starttls: 'STARTTLS', none: 'None (insecure)' } as const;
 
 /**
@@ -32,13 +34,15 @@ export function SettingsForm({ part, saved, onTest }: { part: Part; saved: Serve
     const parsed = (saved?.hasPassword ? serverSettingsSchema.partial() : serverSettingsSchema).safeParse(input);
     if (!parsed.success) {
       const issue = firstIssue(parsed.error);
-      setResult({ ok: false, text: `${issue.field || 'settings'} ${issue.message}` });
+      setResult({ ok: false, text: `${FIELD_LABEL[issue.field] ?? issue.field ?? 'Settings'} ${issue.message}` });
       return;
     }
+    // Only what changed is saved: the same settings again must not count as new ones.
+    const changes = Object.fromEntries(Object.entries(parsed.data).filter(([k, v]) => !saved || k === 'password' || saved[k as keyof ServerSettingsView] !== v));
     setBusy(true);
     setResult({ ok: true, text: 'Testing…' });
     try {
-      const answer = await onTest(parsed.data);
+      const answer = await onTest(changes);
       setPassword('');
       setResult(answer.ok ? { ok: true, text: text.ok } : { ok: false, text: [answer.error?.message, answer.error?.hint].filter(Boolean).join(' ') });
     } catch (error) {

@@ -29,9 +29,13 @@ export interface ApiOptions {
   serverUrl: string;
   apiToken: string;
   fetch?: typeof fetch;
+  /** A server that accepts the connection but never answers counts as unreachable after this. */
+  timeoutMs?: number;
 }
 
-export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) => fetch(...args) }: ApiOptions) {
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) => fetch(...args), timeoutMs = REQUEST_TIMEOUT_MS }: ApiOptions) {
   async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     if (!serverUrl || !apiToken) throw new ApiError('not_configured', 'Open the options and enter your Regrant server URL and API token.');
     let res: Response;
@@ -42,8 +46,12 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
         cache: 'no-store',
         headers: { authorization: `Bearer ${apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
       });
-    } catch {
+    } catch (error) {
+      if ((error as Error | null)?.name === 'TimeoutError') {
+        throw new ApiError('unreachable', `${serverUrl} did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} s. Check the address, and that the server is running.`);
+      }
       throw new ApiError('unreachable', `Cannot reach ${serverUrl}. Check the address, and that the server is running.`);
     }
     if (res.status === 304 || res.ok) return res;
@@ -59,6 +67,12 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     if (res.status === 401) return new ApiError('token_rejected', 'The server rejected the API token. Paste a current token in the options.', 401, String(error.code));
     if (res.status >= 500) return new ApiError('server_error', `The server failed: ${error.message}`, res.status, String(error.code));
     return new ApiError('request_failed', error.message, res.status, String(error.code));
+  }
+
+  /** Only a web address from the server is opened in a tab or put on the clipboard. */
+  function webUrl(value: unknown): string {
+    if (typeof value === 'string' && /^https?:\/\//i.test(value) && URL.canParse(value)) return value;
+    throw new ApiError('not_regrant', `${serverUrl} answered without a usable web address.`);
   }
 
   async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -80,8 +94,11 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     account: (id: string) => json<AccountView>('GET', `/api/accounts/${encodeURIComponent(id)}`),
     events: async (id: string) => (await json<{ events: AccountEvent[] }>('GET', `/api/accounts/${encodeURIComponent(id)}/events`)).events,
     update: (id: string, patch: Record<string, unknown>) => json<AccountView>('PATCH', `/api/accounts/${encodeURIComponent(id)}`, patch),
-    regrant: (id: string) => json<{ url: string }>('POST', `/api/accounts/${encodeURIComponent(id)}/regrant`),
-    shareLink: (id: string) => json<{ url: string; expiresAt: string }>('POST', `/api/accounts/${encodeURIComponent(id)}/share-link`),
+    regrant: async (id: string) => ({ url: webUrl((await json<{ url?: unknown }>('POST', `/api/accounts/${encodeURIComponent(id)}/regrant`)).url) }),
+    async shareLink(id: string) {
+      const link = await json<{ url?: unknown; expiresAt: string }>('POST', `/api/accounts/${encodeURIComponent(id)}/share-link`);
+      return { url: webUrl(link.url), expiresAt: link.expiresAt };
+    },
     testSending: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
     testReceiving: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
   };

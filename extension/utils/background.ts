@@ -10,7 +10,7 @@ import { badgeFor, showBadge } from './badge.ts';
 import { announcedItem, newIncidents } from './incidents.ts';
 import { isMessage } from './messages.ts';
 import { accountsPageUrl } from './pages.ts';
-import type { Poller, PollState } from './poll.ts';
+import { pollStateItem, type Poller, type PollState } from './poll.ts';
 import { apiTokenItem, loadSettings, pollSecondsItem, serverUrlItem } from './settings.ts';
 
 export const POLL_ALARM = 'poll';
@@ -24,15 +24,22 @@ export function startBackground(browser: Browser, poller: Poller) {
     await browser.alarms.create(POLL_ALARM, { periodInMinutes: pollSeconds / 60, delayInMinutes: pollSeconds / 60 });
   }
 
+  // One announcement at a time: two polls finishing together must not both see an incident as new.
+  let announcing: Promise<void> = Promise.resolve();
+
   async function refresh(): Promise<PollState> {
     const state = await poller.poll();
     await showBadge(browser.action, badgeFor(state));
-    if (state.status && !state.problem) await announce(state.status);
+    const { status } = state;
+    if (status && !state.problem) {
+      announcing = announcing.then(() => announce(state.source, status)).catch(() => undefined);
+      await announcing;
+    }
     return state;
   }
 
-  async function announce(status: StatusResponse): Promise<void> {
-    const { fresh, announced } = newIncidents(await announcedItem.getValue(), status);
+  async function announce(source: string, status: StatusResponse): Promise<void> {
+    const { fresh, announced } = newIncidents(await announcedItem.getValue(), source, status);
     await announcedItem.setValue(announced);
     if (fresh.length > MAX_SEPARATE_NOTIFICATIONS) {
       await notify('', `${fresh.length} mailboxes need re-authentication`, 'Nothing is sent from them until they are fixed. Click to see them.');
@@ -51,6 +58,13 @@ export function startBackground(browser: Browser, poller: Poller) {
   }
 
   const start = () => void schedule().then(refresh);
+  // The worker also starts without install or browser start (the extension re-enabled, the
+  // worker woken after being stopped): make sure the alarm exists and the badge is not stale.
+  void (async () => {
+    const [alarm, known] = await Promise.all([browser.alarms.get(POLL_ALARM), pollStateItem.getValue()]);
+    if (!alarm) await schedule();
+    if (!known) await refresh();
+  })();
   browser.runtime.onInstalled.addListener(start);
   browser.runtime.onStartup.addListener(start);
   browser.alarms.onAlarm.addListener((alarm) => {

@@ -30,14 +30,18 @@ export interface PollerDeps {
   now?: () => Date;
 }
 
-const sourceOf = (s: Settings) => `${s.serverUrl}\n${s.apiToken.slice(0, 8)}`;
+/** Names the server and token a cached status belongs to, without keeping the token itself. */
+export async function sourceOf(s: Settings): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${s.serverUrl}\n${s.apiToken}`));
+  return Array.from(new Uint8Array(digest).slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 export function createPoller({ loadSettings, makeApi, now = () => new Date() }: PollerDeps) {
-  let inFlight: Promise<PollState> | null = null;
+  let inFlight: { source: string; promise: Promise<PollState> } | null = null;
+  // One digest per settings: polls asked for together resolve it together, in order.
+  let digest: { key: string; source: Promise<string> } | null = null;
 
-  async function pollOnce(): Promise<PollState> {
-    const settings = await loadSettings();
-    const source = sourceOf(settings);
+  async function pollOnce(settings: Settings, source: string): Promise<PollState> {
     const cached = await pollStateItem.getValue();
     const previous = cached?.source === source ? cached : null;
     let next: PollState;
@@ -60,12 +64,24 @@ export function createPoller({ loadSettings, makeApi, now = () => new Date() }: 
   }
 
   return {
-    /** Polls now; a poll already under way is shared rather than doubled. */
-    poll(): Promise<PollState> {
-      inFlight ??= pollOnce().finally(() => {
-        inFlight = null;
-      });
-      return inFlight;
+    /**
+     * Polls now. A poll already under way for the same server and token is shared rather
+     * than doubled; one for settings that just changed runs again with the new ones after it.
+     */
+    async poll(): Promise<PollState> {
+      const settings = await loadSettings();
+      const key = `${settings.serverUrl}\n${settings.apiToken}`;
+      if (digest?.key !== key) digest = { key, source: sourceOf(settings) };
+      const source = await digest.source;
+      if (inFlight?.source === source) return inFlight.promise;
+      const before = inFlight?.promise.catch(() => null) ?? Promise.resolve(null);
+      const promise: Promise<PollState> = before
+        .then(() => pollOnce(settings, source))
+        .finally(() => {
+          if (inFlight?.promise === promise) inFlight = null;
+        });
+      inFlight = { source, promise };
+      return promise;
     },
   };
 }

@@ -31,6 +31,8 @@ export async function saveSettings(settings: Settings): Promise<void> {
   ]);
 }
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
 export const isConfigured = (s: Settings) => s.serverUrl !== '' && s.apiToken !== '';
 
 export function clampPollSeconds(seconds: number): number {
@@ -52,6 +54,9 @@ export function parseServerUrl(input: string): { ok: true; url: string } | { ok:
     return { ok: false, message: `"${trimmed}" is not a web address. It should start with https:// (or http:// on your own computer).` };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: 'The server address must start with https:// or http://' };
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+    return { ok: false, message: `Use https://${url.host}: over http:// your API token would cross the network unencrypted (http:// is accepted only for this computer: localhost, 127.0.0.1).` };
+  }
   if (url.search || url.hash) return { ok: false, message: 'The server address should not contain ? or #: use just the address, e.g. https://regrant.example.com' };
   return { ok: true, url: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };
 }

@@ -30,6 +30,8 @@ export interface AccountsDeps {
 
 const secretContext = (accountId: string, field: string) => `${accountId}:${field}`;
 
+const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as const;
+
 export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDeps) {
   const visible = (actor: Actor) => {
     let q = db.selectFrom('accounts');
@@ -150,6 +152,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
         for (const key of ['host', 'port', 'security', 'username', 'password'] as const) {
           if (merged[key] === undefined) throw new DomainError('invalid_input', `${part}.${key}: is required`, `${part}.${key}`);
         }
+        // The same settings again are no change: a dead password stays parked, not re-tried.
+        if (before && SETTING_KEYS.every((k) => merged[k] === before[k])) continue;
         Object.assign(patch, sealedSettings(id, part, merged as ServerSettingsInput));
         credentialsChanged = true;
       }

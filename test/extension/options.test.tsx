@@ -61,6 +61,7 @@ describe('the options page', () => {
   it('refuses to save an address that is not a web address, or an empty token', async () => {
     const { stored } = setup([]);
     fill('regrant.acme.test', 'rg_tok');
+    expect(screen.getByRole('button', { name: 'Save' }).closest('form')!.noValidate).toBe(true); // our message, not the browser's bubble
     fireEvent.submit(screen.getByRole('button', { name: 'Save' }).closest('form')!);
     await screen.findByText(/is not a web address/);
     fill('https://regrant.acme.test', '   ');
@@ -76,6 +77,12 @@ describe('server addresses', () => {
     ['http://localhost:8787', 'http://localhost:8787'],
     ['https://acme.test/regrant/', 'https://acme.test/regrant'],
   ])('%s is used as %s', (input, url) => expect(parseServerUrl(input)).toEqual({ ok: true, url }));
+
+  it('http:// is refused beyond this computer: the token would cross the network in clear', () => {
+    expect(parseServerUrl('http://regrant.acme.lan:8787')).toEqual({ ok: false, message: expect.stringContaining('Use https://regrant.acme.lan:8787') });
+    expect(parseServerUrl('http://127.0.0.1:8787').ok).toBe(true);
+    expect(parseServerUrl('http://[::1]:8787').ok).toBe(true);
+  });
 
   it.each(['', 'ftp://acme.test', 'https://acme.test/?x=1', 'not a url'])('%j is refused with a message', (input) => {
     const parsed = parseServerUrl(input);

@@ -67,13 +67,57 @@ describe('polling /api/status', () => {
     expect(p.requests).toHaveLength(0);
   });
 
-  it('another server or token never reuses the old ETag or list', async () => {
+  it.each([
+    ['server', { serverUrl: 'https://other.acme.test' }],
+    ['token (even one sharing its first characters)', { apiToken: 'rg_secret_other' }],
+  ])('another %s never reuses the old ETag or list', async (_, change) => {
     const p = poller([{ status: 200, body: STATUS, etag: '"v1"' }, new Error('down')]);
     await p.poll();
-    p.use({ ...SETTINGS, serverUrl: 'https://other.acme.test' });
+    p.use({ ...SETTINGS, ...change });
     const other = await p.poll();
     expect(p.requests[1].headers['if-none-match']).toBeUndefined();
     expect(other.status).toBeNull();
+  });
+
+  it('the cache never holds the token itself', async () => {
+    await poller([{ status: 200, body: STATUS, etag: '"v1"' }]).poll();
+    expect(JSON.stringify(await pollStateItem.getValue())).not.toContain('rg_secret');
+  });
+
+  it('a poll asked for after the settings changed is not answered by one still running with the old ones', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const seen: string[] = [];
+    let current = SETTINGS;
+    const p = createPoller({
+      loadSettings: async () => current,
+      makeApi: (o) =>
+        createApi({
+          ...o,
+          fetch: (async (url: string) => {
+            seen.push(url);
+            if (url.startsWith('https://old')) await held;
+            return new Response(JSON.stringify(STATUS), { status: 200, headers: { 'content-type': 'application/json', etag: '"n"' } });
+          }) as typeof fetch,
+        }),
+    });
+    current = { ...SETTINGS, serverUrl: 'https://old.acme.test' };
+    const old = p.poll();
+    await new Promise((r) => setTimeout(r, 5));
+    current = SETTINGS;
+    const fresh = p.poll();
+    release();
+    await old;
+    await fresh;
+    expect(seen).toEqual(['https://old.acme.test/api/status', 'https://regrant.acme.test/api/status']);
+    expect((await pollStateItem.getValue())!.source).not.toBe((await old).source);
+  });
+
+  it('a server that accepts the connection but never answers counts as unreachable', async () => {
+    const hanging = ((_: string, init: RequestInit) =>
+      new Promise((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
+    const state = await createPoller({ loadSettings: async () => SETTINGS, makeApi: (o) => createApi({ ...o, fetch: hanging, timeoutMs: 50 }) }).poll();
+    expect(state.problem).toEqual({ code: 'unreachable', message: 'https://regrant.acme.test did not answer within 1 s. Check the address, and that the server is running.' });
   });
 
   it('polls asked for at the same moment share one request', async () => {

@@ -153,6 +153,12 @@ describe('the popup', () => {
     expect(screen.queryByText(/need re-authentication/)).toBeNull();
   });
 
+  it('says so when the background could not answer and nothing is cached', async () => {
+    const { finishPoll } = setup({});
+    finishPoll(null);
+    await screen.findByText(/could not get the mailboxes' state/);
+  });
+
   it('has useful loading and empty states', async () => {
     const { finishPoll } = setup({});
     await screen.findByText('Checking your mailboxes…');

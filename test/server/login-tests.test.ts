@@ -68,3 +68,19 @@ it('a refused connection is reported as the server being unreachable, not as a w
   expect(result.body.ok).toBe(false);
   expect(result.body.error!.code).not.toMatch(/auth/);
 });
+
+it('a passing Test Sending does not try the receiving password already known to be wrong; the same settings saved again change nothing', async () => {
+  const input = customMailbox('desk2@acme.test', smtp, imap, 'wrong-imap', 'new-pass');
+  const account = (await (await owner.post('/api/accounts', { ...input, smtp: { ...input.smtp, username: MAILBOX }, imap: { ...input.imap, username: MAILBOX } })).json()) as AccountView;
+  const checked = (await (await owner.post(`/api/accounts/${account.id}/check`)).json()) as AccountView;
+  expect(checked).toMatchObject({ state: 'needs_reauth', reason: { code: 'imap_auth_failed' }, nextCheckAt: null });
+
+  const sending = await test(owner, account.id, 'sending');
+  expect(sending.body).toEqual({ ok: true, state: 'needs_reauth' });
+  const after = (await (await owner.get(`/api/accounts/${account.id}`)).json()) as AccountView;
+  expect(after.lastCheckedAt).toBe(checked.lastCheckedAt); // no full check ran: IMAP was not tried
+
+  // Saving the very same settings is no change: the dead password stays parked.
+  await owner.patch(`/api/accounts/${account.id}`, { imap: { host: '127.0.0.1', port: imap.port, security: 'none', username: MAILBOX, password: 'wrong-imap' } });
+  expect(((await (await owner.get(`/api/accounts/${account.id}`)).json()) as AccountView).nextCheckAt).toBeNull();
+});

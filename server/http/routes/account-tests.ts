@@ -14,7 +14,11 @@ export function accountTestRoutes(accounts: Accounts, health: Health, timeoutSec
   const test = (part: LoginPart) => async (c: import('hono').Context<AuthEnv>) => {
     const row = await accounts.row(c.var.user, c.req.param('id')!);
     const result: LoginTestResult = await testLogin(accounts.credentials(row), part, timeoutSeconds);
-    if (result.ok && row.state !== 'connected') await health.checkNow(row.id);
+    // A full check makes the mailbox connected once both halves work. It is skipped while
+    // the other half is the one known to fail: its dead password is not tried again until
+    // someone changes it or tests it.
+    const otherFails = row.reason_code?.startsWith(`${part === 'smtp' ? 'imap' : 'smtp'}_`);
+    if (result.ok && row.state !== 'connected' && !otherFails) await health.checkNow(row.id);
     const { state } = await accounts.row(c.var.user, row.id);
     return c.json({ ...result, state });
   };
