@@ -7,6 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+
+// Each command starts npm and tsx (2-3 s on a busy 2-core machine): allow for it.
+const SPAWNS = 60_000;
 import { freePort, waitForPort } from '../support/ports.ts';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-cli-'));
@@ -37,7 +40,7 @@ it('user add prints the token last; the server started with npm start accepts it
   } finally {
     process.kill(-server.pid!, 'SIGTERM');
   }
-});
+}, SPAWNS);
 
 it('token create, list and revoke work from the command line', () => {
   const created = cli('token', 'create', '--email', 'ann@acme.test', '--label', 'laptop');
@@ -46,7 +49,7 @@ it('token create, list and revoke work from the command line', () => {
   expect(cli('token', 'list', '--email', 'ann@acme.test').stdout).toMatch(new RegExp(`${id}\\s+active\\s+laptop`));
   expect(cli('token', 'revoke', '--id', id).status).toBe(0);
   expect(cli('token', 'list', '--email', 'ann@acme.test').stdout).toMatch(new RegExp(`${id}\\s+revoked`));
-});
+}, SPAWNS);
 
 it('mistakes get a message and the usage, with exit code 2', () => {
   const badRole = cli('user', 'add', '--email', 'bob@acme.test', '--role', 'owner');
@@ -57,4 +60,4 @@ it('mistakes get a message and the usage, with exit code 2', () => {
   expect(twice.status).toBe(2);
   expect(twice.stderr).toContain('a user ann@acme.test already exists');
   expect(cli('frobnicate').stderr).toContain('unknown command "frobnicate"');
-});
+}, SPAWNS);
