@@ -50,6 +50,8 @@ beforeAll(async () => {
     const checked = (await (await admin.post(`/api/accounts/${id}/check`)).json()) as AccountView;
     expect(checked.state).toBe('needs_reauth');
   }
+  // An email waits for the Gmail mailbox: the popup shows it, and the re-grant sends it.
+  expect((await admin.post('/api/messages', { accountId: ids[GMAIL], to: 'lead@example.test', subject: 'Hello', text: 'Hi' })).status).toBe(202);
   chrome = await launchWithExtension();
   await chrome.context.grantPermissions(['clipboard-read', 'clipboard-write']);
 }, 90_000);
@@ -91,6 +93,7 @@ it('the popup lists them; Re-grant opens the consent page in a new tab, and once
   const emails = await popup.locator('.account .email').allTextContents();
   expect(emails).toEqual([OUTLOOK, GMAIL, CUSTOM]);
   await popup.getByText('3 mailboxes need re-authentication').waitFor();
+  expect(await popup.locator(`[data-account="${ids[GMAIL]}"]`).textContent()).toContain('1 email waiting');
 
   world.google.consentScreen = true;
   // By keyboard alone: Tab to the row's Re-grant button and press Enter.
@@ -107,6 +110,7 @@ it('the popup lists them; Re-grant opens the consent page in a new tab, and once
 
   const status = (await (await admin.get('/api/status')).json()) as StatusResponse;
   expect(status.accounts.find((a) => a.email === GMAIL)!.state).toBe('connected');
+  await eventually(() => world.google.gmail.sent(GMAIL).length === 1);
   await tab.close();
   await popup.close();
   // One poll (the popup asks for one when it opens) and the badge follows.
