@@ -19,7 +19,7 @@ import type { Notifier } from '../notify/index.ts';
 import { alertRecipients } from '../notify/recipients.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { classify, worst, type Classification } from './classify.ts';
-import { CheckTimeoutError } from './facts.ts';
+import { withDeadline } from '../providers/deadline.ts';
 import { decide } from './state.ts';
 
 export interface HealthDeps {
@@ -41,9 +41,6 @@ export type ReconnectedListener = (accountId: string) => void;
 
 /** The account's settings changed while it was being checked: the result is about old settings. */
 class Superseded extends Error {}
-
-/** A provider that ignores the abort is cut off this long after the time limit. */
-const ABORT_GRACE_MS = 2000;
 
 export function createHealth(deps: HealthDeps) {
   const { db, accounts, providers, notifier, logger } = deps;
@@ -111,31 +108,19 @@ export function createHealth(deps: HealthDeps) {
       return { verdict: 'admin_action', code: 'provider_not_configured', message: `This server is not set up for ${row.provider} mailboxes.`, hint: `The Regrant administrator must configure ${row.provider.toUpperCase()}_CLIENT_ID and ${row.provider.toUpperCase()}_CLIENT_SECRET.`, retry: 'slow', detail: '' };
     }
     const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    let grace: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        // On abort a provider answers at once with what it already knows (an SMTP 535 that
-        // arrived while IMAP hung still counts); one that does not is cut off after a grace.
-        controller.abort(new CheckTimeoutError(deps.timeoutSeconds));
-        grace = setTimeout(() => reject(new CheckTimeoutError(deps.timeoutSeconds)), ABORT_GRACE_MS);
-      }, deps.timeoutSeconds * 1000);
-    });
     try {
-      const result = await Promise.race([
+      // On abort a provider answers at once with what it already knows (an SMTP 535 that
+      // arrived while IMAP hung still counts); one that does not is cut off after a grace.
+      const result = await withDeadline(deps.timeoutSeconds * 1000, controller, () =>
         provider.check(accounts.credentials(row), {
           signal: controller.signal,
           timeoutMs: deps.timeoutSeconds * 1000,
           rotatedRefreshToken: (token) => accounts.storeRotatedRefreshToken(row, token),
         }),
-        timeout,
-      ]);
+      );
       return result.ok ? null : worst(result.failures.map(classify));
     } catch (error) {
       return classify({ source: 'check', error });
-    } finally {
-      clearTimeout(timer);
-      clearTimeout(grace);
     }
   }
 

@@ -15,6 +15,7 @@ import type { Db } from '../db/index.ts';
 import type { Health } from '../health/check.ts';
 import { classify } from '../health/classify.ts';
 import type { Logger } from '../log/index.ts';
+import { withDeadline } from '../providers/deadline.ts';
 import { ProviderFailure } from '../providers/failure.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { MailPosition } from '../providers/types.ts';
@@ -35,10 +36,16 @@ export interface ScanResult {
   bounces: number;
 }
 
+/** A scan's whole time limit, in network-step timeouts: a long catch-up goes on at the next scan. */
+const SCAN_DEADLINE_STEPS = 5;
+
 export function createScanner(deps: ScannerDeps) {
   const { db, accounts, providers, health, logger } = deps;
   const scanning = new Map<string, Promise<ScanResult | null>>();
   const followUps = new Map<string, Promise<ScanResult | null>>();
+  /** One per scan under way: aborted at its deadline, or all at once by stop(). */
+  const inFlight = new Set<AbortController>();
+  let stopped = false;
 
   async function scanOnce(accountId: string): Promise<ScanResult | null> {
     const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
@@ -50,21 +57,24 @@ export function createScanner(deps: ScannerDeps) {
     if (!oldest) return { replies: 0, bounces: 0 };
     const result: ScanResult = { replies: 0, bounces: 0 };
     const controller = new AbortController();
+    inFlight.add(controller);
     let position: MailPosition;
     try {
-      position = await provider.scan(
-        accounts.credentials(account),
-        {
-          position: stored ? (JSON.parse(stored.position) as MailPosition) : null,
-          // Mail older than the first queued email cannot answer it (a day of slack for clocks and IMAP's whole-day SINCE).
-          since: new Date(Date.parse(oldest.created_at) - 86_400_000),
-          async onMail(raw) {
-            const kind = await recordMail(db, accountId, await readMail(raw));
-            if (kind === 'reply') result.replies++;
-            if (kind === 'bounce') result.bounces++;
+      position = await withDeadline(deps.timeoutSeconds * 1000 * SCAN_DEADLINE_STEPS, controller, () =>
+        provider.scan(
+          accounts.credentials(account),
+          {
+            position: stored ? (JSON.parse(stored.position) as MailPosition) : null,
+            // Mail older than the first queued email cannot answer it (a day of slack for clocks and IMAP's whole-day SINCE).
+            since: new Date(Date.parse(oldest.created_at) - 86_400_000),
+            async onMail(raw) {
+              const kind = await recordMail(db, accountId, await readMail(raw));
+              if (kind === 'reply') result.replies++;
+              if (kind === 'bounce') result.bounces++;
+            },
           },
-        },
-        { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken: (token) => accounts.storeRotatedRefreshToken(account, token) },
+          { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken: (token) => accounts.storeRotatedRefreshToken(account, token) },
+        ),
       );
     } catch (error) {
       const failure = error instanceof ProviderFailure ? error.failure : { source: 'check' as const, error };
@@ -72,6 +82,8 @@ export function createScanner(deps: ScannerDeps) {
       if (judged.verdict !== 'transient') await health.recordFinding(accountId, judged);
       logger.warn('inbox.scan_failed', { account: accountId, verdict: judged.verdict, reason: judged.code, detail: judged.detail });
       return null;
+    } finally {
+      inFlight.delete(controller);
     }
     const now = new Date().toISOString();
     const value = JSON.stringify(position);
@@ -112,7 +124,10 @@ export function createScanner(deps: ScannerDeps) {
   return {
     kick,
 
-    /** Scans every connected mailbox that has sent email, at most `concurrency` at once. */
+    /**
+     * Scans every connected mailbox that has sent email, at most `concurrency` at once. A
+     * mailbox whose scan is still under way is left to it: the sweep waits only on its own.
+     */
     async sweep(concurrency = 10): Promise<void> {
       const rows = await db
         .selectFrom('accounts')
@@ -122,12 +137,22 @@ export function createScanner(deps: ScannerDeps) {
         .execute();
       const queue = rows.map((r) => r.id);
       await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-        for (let id = queue.shift(); id; id = queue.shift()) await kick(id);
+        for (let id = queue.shift(); id && !stopped; id = queue.shift()) if (!scanning.has(id)) await kick(id);
       }));
     },
 
     async idle(): Promise<void> {
       await Promise.allSettled([...scanning.values()]);
+    },
+
+    /** Cuts the scans under way short (their positions stay where they were) and waits for them. */
+    async stop(): Promise<void> {
+      stopped = true;
+      for (const controller of inFlight) controller.abort(new Error('the inbox scanner is stopping'));
+      await Promise.allSettled([...scanning.values(), ...followUps.values()]);
+    },
+    resume(): void {
+      stopped = false;
     },
   };
 }

@@ -16,6 +16,7 @@ import { newId } from '../db/ids.ts';
 import type { AccountRow, OutboxRow } from '../db/schema.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
+import { ABORT_GRACE_MS, withDeadline } from '../providers/deadline.ts';
 import { ProviderFailure } from '../providers/failure.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SendSession } from '../providers/types.ts';
@@ -37,14 +38,26 @@ export interface DispatcherDeps {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Why the sends under way were cut short: the outbox is stopping. */
+class OutboxStopped extends Error {
+  readonly code = 'OUTBOX_STOPPED';
+  constructor() {
+    super('the outbox is stopping');
+  }
+}
+
 export function createDispatcher(deps: DispatcherDeps) {
   const { db, accounts, providers, health, logger } = deps;
-  // A send gives up after the timeout; the lease outlives it, so a live sender never loses it.
-  const leaseMs = (deps.timeoutSeconds * 2 + 2) * 1000;
+  // One email (with the sign-in before the first) must be done by its deadline; the lease
+  // outlives the deadline and its grace, so a live sender never loses it.
+  const sendDeadlineMs = deps.timeoutSeconds * 2000;
+  const leaseMs = sendDeadlineMs + ABORT_GRACE_MS + 3000;
   const gapMs = deps.ratePerMinute ? 60_000 / deps.ratePerMinute : 0;
   const flushing = new Map<string, Promise<void>>();
   const again = new Set<string>();
   const lastSend = new Map<string, number>();
+  /** One per flush under way: aborted at a send's deadline, or all at once by stop(). */
+  const inFlight = new Set<AbortController>();
   let stopped = false;
 
   /** The account's oldest email still to go, leased to us; null when there is none we may send now. */
@@ -94,6 +107,11 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   /** Answers true when the queue may go on with the next email. */
   async function failed(account: AccountRow, row: OutboxRow, error: unknown): Promise<boolean> {
+    if (stopped) {
+      // Cut short by the shutdown, not by the mailbox: the email goes first after the restart.
+      await settle(row, account.owner_id, { state: 'pending', attempts: row.attempts - 1, next_attempt_at: new Date().toISOString() });
+      return false;
+    }
     const failure = error instanceof ProviderFailure ? error.failure : { source: 'check' as const, error };
     const judged = judgeSend(failure);
     const nowMs = Date.now();
@@ -133,29 +151,43 @@ export function createDispatcher(deps: DispatcherDeps) {
     const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
     const provider = account ? providers[account.provider] : undefined;
     if (!account || !provider || account.state !== 'connected') return;
+    const flight = new AbortController();
+    inFlight.add(flight);
     const ctx = {
-      signal: new AbortController().signal,
+      signal: flight.signal,
       timeoutMs: deps.timeoutSeconds * 1000,
       rotatedRefreshToken: (token: string) => accounts.storeRotatedRefreshToken(account, token),
     };
     let session: SendSession | null = null;
+    /** Signs in (once a flush) and sends one email; a stalled provider is given up at the deadline. */
+    const sendOne = (row: OutboxRow) =>
+      withDeadline(sendDeadlineMs, flight, async () => {
+        const raw = await composeMessage(row, { email: account.email, name: account.name });
+        if (!session) {
+          const opened = await provider.openSender(accounts.credentials(account), ctx);
+          // Opened after the deadline gave up on it: nobody will close it later.
+          if (flight.signal.aborted) {
+            opened.close();
+            throw flight.signal.reason;
+          }
+          session = opened;
+        }
+        await session.send({ from: account.email, to: row.to_address, raw });
+      });
     try {
       for (let row = await claimHead(accountId); row && !stopped; row = await claimHead(accountId)) {
         try {
           await pace(accountId);
-          const raw = await composeMessage(row, { email: account.email, name: account.name });
-          session ??= await provider.openSender(accounts.credentials(account), ctx);
-          await session.send({ from: account.email, to: row.to_address, raw });
+          await sendOne(row);
         } catch (error) {
           if (await failed(account, row, error)) continue;
-          session?.close();
-          session = null;
           return;
         }
         await settle(row, account.owner_id, { state: 'sent', sent_at: new Date().toISOString(), error_code: null, error_message: null });
       }
     } finally {
-      session?.close();
+      (session as SendSession | null)?.close();
+      inFlight.delete(flight);
     }
   }
 
@@ -199,9 +231,10 @@ export function createDispatcher(deps: DispatcherDeps) {
       for (const { account_id } of due) if (!flushing.has(account_id)) void kick(account_id);
     },
 
-    /** Stops taking emails and waits for the sends under way. */
+    /** Stops taking emails, cuts the sends under way short and waits for them to put their emails back. */
     async stop(): Promise<void> {
       stopped = true;
+      for (const flight of inFlight) flight.abort(new OutboxStopped());
       await Promise.allSettled([...flushing.values()]);
     },
     resume(): void {
