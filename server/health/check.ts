@@ -7,6 +7,7 @@
  *   const row = await health.checkNow('acc_…'); // the account after the check
  */
 import type { ExpressionBuilder } from 'kysely';
+import { credentialsFingerprint, type CredentialsUsed } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
 import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Db } from '../db/index.ts';
@@ -38,6 +39,13 @@ export interface HealthDeps {
 }
 
 export type ReconnectedListener = (accountId: string) => void;
+
+/**
+ * What became of a send's or a scan's finding: recorded; not now (a check holds the account
+ * and will see the same); or superseded (the account's credentials changed since they were
+ * read: the new ones have not been tried).
+ */
+export type FindingOutcome = 'recorded' | 'busy' | 'superseded';
 
 /** The account's settings changed while it was being checked: the result is about old settings. */
 class Superseded extends Error {}
@@ -234,15 +242,22 @@ export function createHealth(deps: HealthDeps) {
 
     /**
      * Records what a send or an inbox scan found about the login, through the same state
-     * machine, event and alert as a check. False when a check holds the account right now
-     * (it will see the same thing) or the settings changed meanwhile: nothing was recorded.
+     * machine, event and alert as a check. `used` is what the caller signed in with: when the
+     * account no longer holds it, the finding is about old credentials and is dropped.
      */
-    async recordFinding(id: string, found: Classification): Promise<boolean> {
+    async recordFinding(id: string, found: Classification, used?: CredentialsUsed): Promise<FindingOutcome> {
       const row = await claimOne(id);
-      if (!row) return false;
+      if (!row) return 'busy';
       try {
+        if (used && (row.updated_at !== used.updatedAt || credentialsFingerprint(accounts.credentials(row)) !== used.fingerprint)) {
+          logger.info('finding.superseded', { account: id, reason: found.code });
+          await release(row);
+          return 'superseded';
+        }
         const after = await judged(row, found, false);
-        return after.state !== row.state || after.reason_code === found.code;
+        if (after.state !== row.state || after.reason_code === found.code) return 'recorded';
+        // The settings changed while it was being judged: the same as above.
+        return after.updated_at !== row.updated_at ? 'superseded' : 'busy';
       } catch (error) {
         await release(row).catch(() => {});
         throw error;

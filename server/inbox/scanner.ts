@@ -10,6 +10,7 @@
  *   const scanner = createScanner(deps);
  *   health.onReconnected((id) => void scanner.kick(id));
  */
+import { signIn } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Health } from '../health/check.ts';
@@ -47,7 +48,8 @@ export function createScanner(deps: ScannerDeps) {
   const inFlight = new Set<AbortController>();
   let stopped = false;
 
-  async function scanOnce(accountId: string): Promise<ScanResult | null> {
+  /** `retried`: the scan before this one was refused with credentials replaced meanwhile. */
+  async function scanOnce(accountId: string, retried = false): Promise<ScanResult | null> {
     const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
     const provider = account ? providers[account.provider] : undefined;
     if (!account || !provider || account.state !== 'connected') return null;
@@ -56,13 +58,14 @@ export function createScanner(deps: ScannerDeps) {
     // Nothing was ever sent: nothing can be answered yet. The scan starts once there is.
     if (!oldest) return { replies: 0, bounces: 0 };
     const result: ScanResult = { replies: 0, bounces: 0 };
+    const login = signIn(accounts, account);
     const controller = new AbortController();
     inFlight.add(controller);
     let position: MailPosition;
     try {
       position = await withDeadline(deps.timeoutSeconds * 1000 * SCAN_DEADLINE_STEPS, controller, () =>
         provider.scan(
-          accounts.credentials(account),
+          login.credentials,
           {
             position: stored ? (JSON.parse(stored.position) as MailPosition) : null,
             // Mail older than the first queued email cannot answer it (a day of slack for clocks and IMAP's whole-day SINCE).
@@ -73,14 +76,15 @@ export function createScanner(deps: ScannerDeps) {
               if (kind === 'bounce') result.bounces++;
             },
           },
-          { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken: (token) => accounts.storeRotatedRefreshToken(account, token) },
+          { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken: login.rotatedRefreshToken },
         ),
       );
     } catch (error) {
       const failure = error instanceof ProviderFailure ? error.failure : { source: 'check' as const, error };
       const judged = classify(failure);
-      if (judged.verdict !== 'transient') await health.recordFinding(accountId, judged);
       logger.warn('inbox.scan_failed', { account: accountId, verdict: judged.verdict, reason: judged.code, detail: judged.detail });
+      // Refused with credentials replaced meanwhile (a new password, a re-grant): try the new ones once.
+      if (judged.verdict !== 'transient' && (await health.recordFinding(accountId, judged, login.used)) === 'superseded' && !retried) return scanOnce(accountId, true);
       return null;
     } finally {
       inFlight.delete(controller);

@@ -9,6 +9,7 @@
  *   const dispatcher = createDispatcher(deps);
  *   health.onReconnected((id) => dispatcher.kick(id));
  */
+import { signIn, type CredentialsUsed } from '../accounts/credentials-used.ts';
 import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Accounts } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
@@ -106,7 +107,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   /** Answers true when the queue may go on with the next email. */
-  async function failed(account: AccountRow, row: OutboxRow, error: unknown): Promise<boolean> {
+  async function failed(account: AccountRow, row: OutboxRow, error: unknown, used: CredentialsUsed): Promise<boolean> {
     if (stopped) {
       // Cut short by the shutdown, not by the mailbox: the email goes first after the restart.
       await settle(row, account.owner_id, { state: 'pending', attempts: row.attempts - 1, next_attempt_at: new Date().toISOString() });
@@ -123,14 +124,21 @@ export function createDispatcher(deps: DispatcherDeps) {
     const c = judged.classification;
     if (judged.kind === 'login_lost') {
       // The email is not at fault: it waits, untried, for the mailbox to be re-authenticated.
-      const recorded = await health.recordFinding(account.id, c);
+      const outcome = await health.recordFinding(account.id, c, used);
+      if (outcome === 'superseded') {
+        // Refused with credentials replaced meanwhile: the new ones go at once, untried so far.
+        await settle(row, account.owner_id, { state: 'pending', attempts: row.attempts - 1, next_attempt_at: new Date(nowMs).toISOString() });
+        again.add(account.id);
+        logger.info('outbox.credentials_changed', { account: account.id, message: row.id });
+        return false;
+      }
       await settle(row, account.owner_id, {
         state: 'pending',
         attempts: row.attempts - 1,
         error_code: c.code,
         error_message: c.message,
         // A check holding the account will judge it; look again once it is done.
-        next_attempt_at: new Date(recorded ? nowMs : nowMs + 30_000).toISOString(),
+        next_attempt_at: new Date(outcome === 'recorded' ? nowMs : nowMs + 30_000).toISOString(),
       });
       logger.warn('outbox.login_lost', { account: account.id, message: row.id, reason: c.code, detail: c.detail });
       return false;
@@ -153,18 +161,15 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (!account || !provider || account.state !== 'connected') return;
     const flight = new AbortController();
     inFlight.add(flight);
-    const ctx = {
-      signal: flight.signal,
-      timeoutMs: deps.timeoutSeconds * 1000,
-      rotatedRefreshToken: (token: string) => accounts.storeRotatedRefreshToken(account, token),
-    };
+    const login = signIn(accounts, account);
+    const ctx = { signal: flight.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken: login.rotatedRefreshToken };
     let session: SendSession | null = null;
     /** Signs in (once a flush) and sends one email; a stalled provider is given up at the deadline. */
     const sendOne = (row: OutboxRow) =>
       withDeadline(sendDeadlineMs, flight, async () => {
         const raw = await composeMessage(row, { email: account.email, name: account.name });
         if (!session) {
-          const opened = await provider.openSender(accounts.credentials(account), ctx);
+          const opened = await provider.openSender(login.credentials, ctx);
           // Opened after the deadline gave up on it: nobody will close it later.
           if (flight.signal.aborted) {
             opened.close();
@@ -180,7 +185,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           await pace(accountId);
           await sendOne(row);
         } catch (error) {
-          if (await failed(account, row, error)) continue;
+          if (await failed(account, row, error, login.used)) continue;
           return;
         }
         await settle(row, account.owner_id, { state: 'sent', sent_at: new Date().toISOString(), error_code: null, error_message: null });

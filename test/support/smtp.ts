@@ -11,7 +11,7 @@
  *   const outlook = await startSmtp({}, { checkOAuthToken: microsoft.checkAccessToken });
  */
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
 export interface ReceivedMail {
   from: string;
@@ -50,6 +50,8 @@ export interface SmtpOptions {
   authOptional?: boolean;
   /** Called with each accepted message before the client hears 250 (a crash test kills the sender here). */
   onMessage?: (mail: ReceivedMail) => void;
+  /** Runs before each AUTH is answered: a test holds a sign-in here to change something meanwhile. */
+  beforeAuth?: (user: string) => Promise<void>;
   /** Decides XOAUTH2 logins: true accepts the XOAUTH2 user, false refuses like a bad token. */
   checkOAuthToken?: (user: string, accessToken: string) => boolean | Promise<boolean>;
 }
@@ -64,6 +66,25 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
   let refusal: { code: number; text: string } | null = null;
   const refusedRecipients = new Map<string, { code: number; text: string }>();
 
+  type OnAuth = NonNullable<SMTPServerOptions['onAuth']>;
+  const answerAuth = (auth: Parameters<OnAuth>[0], callback: Parameters<OnAuth>[2]) => {
+    const user = auth.username ?? '';
+    const forced = answers.get(user);
+    if (forced) return callback(Object.assign(new Error(forced.text), { responseCode: forced.code }));
+    if (auth.method === 'XOAUTH2' && options.checkOAuthToken) {
+      const check = options.checkOAuthToken;
+      Promise.resolve()
+        .then(() => check(user, auth.accessToken ?? ''))
+        .then(
+          (ok) => (ok ? callback(null, { user }) : callback(null, BAD_TOKEN)),
+          (error: Error) => callback(Object.assign(new Error(`4.7.0 Temporary authentication failure: ${error.message}`), { responseCode: 454 })),
+        );
+      return;
+    }
+    if (auth.method !== 'XOAUTH2' && passwords.has(user) && passwords.get(user) === auth.password) return callback(null, { user });
+    return callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+  };
+
   const server = new SMTPServer({
     secure: false,
     disabledCommands: ['STARTTLS'],
@@ -73,25 +94,8 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
     logger: false,
     onAuth(auth, _session, callback) {
       const user = auth.username ?? '';
-      const forced = answers.get(user);
-      if (forced) {
-        const error = Object.assign(new Error(forced.text), { responseCode: forced.code });
-        return callback(error);
-      }
-      if (auth.method === 'XOAUTH2' && options.checkOAuthToken) {
-        const check = options.checkOAuthToken;
-        Promise.resolve()
-          .then(() => check(user, auth.accessToken ?? ''))
-          .then(
-            (ok) => (ok ? callback(null, { user }) : callback(null, BAD_TOKEN)),
-            (error: Error) => callback(Object.assign(new Error(`4.7.0 Temporary authentication failure: ${error.message}`), { responseCode: 454 })),
-          );
-        return;
-      }
-      if (auth.method !== 'XOAUTH2' && passwords.has(user) && passwords.get(user) === auth.password) {
-        return callback(null, { user });
-      }
-      return callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+      if (options.beforeAuth) void options.beforeAuth(user).then(() => answerAuth(auth, callback));
+      else answerAuth(auth, callback);
     },
     onRcptTo(address, _session, callback) {
       const refused = refusedRecipients.get(address.address.toLowerCase());

@@ -29,27 +29,32 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
   // A check, a send and an inbox scan of one mailbox may want a token at about the same time:
   // a refresh token is spent once (the one it rotates to may be all that works afterwards), and
   // whoever still holds the spent one gets the access token its refresh gave, for a while.
-  const refreshing = new Map<string, Promise<string>>();
+  const refreshing = new Map<string, Promise<{ accessToken: string; refreshToken: string | null }>>();
   const SPENT_MS = 5 * 60_000;
 
   /** A fresh access token; the rotated refresh token is stored before anything else. */
-  function accessToken(mailbox: MailboxCredentials, ctx: CheckContext): Promise<string> {
+  async function accessToken(mailbox: MailboxCredentials, ctx: CheckContext): Promise<string> {
     const refreshToken = mailbox.refreshToken;
-    if (!refreshToken) return Promise.reject(new Error(`Microsoft account ${mailbox.id} has no refresh token`));
-    const shared = refreshing.get(refreshToken);
-    if (shared) return shared;
-    const run = (async () => {
-      const grant = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken }, ctx.signal);
-      // The old refresh token may stop working soon: keep the new one before anything else.
-      if (grant.refreshToken && grant.refreshToken !== refreshToken) await ctx.rotatedRefreshToken?.(grant.refreshToken);
-      return grant.accessToken;
-    })();
-    refreshing.set(refreshToken, run);
-    run.then(
-      () => setTimeout(() => refreshing.delete(refreshToken), SPENT_MS).unref(),
-      () => refreshing.delete(refreshToken),
-    );
-    return run;
+    if (!refreshToken) throw new Error(`Microsoft account ${mailbox.id} has no refresh token`);
+    let run = refreshing.get(refreshToken);
+    if (!run) {
+      run = (async () => {
+        const grant = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken }, ctx.signal);
+        // The old refresh token may stop working soon: keep the new one before anything else.
+        if (grant.refreshToken && grant.refreshToken !== refreshToken) await ctx.rotatedRefreshToken?.(grant.refreshToken);
+        return { accessToken: grant.accessToken, refreshToken: grant.refreshToken };
+      })();
+      refreshing.set(refreshToken, run);
+      run.then(
+        () => setTimeout(() => refreshing.delete(refreshToken), SPENT_MS).unref(),
+        () => refreshing.delete(refreshToken),
+      );
+      return (await run).accessToken;
+    }
+    const shared = await run;
+    // Joined another caller's refresh: this caller, too, now signs in with the rotated token.
+    if (shared.refreshToken && shared.refreshToken !== refreshToken) await ctx.rotatedRefreshToken?.(shared.refreshToken);
+    return shared.accessToken;
   }
   async function tokenFor(mailbox: MailboxCredentials, ctx: CheckContext): Promise<string> {
     try {
