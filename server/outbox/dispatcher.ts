@@ -39,6 +39,9 @@ export interface DispatcherDeps {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** This many emails refused one after another in a flush point at the mailbox, not the emails: the rest wait. */
+export const REJECTED_IN_A_ROW = 5;
+
 /** Why the sends under way were cut short: the outbox is stopping. */
 class OutboxStopped extends Error {
   readonly code = 'OUTBOX_STOPPED';
@@ -148,6 +151,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     return false;
   }
 
+  /** Nothing of the mailbox goes for `ms` (a re-authentication releases it earlier). */
+  async function holdQueue(accountId: string, ms: number): Promise<void> {
+    const until = new Date(Date.now() + ms).toISOString();
+    await db.updateTable('outbox_messages').set({ next_attempt_at: until }).where('account_id', '=', accountId).where('state', '=', 'pending').where('next_attempt_at', '<', until).execute();
+  }
+
   async function pace(accountId: string): Promise<void> {
     if (!gapMs) return;
     const wait = (lastSend.get(accountId) ?? 0) + gapMs - Date.now();
@@ -179,15 +188,20 @@ export function createDispatcher(deps: DispatcherDeps) {
         }
         await session.send({ from: account.email, to: row.to_address, raw });
       });
+    let rejectedInARow = 0;
     try {
       for (let row = await claimHead(accountId); row && !stopped; row = await claimHead(accountId)) {
         try {
           await pace(accountId);
           await sendOne(row);
         } catch (error) {
-          if (await failed(account, row, error, login.used)) continue;
+          if (!(await failed(account, row, error, login.used))) return;
+          if (++rejectedInARow < REJECTED_IN_A_ROW) continue;
+          await holdQueue(account.id, retryDelayMs(3));
+          logger.warn('outbox.rejected_in_a_row', { account: account.id, count: rejectedInARow });
           return;
         }
+        rejectedInARow = 0;
         await settle(row, account.owner_id, { state: 'sent', sent_at: new Date().toISOString(), error_code: null, error_message: null });
       }
     } finally {

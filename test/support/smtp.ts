@@ -37,6 +37,8 @@ export interface TestSmtp {
   refuseRecipient(address: string, reply: { code: number; text: string } | null): void;
   /** Refuse every message with this reply (or stop refusing with null). */
   refuseMessages(reply: { code: number; text: string } | null): void;
+  /** Refuse MAIL FROM (the sender) with this reply, or stop with null. */
+  refuseSender(reply: { code: number; text: string } | null): void;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
   const answers = new Map<string, { code: number; text: string }>();
   const received: ReceivedMail[] = [];
   let refusal: { code: number; text: string } | null = null;
+  let senderRefusal: { code: number; text: string } | null = null;
   const refusedRecipients = new Map<string, { code: number; text: string }>();
 
   type OnAuth = NonNullable<SMTPServerOptions['onAuth']>;
@@ -96,6 +99,10 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
       const user = auth.username ?? '';
       if (options.beforeAuth) void options.beforeAuth(user).then(() => answerAuth(auth, callback));
       else answerAuth(auth, callback);
+    },
+    onMailFrom(_address, _session, callback) {
+      if (senderRefusal) return callback(Object.assign(new Error(senderRefusal.text), { responseCode: senderRefusal.code }));
+      callback();
     },
     onRcptTo(address, _session, callback) {
       const refused = refusedRecipients.get(address.address.toLowerCase());
@@ -135,6 +142,7 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
     answer: (user, code, text) => void answers.set(user, { code, text }),
     clearAnswer: (user) => void answers.delete(user),
     refuseMessages: (reply) => void (refusal = reply),
+    refuseSender: (reply) => void (senderRefusal = reply),
     refuseRecipient: (address, reply) => void (reply ? refusedRecipients.set(address.toLowerCase(), reply) : refusedRecipients.delete(address.toLowerCase())),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
