@@ -10,6 +10,7 @@
  *   health.onReconnected((id) => dispatcher.kick(id));
  */
 import { signIn, type CredentialsUsed } from '../accounts/credentials-used.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Accounts } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
@@ -37,7 +38,6 @@ export interface DispatcherDeps {
   ratePerMinute: number | null;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** This many emails refused one after another in a flush point at the mailbox, not the emails: the rest wait. */
 export const REJECTED_IN_A_ROW = 5;
@@ -102,6 +102,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         .set({ ...patch, lease_token: null, lease_until: null })
         .where('id', '=', row.id)
         .where('state', '=', 'sending')
+        // Only while the lease is still ours: once it lapsed, another sender may hold the email.
+        .where('lease_token', '=', row.lease_token)
         .executeTakeFirst();
       if (done.numUpdatedRows > 0n && (patch.state === 'sent' || patch.state === 'failed')) {
         await bumpStatusVersion(trx, ownerId, 'hard', deps.checkIntervalSeconds);
@@ -157,11 +159,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     await db.updateTable('outbox_messages').set({ next_attempt_at: until }).where('account_id', '=', accountId).where('state', '=', 'pending').where('next_attempt_at', '<', until).execute();
   }
 
-  async function pace(accountId: string): Promise<void> {
-    if (!gapMs) return;
+  /** Waits out SEND_RATE_PER_MINUTE before an email is claimed: a lease runs only while it is sent. */
+  async function pace(accountId: string, signal: AbortSignal): Promise<void> {
     const wait = (lastSend.get(accountId) ?? 0) + gapMs - Date.now();
-    if (wait > 0) await sleep(wait);
-    lastSend.set(accountId, Date.now());
+    if (gapMs && wait > 0) await delay(wait, undefined, { signal }).catch(() => {});
   }
 
   async function flush(accountId: string): Promise<void> {
@@ -190,9 +191,12 @@ export function createDispatcher(deps: DispatcherDeps) {
       });
     let rejectedInARow = 0;
     try {
-      for (let row = await claimHead(accountId); row && !stopped; row = await claimHead(accountId)) {
+      for (;;) {
+        await pace(accountId, flight.signal);
+        const row = await claimHead(accountId);
+        if (!row || stopped) break;
+        if (gapMs) lastSend.set(accountId, Date.now());
         try {
-          await pace(accountId);
           await sendOne(row);
         } catch (error) {
           if (!(await failed(account, row, error, login.used))) return;

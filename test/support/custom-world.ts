@@ -21,10 +21,10 @@ export interface CustomWorld {
   stop(): Promise<void>;
 }
 
-export async function startCustomWorld(email: string, password: string, smtpOptions: SmtpOptions = {}): Promise<CustomWorld> {
+export async function startCustomWorld(email: string, password: string, smtpOptions: SmtpOptions = {}, env: Record<string, string> = {}): Promise<CustomWorld> {
   const imap = await startDovecot({ [email]: password });
   const smtp = await startSmtp({ [email]: password }, smtpOptions);
-  const rg = await startRegrant();
+  const rg = await startRegrant(env);
   const owner = await rg.user(`owner@${email.split('@')[1]}`, 'member');
   const account = (await (await owner.post('/api/accounts', customMailbox(email, smtp, imap, password))).json()) as AccountView;
   expect(((await (await owner.post(`/api/accounts/${account.id}/check`)).json()) as AccountView).state).toBe('connected');
