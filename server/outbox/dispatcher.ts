@@ -193,8 +193,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     try {
       for (;;) {
         await pace(accountId, flight.signal);
-        const row = await claimHead(accountId);
-        if (!row || stopped) break;
+        const row = stopped ? null : await claimHead(accountId);
+        if (!row) break;
         if (gapMs) lastSend.set(accountId, Date.now());
         try {
           await sendOne(row);

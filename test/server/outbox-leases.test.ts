@@ -56,3 +56,12 @@ it('paced sending waits before taking the next email, not while holding it', asy
   const [a, b] = world.smtp.received.filter((m) => m.subject.startsWith('Paced'));
   expect(b.at - a.at).toBeGreaterThanOrEqual(900);
 });
+
+it('a stopped outbox takes no email; started again, it sends', async () => {
+  await world.rg.outbox.stop();
+  const id = await queue('After stop');
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await row(id)).toMatchObject({ state: 'pending', attempts: 0, lease_token: null });
+  world.rg.outbox.start();
+  await eventually(async () => (await message(id)).state === 'sent', 5000);
+});
