@@ -234,9 +234,14 @@ export function createDispatcher(deps: DispatcherDeps) {
   return {
     kick,
 
-    /** Kicks every connected mailbox with an email due: a retry whose back-off ended, or a lapsed lease. */
+    /**
+     * Puts every lapsed lease back to pending, whatever the mailbox's state (a crash may have
+     * left one behind on a mailbox that needs re-authentication since), then kicks every
+     * connected mailbox with an email due: a retry whose back-off ended, or a lapsed lease.
+     */
     async sweep(): Promise<void> {
       const nowIso = new Date().toISOString();
+      await db.updateTable('outbox_messages').set({ state: 'pending', lease_token: null, lease_until: null }).where('state', '=', 'sending').where('lease_until', '<', nowIso).execute();
       const due = await db
         .selectFrom('outbox_messages')
         .innerJoin('accounts', 'accounts.id', 'outbox_messages.account_id')

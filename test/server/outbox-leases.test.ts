@@ -57,6 +57,16 @@ it('paced sending waits before taking the next email, not while holding it', asy
   expect(b.at - a.at).toBeGreaterThanOrEqual(900);
 });
 
+it('a lease a crash left behind goes back to pending even when the mailbox needs re-authentication', async () => {
+  await world.rg.db.updateTable('accounts').set({ state: 'needs_reauth' }).where('id', '=', world.account.id).execute();
+  const id = await queue('Crashed');
+  const lapsed = new Date(Date.now() - 1000).toISOString();
+  await world.rg.db.updateTable('outbox_messages').set({ state: 'sending', lease_token: 'lse_dead', lease_until: lapsed, attempts: 1 }).where('id', '=', id).execute();
+  await world.rg.outbox.sweep();
+  expect(await row(id)).toMatchObject({ state: 'pending', lease_token: null, lease_until: null, attempts: 1 });
+  await world.rg.db.updateTable('accounts').set({ state: 'connected' }).where('id', '=', world.account.id).execute();
+});
+
 it('a stopped outbox takes no email; started again, it sends', async () => {
   await world.rg.outbox.stop();
   const id = await queue('After stop');
