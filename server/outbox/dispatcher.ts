@@ -219,14 +219,19 @@ export function createDispatcher(deps: DispatcherDeps) {
     const running = flushing.get(accountId);
     if (running) {
       again.add(accountId);
-      return running;
+      // Resolves once the run that will see this kick is done (a new one, when it came too late).
+      return running.then(() => flushing.get(accountId));
     }
     const run = (async () => {
       do {
         again.delete(accountId);
         await flush(accountId).catch((error) => logger.error('outbox.flush_failed', { account: accountId, error }));
       } while (again.has(accountId) && !stopped);
-    })().finally(() => flushing.delete(accountId));
+    })().finally(() => {
+      flushing.delete(accountId);
+      // A kick that came after the loop's last look found this run still going: it gets its own.
+      if (again.has(accountId) && !stopped) void kick(accountId);
+    });
     flushing.set(accountId, run);
     return run;
   }

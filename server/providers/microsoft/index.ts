@@ -20,6 +20,16 @@ import { idTokenEmail } from '../id-token.ts';
 import { authorizeUrl, MICROSOFT_SCOPES, tokenRequest } from './oauth.ts';
 
 const REQUIRED = MICROSOFT_SCOPES.slice(4);
+
+/** `shared`, or the abort's reason once `signal` aborts: a caller gives up on a shared refresh, the refresh goes on. */
+function untilAborted<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
 const INTERACTIVE_TIMEOUT_MS = 20_000;
 
 export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
@@ -39,7 +49,8 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
     let run = refreshing.get(refreshToken);
     if (!run) {
       run = (async () => {
-        const grant = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken }, ctx.signal);
+        // Its own time limit: a caller that joins must not inherit the first caller's abort.
+        const grant = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken }, AbortSignal.timeout(ctx.timeoutMs));
         // The old refresh token may stop working soon: keep the new one before anything else.
         if (grant.refreshToken && grant.refreshToken !== refreshToken) await ctx.rotatedRefreshToken?.(grant.refreshToken);
         return { accessToken: grant.accessToken, refreshToken: grant.refreshToken };
@@ -49,9 +60,9 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
         () => setTimeout(() => refreshing.delete(refreshToken), SPENT_MS).unref(),
         () => refreshing.delete(refreshToken),
       );
-      return (await run).accessToken;
+      return (await untilAborted(run, ctx.signal)).accessToken;
     }
-    const shared = await run;
+    const shared = await untilAborted(run, ctx.signal);
     // Joined another caller's refresh: this caller, too, now signs in with the rotated token.
     if (shared.refreshToken && shared.refreshToken !== refreshToken) await ctx.rotatedRefreshToken?.(shared.refreshToken);
     return shared.accessToken;
