@@ -7,6 +7,7 @@
  *   const row = await health.checkNow('acc_…'); // the account after the check
  */
 import type { ExpressionBuilder } from 'kysely';
+import { credentialsFingerprint, type CredentialsUsed } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
 import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Db } from '../db/index.ts';
@@ -19,7 +20,7 @@ import type { Notifier } from '../notify/index.ts';
 import { alertRecipients } from '../notify/recipients.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { classify, worst, type Classification } from './classify.ts';
-import { CheckTimeoutError } from './facts.ts';
+import { withDeadline } from '../providers/deadline.ts';
 import { decide } from './state.ts';
 
 export interface HealthDeps {
@@ -39,11 +40,15 @@ export interface HealthDeps {
 
 export type ReconnectedListener = (accountId: string) => void;
 
+/**
+ * What became of a send's or a scan's finding: recorded; not now (a check holds the account
+ * and will see the same); or superseded (the account's credentials changed since they were
+ * read: the new ones have not been tried).
+ */
+export type FindingOutcome = 'recorded' | 'busy' | 'superseded';
+
 /** The account's settings changed while it was being checked: the result is about old settings. */
 class Superseded extends Error {}
-
-/** A provider that ignores the abort is cut off this long after the time limit. */
-const ABORT_GRACE_MS = 2000;
 
 export function createHealth(deps: HealthDeps) {
   const { db, accounts, providers, notifier, logger } = deps;
@@ -111,31 +116,19 @@ export function createHealth(deps: HealthDeps) {
       return { verdict: 'admin_action', code: 'provider_not_configured', message: `This server is not set up for ${row.provider} mailboxes.`, hint: `The Regrant administrator must configure ${row.provider.toUpperCase()}_CLIENT_ID and ${row.provider.toUpperCase()}_CLIENT_SECRET.`, retry: 'slow', detail: '' };
     }
     const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    let grace: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        // On abort a provider answers at once with what it already knows (an SMTP 535 that
-        // arrived while IMAP hung still counts); one that does not is cut off after a grace.
-        controller.abort(new CheckTimeoutError(deps.timeoutSeconds));
-        grace = setTimeout(() => reject(new CheckTimeoutError(deps.timeoutSeconds)), ABORT_GRACE_MS);
-      }, deps.timeoutSeconds * 1000);
-    });
     try {
-      const result = await Promise.race([
+      // On abort a provider answers at once with what it already knows (an SMTP 535 that
+      // arrived while IMAP hung still counts); one that does not is cut off after a grace.
+      const result = await withDeadline(deps.timeoutSeconds * 1000, controller, () =>
         provider.check(accounts.credentials(row), {
           signal: controller.signal,
           timeoutMs: deps.timeoutSeconds * 1000,
           rotatedRefreshToken: (token) => accounts.storeRotatedRefreshToken(row, token),
         }),
-        timeout,
-      ]);
+      );
       return result.ok ? null : worst(result.failures.map(classify));
     } catch (error) {
       return classify({ source: 'check', error });
-    } finally {
-      clearTimeout(timer);
-      clearTimeout(grace);
     }
   }
 
@@ -249,15 +242,22 @@ export function createHealth(deps: HealthDeps) {
 
     /**
      * Records what a send or an inbox scan found about the login, through the same state
-     * machine, event and alert as a check. False when a check holds the account right now
-     * (it will see the same thing) or the settings changed meanwhile: nothing was recorded.
+     * machine, event and alert as a check. `used` is what the caller signed in with: when the
+     * account no longer holds it, the finding is about old credentials and is dropped.
      */
-    async recordFinding(id: string, found: Classification): Promise<boolean> {
+    async recordFinding(id: string, found: Classification, used?: CredentialsUsed): Promise<FindingOutcome> {
       const row = await claimOne(id);
-      if (!row) return false;
+      if (!row) return 'busy';
       try {
+        if (used && (row.updated_at !== used.updatedAt || credentialsFingerprint(accounts.credentials(row)) !== used.fingerprint)) {
+          logger.info('finding.superseded', { account: id, reason: found.code });
+          await release(row);
+          return 'superseded';
+        }
         const after = await judged(row, found, false);
-        return after.state !== row.state || after.reason_code === found.code;
+        if (after.state !== row.state || after.reason_code === found.code) return 'recorded';
+        // The settings changed while it was being judged: the same as above.
+        return after.updated_at !== row.updated_at ? 'superseded' : 'busy';
       } catch (error) {
         await release(row).catch(() => {});
         throw error;

@@ -43,14 +43,15 @@ export function createInbox(deps: InboxDeps) {
       return listBounces(deps.db, account.id);
     },
     start(): void {
+      scanner.resume();
       timer ??= setInterval(() => void sweep(), deps.scanIntervalSeconds * 1000);
       timer.unref();
     },
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = null;
+      await scanner.stop();
       await sweeping;
-      await scanner.idle();
     },
   };
 }

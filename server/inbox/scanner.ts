@@ -10,11 +10,13 @@
  *   const scanner = createScanner(deps);
  *   health.onReconnected((id) => void scanner.kick(id));
  */
+import { signIn } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Health } from '../health/check.ts';
 import { classify } from '../health/classify.ts';
 import type { Logger } from '../log/index.ts';
+import { withDeadline } from '../providers/deadline.ts';
 import { ProviderFailure } from '../providers/failure.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { MailPosition } from '../providers/types.ts';
@@ -35,12 +37,19 @@ export interface ScanResult {
   bounces: number;
 }
 
+/** A scan's whole time limit, in network-step timeouts: a long catch-up goes on at the next scan. */
+const SCAN_DEADLINE_STEPS = 5;
+
 export function createScanner(deps: ScannerDeps) {
   const { db, accounts, providers, health, logger } = deps;
   const scanning = new Map<string, Promise<ScanResult | null>>();
   const followUps = new Map<string, Promise<ScanResult | null>>();
+  /** One per scan under way: aborted at its deadline, or all at once by stop(). */
+  const inFlight = new Set<AbortController>();
+  let stopped = false;
 
-  async function scanOnce(accountId: string): Promise<ScanResult | null> {
+  /** `retried`: the scan before this one was refused with credentials replaced meanwhile. */
+  async function scanOnce(accountId: string, retried = false): Promise<ScanResult | null> {
     const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
     const provider = account ? providers[account.provider] : undefined;
     if (!account || !provider || account.state !== 'connected') return null;
@@ -49,29 +58,36 @@ export function createScanner(deps: ScannerDeps) {
     // Nothing was ever sent: nothing can be answered yet. The scan starts once there is.
     if (!oldest) return { replies: 0, bounces: 0 };
     const result: ScanResult = { replies: 0, bounces: 0 };
+    const login = signIn(accounts, account);
     const controller = new AbortController();
+    inFlight.add(controller);
     let position: MailPosition;
     try {
-      position = await provider.scan(
-        accounts.credentials(account),
-        {
-          position: stored ? (JSON.parse(stored.position) as MailPosition) : null,
-          // Mail older than the first queued email cannot answer it (a day of slack for clocks and IMAP's whole-day SINCE).
-          since: new Date(Date.parse(oldest.created_at) - 86_400_000),
-          async onMail(raw) {
-            const kind = await recordMail(db, accountId, await readMail(raw));
-            if (kind === 'reply') result.replies++;
-            if (kind === 'bounce') result.bounces++;
+      position = await withDeadline(deps.timeoutSeconds * 1000 * SCAN_DEADLINE_STEPS, controller, () =>
+        provider.scan(
+          login.credentials,
+          {
+            position: stored ? (JSON.parse(stored.position) as MailPosition) : null,
+            // Mail older than the first queued email cannot answer it (a day of slack for clocks and IMAP's whole-day SINCE).
+            since: new Date(Date.parse(oldest.created_at) - 86_400_000),
+            async onMail(raw) {
+              const kind = await recordMail(db, accountId, await readMail(raw));
+              if (kind === 'reply') result.replies++;
+              if (kind === 'bounce') result.bounces++;
+            },
           },
-        },
-        { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken: (token) => accounts.storeRotatedRefreshToken(account, token) },
+          { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken: login.rotatedRefreshToken },
+        ),
       );
     } catch (error) {
       const failure = error instanceof ProviderFailure ? error.failure : { source: 'check' as const, error };
       const judged = classify(failure);
-      if (judged.verdict !== 'transient') await health.recordFinding(accountId, judged);
       logger.warn('inbox.scan_failed', { account: accountId, verdict: judged.verdict, reason: judged.code, detail: judged.detail });
+      // Refused with credentials replaced meanwhile (a new password, a re-grant): try the new ones once.
+      if (judged.verdict !== 'transient' && (await health.recordFinding(accountId, judged, login.used)) === 'superseded' && !retried) return scanOnce(accountId, true);
       return null;
+    } finally {
+      inFlight.delete(controller);
     }
     const now = new Date().toISOString();
     const value = JSON.stringify(position);
@@ -112,7 +128,10 @@ export function createScanner(deps: ScannerDeps) {
   return {
     kick,
 
-    /** Scans every connected mailbox that has sent email, at most `concurrency` at once. */
+    /**
+     * Scans every connected mailbox that has sent email, at most `concurrency` at once. A
+     * mailbox whose scan is still under way is left to it: the sweep waits only on its own.
+     */
     async sweep(concurrency = 10): Promise<void> {
       const rows = await db
         .selectFrom('accounts')
@@ -122,12 +141,22 @@ export function createScanner(deps: ScannerDeps) {
         .execute();
       const queue = rows.map((r) => r.id);
       await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-        for (let id = queue.shift(); id; id = queue.shift()) await kick(id);
+        for (let id = queue.shift(); id && !stopped; id = queue.shift()) if (!scanning.has(id)) await kick(id);
       }));
     },
 
     async idle(): Promise<void> {
       await Promise.allSettled([...scanning.values()]);
+    },
+
+    /** Cuts the scans under way short (their positions stay where they were) and waits for them. */
+    async stop(): Promise<void> {
+      stopped = true;
+      for (const controller of inFlight) controller.abort(new Error('the inbox scanner is stopping'));
+      await Promise.allSettled([...scanning.values(), ...followUps.values()]);
+    },
+    resume(): void {
+      stopped = false;
     },
   };
 }

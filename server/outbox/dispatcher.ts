@@ -9,6 +9,8 @@
  *   const dispatcher = createDispatcher(deps);
  *   health.onReconnected((id) => dispatcher.kick(id));
  */
+import { signIn, type CredentialsUsed } from '../accounts/credentials-used.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Accounts } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
@@ -16,6 +18,7 @@ import { newId } from '../db/ids.ts';
 import type { AccountRow, OutboxRow } from '../db/schema.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
+import { ABORT_GRACE_MS, withDeadline } from '../providers/deadline.ts';
 import { ProviderFailure } from '../providers/failure.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SendSession } from '../providers/types.ts';
@@ -35,16 +38,30 @@ export interface DispatcherDeps {
   ratePerMinute: number | null;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** This many emails refused one after another in a flush point at the mailbox, not the emails: the rest wait. */
+export const REJECTED_IN_A_ROW = 5;
+
+/** Why the sends under way were cut short: the outbox is stopping. */
+class OutboxStopped extends Error {
+  readonly code = 'OUTBOX_STOPPED';
+  constructor() {
+    super('the outbox is stopping');
+  }
+}
 
 export function createDispatcher(deps: DispatcherDeps) {
   const { db, accounts, providers, health, logger } = deps;
-  // A send gives up after the timeout; the lease outlives it, so a live sender never loses it.
-  const leaseMs = (deps.timeoutSeconds * 2 + 2) * 1000;
+  // One email (with the sign-in before the first) must be done by its deadline; the lease
+  // outlives the deadline and its grace, so a live sender never loses it.
+  const sendDeadlineMs = deps.timeoutSeconds * 2000;
+  const leaseMs = sendDeadlineMs + ABORT_GRACE_MS + 3000;
   const gapMs = deps.ratePerMinute ? 60_000 / deps.ratePerMinute : 0;
   const flushing = new Map<string, Promise<void>>();
   const again = new Set<string>();
   const lastSend = new Map<string, number>();
+  /** One per flush under way: aborted at a send's deadline, or all at once by stop(). */
+  const inFlight = new Set<AbortController>();
   let stopped = false;
 
   /** The account's oldest email still to go, leased to us; null when there is none we may send now. */
@@ -85,6 +102,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         .set({ ...patch, lease_token: null, lease_until: null })
         .where('id', '=', row.id)
         .where('state', '=', 'sending')
+        // Only while the lease is still ours: once it lapsed, another sender may hold the email.
+        .where('lease_token', '=', row.lease_token)
         .executeTakeFirst();
       if (done.numUpdatedRows > 0n && (patch.state === 'sent' || patch.state === 'failed')) {
         await bumpStatusVersion(trx, ownerId, 'hard', deps.checkIntervalSeconds);
@@ -93,7 +112,12 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   /** Answers true when the queue may go on with the next email. */
-  async function failed(account: AccountRow, row: OutboxRow, error: unknown): Promise<boolean> {
+  async function failed(account: AccountRow, row: OutboxRow, error: unknown, used: CredentialsUsed): Promise<boolean> {
+    if (stopped) {
+      // Cut short by the shutdown, not by the mailbox: the email goes first after the restart.
+      await settle(row, account.owner_id, { state: 'pending', attempts: row.attempts - 1, next_attempt_at: new Date().toISOString() });
+      return false;
+    }
     const failure = error instanceof ProviderFailure ? error.failure : { source: 'check' as const, error };
     const judged = judgeSend(failure);
     const nowMs = Date.now();
@@ -105,14 +129,21 @@ export function createDispatcher(deps: DispatcherDeps) {
     const c = judged.classification;
     if (judged.kind === 'login_lost') {
       // The email is not at fault: it waits, untried, for the mailbox to be re-authenticated.
-      const recorded = await health.recordFinding(account.id, c);
+      const outcome = await health.recordFinding(account.id, c, used);
+      if (outcome === 'superseded') {
+        // Refused with credentials replaced meanwhile: the new ones go at once, untried so far.
+        await settle(row, account.owner_id, { state: 'pending', attempts: row.attempts - 1, next_attempt_at: new Date(nowMs).toISOString() });
+        again.add(account.id);
+        logger.info('outbox.credentials_changed', { account: account.id, message: row.id });
+        return false;
+      }
       await settle(row, account.owner_id, {
         state: 'pending',
         attempts: row.attempts - 1,
         error_code: c.code,
         error_message: c.message,
         // A check holding the account will judge it; look again once it is done.
-        next_attempt_at: new Date(recorded ? nowMs : nowMs + 30_000).toISOString(),
+        next_attempt_at: new Date(outcome === 'recorded' ? nowMs : nowMs + 30_000).toISOString(),
       });
       logger.warn('outbox.login_lost', { account: account.id, message: row.id, reason: c.code, detail: c.detail });
       return false;
@@ -122,40 +153,64 @@ export function createDispatcher(deps: DispatcherDeps) {
     return false;
   }
 
-  async function pace(accountId: string): Promise<void> {
-    if (!gapMs) return;
+  /** Nothing of the mailbox goes for `ms` (a re-authentication releases it earlier). */
+  async function holdQueue(accountId: string, ms: number): Promise<void> {
+    const until = new Date(Date.now() + ms).toISOString();
+    await db.updateTable('outbox_messages').set({ next_attempt_at: until }).where('account_id', '=', accountId).where('state', '=', 'pending').where('next_attempt_at', '<', until).execute();
+  }
+
+  /** Waits out SEND_RATE_PER_MINUTE before an email is claimed: a lease runs only while it is sent. */
+  async function pace(accountId: string, signal: AbortSignal): Promise<void> {
     const wait = (lastSend.get(accountId) ?? 0) + gapMs - Date.now();
-    if (wait > 0) await sleep(wait);
-    lastSend.set(accountId, Date.now());
+    if (gapMs && wait > 0) await delay(wait, undefined, { signal }).catch(() => {});
   }
 
   async function flush(accountId: string): Promise<void> {
     const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
     const provider = account ? providers[account.provider] : undefined;
     if (!account || !provider || account.state !== 'connected') return;
-    const ctx = {
-      signal: new AbortController().signal,
-      timeoutMs: deps.timeoutSeconds * 1000,
-      rotatedRefreshToken: (token: string) => accounts.storeRotatedRefreshToken(account, token),
-    };
+    const flight = new AbortController();
+    inFlight.add(flight);
+    const login = signIn(accounts, account);
+    const ctx = { signal: flight.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken: login.rotatedRefreshToken };
     let session: SendSession | null = null;
+    /** Signs in (once a flush) and sends one email; a stalled provider is given up at the deadline. */
+    const sendOne = (row: OutboxRow) =>
+      withDeadline(sendDeadlineMs, flight, async () => {
+        const raw = await composeMessage(row, { email: account.email, name: account.name });
+        if (!session) {
+          const opened = await provider.openSender(login.credentials, ctx);
+          // Opened after the deadline gave up on it: nobody will close it later.
+          if (flight.signal.aborted) {
+            opened.close();
+            throw flight.signal.reason;
+          }
+          session = opened;
+        }
+        await session.send({ from: account.email, to: row.to_address, raw });
+      });
+    let rejectedInARow = 0;
     try {
-      for (let row = await claimHead(accountId); row && !stopped; row = await claimHead(accountId)) {
+      for (;;) {
+        await pace(accountId, flight.signal);
+        const row = stopped ? null : await claimHead(accountId);
+        if (!row) break;
+        if (gapMs) lastSend.set(accountId, Date.now());
         try {
-          await pace(accountId);
-          const raw = await composeMessage(row, { email: account.email, name: account.name });
-          session ??= await provider.openSender(accounts.credentials(account), ctx);
-          await session.send({ from: account.email, to: row.to_address, raw });
+          await sendOne(row);
         } catch (error) {
-          if (await failed(account, row, error)) continue;
-          session?.close();
-          session = null;
+          if (!(await failed(account, row, error, login.used))) return;
+          if (++rejectedInARow < REJECTED_IN_A_ROW) continue;
+          await holdQueue(account.id, retryDelayMs(3));
+          logger.warn('outbox.rejected_in_a_row', { account: account.id, count: rejectedInARow });
           return;
         }
+        rejectedInARow = 0;
         await settle(row, account.owner_id, { state: 'sent', sent_at: new Date().toISOString(), error_code: null, error_message: null });
       }
     } finally {
-      session?.close();
+      (session as SendSession | null)?.close();
+      inFlight.delete(flight);
     }
   }
 
@@ -164,14 +219,19 @@ export function createDispatcher(deps: DispatcherDeps) {
     const running = flushing.get(accountId);
     if (running) {
       again.add(accountId);
-      return running;
+      // Resolves once the run that will see this kick is done (a new one, when it came too late).
+      return running.then(() => flushing.get(accountId));
     }
     const run = (async () => {
       do {
         again.delete(accountId);
         await flush(accountId).catch((error) => logger.error('outbox.flush_failed', { account: accountId, error }));
       } while (again.has(accountId) && !stopped);
-    })().finally(() => flushing.delete(accountId));
+    })().finally(() => {
+      flushing.delete(accountId);
+      // A kick that came after the loop's last look found this run still going: it gets its own.
+      if (again.has(accountId) && !stopped) void kick(accountId);
+    });
     flushing.set(accountId, run);
     return run;
   }
@@ -179,9 +239,14 @@ export function createDispatcher(deps: DispatcherDeps) {
   return {
     kick,
 
-    /** Kicks every connected mailbox with an email due: a retry whose back-off ended, or a lapsed lease. */
+    /**
+     * Puts every lapsed lease back to pending, whatever the mailbox's state (a crash may have
+     * left one behind on a mailbox that needs re-authentication since), then kicks every
+     * connected mailbox with an email due: a retry whose back-off ended, or a lapsed lease.
+     */
     async sweep(): Promise<void> {
       const nowIso = new Date().toISOString();
+      await db.updateTable('outbox_messages').set({ state: 'pending', lease_token: null, lease_until: null }).where('state', '=', 'sending').where('lease_until', '<', nowIso).execute();
       const due = await db
         .selectFrom('outbox_messages')
         .innerJoin('accounts', 'accounts.id', 'outbox_messages.account_id')
@@ -199,9 +264,10 @@ export function createDispatcher(deps: DispatcherDeps) {
       for (const { account_id } of due) if (!flushing.has(account_id)) void kick(account_id);
     },
 
-    /** Stops taking emails and waits for the sends under way. */
+    /** Stops taking emails, cuts the sends under way short and waits for them to put their emails back. */
     async stop(): Promise<void> {
       stopped = true;
+      for (const flight of inFlight) flight.abort(new OutboxStopped());
       await Promise.allSettled([...flushing.values()]);
     },
     resume(): void {

@@ -93,12 +93,13 @@ it('a changed password holds 20 emails, and the new password sends them all at o
 
   // The owner enters the new password and tests it.
   expect((await owner.patch(`/api/accounts/${account.id}`, { smtp: { password: 'second-pass' }, imap: { password: 'second-pass' } })).status).toBe(200);
+  const asked = Date.now(); // "within a second" counts from the re-authentication request
   const checked = await owner.post(`/api/accounts/${account.id}/check`);
-  const back = Date.now();
   expect(((await checked.json()) as AccountView).state).toBe('connected');
   await eventually(() => smtp.received.length >= 23, 10_000);
   const flushed = smtp.received.slice(3);
-  expect(flushed[0].at - back).toBeLessThan(1000);
+  expect(flushed[0].at - asked).toBeGreaterThanOrEqual(0);
+  expect(flushed[0].at - asked).toBeLessThan(1000);
   expect(flushed.map((m) => m.subject)).toEqual(ids.map((_, i) => `Offer ${i + 1}`));
   const queued = await Promise.all(ids.map(message));
   expect(flushed.map((m) => m.messageId)).toEqual(queued.map((m) => m.messageId));

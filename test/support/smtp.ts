@@ -11,7 +11,7 @@
  *   const outlook = await startSmtp({}, { checkOAuthToken: microsoft.checkAccessToken });
  */
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
 export interface ReceivedMail {
   from: string;
@@ -37,6 +37,8 @@ export interface TestSmtp {
   refuseRecipient(address: string, reply: { code: number; text: string } | null): void;
   /** Refuse every message with this reply (or stop refusing with null). */
   refuseMessages(reply: { code: number; text: string } | null): void;
+  /** Refuse MAIL FROM (the sender) with this reply, or stop with null. */
+  refuseSender(reply: { code: number; text: string } | null): void;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,8 @@ export interface SmtpOptions {
   authOptional?: boolean;
   /** Called with each accepted message before the client hears 250 (a crash test kills the sender here). */
   onMessage?: (mail: ReceivedMail) => void;
+  /** Runs before each AUTH is answered: a test holds a sign-in here to change something meanwhile. */
+  beforeAuth?: (user: string) => Promise<void>;
   /** Decides XOAUTH2 logins: true accepts the XOAUTH2 user, false refuses like a bad token. */
   checkOAuthToken?: (user: string, accessToken: string) => boolean | Promise<boolean>;
 }
@@ -62,7 +66,27 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
   const answers = new Map<string, { code: number; text: string }>();
   const received: ReceivedMail[] = [];
   let refusal: { code: number; text: string } | null = null;
+  let senderRefusal: { code: number; text: string } | null = null;
   const refusedRecipients = new Map<string, { code: number; text: string }>();
+
+  type OnAuth = NonNullable<SMTPServerOptions['onAuth']>;
+  const answerAuth = (auth: Parameters<OnAuth>[0], callback: Parameters<OnAuth>[2]) => {
+    const user = auth.username ?? '';
+    const forced = answers.get(user);
+    if (forced) return callback(Object.assign(new Error(forced.text), { responseCode: forced.code }));
+    if (auth.method === 'XOAUTH2' && options.checkOAuthToken) {
+      const check = options.checkOAuthToken;
+      Promise.resolve()
+        .then(() => check(user, auth.accessToken ?? ''))
+        .then(
+          (ok) => (ok ? callback(null, { user }) : callback(null, BAD_TOKEN)),
+          (error: Error) => callback(Object.assign(new Error(`4.7.0 Temporary authentication failure: ${error.message}`), { responseCode: 454 })),
+        );
+      return;
+    }
+    if (auth.method !== 'XOAUTH2' && passwords.has(user) && passwords.get(user) === auth.password) return callback(null, { user });
+    return callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+  };
 
   const server = new SMTPServer({
     secure: false,
@@ -73,25 +97,12 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
     logger: false,
     onAuth(auth, _session, callback) {
       const user = auth.username ?? '';
-      const forced = answers.get(user);
-      if (forced) {
-        const error = Object.assign(new Error(forced.text), { responseCode: forced.code });
-        return callback(error);
-      }
-      if (auth.method === 'XOAUTH2' && options.checkOAuthToken) {
-        const check = options.checkOAuthToken;
-        Promise.resolve()
-          .then(() => check(user, auth.accessToken ?? ''))
-          .then(
-            (ok) => (ok ? callback(null, { user }) : callback(null, BAD_TOKEN)),
-            (error: Error) => callback(Object.assign(new Error(`4.7.0 Temporary authentication failure: ${error.message}`), { responseCode: 454 })),
-          );
-        return;
-      }
-      if (auth.method !== 'XOAUTH2' && passwords.has(user) && passwords.get(user) === auth.password) {
-        return callback(null, { user });
-      }
-      return callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+      if (options.beforeAuth) void options.beforeAuth(user).then(() => answerAuth(auth, callback));
+      else answerAuth(auth, callback);
+    },
+    onMailFrom(_address, _session, callback) {
+      if (senderRefusal) return callback(Object.assign(new Error(senderRefusal.text), { responseCode: senderRefusal.code }));
+      callback();
     },
     onRcptTo(address, _session, callback) {
       const refused = refusedRecipients.get(address.address.toLowerCase());
@@ -131,6 +142,7 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
     answer: (user, code, text) => void answers.set(user, { code, text }),
     clearAnswer: (user) => void answers.delete(user),
     refuseMessages: (reply) => void (refusal = reply),
+    refuseSender: (reply) => void (senderRefusal = reply),
     refuseRecipient: (address, reply) => void (reply ? refusedRecipients.set(address.toLowerCase(), reply) : refusedRecipients.delete(address.toLowerCase())),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

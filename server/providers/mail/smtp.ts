@@ -35,10 +35,16 @@ export async function verifySmtpLogin(server: MailServer, login: MailLogin, ctx:
  */
 export function openSmtpSender(server: MailServer, login: MailLogin, ctx: CheckContext, oauth = false): SendSession {
   const transport = nodemailer.createTransport({ ...smtpTransportOptions(server, login, ctx.timeoutMs), pool: true, maxConnections: 1, maxMessages: Infinity });
+  // An aborted send (its deadline, a shutdown) drops the connection instead of waiting on it.
+  const close = () => transport.close();
+  ctx.signal.addEventListener('abort', close, { once: true });
   return {
     async send(mail) {
       await failingAs('smtp', () => transport.sendMail({ envelope: { from: mail.from, to: [mail.to] }, raw: mail.raw }), oauth);
     },
-    close: () => transport.close(),
+    close() {
+      ctx.signal.removeEventListener('abort', close);
+      close();
+    },
   };
 }

@@ -20,6 +20,16 @@ import { idTokenEmail } from '../id-token.ts';
 import { authorizeUrl, MICROSOFT_SCOPES, tokenRequest } from './oauth.ts';
 
 const REQUIRED = MICROSOFT_SCOPES.slice(4);
+
+/** `shared`, or the abort's reason once `signal` aborts: a caller gives up on a shared refresh, the refresh goes on. */
+function untilAborted<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
 const INTERACTIVE_TIMEOUT_MS = 20_000;
 
 export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
@@ -29,27 +39,33 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
   // A check, a send and an inbox scan of one mailbox may want a token at about the same time:
   // a refresh token is spent once (the one it rotates to may be all that works afterwards), and
   // whoever still holds the spent one gets the access token its refresh gave, for a while.
-  const refreshing = new Map<string, Promise<string>>();
+  const refreshing = new Map<string, Promise<{ accessToken: string; refreshToken: string | null }>>();
   const SPENT_MS = 5 * 60_000;
 
   /** A fresh access token; the rotated refresh token is stored before anything else. */
-  function accessToken(mailbox: MailboxCredentials, ctx: CheckContext): Promise<string> {
+  async function accessToken(mailbox: MailboxCredentials, ctx: CheckContext): Promise<string> {
     const refreshToken = mailbox.refreshToken;
-    if (!refreshToken) return Promise.reject(new Error(`Microsoft account ${mailbox.id} has no refresh token`));
-    const shared = refreshing.get(refreshToken);
-    if (shared) return shared;
-    const run = (async () => {
-      const grant = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken }, ctx.signal);
-      // The old refresh token may stop working soon: keep the new one before anything else.
-      if (grant.refreshToken && grant.refreshToken !== refreshToken) await ctx.rotatedRefreshToken?.(grant.refreshToken);
-      return grant.accessToken;
-    })();
-    refreshing.set(refreshToken, run);
-    run.then(
-      () => setTimeout(() => refreshing.delete(refreshToken), SPENT_MS).unref(),
-      () => refreshing.delete(refreshToken),
-    );
-    return run;
+    if (!refreshToken) throw new Error(`Microsoft account ${mailbox.id} has no refresh token`);
+    let run = refreshing.get(refreshToken);
+    if (!run) {
+      run = (async () => {
+        // Its own time limit: a caller that joins must not inherit the first caller's abort.
+        const grant = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken }, AbortSignal.timeout(ctx.timeoutMs));
+        // The old refresh token may stop working soon: keep the new one before anything else.
+        if (grant.refreshToken && grant.refreshToken !== refreshToken) await ctx.rotatedRefreshToken?.(grant.refreshToken);
+        return { accessToken: grant.accessToken, refreshToken: grant.refreshToken };
+      })();
+      refreshing.set(refreshToken, run);
+      run.then(
+        () => setTimeout(() => refreshing.delete(refreshToken), SPENT_MS).unref(),
+        () => refreshing.delete(refreshToken),
+      );
+      return (await untilAborted(run, ctx.signal)).accessToken;
+    }
+    const shared = await untilAborted(run, ctx.signal);
+    // Joined another caller's refresh: this caller, too, now signs in with the rotated token.
+    if (shared.refreshToken && shared.refreshToken !== refreshToken) await ctx.rotatedRefreshToken?.(shared.refreshToken);
+    return shared.accessToken;
   }
   async function tokenFor(mailbox: MailboxCredentials, ctx: CheckContext): Promise<string> {
     try {
