@@ -17,7 +17,7 @@ import { createRegrant } from '../server/regrant.ts';
 import { launchWithExtension } from '../test/support/chromium.ts';
 import { freePort } from '../test/support/ports.ts';
 
-const MAILBOXES = 500;
+const MAILBOXES = Number(process.env.MAILBOXES ?? 500);
 const OPENINGS = 15;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
