@@ -3,8 +3,9 @@
  * UIDVALIDITY + last UID, or a Gmail historyId) to now, then stores the new position. A
  * mailbox that needs re-authentication is not scanned; once it is back, the next scan starts
  * where the last one stopped, so everything that arrived meanwhile is read. The position is
- * stored only after every mail of the scan was recorded; a scan cut short reads some mail
- * again, and the record-once rule keeps it from counting twice.
+ * stored after each batch whose mail was all recorded; a scan cut short reads at most that
+ * batch again, and the record-once rule keeps it from counting twice. A mail that cannot be
+ * parsed is logged and passed over.
  *
  * @example
  *   const scanner = createScanner(deps);
@@ -48,6 +49,16 @@ export function createScanner(deps: ScannerDeps) {
   const inFlight = new Set<AbortController>();
   let stopped = false;
 
+  async function savePosition(accountId: string, position: MailPosition): Promise<void> {
+    const now = new Date().toISOString();
+    const value = JSON.stringify(position);
+    await db
+      .insertInto('inbox_positions')
+      .values({ account_id: accountId, position: value, scanned_at: now })
+      .onConflict((oc) => oc.column('account_id').doUpdateSet({ position: value, scanned_at: now }))
+      .execute();
+  }
+
   /** `retried`: the scan before this one was refused with credentials replaced meanwhile. */
   async function scanOnce(accountId: string, retried = false): Promise<ScanResult | null> {
     const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
@@ -71,10 +82,19 @@ export function createScanner(deps: ScannerDeps) {
             // Mail older than the first queued email cannot answer it (a day of slack for clocks and IMAP's whole-day SINCE).
             since: new Date(Date.parse(oldest.created_at) - 86_400_000),
             async onMail(raw) {
-              const kind = await recordMail(db, accountId, await readMail(raw));
+              let mail;
+              try {
+                mail = await readMail(raw);
+              } catch (error) {
+                // One mail that cannot be read must not stop the scan at it for ever.
+                logger.warn('inbox.unreadable_mail', { account: accountId, error });
+                return;
+              }
+              const kind = await recordMail(db, accountId, mail);
               if (kind === 'reply') result.replies++;
               if (kind === 'bounce') result.bounces++;
             },
+            onProgress: (reached) => savePosition(accountId, reached),
           },
           { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken: login.rotatedRefreshToken },
         ),
@@ -89,13 +109,7 @@ export function createScanner(deps: ScannerDeps) {
     } finally {
       inFlight.delete(controller);
     }
-    const now = new Date().toISOString();
-    const value = JSON.stringify(position);
-    await db
-      .insertInto('inbox_positions')
-      .values({ account_id: accountId, position: value, scanned_at: now })
-      .onConflict((oc) => oc.column('account_id').doUpdateSet({ position: value, scanned_at: now }))
-      .execute();
+    await savePosition(accountId, position);
     if (result.replies || result.bounces) logger.info('inbox.found', { account: accountId, ...result });
     return result;
   }

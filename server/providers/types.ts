@@ -63,6 +63,11 @@ export interface ScanRequest {
   since: Date;
   /** Called with each new mail in arrival order; a scan waits for it. */
   onMail(raw: Buffer): Promise<void>;
+  /**
+   * Called when every mail up to `position` was handed to onMail: a long catch-up cut short
+   * goes on from there next time instead of starting over.
+   */
+  onProgress?(position: MailPosition): Promise<void>;
 }
 
 export interface Provider {

@@ -23,6 +23,8 @@ export interface GmailMessage {
   raw: Buffer;
   historyId: number;
   internalDate: number;
+  /** Deleted for good: gone from list and get, still named by the history that added it. */
+  deleted?: boolean;
 }
 
 const SEND_SCOPES = ['https://mail.google.com/', 'https://www.googleapis.com/auth/gmail.modify', 'https://www.googleapis.com/auth/gmail.compose', 'https://www.googleapis.com/auth/gmail.send'];
@@ -81,7 +83,7 @@ export function gmailMailboxes<Mode extends string>(app: Hono<FakeEnv>, deps: { 
     const max = Math.min(Number(q.get('maxResults') ?? 100), 500);
     const offset = Number(q.get('pageToken') ?? 0);
     const matching = box(email)
-      .filter((m) => labels.every((l) => m.labelIds.includes(l)) && (!after || m.internalDate > Number(after) * 1000))
+      .filter((m) => !m.deleted && labels.every((l) => m.labelIds.includes(l)) && (!after || m.internalDate > Number(after) * 1000))
       .reverse();
     const page = matching.slice(offset, offset + max);
     return googleJson(200, {
@@ -95,7 +97,7 @@ export function gmailMailboxes<Mode extends string>(app: Hono<FakeEnv>, deps: { 
     const email = await authorize(c, READ_SCOPES, 'caribou.api.proto.MailboxService.GetMessage');
     if (email instanceof Response) return email;
     const m = box(email).find((x) => x.id === c.req.param('id'));
-    if (!m) return notFound();
+    if (!m || m.deleted) return notFound();
     const format = new URL(c.req.url).searchParams.get('format');
     return googleJson(200, {
       ...summary(m),
@@ -131,9 +133,15 @@ export function gmailMailboxes<Mode extends string>(app: Hono<FakeEnv>, deps: { 
     /** The mailbox's current historyId (users.getProfile answers it). */
     historyId: () => String(historyId),
     /** Puts a message into the mailbox's INBOX, as if it had arrived from outside. */
-    deliver(email: string, raw: string | Buffer): void {
+    deliver(email: string, raw: string | Buffer): string {
       const id = newId();
       box(normalizeEmail(email)).push({ id, threadId: id, labelIds: ['INBOX', 'UNREAD'], raw: Buffer.from(raw), historyId: ++historyId, internalDate: deps.now() });
+      return id;
+    },
+    /** Deletes a message for good (emptied from Trash): messages.get answers 404 for it. */
+    deleteForever(email: string, id: string): void {
+      const m = box(normalizeEmail(email)).find((x) => x.id === id);
+      if (m) m.deleted = true;
     },
     /** What users.messages.send accepted for the mailbox, in order, with when. */
     sent(email: string): Array<{ raw: string; at: number }> {

@@ -53,7 +53,7 @@ export interface GoogleFake extends FakeBase<GoogleFailMode> {
    */
   consentScreen: boolean;
   /** The Gmail mailboxes: deliver mail into an inbox, read what was sent. */
-  gmail: Pick<GmailMailboxes, 'deliver' | 'sent' | 'expireHistory'>;
+  gmail: Pick<GmailMailboxes, 'deliver' | 'sent' | 'expireHistory' | 'deleteForever'>;
 }
 
 const ACCESS_LIFETIME = 3599;

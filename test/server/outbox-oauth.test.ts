@@ -84,6 +84,13 @@ describe('a Gmail mailbox', () => {
     world.google.gmail.deliver(GMAIL, reply(queued[0].messageId, 'lead1@example.test', GMAIL));
     expect(await world.rg.inbox.kick(id)).toEqual({ replies: 1, bounces: 0 });
     expect(await replies(id)).toHaveLength(5);
+
+    // A message listed in history but deleted for good before the scan read it is passed over.
+    const gone = world.google.gmail.deliver(GMAIL, reply(queued[1].messageId, 'lead2@example.test', GMAIL));
+    world.google.gmail.deliver(GMAIL, reply(queued[2].messageId, 'lead3@example.test', GMAIL));
+    world.google.gmail.deleteForever(GMAIL, gone);
+    expect(await world.rg.inbox.kick(id)).toEqual({ replies: 1, bounces: 0 });
+    expect(await world.rg.inbox.kick(id)).toEqual({ replies: 0, bounces: 0 });
   });
 });
 

@@ -47,8 +47,12 @@ export async function gmailScan(config: GoogleConfig, mailbox: MailboxCredential
     }
   };
   const deliver = async (id: string) => {
-    const { data } = await call(() => api.users.messages.get({ userId: 'me', id, format: 'raw' }, { signal: ctx.signal }));
-    if (data.raw) await request.onMail(Buffer.from(data.raw, 'base64url'));
+    const found = await call(() => api.users.messages.get({ userId: 'me', id, format: 'raw' }, { signal: ctx.signal })).catch((error: ProviderFailure) => {
+      // Listed in history, then deleted for good before we read it: nothing to read, go on.
+      if ((error.failure.error as { status?: number }).status === 404) return null;
+      throw error;
+    });
+    if (found?.data.raw) await request.onMail(Buffer.from(found.data.raw, 'base64url'));
   };
 
   const start = request.position?.historyId ? String(request.position.historyId) : null;
