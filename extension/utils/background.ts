@@ -17,6 +17,7 @@ export const POLL_ALARM = 'poll';
 const NOTIFICATION_PREFIX = 'regrant:';
 /** More new incidents than this at once become one summary instead of a pile of toasts. */
 const MAX_SEPARATE_NOTIFICATIONS = 3;
+const SETTINGS_SETTLE_MS = 30;
 
 export function startBackground(browser: Browser, poller: Poller) {
   async function schedule(): Promise<void> {
@@ -71,8 +72,14 @@ export function startBackground(browser: Browser, poller: Poller) {
     if (alarm.name === POLL_ALARM) void refresh();
   });
   browser.runtime.onMessage.addListener((message: unknown) => (isMessage(message) ? refresh() : undefined));
-  // Saving the options polls at once with the new server, token or interval.
-  for (const item of [serverUrlItem, apiTokenItem, pollSecondsItem]) item.watch(start);
+  // Saving the options polls at once with the new server, token and interval: the three
+  // values land one after another, so their changes are taken together.
+  let saving: ReturnType<typeof setTimeout> | undefined;
+  const settingsChanged = () => {
+    clearTimeout(saving);
+    saving = setTimeout(start, SETTINGS_SETTLE_MS);
+  };
+  for (const item of [serverUrlItem, apiTokenItem, pollSecondsItem]) item.watch(settingsChanged);
   browser.notifications.onClicked.addListener((id) => {
     if (!id.startsWith(NOTIFICATION_PREFIX)) return;
     void browser.notifications.clear(id);

@@ -4,7 +4,7 @@ import type { StatusResponse } from '../../shared/api.ts';
 import { POLL_ALARM, startBackground } from '../../extension/utils/background.ts';
 import { BADGE_GREY, BADGE_RED } from '../../extension/utils/badge.ts';
 import { pollStateItem, type PollState } from '../../extension/utils/poll.ts';
-import { pollSecondsItem } from '../../extension/utils/settings.ts';
+import { apiTokenItem, pollSecondsItem, serverUrlItem } from '../../extension/utils/settings.ts';
 import { account, statusOf } from './fixtures.ts';
 
 /** The toolbar as the background leaves it (the fake browser has no `action`). */
@@ -83,14 +83,14 @@ describe('the background', () => {
     expect(bg).toBeTruthy();
   });
 
-  it('saving a new interval re-schedules the alarm and polls at once', async () => {
+  it('saving new options re-schedules the alarm and polls once at once', async () => {
     const p = scriptedPoller();
     p.answer(statusOf([ops]));
     startBackground(fakeBrowser as never, p.poller);
     await settle();
     const before = p.polls();
-    await pollSecondsItem.setValue(300);
-    await settle();
+    await Promise.all([pollSecondsItem.setValue(300), apiTokenItem.setValue('rg_new'), serverUrlItem.setValue('https://regrant.acme.test')]);
+    await new Promise((r) => setTimeout(r, 100));
     expect(await fakeBrowser.alarms.get(POLL_ALARM)).toMatchObject({ periodInMinutes: 5 });
     expect(p.polls()).toBe(before + 1);
   });
