@@ -97,3 +97,13 @@ function suite<M extends string>(name: string, cases: Case<M>[], fake: () => OAu
 
 suite('Google', googleCases, () => world.google, GMAIL, () => gmail.id);
 suite('Microsoft', microsoftCases, () => world.microsoft, OUTLOOK, () => outlook.id);
+
+it('Test Sending and Test Receiving are for passwords: a Google or Microsoft mailbox is re-granted instead (409)', async () => {
+  for (const [account, provider] of [[gmail, 'Google'], [outlook, 'Microsoft']] as const) {
+    for (const which of ['sending', 'receiving']) {
+      const res = await owner.post(`/api/accounts/${account.id}/test-${which}`);
+      expect(res.status).toBe(409);
+      expect(await res.json()).toEqual({ error: { code: 'wrong_provider', message: `${account.email} signs in with ${provider}: re-grant it instead of testing a password.` } });
+    }
+  }
+});
