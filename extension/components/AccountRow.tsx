@@ -2,6 +2,7 @@ import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AccountStatus } from '../../shared/api.ts';
 import { PROVIDER_LABEL, STATE_LABEL } from '../utils/accounts.ts';
+import { problemOf } from '../utils/api.ts';
 import { sinceText } from '../utils/time.ts';
 
 export interface RowActions {
@@ -48,7 +49,7 @@ function Row({ account, minute, actions }: RowProps) {
       const text = await action();
       if (text) setFeedback({ text, error: false });
     } catch (error) {
-      setFeedback({ text: error instanceof Error ? error.message : String(error), error: true });
+      setFeedback({ text: problemOf(error).message, error: true });
     } finally {
       setBusy(false);
     }

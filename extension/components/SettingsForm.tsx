@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { LoginTestResult, ServerSettingsView } from '../../shared/api.ts';
 import { SECURITY_MODES } from '../../shared/api.ts';
 import { firstIssue, serverSettingsSchema } from '../../shared/schemas.ts';
+import { problemOf } from '../utils/api.ts';
 
 export type Part = 'smtp' | 'imap';
 
@@ -46,7 +47,7 @@ export function SettingsForm({ part, saved, onTest }: { part: Part; saved: Serve
       setPassword('');
       setResult(answer.ok ? { ok: true, text: text.ok } : { ok: false, text: [answer.error?.message, answer.error?.hint].filter(Boolean).join(' ') });
     } catch (error) {
-      setResult({ ok: false, text: error instanceof Error ? error.message : String(error) });
+      setResult({ ok: false, text: problemOf(error).message });
     } finally {
       setBusy(false);
     }

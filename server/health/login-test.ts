@@ -10,10 +10,10 @@ import type { LoginTestResult } from '../../shared/api.ts';
 import { DomainError } from '../errors.ts';
 import { verifyImap } from '../providers/custom/imap.ts';
 import { verifySmtp } from '../providers/custom/smtp.ts';
+import { withDeadline } from '../providers/deadline.ts';
 import { settle } from '../providers/settle.ts';
 import type { MailboxCredentials } from '../providers/types.ts';
 import { classify } from './classify.ts';
-import { CheckTimeoutError } from './facts.ts';
 
 export type LoginPart = 'smtp' | 'imap';
 
@@ -26,15 +26,11 @@ export async function testLogin(mailbox: MailboxCredentials, part: LoginPart, ti
   const settings = mailbox[part];
   if (!settings) throw new DomainError('invalid_input', `${mailbox.email} has no ${LABEL[part]} settings to test.`);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new CheckTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
-  try {
-    const ctx = { signal: controller.signal, timeoutMs: timeoutSeconds * 1000 };
-    const verify = part === 'smtp' ? verifySmtp(settings, ctx) : verifyImap(settings, ctx);
-    const failure = await settle(part, verify, controller.signal);
-    if (!failure) return { ok: true };
-    const { code, message, hint } = classify(failure);
-    return { ok: false, error: { code, message, hint } };
-  } finally {
-    clearTimeout(timer);
-  }
+  const ctx = { signal: controller.signal, timeoutMs: timeoutSeconds * 1000 };
+  const failure = await withDeadline(timeoutSeconds * 1000, controller, () =>
+    settle(part, part === 'smtp' ? verifySmtp(settings, ctx) : verifyImap(settings, ctx), controller.signal),
+  );
+  if (!failure) return { ok: true };
+  const { code, message, hint } = classify(failure);
+  return { ok: false, error: { code, message, hint } };
 }

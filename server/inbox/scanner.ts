@@ -18,7 +18,7 @@ import type { Health } from '../health/check.ts';
 import { classify } from '../health/classify.ts';
 import type { Logger } from '../log/index.ts';
 import { withDeadline } from '../providers/deadline.ts';
-import { ProviderFailure } from '../providers/failure.ts';
+import { failureOf } from '../providers/failure.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { MailPosition } from '../providers/types.ts';
 import { recordMail } from './findings.ts';
@@ -100,7 +100,7 @@ export function createScanner(deps: ScannerDeps) {
         ),
       );
     } catch (error) {
-      const failure = error instanceof ProviderFailure ? error.failure : { source: 'check' as const, error };
+      const failure = failureOf(error);
       const judged = classify(failure);
       logger.warn('inbox.scan_failed', { account: accountId, verdict: judged.verdict, reason: judged.code, detail: judged.detail });
       // Refused with credentials replaced meanwhile (a new password, a re-grant): try the new ones once.

@@ -19,7 +19,7 @@ import type { AccountRow, OutboxRow } from '../db/schema.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
 import { ABORT_GRACE_MS, withDeadline } from '../providers/deadline.ts';
-import { ProviderFailure } from '../providers/failure.ts';
+import { failureOf } from '../providers/failure.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SendSession } from '../providers/types.ts';
 import { composeMessage } from './compose.ts';
@@ -118,7 +118,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       await settle(row, account.owner_id, { state: 'pending', attempts: row.attempts - 1, next_attempt_at: new Date().toISOString() });
       return false;
     }
-    const failure = error instanceof ProviderFailure ? error.failure : { source: 'check' as const, error };
+    const failure = failureOf(error);
     const judged = judgeSend(failure);
     const nowMs = Date.now();
     if (judged.kind === 'rejected') {

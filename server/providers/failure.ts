@@ -23,3 +23,8 @@ export async function failingAs<T>(source: Failure['source'], step: () => Promis
     throw new ProviderFailure({ source, error, oauth });
   }
 }
+
+/** The failure inside anything a send or scan threw: a ProviderFailure's own, else the error as is. */
+export function failureOf(error: unknown): Failure {
+  return error instanceof ProviderFailure ? error.failure : { source: 'check', error };
+}
