@@ -138,3 +138,78 @@ export interface BounceView {
   diagnostic: string | null;
   receivedAt: string;
 }
+
+/** `POST /api/accounts/:id/test-sending` also sends a test email; `…/test-receiving` looks for it. */
+export interface TestEmailView {
+  messageId: string;
+  sentAt: string;
+  /** Found in INBOX by Test Receiving; null while nobody has looked. */
+  arrivedAt: string | null;
+}
+
+export const IMPORT_ROW_STATUSES = ['created', 'updated', 'skipped', 'failed'] as const;
+export type ImportRowStatus = (typeof IMPORT_ROW_STATUSES)[number];
+
+/** `uploaded`: waiting for its mapping; `running`; `finished`. */
+export const IMPORT_STATES = ['uploaded', 'running', 'finished'] as const;
+export type ImportState = (typeof IMPORT_STATES)[number];
+
+/** `POST /api/imports`: the file was read; choose the mapping and run it. */
+export interface ImportUpload {
+  id: string;
+  /** Column names in file order (a blank one is called "Column N"). */
+  headers: string[];
+  /** Field → header, for each field a header was recognised for. */
+  suggestedMapping: Partial<Record<ImportField, string>>;
+  /** The first rows as header → cell, passwords masked. */
+  preview: Record<string, string>[];
+  /** Data rows in the file (blank lines not counted). */
+  total: number;
+  delimiter: ',' | ';' | '\t';
+  expiresAt: string;
+}
+
+/** One row's outcome. `error` says why it was skipped or failed. */
+export interface ImportRowView {
+  line: number;
+  email: string;
+  status: ImportRowStatus;
+  error?: { code: string; message: string };
+  /** The mailbox's state now (created and updated rows). */
+  state?: AccountState;
+  accountId?: string;
+}
+
+/** `GET /api/imports/:id` */
+export interface ImportView {
+  id: string;
+  state: ImportState;
+  total: number;
+  done: number;
+  counts: Record<ImportRowStatus, number>;
+  updateExisting: boolean | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** What became of the emailed report: `sent`, `pending` (re-tried), `logged` (no NOTIFY_SMTP_URL). */
+  report: { to: string; state: 'pending' | 'sent' | 'logged' } | null;
+  rows: ImportRowView[];
+}
+
+/** The fields of the bulk CSV (design §8), in template order. */
+export const IMPORT_FIELDS = [
+  'email',
+  'name',
+  'owner',
+  'smtp_host',
+  'smtp_port',
+  'smtp_security',
+  'smtp_username',
+  'smtp_password',
+  'imap_host',
+  'imap_port',
+  'imap_security',
+  'imap_username',
+  'imap_password',
+] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
