@@ -12,7 +12,7 @@ import type { AuthUser } from '../auth/index.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
-import type { AccountRow, AccountUpdate } from '../db/schema.ts';
+import type { AccountRow, AccountUpdate, NewAccountRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import type { MailboxCredentials, ServerSettings } from '../providers/types.ts';
 import { newAccountRow } from './new-row.ts';
@@ -21,6 +21,12 @@ import { accountView, reasonOf, statusView } from './view.ts';
 import { pendingCounts, WAITING } from '../outbox/queue.ts';
 
 export type Actor = Pick<AuthUser, 'id' | 'role'>;
+
+/** A change of settings ready to write; `patch` null: the same values again, nothing to write. */
+export interface UpdatePlan {
+  patch: AccountUpdate | null;
+  credentialsChanged: boolean;
+}
 
 export interface AccountsDeps {
   db: Db;
@@ -85,31 +91,102 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
 
   const changed = (trx: Db, ownerId: string) => bumpStatusVersion(trx, ownerId, 'hard', checkIntervalSeconds);
 
+  /** The row of a new custom mailbox, settings sealed; refused if the address is already known. */
+  async function planCreate(actor: Actor, input: CreateAccountInput): Promise<NewAccountRow> {
+    const ownerId = await resolveOwner(actor, input.owner);
+    const exists = await db.selectFrom('accounts').select('id').where('email', '=', input.email).executeTakeFirst();
+    if (exists) throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
+    const id = newId('acc');
+    const now = new Date().toISOString();
+    return {
+      ...newAccountRow({ id, email: input.email, name: input.name, ownerId, provider: 'custom', now }),
+      ...sealedSettings(id, 'smtp', input.smtp),
+      ...sealedSettings(id, 'imap', input.imap),
+    };
+  }
+
+  /** Writes a planned mailbox inside `trx`; `extra` (a first check's verdict) goes in the same row. */
+  async function applyCreate(trx: Db, r: NewAccountRow, extra: AccountUpdate = {}): Promise<void> {
+    try {
+      await trx.insertInto('accounts').values({ ...r, ...extra } as NewAccountRow).execute();
+    } catch (error) {
+      if (/UNIQUE|duplicate key/i.test(String(error))) {
+        throw new DomainError('account_exists', `a mailbox ${r.email} already exists in Regrant`, 'email');
+      }
+      throw error;
+    }
+    await changed(trx, r.owner_id);
+  }
+
+  /** What a change of `current` writes: `patch` is null when nothing would change. */
+  async function planUpdate(actor: Actor, current: AccountRow, input: UpdateAccountInput): Promise<UpdatePlan> {
+    const patch: AccountUpdate = { updated_at: new Date().toISOString() };
+    let changes = false;
+    if (input.name !== undefined && input.name !== current.name) {
+      patch.name = input.name;
+      changes = true;
+    }
+    if (input.owner !== undefined) {
+      const ownerId = await resolveOwner(actor, input.owner);
+      if (ownerId !== current.owner_id) {
+        patch.owner_id = ownerId;
+        changes = true;
+      }
+    }
+    let credentialsChanged = false;
+    for (const part of ['smtp', 'imap'] as const) {
+      const given = input[part];
+      if (!given || Object.keys(given).length === 0) continue;
+      if (current.provider !== 'custom') {
+        throw new DomainError('invalid_input', `${part}: ${current.provider} mailboxes have no ${part.toUpperCase()} settings to change`, part);
+      }
+      const before = openSettings(current, part);
+      // The saved password goes only where it went before: moving it to another server or
+      // user needs the password typed again, or a member could collect one they never saw.
+      const moved = before && (['host', 'port', 'security', 'username'] as const).some((k) => given[k] !== undefined && given[k] !== before[k]);
+      if (moved && given.password === undefined) {
+        throw new DomainError('invalid_input', `${part}.password: enter the password again when you change the server, port, security or username`, `${part}.password`);
+      }
+      const merged = { ...before, ...given };
+      for (const key of ['host', 'port', 'security', 'username', 'password'] as const) {
+        if (merged[key] === undefined) throw new DomainError('invalid_input', `${part}.${key}: is required`, `${part}.${key}`);
+      }
+      // The same settings again are no change: a dead password stays parked, not re-tried.
+      if (before && SETTING_KEYS.every((k) => merged[k] === before[k])) continue;
+      Object.assign(patch, sealedSettings(current.id, part, merged as ServerSettingsInput));
+      credentialsChanged = true;
+    }
+    if (credentialsChanged) {
+      // New settings deserve a check soon, even if the old ones were dead and parked.
+      Object.assign(patch, { next_check_at: new Date().toISOString(), slow_retries: 0, transient_failures: 0 });
+    }
+    return { patch: changes || credentialsChanged ? patch : null, credentialsChanged };
+  }
+
+  /** Writes a planned change inside `trx`, with `extra` in the same row. */
+  async function applyUpdate(trx: Db, current: AccountRow, plan: UpdatePlan, extra: AccountUpdate = {}): Promise<void> {
+    const patch = { ...(plan.patch ?? {}), ...extra };
+    if (Object.keys(patch).length === 0) return;
+    await trx.updateTable('accounts').set(patch).where('id', '=', current.id).execute();
+    await changed(trx, current.owner_id);
+    if (patch.owner_id && patch.owner_id !== current.owner_id) {
+      await changed(trx, patch.owner_id);
+      // Share links and sign-ins under way speak for the previous owner: they end with the hand-over.
+      const now = patch.updated_at ?? new Date().toISOString();
+      await trx.updateTable('share_links').set({ revoked_at: now }).where('account_id', '=', current.id).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
+      await trx.updateTable('oauth_attempts').set({ finished_at: now, outcome: 'owner_changed' }).where('account_id', '=', current.id).where('finished_at', 'is', null).execute();
+    }
+  }
+
   return {
     async create(actor: Actor, input: CreateAccountInput): Promise<AccountView> {
-      const ownerId = await resolveOwner(actor, input.owner);
-      const exists = await db.selectFrom('accounts').select('id').where('email', '=', input.email).executeTakeFirst();
-      if (exists) throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
-      const id = newId('acc');
-      const now = new Date().toISOString();
-      const r = {
-        ...newAccountRow({ id, email: input.email, name: input.name, ownerId, provider: 'custom', now }),
-        ...sealedSettings(id, 'smtp', input.smtp),
-        ...sealedSettings(id, 'imap', input.imap),
-      };
-      try {
-        await db.transaction().execute(async (trx) => {
-          await trx.insertInto('accounts').values(r).execute();
-          await changed(trx, ownerId);
-        });
-      } catch (error) {
-        if (/UNIQUE|duplicate key/i.test(String(error))) {
-          throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
-        }
-        throw error;
-      }
-      return view(await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+      const r = await planCreate(actor, input);
+      await db.transaction().execute((trx) => applyCreate(trx, r));
+      return view(await db.selectFrom('accounts').selectAll().where('id', '=', r.id).executeTakeFirstOrThrow());
     },
+
+    planCreate,
+    applyCreate,
 
     async list(actor: Actor): Promise<AccountView[]> {
       const rows = await visible(actor)
@@ -131,48 +208,13 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
 
     async update(actor: Actor, id: string, input: UpdateAccountInput): Promise<AccountView> {
       const current = await row(actor, id);
-      const patch: AccountUpdate = { updated_at: new Date().toISOString() };
-      if (input.name !== undefined) patch.name = input.name;
-      if (input.owner !== undefined) patch.owner_id = await resolveOwner(actor, input.owner);
-      let credentialsChanged = false;
-      for (const part of ['smtp', 'imap'] as const) {
-        const given = input[part];
-        if (!given || Object.keys(given).length === 0) continue;
-        if (current.provider !== 'custom') {
-          throw new DomainError('invalid_input', `${part}: ${current.provider} mailboxes have no ${part.toUpperCase()} settings to change`, part);
-        }
-        const before = openSettings(current, part);
-        // The saved password goes only where it went before: moving it to another server or
-        // user needs the password typed again, or a member could collect one they never saw.
-        const moved = before && (['host', 'port', 'security', 'username'] as const).some((k) => given[k] !== undefined && given[k] !== before[k]);
-        if (moved && given.password === undefined) {
-          throw new DomainError('invalid_input', `${part}.password: enter the password again when you change the server, port, security or username`, `${part}.password`);
-        }
-        const merged = { ...before, ...given };
-        for (const key of ['host', 'port', 'security', 'username', 'password'] as const) {
-          if (merged[key] === undefined) throw new DomainError('invalid_input', `${part}.${key}: is required`, `${part}.${key}`);
-        }
-        // The same settings again are no change: a dead password stays parked, not re-tried.
-        if (before && SETTING_KEYS.every((k) => merged[k] === before[k])) continue;
-        Object.assign(patch, sealedSettings(id, part, merged as ServerSettingsInput));
-        credentialsChanged = true;
-      }
-      if (credentialsChanged) {
-        // New settings deserve a check soon, even if the old ones were dead and parked.
-        Object.assign(patch, { next_check_at: new Date().toISOString(), slow_retries: 0, transient_failures: 0 });
-      }
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable('accounts').set(patch).where('id', '=', id).execute();
-        await changed(trx, current.owner_id);
-        if (patch.owner_id && patch.owner_id !== current.owner_id) {
-          await changed(trx, patch.owner_id);
-          // Share links and sign-ins under way speak for the previous owner: they end with the hand-over.
-          await trx.updateTable('share_links').set({ revoked_at: patch.updated_at! }).where('account_id', '=', id).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
-          await trx.updateTable('oauth_attempts').set({ finished_at: patch.updated_at!, outcome: 'owner_changed' }).where('account_id', '=', id).where('finished_at', 'is', null).execute();
-        }
-      });
+      const plan = await planUpdate(actor, current, input);
+      await db.transaction().execute((trx) => applyUpdate(trx, current, plan));
       return view(await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
     },
+
+    planUpdate,
+    applyUpdate,
 
     async remove(actor: Actor, id: string): Promise<void> {
       const current = await row(actor, id);

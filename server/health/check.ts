@@ -13,6 +13,7 @@ import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountRow, AccountUpdate, Database } from '../db/schema.ts';
+import type { MailboxCredentials } from '../providers/types.ts';
 import { DomainError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
 import { lostAccessEmail } from '../notify/alert-email.ts';
@@ -21,7 +22,9 @@ import { alertRecipients } from '../notify/recipients.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { classify, worst, type Classification } from './classify.ts';
 import { withDeadline } from '../providers/deadline.ts';
-import { decide } from './state.ts';
+import { judge } from './judgement.ts';
+import type { Standing } from './state.ts';
+import type { AccountState } from '../../shared/api.ts';
 
 export interface HealthDeps {
   db: Db;
@@ -110,21 +113,18 @@ export function createHealth(deps: HealthDeps) {
       .execute();
   }
 
-  async function probe(row: AccountRow): Promise<Classification | null> {
-    const provider = providers[row.provider];
+  /** Signs in with `mailbox`'s credentials now: null when it works, else the classified failure. */
+  async function probe(mailbox: MailboxCredentials, rotatedRefreshToken?: (token: string) => Promise<void>): Promise<Classification | null> {
+    const provider = providers[mailbox.provider];
     if (!provider) {
-      return { verdict: 'admin_action', code: 'provider_not_configured', message: `This server is not set up for ${row.provider} mailboxes.`, hint: `The Regrant administrator must configure ${row.provider.toUpperCase()}_CLIENT_ID and ${row.provider.toUpperCase()}_CLIENT_SECRET.`, retry: 'slow', detail: '' };
+      return { verdict: 'admin_action', code: 'provider_not_configured', message: `This server is not set up for ${mailbox.provider} mailboxes.`, hint: `The Regrant administrator must configure ${mailbox.provider.toUpperCase()}_CLIENT_ID and ${mailbox.provider.toUpperCase()}_CLIENT_SECRET.`, retry: 'slow', detail: '' };
     }
     const controller = new AbortController();
     try {
       // On abort a provider answers at once with what it already knows (an SMTP 535 that
       // arrived while IMAP hung still counts); one that does not is cut off after a grace.
       const result = await withDeadline(deps.timeoutSeconds * 1000, controller, () =>
-        provider.check(accounts.credentials(row), {
-          signal: controller.signal,
-          timeoutMs: deps.timeoutSeconds * 1000,
-          rotatedRefreshToken: (token) => accounts.storeRotatedRefreshToken(row, token),
-        }),
+        provider.check(mailbox, { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken }),
       );
       return result.ok ? null : worst(result.failures.map(classify));
     } catch (error) {
@@ -134,7 +134,7 @@ export function createHealth(deps: HealthDeps) {
 
   /** Checks an account whose lease `row.lease_owner` this process holds, and releases it. */
   async function checkLeased(row: AccountRow, manual: boolean): Promise<AccountRow> {
-    return judged(row, await probe(row), manual);
+    return judged(row, await probe(accounts.credentials(row), (token) => accounts.storeRotatedRefreshToken(row, token)), manual);
   }
 
   /**
@@ -144,25 +144,9 @@ export function createHealth(deps: HealthDeps) {
   async function judged(row: AccountRow, found: Classification | null, manual: boolean): Promise<AccountRow> {
     const now = new Date();
     const nowIso = now.toISOString();
-    const decision = decide(row, found, now, { intervalSeconds: deps.intervalSeconds, random: deps.random });
-    const eventId = decision.transition ? newId('evt') : null;
-    const patch: AccountUpdate = {
-      state: decision.state,
-      transient_failures: decision.transient_failures,
-      slow_retries: decision.slow_retries,
-      next_check_at: decision.next_check_at,
-      last_checked_at: nowIso,
-      lease_owner: null,
-      lease_until: null,
-    };
-    if (decision.reason !== undefined) {
-      patch.reason_code = decision.reason?.code ?? null;
-      patch.reason_message = decision.reason?.message ?? null;
-      patch.reason_hint = decision.reason?.hint ?? null;
-    }
-    if (decision.transition) patch.state_changed_at = nowIso;
-    if (decision.opensIncident) patch.incident_event_id = eventId;
-    if (decision.state === 'connected') patch.incident_event_id = null;
+    const { decision, patch, event } = judge(row, found, now, { intervalSeconds: deps.intervalSeconds, random: deps.random });
+    Object.assign(patch, { lease_owner: null, lease_until: null });
+    const eventId = event?.id ?? null;
     const visibleChange = manual || decision.transition || (decision.reason !== undefined && (decision.reason?.code ?? null) !== row.reason_code);
 
     try {
@@ -176,12 +160,7 @@ export function createHealth(deps: HealthDeps) {
           .where('updated_at', '=', row.updated_at)
           .executeTakeFirst();
         if (written.numUpdatedRows === 0n) throw new Superseded();
-        if (eventId) {
-          await trx
-            .insertInto('account_events')
-            .values({ id: eventId, account_id: row.id, at: nowIso, from_state: row.state, to_state: decision.state, reason_code: found?.code ?? 'check_ok', message: found?.message ?? 'The check succeeded.', hint: found?.hint ?? null, detail: found?.detail ?? null })
-            .execute();
-        }
+        if (event) await trx.insertInto('account_events').values(event).execute();
         if (eventId && decision.opensIncident && found) {
           const mail = lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName });
           await notifier.record(trx, { accountId: row.id, eventId, recipients: await alertRecipients(trx, row), ...mail });
@@ -263,6 +242,15 @@ export function createHealth(deps: HealthDeps) {
         throw error;
       }
     },
+
+    /**
+     * Signs in with credentials that need not be saved yet (an import tests a row before it
+     * writes it): null when both logins work, else the classified failure.
+     */
+    probe: (mailbox: MailboxCredentials) => probe(mailbox),
+
+    /** The patch and event a finding makes of `row` now, on this engine's schedule. */
+    judgement: (row: Standing & { id: string; state: AccountState }, found: Classification | null) => judge(row, found, new Date(), { intervalSeconds: deps.intervalSeconds, random: deps.random }),
 
     /** Tells the listeners that a mailbox was re-authenticated by another path (a re-grant). */
     announceReconnected(accountId: string): void {
