@@ -7,6 +7,9 @@
 export type ErrorCode =
   | 'invalid_input'
   | 'invalid_json'
+  | 'invalid_csv'
+  | 'import_expired'
+  | 'import_started'
   | 'payload_too_large'
   | 'unauthorized'
   | 'forbidden'

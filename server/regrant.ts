@@ -22,12 +22,15 @@ import { purgeDeadSignIns } from './reauth/housekeeping.ts';
 import { createReauth } from './reauth/index.ts';
 import { createInbox } from './inbox/index.ts';
 import { createOutbox } from './outbox/index.ts';
+import { createImports, type ImportsDeps } from './imports/index.ts';
 
 export interface RegrantOptions {
   logger?: Logger;
   providers?: ProviderRegistry;
   random?: () => number;
   onQuery?: (sql: string) => void;
+  /** Import internals a benchmark or test may set: the sign-in test, the run lease. */
+  imports?: Pick<ImportsDeps, 'probe' | 'leaseMs'>;
 }
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
@@ -58,8 +61,9 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     outbox.reconnected(id).catch((error) => logger.error('outbox.reconnect_failed', { account: id, error }));
     void inbox.kick(id);
   });
+  const imports = createImports({ db, sealer, accounts, health, notifier, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ users, accounts, health, reauth, outbox, inbox, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, checkTimeoutSeconds: config.checkTimeoutSeconds });
+  const app = createApp({ users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, checkTimeoutSeconds: config.checkTimeoutSeconds });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
@@ -76,6 +80,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     reauth,
     outbox,
     inbox,
+    imports,
     app,
     logger,
     /** Starts the health-check scheduler, alert delivery, the outbox sweep and inbox scans. */
@@ -84,6 +89,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
       stopNotifier ??= notifier.start();
       outbox.start();
       inbox.start();
+      imports.start();
       if (!housekeeping) {
         void purge();
         housekeeping = setInterval(() => void purge(), 3600_000);
@@ -95,6 +101,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
       await scheduler?.stop();
       await outbox.stop();
       await inbox.stop();
+      await imports.stop();
       stopNotifier?.();
       if (housekeeping) clearInterval(housekeeping);
       housekeeping = null;

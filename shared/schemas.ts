@@ -78,3 +78,9 @@ export const queueMessageSchema = z.strictObject({
   html: z.string({ error: 'must be text' }).max(512 * 1024, { error: 'must be at most 512 KiB' }).optional(),
 });
 export type QueueMessageInput = z.infer<typeof queueMessageSchema>;
+
+/** `POST /api/imports/:id/run`: the mapping is checked against the file by the server. */
+export const runImportSchema = z.strictObject({
+  mapping: z.record(z.string(), z.union([z.string(), z.null()], { error: 'each value must be a column name or null' }), { error: (i) => (i.input === undefined ? 'is required' : 'must be an object of field → column name') }),
+  updateExisting: z.boolean({ error: 'must be true or false' }).optional(),
+});

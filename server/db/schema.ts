@@ -144,6 +144,8 @@ export interface Database {
   outbox_messages: OutboxMessagesTable;
   inbox_positions: InboxPositionsTable;
   inbox_findings: InboxFindingsTable;
+  imports: ImportsTable;
+  import_rows: ImportRowsTable;
 }
 
 export type OutboxState = MessageState;
@@ -199,6 +201,45 @@ export interface InboxFindingsTable {
   found_at: string;
 }
 
+export type ImportState = 'uploaded' | 'running' | 'finished';
+export type ReportState = 'pending' | 'sending' | 'sent' | 'logged';
+
+/** A bulk CSV import; `sealed_file` is dropped once its run has ended. */
+export interface ImportsTable {
+  id: string;
+  user_id: string;
+  state: ImportState;
+  delimiter: string;
+  /** JSON array of the column names. */
+  headers: string;
+  total: number;
+  sealed_file: string | null;
+  /** JSON object field → column name, fixed when the run starts. */
+  mapping: string | null;
+  update_existing: number | null;
+  created_at: string;
+  expires_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  report_state: ReportState | null;
+  report_attempts: Generated<number>;
+  report_next_at: string | null;
+  report_error: string | null;
+}
+
+export interface ImportRowsTable {
+  import_id: string;
+  line: number;
+  email: string;
+  status: 'created' | 'updated' | 'skipped' | 'failed';
+  error_code: string | null;
+  error_message: string | null;
+  account_id: string | null;
+  at: string;
+}
+
 export type User = Selectable<UsersTable>;
 export type AccountRow = Selectable<AccountsTable>;
 export type NewAccountRow = Insertable<AccountsTable>;
@@ -209,3 +250,5 @@ export type ShareLinkRow = Selectable<ShareLinksTable>;
 export type OAuthAttemptRow = Selectable<OAuthAttemptsTable>;
 export type OutboxRow = Selectable<OutboxMessagesTable>;
 export type FindingRow = Selectable<InboxFindingsTable>;
+export type ImportRow = Selectable<ImportsTable>;
+export type ImportRowResult = Selectable<ImportRowsTable>;

@@ -20,6 +20,8 @@ import type { Inbox } from '../inbox/index.ts';
 import type { Outbox } from '../outbox/index.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { messageRoutes } from './routes/messages.ts';
+import type { Imports } from '../imports/index.ts';
+import { importRoutes } from './routes/imports.ts';
 
 export interface AppDeps {
   users: Users;
@@ -34,12 +36,13 @@ export interface AppDeps {
   checkTimeoutSeconds: number;
   outbox: Outbox;
   inbox: Inbox;
+  imports: Imports;
 }
 
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
-export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, checkTimeoutSeconds, outbox, inbox }: AppDeps) {
+export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, checkTimeoutSeconds, outbox, inbox, imports }: AppDeps) {
   const app = new Hono();
   // The route's pattern, not its path: paths of pages carry share-link and start tokens.
   app.onError((error, c) => respondWithError(c, error, (e) => logger.error('http.unexpected', { route: `${c.req.method} ${c.req.routePath}`, error: e })));
@@ -71,6 +74,7 @@ export function createApp({ users, accounts, health, reauth, logger, workspaceNa
   app.route('/api/accounts', accountRoutes(accounts, health));
   app.route('/api/messages', messageRoutes(outbox));
   app.route('/api/accounts', inboxRoutes(inbox));
+  app.route('/api/imports', importRoutes(imports));
   app.all('/api/*', () => {
     throw new DomainError('not_found', 'no such API route');
   });

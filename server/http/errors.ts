@@ -6,6 +6,9 @@ import { DomainError, type ErrorCode } from '../errors.ts';
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 422,
   invalid_json: 400,
+  invalid_csv: 400,
+  import_expired: 410,
+  import_started: 409,
   payload_too_large: 413,
   unauthorized: 401,
   forbidden: 403,

@@ -133,6 +133,18 @@ export function createNotifier({ db, smtpUrl, from, logger }: NotifierDeps) {
     },
     kick,
     dispatchDue,
+    /**
+     * Sends one email now (an import report with its attachment): `sent`, or `logged` when
+     * NOTIFY_SMTP_URL is not set. Throws when the mail server refuses; the caller re-tries.
+     */
+    async sendNow(mail: { to: string; subject: string; text: string; attachments?: { filename: string; content: string; contentType: string }[] }): Promise<'sent' | 'logged'> {
+      if (!transport) {
+        logger.warn('mail.logged', { to: mail.to, subject: mail.subject, why: 'NOTIFY_SMTP_URL is not set' });
+        return 'logged';
+      }
+      await transport.sendMail({ from, ...mail });
+      return 'sent';
+    },
     /** Re-tries failed deliveries every `everyMs`; returns a stop function. */
     start(everyMs = 15_000): () => void {
       timer = setInterval(() => void kick(), everyMs);

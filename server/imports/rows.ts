@@ -1,0 +1,164 @@
+/**
+ * From CSV rows to mailboxes: the mapping is checked once, then each row on its own. A bad
+ * row says what is wrong in words and never stops the others. Messages never repeat a
+ * password: a cell that equals one of the row's passwords is shown as "(hidden)".
+ *
+ * @example
+ *   const mapping = checkMapping(body.mapping, table.headers);
+ *   const rows = validateRows(table, mapping); // [{ line: 2, email, candidate }, { line: 3, email, error }]
+ */
+import { IMPORT_FIELDS, type ImportField, type Security } from '../../shared/api.ts';
+import { IMPORT_FIELD_INFO } from '../../shared/import-fields.ts';
+import { emailSchema, portSchema, type ServerSettingsInput } from '../../shared/schemas.ts';
+import { DomainError } from '../errors.ts';
+import type { CsvTable } from './csv.ts';
+import type { Mapping } from './fields.ts';
+
+export interface Candidate {
+  email: string;
+  name: string | null;
+  /** A Regrant user's email; null: the person importing. */
+  owner: string | null;
+  smtp: ServerSettingsInput;
+  imap: ServerSettingsInput;
+}
+
+export interface RowError {
+  code: string;
+  message: string;
+}
+
+/** One row after validation: a mailbox to save, or why not. */
+export type CheckedRow = { line: number; email: string; candidate: Candidate; error?: undefined } | { line: number; email: string; error: RowError; candidate?: undefined };
+
+/**
+ * The mapping the client chose, checked against the file: known fields, headers that exist,
+ * every required field mapped. `duplicateFields` are fields the request named twice.
+ */
+export function checkMapping(raw: unknown, headers: string[], duplicateFields: string[] = []): Mapping {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new DomainError('invalid_input', 'mapping: must be an object of field → column name', 'mapping');
+  }
+  if (duplicateFields.length > 0) {
+    const f = duplicateFields[0];
+    throw new DomainError('invalid_input', `mapping.${f}: two columns are mapped to ${f}; map one column to each field`, `mapping.${f}`);
+  }
+  const mapping: Mapping = {};
+  for (const [field, header] of Object.entries(raw)) {
+    if (!(IMPORT_FIELDS as readonly string[]).includes(field)) {
+      throw new DomainError('invalid_input', `mapping.${field}: is not a field of the import; the fields are ${IMPORT_FIELDS.join(', ')}`, `mapping.${field}`);
+    }
+    if (header === null || header === '') continue;
+    if (typeof header !== 'string') throw new DomainError('invalid_input', `mapping.${field}: must be a column name`, `mapping.${field}`);
+    if (!headers.includes(header)) {
+      throw new DomainError('invalid_input', `mapping.${field}: the file has no column "${header}"`, `mapping.${field}`);
+    }
+    mapping[field as ImportField] = header;
+  }
+  const missing = IMPORT_FIELDS.filter((f) => IMPORT_FIELD_INFO[f].required && !mapping[f]);
+  if (missing.length > 0) {
+    const labels = missing.map((f) => IMPORT_FIELD_INFO[f].label).join(', ');
+    throw new DomainError('invalid_input', `mapping.${missing[0]}: choose the column for ${labels}`, `mapping.${missing[0]}`);
+  }
+  return mapping;
+}
+
+const SECURITY_WORDS: Record<string, Security> = { tls: 'tls', ssl: 'tls', 'ssl/tls': 'tls', implicit: 'tls', starttls: 'starttls', none: 'none', plain: 'none' };
+const IMPLICIT_TLS_PORT = { smtp: 465, imap: 993 };
+
+class RowProblem extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Validates every row; rows naming the same mailbox all fail, since only the person knows which is right. */
+export function validateRows(table: CsvTable, mapping: Mapping): CheckedRow[] {
+  const column = Object.fromEntries(Object.entries(mapping).map(([f, h]) => [f, table.headers.indexOf(h)])) as Partial<Record<ImportField, number>>;
+  const checked = table.rows.map((record): CheckedRow => {
+    const cell = (f: ImportField) => (column[f] === undefined ? '' : (record.cells[column[f]!] ?? ''));
+    const secrets = [cell('smtp_password'), cell('imap_password')].filter(Boolean);
+    const shown = (value: string) => (secrets.includes(value) ? '(hidden)' : value.length > 80 ? `${value.slice(0, 77)}…` : value);
+    const rawEmail = cell('email').trim();
+    try {
+      if (record.cells.length > table.headers.length && record.cells.slice(table.headers.length).some((c) => c.trim() !== '')) {
+        throw new RowProblem('too_many_cells', `the row has ${record.cells.length} cells but the header has ${table.headers.length} columns`);
+      }
+      return { line: record.line, email: emailOf(rawEmail, shown), candidate: candidateOf(cell, shown) };
+    } catch (error) {
+      if (!(error instanceof RowProblem)) throw error;
+      return { line: record.line, email: shown(rawEmail.toLowerCase()), error: { code: error.code, message: error.message } };
+    }
+  });
+
+  const lines = new Map<string, number[]>();
+  for (const row of checked) if (row.candidate) lines.set(row.email, [...(lines.get(row.email) ?? []), row.line]);
+  return checked.map((row) => {
+    const same = row.candidate ? lines.get(row.email)! : [];
+    if (same.length < 2) return row;
+    const others = same.filter((l) => l !== row.line).join(', ');
+    return { line: row.line, email: row.email, error: { code: 'duplicate_mailbox', message: `${row.email} is also on line ${others}: keep one row per mailbox` } };
+  });
+}
+
+function emailOf(raw: string, shown: (v: string) => string): string {
+  if (!raw) throw new RowProblem('missing_value', 'email: the cell is empty');
+  const parsed = emailSchema.safeParse(raw);
+  if (!parsed.success) throw new RowProblem('invalid_email', `email: "${shown(raw)}" is not a valid email address`);
+  return parsed.data;
+}
+
+const OAUTH_HOSTS = /(^|\.)(gmail\.com|googlemail\.com|google\.com|office365\.com|outlook\.com|hotmail\.com|live\.com)$/i;
+const OAUTH_DOMAINS = /@(gmail\.com|googlemail\.com|outlook\.com|hotmail\.com|live\.com)$/i;
+
+function candidateOf(cell: (f: ImportField) => string, shown: (v: string) => string): Candidate {
+  const email = emailOf(cell('email').trim(), shown);
+  const smtp = settingsOf('smtp', cell, shown, null);
+  const imap = settingsOf('imap', cell, shown, smtp);
+  const oauthHost = [smtp.host, imap.host].find((h) => OAUTH_HOSTS.test(h));
+  if (oauthHost || OAUTH_DOMAINS.test(email)) {
+    const who = /google|gmail/i.test(oauthHost ?? email) ? 'Google' : 'Microsoft';
+    throw new RowProblem(
+      'oauth_mailbox',
+      `${email} is a ${who} mailbox${oauthHost ? ` (${oauthHost})` : ''}: ${who} mailboxes are re-granted with "Continue with ${who}" (or a share link), one by one, not imported with passwords`,
+    );
+  }
+  const name = cell('name').trim();
+  if (name.length > 200) throw new RowProblem('invalid_value', 'name: must be at most 200 characters');
+  const owner = cell('owner').trim();
+  let ownerEmail: string | null = null;
+  if (owner) {
+    const parsed = emailSchema.safeParse(owner);
+    if (!parsed.success) throw new RowProblem('invalid_owner', `owner: "${shown(owner)}" is not a valid email address`);
+    ownerEmail = parsed.data;
+  }
+  return { email, name: name || null, owner: ownerEmail, smtp, imap };
+}
+
+function settingsOf(side: 'smtp' | 'imap', cell: (f: ImportField) => string, shown: (v: string) => string, smtp: ServerSettingsInput | null): ServerSettingsInput {
+  const f = (k: string) => `${side}_${k}` as ImportField;
+  const required = (k: string) => {
+    const value = cell(f(k)).trim();
+    if (!value) throw new RowProblem('missing_value', `${f(k)}: the cell is empty`);
+    return value;
+  };
+  const host = required('host');
+  if (host.length > 255 || /\s/.test(host)) throw new RowProblem('invalid_value', `${f('host')}: "${shown(host)}" is not a host name`);
+  const rawPort = required('port');
+  const port = portSchema.safeParse(rawPort);
+  if (!port.success || !/^\d+$/.test(rawPort)) {
+    throw new RowProblem('invalid_port', `${f('port')}: "${shown(rawPort)}" is not a port; use a whole number from 1 to 65535`);
+  }
+  const rawSecurity = cell(f('security')).trim().toLowerCase();
+  let security: Security;
+  if (!rawSecurity) security = port.data === IMPLICIT_TLS_PORT[side] ? 'tls' : 'starttls';
+  else if (SECURITY_WORDS[rawSecurity]) security = SECURITY_WORDS[rawSecurity];
+  else throw new RowProblem('invalid_security', `${f('security')}: "${shown(cell(f('security')).trim())}" is not a security mode; use tls (also written ssl), starttls or none`);
+  const username = cell(f('username')).trim() || smtp?.username || '';
+  if (!username) throw new RowProblem('missing_value', `${f('username')}: the cell is empty`);
+  // Passwords are taken exactly as written: spaces can be part of them.
+  const password = cell(f('password')) || smtp?.password || '';
+  if (!password) throw new RowProblem('missing_value', `${f('password')}: the cell is empty`);
+  if (password.length > 1024) throw new RowProblem('invalid_value', `${f('password')}: is longer than 1024 characters`);
+  return { host: host.toLowerCase(), port: port.data, security, username, password };
+}

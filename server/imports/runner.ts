@@ -1,0 +1,114 @@
+/**
+ * Runs one import: re-reads the stored file, validates every row, and for each row not yet
+ * finished decides what to do (create, update, skip), tests the row's settings with a real
+ * SMTP and IMAP sign-in (at most `concurrency` at once) and hands the outcome to the writer.
+ * Settings are saved only once they work: a row that fails its test writes nothing, so a
+ * connected mailbox is never overwritten by settings that fail and no alert goes out for a
+ * typo in a file. Rows that are already finished (a resumed run) are not done again.
+ *
+ * @example const outcome = await runImport(deps, importRow, signal); // 'finished' | 'stopped'
+ */
+import type { Accounts, Actor } from '../accounts/index.ts';
+import type { Sealer } from '../crypto/index.ts';
+import type { Db } from '../db/index.ts';
+import type { AccountRow, ImportRow } from '../db/schema.ts';
+import { DomainError } from '../errors.ts';
+import type { Classification } from '../health/classify.ts';
+import type { Health } from '../health/check.ts';
+import type { Logger } from '../log/index.ts';
+import type { MailboxCredentials } from '../providers/types.ts';
+import { tableOf } from './csv.ts';
+import type { Mapping } from './fields.ts';
+import { validateRows, type Candidate } from './rows.ts';
+import { createWriter, type Outcome } from './writer.ts';
+
+export interface RunnerDeps {
+  db: Db;
+  sealer: Sealer;
+  accounts: Accounts;
+  health: Health;
+  logger: Logger;
+  /** Sign-in tests under way at once. */
+  concurrency: number;
+  /** Signs in with a row's settings: null when SMTP and IMAP both work. */
+  probe: (mailbox: MailboxCredentials) => Promise<Classification | null>;
+}
+
+export const fileContext = (importId: string) => `import:${importId}:file`;
+
+const PROVIDER_LABEL = { google: 'Google', microsoft: 'Microsoft', custom: 'custom' } as const;
+
+export async function runImport(deps: RunnerDeps, imp: ImportRow, signal: AbortSignal): Promise<'finished' | 'stopped' | 'incomplete'> {
+  const { db, accounts, logger } = deps;
+  const table = tableOf(deps.sealer.open(imp.sealed_file!, fileContext(imp.id)));
+  const mapping = JSON.parse(imp.mapping!) as Mapping;
+  const updateExisting = imp.update_existing === 1;
+  const user = await db.selectFrom('users').select(['id', 'role']).where('id', '=', imp.user_id).executeTakeFirstOrThrow();
+  const actor: Actor = { id: user.id, role: user.role };
+
+  const finished = new Set((await db.selectFrom('import_rows').select('line').where('import_id', '=', imp.id).execute()).map((r) => r.line));
+  const todo = validateRows(table, mapping).filter((r) => !finished.has(r.line));
+  const writer = createWriter({ db, accounts, health: deps.health, logger, importId: imp.id });
+
+  const existing = new Map<string, AccountRow>();
+  const emails = todo.filter((r) => r.candidate).map((r) => r.email);
+  for (let i = 0; i < emails.length; i += 500) {
+    const found = await db.selectFrom('accounts').selectAll().where('email', 'in', emails.slice(i, i + 500)).execute();
+    for (const a of found) existing.set(a.email, a);
+  }
+
+  const decide = async (line: number, c: Candidate): Promise<Outcome> => {
+    const done = (status: 'skipped' | 'failed', code: string, message: string, accountId: string | null = null): Outcome => ({ kind: 'result', line, email: c.email, status, error: { code, message }, accountId });
+    const current = existing.get(c.email);
+    const input = { email: c.email, ...(c.name ? { name: c.name } : {}), ...(c.owner ? { owner: c.owner } : {}), smtp: c.smtp, imap: c.imap };
+    let outcome: Outcome;
+    try {
+      if (current) {
+        if (current.provider !== 'custom') {
+          const label = PROVIDER_LABEL[current.provider];
+          return done('failed', 'oauth_mailbox', `${c.email} is a ${label} mailbox: re-grant it with "Continue with ${label}" or a share link; ${label} mailboxes are not imported with passwords`);
+        }
+        // Another member's mailbox: say no more than that it exists.
+        const yours = actor.role === 'admin' || current.owner_id === actor.id;
+        if (!updateExisting) return done('skipped', 'account_exists', 'already in Regrant; tick "Update inbox if it exists" to update it', yours ? current.id : null);
+        if (!yours) return done('failed', 'not_yours', `${c.email} is in Regrant but belongs to another user; an admin can update it`);
+        const plan = await accounts.planUpdate(actor, current, input);
+        if (!plan.patch && current.state === 'connected') return done('skipped', 'unchanged', 'already in Regrant with these settings, and connected', current.id);
+        outcome = { kind: 'update', line, email: c.email, current, plan };
+      } else {
+        outcome = { kind: 'create', line, email: c.email, row: await accounts.planCreate(actor, input) };
+      }
+    } catch (error) {
+      if (error instanceof DomainError) return done('failed', error.code, error.message);
+      throw error;
+    }
+    const found = await deps.probe({ id: current?.id ?? (outcome.kind === 'create' ? outcome.row.id : ''), email: c.email, provider: 'custom', smtp: c.smtp, imap: c.imap, refreshToken: null });
+    if (found) {
+      const kept = current?.state === 'connected' ? '; the mailbox keeps its working settings' : '';
+      return done('failed', found.code, `${found.message} Nothing was saved${kept}.`, current?.id ?? null);
+    }
+    return outcome;
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (!signal.aborted && next < todo.length) {
+      const row = todo[next++];
+      if (!row.candidate) {
+        writer.push({ kind: 'result', line: row.line, email: row.email, status: 'failed', error: row.error });
+        continue;
+      }
+      try {
+        writer.push(await decide(row.line, row.candidate));
+      } catch (error) {
+        logger.error('import.row_failed', { import: imp.id, line: row.line, error });
+        writer.push({ kind: 'result', line: row.line, email: row.email, status: 'failed', error: { code: 'internal_error', message: 'could not be processed; the server logged why' } });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, todo.length)) }, worker));
+  await writer.drain();
+  if (signal.aborted) return 'stopped';
+  const written = await db.selectFrom('import_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('import_id', '=', imp.id).executeTakeFirstOrThrow();
+  return Number(written.n) >= table.rows.length ? 'finished' : 'incomplete';
+}

@@ -1,0 +1,57 @@
+/**
+ * An import as the API shows it: progress, counts per outcome, and each row with the state
+ * its mailbox is in now (read live, so a row created an hour ago shows today's state).
+ *
+ * @example const view = await importView(db, row, { withRows: true });
+ */
+import { IMPORT_ROW_STATUSES, type ImportRowStatus, type ImportRowView, type ImportView } from '../../shared/api.ts';
+import type { Db } from '../db/index.ts';
+import type { ImportRow } from '../db/schema.ts';
+
+export async function importRows(db: Db, importId: string): Promise<ImportRowView[]> {
+  const rows = await db
+    .selectFrom('import_rows')
+    .leftJoin('accounts', 'accounts.id', 'import_rows.account_id')
+    .select(['import_rows.line', 'import_rows.email', 'import_rows.status', 'import_rows.error_code', 'import_rows.error_message', 'import_rows.account_id', 'accounts.state'])
+    .where('import_rows.import_id', '=', importId)
+    .orderBy('import_rows.line')
+    .execute();
+  return rows.map((r) => ({
+    line: r.line,
+    email: r.email,
+    status: r.status,
+    ...(r.error_code ? { error: { code: r.error_code, message: r.error_message ?? '' } } : {}),
+    ...(r.state ? { state: r.state } : {}),
+    ...(r.account_id ? { accountId: r.account_id } : {}),
+  }));
+}
+
+export async function importCounts(db: Db, importId: string): Promise<Record<ImportRowStatus, number>> {
+  const grouped = await db
+    .selectFrom('import_rows')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('import_id', '=', importId)
+    .groupBy('status')
+    .execute();
+  const counts = Object.fromEntries(IMPORT_ROW_STATUSES.map((s) => [s, 0])) as Record<ImportRowStatus, number>;
+  for (const g of grouped) counts[g.status] = Number(g.n);
+  return counts;
+}
+
+export async function importView(db: Db, imp: ImportRow, { withRows }: { withRows: boolean }): Promise<ImportView> {
+  const counts = await importCounts(db, imp.id);
+  const reportTo = imp.report_state ? (await db.selectFrom('users').select('email').where('id', '=', imp.user_id).executeTakeFirst())?.email : undefined;
+  return {
+    id: imp.id,
+    state: imp.state,
+    total: imp.total,
+    done: counts.created + counts.updated + counts.skipped + counts.failed,
+    counts,
+    updateExisting: imp.update_existing === null ? null : imp.update_existing === 1,
+    createdAt: imp.created_at,
+    startedAt: imp.started_at,
+    finishedAt: imp.finished_at,
+    report: imp.report_state && reportTo ? { to: reportTo, state: imp.report_state === 'sending' ? 'pending' : imp.report_state } : null,
+    rows: withRows ? await importRows(db, imp.id) : [],
+  };
+}

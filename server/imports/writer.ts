@@ -1,0 +1,129 @@
+/**
+ * Writes the rows of an import that are decided: a mailbox created or updated together with
+ * its verdict (the settings passed their sign-in test, so it is connected), its event and the
+ * row's result, in one transaction. A crash therefore never leaves a mailbox saved without its
+ * row's result, and a resumed run never does a finished row twice (the result's primary key
+ * refuses it). Rows are written in batches while the next ones are being tested.
+ *
+ * @example
+ *   const writer = createWriter({ db, accounts, health, logger, importId });
+ *   writer.push({ kind: 'create', line: 2, email, row });
+ *   await writer.drain();
+ */
+import type { Accounts, UpdatePlan } from '../accounts/index.ts';
+import type { Db } from '../db/index.ts';
+import type { AccountRow, NewAccountRow } from '../db/schema.ts';
+import { DomainError } from '../errors.ts';
+import type { Health } from '../health/check.ts';
+import type { Logger } from '../log/index.ts';
+import type { RowError } from './rows.ts';
+
+export type Outcome =
+  | { kind: 'create'; line: number; email: string; row: NewAccountRow }
+  | { kind: 'update'; line: number; email: string; current: AccountRow; plan: UpdatePlan }
+  | { kind: 'result'; line: number; email: string; status: 'skipped' | 'failed'; error: RowError; accountId?: string | null };
+
+export interface WriterDeps {
+  db: Db;
+  accounts: Accounts;
+  health: Health;
+  logger: Logger;
+  importId: string;
+  /** Rows per transaction. */
+  batchSize?: number;
+  /** Called after each batch is committed, with how many rows it wrote. */
+  onWritten?: (rows: number) => void;
+}
+
+export function createWriter({ db, accounts, health, logger, importId, batchSize = 500, onWritten }: WriterDeps) {
+  const queue: Outcome[] = [];
+  let running: Promise<void> | null = null;
+
+  const result = (o: Outcome, status: 'created' | 'updated' | 'skipped' | 'failed', accountId: string | null, error?: RowError) => ({
+    import_id: importId,
+    line: o.line,
+    email: o.email,
+    status,
+    error_code: error?.code ?? null,
+    error_message: error?.message ?? null,
+    account_id: accountId,
+    at: new Date().toISOString(),
+  });
+
+  /** Writes one outcome inside `trx`; answers the mailbox to announce as reconnected, if any. */
+  async function writeOne(trx: Db, o: Outcome): Promise<string | null> {
+    if (o.kind === 'result') {
+      await trx.insertInto('import_rows').values(result(o, o.status, o.accountId ?? null, o.error)).execute();
+      return null;
+    }
+    if (o.kind === 'create') {
+      const { patch, event } = health.judgement({ id: o.row.id, state: 'new', transient_failures: 0, slow_retries: 0, next_check_at: o.row.next_check_at ?? null }, null);
+      await accounts.applyCreate(trx, o.row, patch);
+      if (event) await trx.insertInto('account_events').values(event).execute();
+      await trx.insertInto('import_rows').values(result(o, 'created', o.row.id)).execute();
+      return event?.to_state === 'connected' ? o.row.id : null;
+    }
+    const fresh = await trx.selectFrom('accounts').selectAll().where('id', '=', o.current.id).executeTakeFirst();
+    if (!fresh || fresh.updated_at !== o.current.updated_at) {
+      const error = fresh
+        ? { code: 'changed_meanwhile', message: 'someone changed this mailbox while the import ran; nothing was saved, import the row again' }
+        : { code: 'removed_meanwhile', message: 'this mailbox was removed while the import ran; nothing was saved' };
+      await trx.insertInto('import_rows').values(result(o, 'failed', null, error)).execute();
+      return null;
+    }
+    const { patch, event } = health.judgement(fresh, null);
+    await accounts.applyUpdate(trx, fresh, o.plan, patch);
+    if (event) await trx.insertInto('account_events').values(event).execute();
+    await trx.insertInto('import_rows').values(result(o, 'updated', fresh.id)).execute();
+    return event?.to_state === 'connected' ? fresh.id : null;
+  }
+
+  async function writeBatch(batch: Outcome[]): Promise<void> {
+    let reconnected: (string | null)[] = [];
+    try {
+      await db.transaction().execute(async (trx) => {
+        reconnected = [];
+        for (const o of batch) reconnected.push(await writeOne(trx, o));
+      });
+    } catch {
+      // One row spoiled the batch (an address created meanwhile, a row already written by
+      // another run): write them one by one so that only that row fails.
+      reconnected = [];
+      for (const o of batch) {
+        try {
+          reconnected.push(await db.transaction().execute((trx) => writeOne(trx, o)));
+        } catch (error) {
+          const known = error instanceof DomainError;
+          if (!known) logger.error('import.row_write_failed', { import: importId, line: o.line, error });
+          const why = known ? { code: error.code, message: error.message } : { code: 'internal_error', message: 'could not be saved; the server logged why' };
+          await db.insertInto('import_rows').values(result(o, 'failed', null, why)).onConflict((oc) => oc.doNothing()).execute();
+        }
+      }
+    }
+    onWritten?.(batch.length);
+    for (const id of reconnected) if (id) health.announceReconnected(id);
+  }
+
+  function run(): Promise<void> {
+    if (running) return running;
+    running = (async () => {
+      while (queue.length > 0) await writeBatch(queue.splice(0, batchSize));
+    })().finally(() => {
+      running = null;
+      // Pushed between the loop's last look and here.
+      if (queue.length > 0) void run().catch((error) => logger.error('import.write_failed', { import: importId, error }));
+    });
+    return running;
+  }
+
+  return {
+    push(o: Outcome): void {
+      queue.push(o);
+      if (!running) void run().catch((error) => logger.error('import.write_failed', { import: importId, error }));
+    },
+    /** Resolves once everything pushed so far is written. */
+    async drain(): Promise<void> {
+      while (running || queue.length > 0) await (running ?? run());
+    },
+  };
+}
