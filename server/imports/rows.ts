@@ -48,7 +48,7 @@ export function checkMapping(raw: unknown, headers: string[], duplicateFields: s
     if (!(IMPORT_FIELDS as readonly string[]).includes(field)) {
       throw new DomainError('invalid_input', `mapping.${field}: is not a field of the import; the fields are ${IMPORT_FIELDS.join(', ')}`, `mapping.${field}`);
     }
-    if (header === null || header === '') continue;
+    if (header === null || header === undefined || header === '') continue;
     if (typeof header !== 'string') throw new DomainError('invalid_input', `mapping.${field}: must be a column name`, `mapping.${field}`);
     if (!headers.includes(header)) {
       throw new DomainError('invalid_input', `mapping.${field}: the file has no column "${header}"`, `mapping.${field}`);

@@ -43,7 +43,7 @@ export async function startRegrant(env: Record<string, string> = {}, options: Re
         regrant.app.request(p, {
           method,
           headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-          body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+          body: body === undefined ? undefined : typeof body === 'string' ? body : body instanceof Uint8Array ? new Blob([new Uint8Array(body)]) : JSON.stringify(body),
         }),
       );
     return {

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { CsvTable } from './csv.ts';
+import { checkMapping, validateRows } from './rows.ts';
+
+const HEADERS = ['email', 'smtp_host', 'smtp_port', 'smtp_security', 'smtp_username', 'smtp_password', 'imap_host', 'imap_port', 'imap_security', 'imap_username', 'imap_password', 'owner'];
+const MAPPING = Object.fromEntries(HEADERS.map((h) => [h, h]));
+const good = { email: 'ann@acme.test', smtp_host: 'mail.acme.test', smtp_port: '465', smtp_security: '', smtp_username: 'ann', smtp_password: ' s3cret ', imap_host: 'mail.acme.test', imap_port: '993', imap_security: '', imap_username: '', imap_password: '', owner: '' };
+const table = (...rows: Partial<typeof good>[]): CsvTable => ({ delimiter: ',', headers: HEADERS, rows: rows.map((r, i) => ({ line: i + 2, cells: HEADERS.map((h) => ({ ...good, ...r })[h as keyof typeof good]) })) });
+const errorOf = (r: Partial<typeof good>) => validateRows(table(r), MAPPING)[0].error;
+
+describe('validateRows', () => {
+  it('a good row: security from the port, IMAP login from SMTP when blank, the password exactly as written', () => {
+    const [row] = validateRows(table({ email: ' Ann@ACME.test ' }), MAPPING);
+    expect(row).toEqual({
+      line: 2,
+      email: 'ann@acme.test',
+      candidate: {
+        email: 'ann@acme.test', name: null, owner: null,
+        smtp: { host: 'mail.acme.test', port: 465, security: 'tls', username: 'ann', password: ' s3cret ' },
+        imap: { host: 'mail.acme.test', port: 993, security: 'tls', username: 'ann', password: ' s3cret ' },
+      },
+    });
+    expect(validateRows(table({ smtp_port: '587', smtp_security: 'SSL', imap_security: 'STARTTLS' }), MAPPING)[0].candidate).toMatchObject({ smtp: { port: 587, security: 'tls' }, imap: { security: 'starttls' } });
+  });
+
+  it('each bad value says which field and why', () => {
+    expect(errorOf({ email: 'ann.acme.test' })).toEqual({ code: 'invalid_email', message: 'email: "ann.acme.test" is not a valid email address' });
+    expect(errorOf({ email: '' })).toEqual({ code: 'missing_value', message: 'email: the cell is empty' });
+    expect(errorOf({ smtp_port: '25x' })).toEqual({ code: 'invalid_port', message: 'smtp_port: "25x" is not a port; use a whole number from 1 to 65535' });
+    expect(errorOf({ imap_port: '0' })?.code).toBe('invalid_port');
+    expect(errorOf({ imap_port: '993.5' })?.code).toBe('invalid_port');
+    expect(errorOf({ smtp_security: 'yes please' })).toEqual({ code: 'invalid_security', message: 'smtp_security: "yes please" is not a security mode; use tls (also written ssl), starttls or none' });
+    expect(errorOf({ smtp_host: 'mail acme' })?.code).toBe('invalid_value');
+    expect(errorOf({ smtp_password: '' })).toEqual({ code: 'missing_value', message: 'smtp_password: the cell is empty' });
+    expect(errorOf({ owner: 'boss' })).toEqual({ code: 'invalid_owner', message: 'owner: "boss" is not a valid email address' });
+  });
+
+  it('never repeats a password, even from a column mapped by mistake', () => {
+    expect(errorOf({ smtp_port: 'hunter2', smtp_password: 'hunter2' })?.message).toBe('smtp_port: "(hidden)" is not a port; use a whole number from 1 to 65535');
+    const [row] = validateRows(table({ email: 'hunter2', smtp_password: 'hunter2' }), MAPPING);
+    expect(row.email).toBe('(hidden)');
+    expect(JSON.stringify(row)).not.toContain('hunter2');
+  });
+
+  it('Google and Microsoft mailboxes are re-granted, not imported', () => {
+    expect(errorOf({ smtp_host: 'smtp.gmail.com', imap_host: 'imap.gmail.com' })).toEqual({
+      code: 'oauth_mailbox',
+      message: 'ann@acme.test is a Google mailbox (smtp.gmail.com): Google mailboxes are re-granted with "Continue with Google" (or a share link), one by one, not imported with passwords',
+    });
+    expect(errorOf({ email: 'max@outlook.com' })?.message).toMatch(/^max@outlook.com is a Microsoft mailbox: Microsoft mailboxes are re-granted/);
+    expect(errorOf({ imap_host: 'outlook.office365.com' })?.code).toBe('oauth_mailbox');
+  });
+
+  it('every row naming the same mailbox fails, each naming the others', () => {
+    const rows = validateRows(table({}, { email: 'bob@acme.test' }, { email: 'ANN@acme.test' }, { email: 'ann@acme.test' }), MAPPING);
+    expect(rows.map((r) => r.error?.message ?? 'ok')).toEqual([
+      'ann@acme.test is also on line 4, 5: keep one row per mailbox',
+      'ok',
+      'ann@acme.test is also on line 2, 5: keep one row per mailbox',
+      'ann@acme.test is also on line 2, 4: keep one row per mailbox',
+    ]);
+  });
+
+  it('a row longer than the header fails unless the extra cells are empty', () => {
+    const t = table({});
+    t.rows.push({ line: 3, cells: [...t.rows[0].cells, '', ''] }, { line: 4, cells: [...t.rows[0].cells.map((c, i) => (i === 0 ? 'x@acme.test' : c)), 'extra'] });
+    const rows = validateRows(t, MAPPING);
+    expect(rows[2].error).toEqual({ code: 'too_many_cells', message: 'the row has 13 cells but the header has 12 columns' });
+    expect(rows[1].error?.code).toBe('duplicate_mailbox');
+  });
+});
+
+describe('checkMapping', () => {
+  it('accepts unmapped optional fields (null or empty) and refuses what cannot work', () => {
+    expect(checkMapping({ ...MAPPING, owner: null, imap_password: '' }, HEADERS)).not.toHaveProperty('owner');
+    expect(() => checkMapping({ ...MAPPING, email: undefined }, HEADERS)).toThrow('mapping.email: choose the column for Email address');
+    expect(() => checkMapping({ ...MAPPING, email: null, smtp_port: null }, HEADERS)).toThrow('mapping.email: choose the column for Email address, SMTP port');
+    expect(() => checkMapping([], HEADERS)).toThrow('mapping: must be an object of field → column name');
+    expect(() => checkMapping(MAPPING, HEADERS, ['email'])).toThrow('mapping.email: two columns are mapped to email');
+  });
+});
