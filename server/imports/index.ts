@@ -9,6 +9,7 @@
  *   await imports.run(actor, upload.id, '{"mapping":{…},"updateExisting":true}');
  *   (await imports.get(actor, upload.id)).counts; // { created, updated, skipped, failed }
  */
+import os from 'node:os';
 import type { ImportUpload, ImportView } from '../../shared/api.ts';
 import { IMPORT_MAX_ROWS } from '../../shared/import-fields.ts';
 import type { Accounts, Actor } from '../accounts/index.ts';
@@ -52,10 +53,26 @@ const PREVIEW_ROWS = 5;
 const TICK_MS = 5000;
 const SECRET_HEADER = /pass|pwd|secret|token/i;
 
+/**
+ * A lease taken by a process of this machine that no longer runs (a server killed and
+ * started again): its run can be resumed at once instead of when the lease lapses.
+ */
+export function diedOnThisHost(leaseOwner: string | null): boolean {
+  const [host, pid] = (leaseOwner ?? '').split('/');
+  if (host !== os.hostname() || !/^\d+$/.test(pid ?? '') || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export function createImports(deps: ImportsDeps) {
   const { db, sealer, logger } = deps;
   const leaseMs = deps.leaseMs ?? 20_000;
-  const processId = newId('proc');
+  // Names the host and process, so a restarted server can tell its dead predecessor's lease.
+  const processId = `${os.hostname()}/${process.pid}/${newId('proc')}`;
   const runs = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const runnerDeps: RunnerDeps = { db, sealer, accounts: deps.accounts, health: deps.health, logger, concurrency: deps.concurrency, probe: deps.probe ?? deps.health.probe };
   let timer: NodeJS.Timeout | null = null;
@@ -115,6 +132,11 @@ export function createImports(deps: ImportsDeps) {
     const now = new Date();
     const nowIso = now.toISOString();
     const token = `${processId}:${newId('lse')}`;
+    const held = await db.selectFrom('imports').select(['id', 'lease_owner']).where('state', '=', 'running').where('lease_until', '>=', nowIso).execute();
+    for (const imp of held) {
+      if (!diedOnThisHost(imp.lease_owner)) continue;
+      await db.updateTable('imports').set({ lease_until: null }).where('id', '=', imp.id).where('lease_owner', '=', imp.lease_owner).execute();
+    }
     await db
       .updateTable('imports')
       .set({ lease_owner: token, lease_until: new Date(now.getTime() + leaseMs).toISOString() })

@@ -146,3 +146,35 @@ describe('a run with a wrong mapping is refused and the upload waits for a right
     await rg.imports.settled();
   });
 });
+
+describe('a member imports only into their own mailboxes', () => {
+  it("another member's mailbox is neither updated nor shown; owners must be the member", async () => {
+    const bobs = await bob.post('/api/accounts', {
+      email: 'bobs@acme.test',
+      smtp: { host: '127.0.0.1', port: 2525, security: 'none', username: 'bobs', password: 'bobs-secret' },
+      imap: { host: '127.0.0.1', port: 1143, security: 'none', username: 'bobs', password: 'bobs-secret' },
+    });
+    expect(bobs.status).toBe(201);
+    const file = [
+      `${HEADER},owner`,
+      `${ROW.replaceAll('a@acme.test', 'bobs@acme.test')},`,
+      `${ROW.replaceAll('a@acme.test', 'gift@acme.test')},bob@acme.test`,
+      `${ROW.replaceAll('a@acme.test', 'ghost@acme.test')},nobody@acme.test`,
+    ].join('\n');
+    const mapping = { ...FULL_MAPPING, owner: 'owner' };
+    const results = async (updateExisting: boolean) => {
+      const up = (await (await upload(ann, file)).json()) as ImportUpload;
+      expect((await ann.post(`/api/imports/${up.id}/run`, { mapping, updateExisting })).status).toBe(202);
+      await rg.imports.settled();
+      return ((await (await ann.get(`/api/imports/${up.id}`)).json()) as ImportView).rows;
+    };
+    expect(await results(true)).toEqual([
+      { line: 2, email: 'bobs@acme.test', status: 'failed', error: { code: 'not_yours', message: 'bobs@acme.test is in Regrant but belongs to another user; an admin can update it' } },
+      { line: 3, email: 'gift@acme.test', status: 'failed', error: { code: 'forbidden', message: 'owner: only an admin can give a mailbox to someone else' } },
+      { line: 4, email: 'ghost@acme.test', status: 'failed', error: { code: 'invalid_input', message: 'owner: there is no Regrant user nobody@acme.test' } },
+    ]);
+    expect((await results(false))[0]).toEqual({ line: 2, email: 'bobs@acme.test', status: 'skipped', error: { code: 'account_exists', message: 'already in Regrant; tick "Update inbox if it exists" to update it' } });
+    const kept = await rg.db.selectFrom('accounts').select(['email', 'owner_id', 'updated_at']).where('email', 'in', ['bobs@acme.test', 'gift@acme.test', 'ghost@acme.test']).execute();
+    expect(kept.map((a) => a.email)).toEqual(['bobs@acme.test']);
+  });
+});
