@@ -92,9 +92,11 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
   const changed = (trx: Db, ownerId: string) => bumpStatusVersion(trx, ownerId, 'hard', checkIntervalSeconds);
 
   /** The row of a new custom mailbox, settings sealed; refused if the address is already known. */
-  async function planCreate(actor: Actor, input: CreateAccountInput): Promise<NewAccountRow> {
+  /** `knownNew`: the caller already looked the address up (an import does, for all its rows at once). */
+  async function planCreate(actor: Actor, input: CreateAccountInput, { knownNew = false } = {}): Promise<NewAccountRow> {
     const ownerId = await resolveOwner(actor, input.owner);
-    const exists = await db.selectFrom('accounts').select('id').where('email', '=', input.email).executeTakeFirst();
+    // The unique address is checked again when the row is written; this is for a clear word early.
+    const exists = !knownNew && (await db.selectFrom('accounts').select('id').where('email', '=', input.email).executeTakeFirst());
     if (exists) throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
     const id = newId('acc');
     const now = new Date().toISOString();

@@ -76,7 +76,7 @@ export async function runImport(deps: RunnerDeps, imp: ImportRow, signal: AbortS
         if (!plan.patch && current.state === 'connected') return done('skipped', 'unchanged', 'already in Regrant with these settings, and connected', current.id);
         outcome = { kind: 'update', line, email: c.email, current, plan };
       } else {
-        outcome = { kind: 'create', line, email: c.email, row: await accounts.planCreate(actor, input) };
+        outcome = { kind: 'create', line, email: c.email, row: await accounts.planCreate(actor, input, { knownNew: true }) };
       }
     } catch (error) {
       if (error instanceof DomainError) return done('failed', error.code, error.message);

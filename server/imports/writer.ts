@@ -23,6 +23,9 @@ export type Outcome =
   | { kind: 'update'; line: number; email: string; current: AccountRow; plan: UpdatePlan }
   | { kind: 'result'; line: number; email: string; status: 'skipped' | 'failed'; error: RowError; accountId?: string | null };
 
+/** How long a batch waits for more rows before it is written. */
+const GATHER_MS = 10;
+
 export interface WriterDeps {
   db: Db;
   accounts: Accounts;
@@ -61,7 +64,8 @@ export function createWriter({ db, accounts, health, logger, importId, batchSize
       await accounts.applyCreate(trx, o.row, patch);
       if (event) await trx.insertInto('account_events').values(event).execute();
       await trx.insertInto('import_rows').values(result(o, 'created', o.row.id)).execute();
-      return event?.to_state === 'connected' ? o.row.id : null;
+      // A mailbox that did not exist holds no email and awaits no reply: nothing to announce.
+      return null;
     }
     const fresh = await trx.selectFrom('accounts').selectAll().where('id', '=', o.current.id).executeTakeFirst();
     if (!fresh || fresh.updated_at !== o.current.updated_at) {
@@ -107,7 +111,11 @@ export function createWriter({ db, accounts, health, logger, importId, batchSize
   function run(): Promise<void> {
     if (running) return running;
     running = (async () => {
-      while (queue.length > 0) await writeBatch(queue.splice(0, batchSize));
+      while (queue.length > 0) {
+        // Rows decided in the same moment share a transaction: one commit for many rows.
+        if (queue.length < batchSize) await new Promise((r) => setTimeout(r, GATHER_MS));
+        await writeBatch(queue.splice(0, batchSize));
+      }
     })().finally(() => {
       running = null;
       // Pushed between the loop's last look and here.
