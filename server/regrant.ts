@@ -13,6 +13,7 @@ import type { Config } from './config/index.ts';
 import { createSealer, loadOrCreateKey } from './crypto/index.ts';
 import { openDatabase } from './db/index.ts';
 import { createHealth } from './health/check.ts';
+import { createLoginTests } from './health/login-test.ts';
 import { startScheduler, type Scheduler } from './health/scheduler.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log/index.ts';
@@ -31,6 +32,8 @@ export interface RegrantOptions {
   onQuery?: (sql: string) => void;
   /** Import internals a benchmark or test may set: the sign-in test, the run lease. */
   imports?: Pick<ImportsDeps, 'probe' | 'leaseMs'>;
+  /** How long Test Receiving looks for a test email not in INBOX yet (10 s, at most half of CHECK_TIMEOUT_SECONDS). */
+  testEmailWaitMs?: number;
 }
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
@@ -61,9 +64,10 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     outbox.reconnected(id).catch((error) => logger.error('outbox.reconnect_failed', { account: id, error }));
     void inbox.kick(id);
   });
+  const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs });
   const imports = createImports({ db, sealer, accounts, health, notifier, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, checkTimeoutSeconds: config.checkTimeoutSeconds });
+  const app = createApp({ users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;

@@ -90,6 +90,10 @@ export interface LoginTestResult {
   error?: Reason;
   /** The account's state after the test: both tests passing make it `connected`. */
   state?: AccountState;
+  /** The test email Test Sending sent, or the recent one Test Receiving looked for. */
+  testEmail?: TestEmailView;
+  /** A passing test with something to know, in words: the test email has not arrived yet. */
+  notice?: string;
 }
 
 export const MESSAGE_STATES = ['pending', 'sending', 'sent', 'failed'] as const;

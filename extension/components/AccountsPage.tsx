@@ -133,8 +133,8 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
       )}
       {account.provider === 'custom' ? (
         <div class="forms">
-          <SettingsForm part="smtp" saved={account.smtp} onTest={(patch) => test('smtp', patch)} />
-          <SettingsForm part="imap" saved={account.imap} onTest={(patch) => test('imap', patch)} />
+          <SettingsForm part="smtp" email={account.email} saved={account.smtp} onTest={(patch) => test('smtp', patch)} />
+          <SettingsForm part="imap" email={account.email} saved={account.imap} onTest={(patch) => test('imap', patch)} />
         </div>
       ) : (
         account.state === 'needs_reauth' && <RegrantButton id={id} provider={account.provider} deps={deps} />

@@ -3,12 +3,13 @@ import type { LoginTestResult, ServerSettingsView } from '../../shared/api.ts';
 import { SECURITY_MODES } from '../../shared/api.ts';
 import { firstIssue, serverSettingsSchema } from '../../shared/schemas.ts';
 import { problemOf } from '../utils/api.ts';
+import { testResultText, type TestPart, type TestResultText } from '../utils/test-results.ts';
 
-export type Part = 'smtp' | 'imap';
+export type Part = TestPart;
 
-const TEXT: Record<Part, { title: string; button: string; ok: string }> = {
-  smtp: { title: 'Sending (SMTP)', button: 'Test Sending', ok: 'Sending works: the SMTP server accepted the login.' },
-  imap: { title: 'Receiving (IMAP)', button: 'Test Receiving', ok: 'Receiving works: the IMAP server accepted the login.' },
+const TEXT: Record<Part, { title: string; button: string }> = {
+  smtp: { title: 'Sending (SMTP)', button: 'Test Sending' },
+  imap: { title: 'Receiving (IMAP)', button: 'Test Receiving' },
 };
 
 const FIELD_LABEL: Record<string, string> = { host: 'Server', port: 'Port', security: 'Security', username: 'Username', password: 'Password' };
@@ -17,15 +18,16 @@ const SECURITY_LABEL = { tls: 'TLS (SSL)', starttls: 'STARTTLS', none: 'None (in
 
 /**
  * The sending or receiving settings of a custom mailbox. Its button saves what changed and
- * tests it; an empty password keeps the saved one.
+ * tests it (Test Sending sends a test email to `email`, Test Receiving looks for it); an empty
+ * password keeps the saved one.
  */
-export function SettingsForm({ part, saved, onTest }: { part: Part; saved: ServerSettingsView | null; onTest: (patch: Record<string, unknown>) => Promise<LoginTestResult> }) {
+export function SettingsForm({ part, email, saved, onTest }: { part: Part; email: string; saved: ServerSettingsView | null; onTest: (patch: Record<string, unknown>) => Promise<LoginTestResult> }) {
   const [host, setHost] = useState(saved?.host ?? '');
   const [port, setPort] = useState(String(saved?.port ?? (part === 'smtp' ? 587 : 993)));
   const [security, setSecurity] = useState<string>(saved?.security ?? (part === 'smtp' ? 'starttls' : 'tls'));
   const [username, setUsername] = useState(saved?.username ?? '');
   const [password, setPassword] = useState('');
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<TestResultText | null>(null);
   const [busy, setBusy] = useState(false);
   const text = TEXT[part];
 
@@ -35,19 +37,19 @@ export function SettingsForm({ part, saved, onTest }: { part: Part; saved: Serve
     const parsed = (saved?.hasPassword ? serverSettingsSchema.partial() : serverSettingsSchema).safeParse(input);
     if (!parsed.success) {
       const issue = firstIssue(parsed.error);
-      setResult({ ok: false, text: `${FIELD_LABEL[issue.field] ?? issue.field ?? 'Settings'} ${issue.message}` });
+      setResult({ tone: 'error', text: `${FIELD_LABEL[issue.field] ?? issue.field ?? 'Settings'} ${issue.message}` });
       return;
     }
     // Only what changed is saved: the same settings again must not count as new ones.
     const changes = Object.fromEntries(Object.entries(parsed.data).filter(([k, v]) => !saved || k === 'password' || saved[k as keyof ServerSettingsView] !== v));
     setBusy(true);
-    setResult({ ok: true, text: 'Testing…' });
+    setResult({ tone: 'ok', text: 'Testing…' });
     try {
       const answer = await onTest(changes);
       setPassword('');
-      setResult(answer.ok ? { ok: true, text: text.ok } : { ok: false, text: [answer.error?.message, answer.error?.hint].filter(Boolean).join(' ') });
+      setResult(testResultText(part, email, answer));
     } catch (error) {
-      setResult({ ok: false, text: problemOf(error).message });
+      setResult({ tone: 'error', text: problemOf(error).message });
     } finally {
       setBusy(false);
     }
@@ -83,7 +85,7 @@ export function SettingsForm({ part, saved, onTest }: { part: Part; saved: Serve
           {text.button}
         </button>
       </div>
-      <p class={`result ${result ? (result.ok ? 'ok' : 'error') : ''}`} role="status" aria-live="polite">
+      <p class={`result ${result?.tone ?? ''}`} role="status" aria-live="polite">
         {result?.text}
       </p>
     </form>

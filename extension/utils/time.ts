@@ -26,3 +26,9 @@ export function agoText(iso: string, now: Date): string {
   const ms = now.getTime() - Date.parse(iso);
   return ms < 60_000 ? 'just now' : `${span(ms)} ago`;
 }
+
+/** "21:14", the local time of day. */
+export function clockText(iso: string): string {
+  const d = new Date(iso);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}

@@ -12,6 +12,7 @@ import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as reauth from './migrations/002-reauth.ts';
 import * as outbox from './migrations/003-outbox.ts';
+import * as testEmails from './migrations/004-test-emails.ts';
 import * as imports from './migrations/005-imports.ts';
 
 export type Db = Kysely<Database>;
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-reauth': reauth,
   '003-outbox': outbox,
+  '004-test-emails': testEmails,
   '005-imports': imports,
 };
 

@@ -144,6 +144,7 @@ export interface Database {
   outbox_messages: OutboxMessagesTable;
   inbox_positions: InboxPositionsTable;
   inbox_findings: InboxFindingsTable;
+  test_emails: TestEmailsTable;
   imports: ImportsTable;
   import_rows: ImportRowsTable;
 }
@@ -240,6 +241,16 @@ export interface ImportRowsTable {
   at: string;
 }
 
+/** The last test email of a mailbox (one row per mailbox): Test Sending writes it, Test Receiving looks for it. */
+export interface TestEmailsTable {
+  account_id: string;
+  /** The RFC 5322 Message-ID, with angle brackets. */
+  message_id: string;
+  sent_at: string;
+  /** When Test Receiving found it in INBOX; null until then. */
+  arrived_at: string | null;
+}
+
 export type User = Selectable<UsersTable>;
 export type AccountRow = Selectable<AccountsTable>;
 export type NewAccountRow = Insertable<AccountsTable>;
@@ -250,5 +261,6 @@ export type ShareLinkRow = Selectable<ShareLinksTable>;
 export type OAuthAttemptRow = Selectable<OAuthAttemptsTable>;
 export type OutboxRow = Selectable<OutboxMessagesTable>;
 export type FindingRow = Selectable<InboxFindingsTable>;
+export type TestEmailRow = Selectable<TestEmailsTable>;
 export type ImportRow = Selectable<ImportsTable>;
 export type ImportRowResult = Selectable<ImportRowsTable>;

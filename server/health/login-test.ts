@@ -1,36 +1,104 @@
 /**
- * "Test Sending" and "Test Receiving" for a custom mailbox: log in to the saved SMTP or IMAP
- * server once, now, and say what happened in the classifier's words.
+ * "Test Sending" and "Test Receiving" for a custom mailbox, now, with the saved settings, in
+ * the classifier's words. Test Sending signs in to SMTP and sends a test email from the
+ * mailbox to itself; Test Receiving signs in to IMAP, opens INBOX and, when a test email went
+ * out in the last 30 minutes and has not been found yet, looks for it there.
  *
  * @example
- *   const result = await testLogin(accounts.credentials(row), 'smtp', 30);
+ *   const tests = createLoginTests({ db, timeoutSeconds: 30 });
+ *   const result = await tests.sending(accounts.credentials(row));
  *   if (!result.ok) show(result.error.message);
  */
-import type { LoginTestResult } from '../../shared/api.ts';
+import type { LoginTestResult, Reason } from '../../shared/api.ts';
+import type { Db } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
-import { verifyImap } from '../providers/custom/imap.ts';
-import { verifySmtp } from '../providers/custom/smtp.ts';
+import { judgeSend } from '../outbox/judge.ts';
+import { findInImapInbox } from '../providers/custom/imap.ts';
+import { customProvider } from '../providers/custom/index.ts';
 import { withDeadline } from '../providers/deadline.ts';
+import { ProviderFailure } from '../providers/failure.ts';
 import { settle } from '../providers/settle.ts';
-import type { MailboxCredentials } from '../providers/types.ts';
-import { classify } from './classify.ts';
+import type { CheckContext, MailboxCredentials, ServerSettings } from '../providers/types.ts';
+import { classify, type Failure } from './classify.ts';
+import { composeTestEmail, createTestEmails, notArrivedNotice, testEmailView } from './test-email.ts';
 
 export type LoginPart = 'smtp' | 'imap';
 
 const LABEL: Record<LoginPart, string> = { smtp: 'sending (SMTP)', imap: 'receiving (IMAP)' };
 
-export async function testLogin(mailbox: MailboxCredentials, part: LoginPart, timeoutSeconds: number): Promise<LoginTestResult> {
+export interface LoginTestsDeps {
+  db: Db;
+  /** Each test's deadline, as a check's. */
+  timeoutSeconds: number;
+  /** How long Test Receiving keeps looking for a test email not in INBOX yet: 10 s, at most half the deadline. */
+  arrivalWaitMs?: number;
+}
+
+/** The mailbox's settings for one part; only custom mailboxes have a password to test. */
+function settingsOf(mailbox: MailboxCredentials, part: LoginPart): ServerSettings {
   if (mailbox.provider !== 'custom') {
     throw new DomainError('wrong_provider', `${mailbox.email} signs in with ${mailbox.provider === 'google' ? 'Google' : 'Microsoft'}: re-grant it instead of testing a password.`);
   }
   const settings = mailbox[part];
   if (!settings) throw new DomainError('invalid_input', `${mailbox.email} has no ${LABEL[part]} settings to test.`);
-  const controller = new AbortController();
-  const ctx = { signal: controller.signal, timeoutMs: timeoutSeconds * 1000 };
-  const failure = await withDeadline(timeoutSeconds * 1000, controller, () =>
-    settle(part, part === 'smtp' ? verifySmtp(settings, ctx) : verifyImap(settings, ctx), controller.signal),
-  );
-  if (!failure) return { ok: true };
-  const { code, message, hint } = classify(failure);
-  return { ok: false, error: { code, message, hint } };
+  return settings;
 }
+
+const reasonOf = ({ code, message, hint }: Reason): Reason => ({ code, message, hint });
+
+/** A refused test email in words: its recipient or content refused (the outbox's judgement), else the classifier's reason. */
+function sendReason(failure: Failure): Reason {
+  const judged = judgeSend(failure);
+  if (judged.kind !== 'rejected') return reasonOf(judged.classification);
+  return { code: judged.code, message: judged.message, hint: 'The sign-in worked, but the server would not take an email to the mailbox\'s own address: ask the mail provider why.' };
+}
+
+export function createLoginTests({ db, timeoutSeconds, arrivalWaitMs = 10_000 }: LoginTestsDeps) {
+  const testEmails = createTestEmails(db);
+  const waitMs = Math.min(arrivalWaitMs, timeoutSeconds * 500);
+
+  /** Runs one part under the test's deadline: its failure as the classifier reads it, or null. */
+  async function underDeadline(part: LoginPart, step: (ctx: CheckContext) => Promise<unknown>): Promise<Failure | null> {
+    const controller = new AbortController();
+    const ctx = { signal: controller.signal, timeoutMs: timeoutSeconds * 1000 };
+    const failure = await withDeadline(ctx.timeoutMs, controller, () => settle(part, step(ctx), controller.signal));
+    return failure?.error instanceof ProviderFailure ? failure.error.failure : failure;
+  }
+
+  return {
+    /** Signs in to SMTP and sends the test email; `testEmail` is the one the server accepted. */
+    async sending(mailbox: MailboxCredentials): Promise<LoginTestResult> {
+      settingsOf(mailbox, 'smtp');
+      const { messageId, raw } = await composeTestEmail(mailbox.email);
+      const failure = await underDeadline('smtp', async (ctx) => {
+        const session = await customProvider.openSender(mailbox, ctx);
+        try {
+          await session.send({ from: mailbox.email, to: mailbox.email, raw });
+        } finally {
+          session.close();
+        }
+      });
+      if (failure) return { ok: false, error: sendReason(failure) };
+      return { ok: true, testEmail: testEmailView(await testEmails.sent(mailbox.id, messageId, new Date())) };
+    },
+
+    /** Signs in to IMAP and opens INBOX; `ok` is about that. A recent test email is looked for, and a missing one named in `notice`. */
+    async receiving(mailbox: MailboxCredentials): Promise<LoginTestResult> {
+      const imap = settingsOf(mailbox, 'imap');
+      const recent = await testEmails.recent(mailbox.id, new Date());
+      const messageId = recent && recent.arrived_at === null ? recent.message_id : null;
+      let opened = false;
+      let found = false;
+      const failure = await underDeadline('imap', async (ctx) => {
+        found = await findInImapInbox(imap, { messageId, waitMs, onOpened: () => (opened = true) }, ctx);
+      });
+      // Trouble after INBOX opened (the deadline while looking) is not about the login.
+      if (failure && !opened) return { ok: false, error: reasonOf(classify(failure)) };
+      if (!recent) return { ok: true };
+      const row = found ? await testEmails.arrived(recent, new Date()) : recent;
+      return { ok: true, testEmail: testEmailView(row), ...(row.arrived_at === null ? { notice: notArrivedNotice(row.sent_at) } : {}) };
+    },
+  };
+}
+
+export type LoginTests = ReturnType<typeof createLoginTests>;

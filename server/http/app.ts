@@ -7,6 +7,7 @@ import type { Accounts } from '../accounts/index.ts';
 import type { Users } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 import type { Health } from '../health/check.ts';
+import type { LoginTests } from '../health/login-test.ts';
 import type { Logger } from '../log/index.ts';
 import type { Reauth } from '../reauth/index.ts';
 import { requireUser } from './auth.ts';
@@ -32,8 +33,8 @@ export interface AppDeps {
   workspaceName: string;
   publicUrl: string;
   consentOrigins: string[];
-  /** How long Test Sending / Test Receiving wait for a mail server. */
-  checkTimeoutSeconds: number;
+  /** Test Sending / Test Receiving. */
+  loginTests: LoginTests;
   outbox: Outbox;
   inbox: Inbox;
   imports: Imports;
@@ -42,7 +43,7 @@ export interface AppDeps {
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
-export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, checkTimeoutSeconds, outbox, inbox, imports }: AppDeps) {
+export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports }: AppDeps) {
   const app = new Hono();
   // The route's pattern, not its path: paths of pages carry share-link and start tokens.
   app.onError((error, c) => respondWithError(c, error, (e) => logger.error('http.unexpected', { route: `${c.req.method} ${c.req.routePath}`, error: e })));
@@ -70,7 +71,7 @@ export function createApp({ users, accounts, health, reauth, logger, workspaceNa
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
   app.route('/api/connect', connectRoutes(reauth));
   app.route('/api/accounts', accountReauthRoutes(reauth));
-  app.route('/api/accounts', accountTestRoutes(accounts, health, checkTimeoutSeconds));
+  app.route('/api/accounts', accountTestRoutes(accounts, health, loginTests));
   app.route('/api/accounts', accountRoutes(accounts, health));
   app.route('/api/messages', messageRoutes(outbox));
   app.route('/api/accounts', inboxRoutes(inbox));

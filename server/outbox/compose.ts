@@ -8,13 +8,18 @@ import { randomUUID } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { OutboxRow } from '../db/schema.ts';
 
-/** A new Message-ID in the mailbox's own domain, as mail clients make them. */
-export function newMessageId(fromEmail: string): string {
+/** A new Message-ID in the mailbox's own domain, as mail clients make them; `prefix` marks a kind (`regrant-test.`). */
+export function newMessageId(fromEmail: string, prefix = ''): string {
   const domain = fromEmail.split('@')[1] || 'regrant.invalid';
-  return `<${randomUUID()}@${domain}>`;
+  return `<${prefix}${randomUUID()}@${domain}>`;
 }
 
-export function composeMessage(row: Pick<OutboxRow, 'message_id' | 'to_address' | 'subject' | 'text_body' | 'html_body'>, from: { email: string; name: string | null }): Promise<Buffer> {
+/** `headers` are added as given (the test email's `X-Regrant-Test`). */
+export function composeMessage(
+  row: Pick<OutboxRow, 'message_id' | 'to_address' | 'subject' | 'text_body' | 'html_body'>,
+  from: { email: string; name: string | null },
+  headers: Record<string, string> = {},
+): Promise<Buffer> {
   const composer = new MailComposer({
     from: from.name ? { name: from.name, address: from.email } : from.email,
     to: row.to_address,
@@ -22,6 +27,7 @@ export function composeMessage(row: Pick<OutboxRow, 'message_id' | 'to_address' 
     text: row.text_body,
     ...(row.html_body !== null ? { html: row.html_body } : {}),
     messageId: row.message_id,
+    headers,
   });
   return new Promise((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))));
 }

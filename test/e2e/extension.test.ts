@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccountView, StatusResponse } from '../../shared/api.ts';
 import { launchPlainBrowser, launchWithExtension, type ExtensionBrowser } from '../support/chromium.ts';
+import { intoInboxes } from '../support/mail-samples.ts';
 import { startOAuthWorld, type OAuthWorld } from '../support/oauth-world.ts';
 import { freePort } from '../support/ports.ts';
 import { customMailbox, eventually, type Client } from '../support/regrant.ts';
@@ -35,7 +36,8 @@ beforeAll(async () => {
   const port = await freePort();
   serverUrl = `http://127.0.0.1:${port}`;
   world = await startOAuthWorld([GMAIL, OUTLOOK, CUSTOM], { PUBLIC_URL: serverUrl });
-  customSmtp = await startSmtp({ [CUSTOM]: 'smtp-pass' });
+  // Accepted mail for the custom mailbox lands in its Dovecot INBOX, where Test Receiving looks.
+  customSmtp = await startSmtp({ [CUSTOM]: 'smtp-pass' }, { deliver: intoInboxes(world.imap, { [CUSTOM]: DOVECOT_PASSWORD }) });
   http = serve({ fetch: world.rg.app.fetch, port, hostname: '127.0.0.1' });
   admin = await world.rg.user('boss@acme.test', 'admin');
 
@@ -142,7 +144,7 @@ it('Copy link puts a /r/ link on the clipboard that re-grants the mailbox in a b
   await again.close();
 });
 
-it('Fix opens the accounts page at a custom mailbox; new passwords pass Test Sending and Test Receiving, and the badge clears', async () => {
+it('Fix opens the accounts page at a custom mailbox; with new passwords Test Sending sends a test email, Test Receiving finds it, and the badge clears', async () => {
   const popup = await openPopup();
   const [page] = await Promise.all([chrome.context.waitForEvent('page'), popup.getByRole('button', { name: `Fix ${CUSTOM}` }).click()]);
   await page.getByRole('heading', { name: CUSTOM }).waitFor();
@@ -155,12 +157,13 @@ it('Fix opens the accounts page at a custom mailbox; new passwords pass Test Sen
   await sending.getByText(/SMTP server rejected/).waitFor();
   await sending.getByLabel('Password').fill('smtp-pass');
   await sending.getByRole('button', { name: 'Test Sending' }).click();
-  await sending.getByText('Sending works: the SMTP server accepted the login.').waitFor();
+  await sending.getByText(/^Sent a test email to ops@acme\.test at \d\d:\d\d\./).waitFor();
+  expect(customSmtp.received.at(-1)).toMatchObject({ from: CUSTOM, to: [CUSTOM], subject: 'Regrant test email' });
 
   const receiving = page.getByRole('form', { name: 'Receiving (IMAP)' });
   await receiving.getByLabel('Password').fill(DOVECOT_PASSWORD);
   await receiving.getByRole('button', { name: 'Test Receiving' }).click();
-  await receiving.getByText('Receiving works: the IMAP server accepted the login.').waitFor();
+  await receiving.getByText('The test email arrived: receiving works.').waitFor();
   await page.locator('.detail .state.connected').first().waitFor();
 
   const badge = await badgeText('');

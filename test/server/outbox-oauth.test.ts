@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView, BounceView, MessageView, ReplyView } from '../../shared/api.ts';
 import { appendToInbox, deliveryReport, outOfOffice, plainBounce, reply, unrelated } from '../support/mail-samples.ts';
 import { startOAuthWorld, type OAuthWorld } from '../support/oauth-world.ts';
-import { eventually, type Client } from '../support/regrant.ts';
+import { allSent, eventually, type Client } from '../support/regrant.ts';
 
 const GMAIL = 'mia@gmail.test';
 const OUTLOOK = 'mia@contoso.test';
@@ -65,9 +65,8 @@ describe('a Gmail mailbox', () => {
     const flushed = world.google.gmail.sent(GMAIL).slice(2);
     expect(flushed[0].at - back).toBeLessThan(1000);
     expect(flushed.map((m) => subjectOf(m.raw))).toEqual(ids.map((_, i) => `Offer ${i + 1}`));
-    const queued = await Promise.all(ids.map(message));
+    const queued = await allSent(mia, ids);
     expect(flushed.map((m) => messageIdOf(m.raw))).toEqual(queued.map((m) => m.messageId));
-    expect(queued.every((m) => m.state === 'sent')).toBe(true);
     expect(flushed[0].raw).toMatch(/^From: mia@gmail\.test/m);
     expect(flushed[0].raw).toMatch(/<p>Hello lead1@example\.test<\/p>/);
 
@@ -100,8 +99,7 @@ describe('an Outlook mailbox', () => {
     const first = await queue(id, 'dan@example.test', 'Hello Dan');
     const mail = await eventually(() => world.smtp.received.find((m) => m.subject === 'Hello Dan'));
     expect(mail.user).toBe(OUTLOOK); // signed in with XOAUTH2 as the mailbox
-    const sent = await message(first);
-    expect(sent.state).toBe('sent');
+    const [sent] = await allSent(mia, [first]);
     expect(mail.messageId).toBe(sent.messageId);
     await appendToInbox(world.imap, OUTLOOK, 'not-used-by-xoauth2', [reply(sent.messageId, 'dan@example.test', OUTLOOK)]);
     expect(await world.rg.inbox.kick(id)).toEqual({ replies: 1, bounces: 0 });

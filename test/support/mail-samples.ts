@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
+import type { ReceivedMail } from './smtp.ts';
 
 const id = (domain: string) => `<${randomUUID()}@${domain}>`;
 const date = () => new Date().toUTCString();
@@ -100,4 +101,17 @@ export async function appendToInbox(imap: { host: string; port: number }, user: 
   } finally {
     await client.logout();
   }
+}
+
+/**
+ * The test SMTP server's `deliver`: mail for a recipient named in `passwords` goes into that
+ * user's Dovecot INBOX, as a real mail server would put it; other recipients get nothing.
+ */
+export function intoInboxes(imap: { host: string; port: number }, passwords: Record<string, string>) {
+  return async (mail: ReceivedMail): Promise<void> => {
+    for (const to of mail.to) {
+      const password = passwords[to.toLowerCase()];
+      if (password !== undefined) await appendToInbox(imap, to, password, [mail.raw]);
+    }
+  };
 }

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Role } from '../../shared/api.ts';
+import type { MessageView, Role } from '../../shared/api.ts';
 import { loadConfig } from '../../server/config/index.ts';
 import { silentLogger, type Logger } from '../../server/log/index.ts';
 import { createRegrant, type Regrant, type RegrantOptions } from '../../server/regrant.ts';
@@ -90,4 +90,15 @@ export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000):
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * The emails as `GET /api/messages/:id` shows them, once every one is marked sent: a test mail
+ * server (or the Gmail fake) holds an email a moment before Regrant has marked it.
+ */
+export function allSent(client: Client, ids: string[]): Promise<MessageView[]> {
+  return eventually(async () => {
+    const views = await Promise.all(ids.map(async (id) => (await (await client.get(`/api/messages/${id}`)).json()) as MessageView));
+    return views.every((m) => m.state === 'sent') && views;
+  });
 }

@@ -9,6 +9,7 @@
  *   const smtp = await startSmtp({ 'ann@acme.test': 'pw' });
  *   smtp.answer('ann@acme.test', 535, '5.7.8 Authentication credentials invalid');
  *   const outlook = await startSmtp({}, { checkOAuthToken: microsoft.checkAccessToken });
+ *   const delivering = await startSmtp(users, { deliver: intoInboxes(imap, users) });
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
@@ -56,6 +57,11 @@ export interface SmtpOptions {
   beforeAuth?: (user: string) => Promise<void>;
   /** Decides XOAUTH2 logins: true accepts the XOAUTH2 user, false refuses like a bad token. */
   checkOAuthToken?: (user: string, accessToken: string) => boolean | Promise<boolean>;
+  /**
+   * Delivers each accepted message (into a Dovecot INBOX: `intoInboxes` of mail-samples.ts)
+   * before the client hears 250; a delivery that fails is answered 451.
+   */
+  deliver?: (mail: ReceivedMail) => Promise<void>;
 }
 
 /** smtp-server's answer to a bad XOAUTH2 token: 334 with this JSON, then 535 after the client's empty line. */
@@ -127,7 +133,11 @@ export async function startSmtp(users: Record<string, string> = {}, options: Smt
         };
         received.push(mail);
         options.onMessage?.(mail);
-        callback();
+        if (!options.deliver) return callback();
+        options.deliver(mail).then(
+          () => callback(),
+          (error: Error) => callback(Object.assign(new Error(`4.3.0 Delivery failed: ${error.message}`), { responseCode: 451 })),
+        );
       });
     },
   });
