@@ -4,6 +4,7 @@ import { PROVIDER_LABEL, STATE_LABEL, filterAccounts, orderAccounts } from '../u
 import { problemOf, type Api } from '../utils/api.ts';
 import { agoText, sinceText } from '../utils/time.ts';
 import { SettingsForm, type Part } from './SettingsForm.tsx';
+import { useAction } from './use-action.ts';
 
 export interface AccountsPageDeps {
   api(): Promise<Api>;
@@ -157,20 +158,8 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
 }
 
 function RegrantButton({ id, provider, deps }: { id: string; provider: string; deps: AccountsPageDeps }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function regrant() {
-    setBusy(true);
-    setError(null);
-    try {
-      const { url } = await (await deps.api()).regrant(id);
-      await deps.openTab(url);
-    } catch (e) {
-      setError(problemOf(e).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run } = useAction();
+  const regrant = () => run(async () => deps.openTab((await (await deps.api()).regrant(id)).url));
   return (
     <p>
       <button class="primary" disabled={busy} onClick={() => void regrant()}>
