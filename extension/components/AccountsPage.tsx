@@ -1,17 +1,16 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { AccountEvent, AccountStatus, AccountView } from '../../shared/api.ts';
 import { PROVIDER_LABEL, STATE_LABEL, filterAccounts, orderAccounts } from '../utils/accounts.ts';
-import { problemOf, type Api } from '../utils/api.ts';
+import { problemOf } from '../utils/api.ts';
 import { agoText, sinceText } from '../utils/time.ts';
+import { BulkImport, type BulkImportDeps } from './BulkImport.tsx';
 import { SettingsForm, type Part } from './SettingsForm.tsx';
+import { useAction } from './use-action.ts';
 
-export interface AccountsPageDeps {
-  api(): Promise<Api>;
+export interface AccountsPageDeps extends BulkImportDeps {
   /** The mailbox named in the page's address (`accounts.html#<id>`), if any. */
   selectedId(): string | null;
   select(id: string): void;
-  /** Lets the badge and popup follow a fix at once. */
-  pollNow(): Promise<unknown>;
   openTab(url: string): Promise<void>;
   now(): Date;
 }
@@ -22,6 +21,9 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(deps.selectedId());
   const [query, setQuery] = useState('');
+  // Once opened, the import stays mounted while a mailbox is shown, so a run is still followed.
+  const [importOpened, setImportOpened] = useState(false);
+  const [importShown, setImportShown] = useState(false);
 
   const reload = useCallback(async () => {
     try {
@@ -39,15 +41,24 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
 
   const choose = (id: string) => {
     setSelected(id);
+    setImportShown(false);
     deps.select(id);
   };
+  const openImport = () => {
+    setImportOpened(true);
+    setImportShown(true);
+  };
   const shown = filterAccounts(accounts ?? [], query);
+  const isCurrent = (id: string) => id === selected && !importShown;
   const now = deps.now();
 
   return (
     <div class="accounts-page">
       <aside>
         <h1>Mailboxes</h1>
+        <button class={importShown ? 'add-bulk current' : 'add-bulk'} aria-current={importShown ? 'true' : undefined} onClick={openImport}>
+          Add in bulk
+        </button>
         {error && (
           <p class="banner error" role="alert">
             {error}
@@ -64,7 +75,7 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
             <ul class="list">
               {shown.map((a) => (
                 <li key={a.id}>
-                  <button class={a.id === selected ? 'item current' : 'item'} aria-current={a.id === selected ? 'true' : undefined} onClick={() => choose(a.id)}>
+                  <button class={isCurrent(a.id) ? 'item current' : 'item'} aria-current={isCurrent(a.id) ? 'true' : undefined} onClick={() => choose(a.id)}>
                     <span class="email">{a.email}</span>
                     <span class={`state ${a.state}`}>{STATE_LABEL[a.state]}</span>
                   </button>
@@ -75,7 +86,12 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
         )}
       </aside>
       <section class="detail">
-        {selected ? (
+        {importOpened && (
+          <div hidden={!importShown}>
+            <BulkImport deps={deps} onFinished={reload} />
+          </div>
+        )}
+        {importShown ? null : selected ? (
           <AccountDetail key={selected} id={selected} deps={deps} now={now} onChanged={reload} />
         ) : (
           <p class="muted">Choose a mailbox to see its history{accounts?.some((a) => a.provider === 'custom') ? ' or fix its settings' : ''}.</p>
@@ -157,20 +173,8 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
 }
 
 function RegrantButton({ id, provider, deps }: { id: string; provider: string; deps: AccountsPageDeps }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function regrant() {
-    setBusy(true);
-    setError(null);
-    try {
-      const { url } = await (await deps.api()).regrant(id);
-      await deps.openTab(url);
-    } catch (e) {
-      setError(problemOf(e).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run } = useAction();
+  const regrant = () => run(async () => deps.openTab((await (await deps.api()).regrant(id)).url));
   return (
     <p>
       <button class="primary" disabled={busy} onClick={() => void regrant()}>

@@ -6,7 +6,7 @@
  *   const api = createApi({ serverUrl, apiToken });
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
-import type { AccountEvent, AccountView, LoginTestResult, StatusResponse } from '../../shared/api.ts';
+import type { AccountEvent, AccountView, ImportField, ImportUpload, ImportView, LoginTestResult, StatusResponse } from '../../shared/api.ts';
 
 export type ApiErrorCode = 'not_configured' | 'unreachable' | 'not_regrant' | 'token_rejected' | 'server_error' | 'request_failed';
 
@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly status = 0,
     /** The server's own error code, when it sent one (`not_found`, `wrong_provider`…). */
     readonly serverCode?: string,
+    /** The request field the server named, e.g. `mapping.smtp_host`. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -34,9 +36,14 @@ export interface ApiOptions {
 }
 
 export const REQUEST_TIMEOUT_MS = 15_000;
+/** A file of up to 5 MB may take a while to go up on a slow line. */
+export const UPLOAD_TIMEOUT_MS = 120_000;
+
+/** What a request sends: a JSON value, or bytes as they are (an uploaded file). */
+type Body = { json: unknown } | { bytes: Blob | ArrayBuffer; type: string };
 
 export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) => fetch(...args), timeoutMs = REQUEST_TIMEOUT_MS }: ApiOptions) {
-  async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  async function request(method: string, path: string, body?: Body, headers: Record<string, string> = {}, waitMs = timeoutMs): Promise<Response> {
     if (!serverUrl || !apiToken) throw new ApiError('not_configured', 'Open the options and enter your Regrant server URL and API token.');
     let res: Response;
     try {
@@ -44,13 +51,13 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
         method,
         // Our own ETag handling, not the HTTP cache: a 304 must reach us as a 304.
         cache: 'no-store',
-        headers: { authorization: `Bearer ${apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        headers: { authorization: `Bearer ${apiToken}`, ...(body ? { 'content-type': 'json' in body ? 'application/json' : body.type } : {}), ...headers },
+        body: !body ? undefined : 'json' in body ? JSON.stringify(body.json) : body.bytes,
+        signal: AbortSignal.timeout(waitMs),
       });
     } catch (error) {
       if ((error as Error | null)?.name === 'TimeoutError') {
-        throw new ApiError('unreachable', `${serverUrl} did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} s. Check the address, and that the server is running.`);
+        throw new ApiError('unreachable', `${serverUrl} did not answer within ${Math.max(1, Math.round(waitMs / 1000))} s. Check the address, and that the server is running.`);
       }
       throw new ApiError('unreachable', `Cannot reach ${serverUrl}. Check the address, and that the server is running.`);
     }
@@ -60,13 +67,15 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
 
   async function errorOf(res: Response): Promise<ApiError> {
     const body = await readJson(res);
-    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const error = (body as { error?: { code?: unknown; message?: unknown; field?: unknown } } | null)?.error;
     if (!error || typeof error.message !== 'string') {
+      // A proxy in front of the server may refuse a big upload with its own page.
+      if (res.status === 413) return new ApiError('request_failed', 'The server refused the file as too large.', 413);
       return new ApiError('not_regrant', `${serverUrl} answered ${res.status} but is not a Regrant server. Check the address.`, res.status);
     }
     if (res.status === 401) return new ApiError('token_rejected', 'The server rejected the API token. Paste a current token in the options.', 401, String(error.code));
     if (res.status >= 500) return new ApiError('server_error', `The server failed: ${error.message}`, res.status, String(error.code));
-    return new ApiError('request_failed', error.message, res.status, String(error.code));
+    return new ApiError('request_failed', error.message, res.status, String(error.code), typeof error.field === 'string' ? error.field : undefined);
   }
 
   /** Only a web address from the server is opened in a tab or put on the clipboard. */
@@ -76,11 +85,23 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
   }
 
   async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await request(method, path, body);
+    return jsonOf<T>(await request(method, path, body === undefined ? undefined : { json: body }));
+  }
+
+  async function jsonOf<T>(res: Response): Promise<T> {
     const data = await readJson(res);
     if (data === null) throw new ApiError('not_regrant', `${serverUrl} did not answer with Regrant's JSON. Check the address.`, res.status);
     return data as T;
   }
+
+  /** A CSV file the server makes (the import template, a report), to be saved by the person. */
+  async function csv(path: string): Promise<Blob> {
+    const res = await request('GET', path);
+    if (!(res.headers.get('content-type') ?? '').includes('text/csv')) throw new ApiError('not_regrant', `${serverUrl} did not answer with a CSV file. Check the address.`, res.status);
+    return res.blob();
+  }
+
+  const importPath = (id: string) => `/api/imports/${encodeURIComponent(id)}`;
 
   return {
     /** `GET /api/status`, conditional on the last ETag. */
@@ -101,6 +122,16 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     },
     testSending: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
     testReceiving: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
+    /** `GET /api/imports/template.csv`: the bulk CSV with its columns in order. */
+    importTemplate: () => csv('/api/imports/template.csv'),
+    /** `POST /api/imports`: the file's bytes as they are; the server finds the encoding and the delimiter. */
+    uploadImport: async (file: Blob) => jsonOf<ImportUpload>(await request('POST', '/api/imports', { bytes: file, type: 'text/csv' }, {}, Math.max(timeoutMs, UPLOAD_TIMEOUT_MS))),
+    /** `POST /api/imports/:id/run`: answers 202 with the import, usually still running. */
+    runImport: (id: string, mapping: Partial<Record<ImportField, string>>, updateExisting: boolean) =>
+      json<ImportView>('POST', `${importPath(id)}/run`, { mapping, updateExisting }),
+    importStatus: (id: string) => json<ImportView>('GET', importPath(id)),
+    /** `GET /api/imports/:id/report.csv`: one line a row, the file that is also emailed. */
+    importReport: (id: string) => csv(`${importPath(id)}/report.csv`),
   };
 }
 

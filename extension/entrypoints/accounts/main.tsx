@@ -4,6 +4,7 @@ import { AccountsPage, type AccountsPageDeps } from '../../components/AccountsPa
 import '../../components/theme.css';
 import { createApi } from '../../utils/api.ts';
 import { pollNow } from '../../utils/messages.ts';
+import { saveFile } from '../../utils/save-file.ts';
 import { loadSettings } from '../../utils/settings.ts';
 import './accounts.css';
 
@@ -12,6 +13,7 @@ const deps: AccountsPageDeps = {
   selectedId: () => decodeURIComponent(location.hash.slice(1)) || null,
   select: (id) => history.replaceState(null, '', `#${encodeURIComponent(id)}`),
   pollNow,
+  saveFile,
   openTab: async (url) => void (await browser.tabs.create({ url })),
   now: () => new Date(),
 };

@@ -1,0 +1,150 @@
+import { useState } from 'preact/hooks';
+import { IMPORT_FIELDS, type ImportField, type ImportUpload } from '../../shared/api.ts';
+import { IMPORT_FIELD_INFO } from '../../shared/import-fields.ts';
+import { ApiError, problemOf } from '../utils/api.ts';
+import { chosenMapping, fileSummary, initialMapping, mappingFieldOf, missingRequired, missingText, type Mapping } from '../utils/imports.ts';
+
+/** Runs the import; a refusal is thrown as an `ApiError` and shown above Start. */
+export type ImportStart = (mapping: Partial<Record<ImportField, string>>, updateExisting: boolean) => Promise<void>;
+
+/**
+ * The uploaded file's first rows, and which column holds each field: preset to the server's
+ * suggestion; Start refuses while a required field has no column.
+ */
+export function ImportMapping({ upload, onStart, onCancel }: { upload: ImportUpload; onStart: ImportStart; onCancel: () => void }) {
+  const [mapping, setMapping] = useState<Mapping>(() => initialMapping(upload));
+  const [updateExisting, setUpdateExisting] = useState(false);
+  const [problem, setProblem] = useState<{ text: string; fields: ImportField[] } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function start(e: Event) {
+    e.preventDefault();
+    const missing = missingText(mapping);
+    if (missing) {
+      setProblem({ text: missing, fields: missingRequired(mapping) });
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    try {
+      await onStart(chosenMapping(mapping), updateExisting);
+    } catch (error) {
+      const field = mappingFieldOf(error instanceof ApiError ? error.field : undefined);
+      setProblem({ text: problemOf(error).message, fields: field ? [field] : [] });
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="import-mapping" onSubmit={start} noValidate>
+      <p>
+        {fileSummary(upload)} <span class="muted">Start before {new Date(upload.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}, or choose the file again.</span>
+      </p>
+      <Preview upload={upload} />
+      <table class="mapping">
+        <caption>Which column holds each field</caption>
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            <th scope="col">Column in the file</th>
+            <th scope="col">
+              <span class="sr-only">Note</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {IMPORT_FIELDS.map((field) => (
+            <MappingRow
+              key={field}
+              field={field}
+              headers={upload.headers}
+              header={mapping[field]}
+              invalid={!!problem?.fields.includes(field)}
+              onChange={(header) => setMapping({ ...mapping, [field]: header })}
+            />
+          ))}
+        </tbody>
+      </table>
+      <p class="check">
+        <label>
+          <input type="checkbox" checked={updateExisting} aria-describedby="import-update-hint" onChange={(e) => setUpdateExisting(e.currentTarget.checked)} /> Update inbox if it exists
+        </label>
+        <span id="import-update-hint" class="muted">
+          Otherwise a mailbox already in Regrant is skipped and keeps its settings.
+        </span>
+      </p>
+      {problem && (
+        <p class="banner error" role="alert">
+          {problem.text}
+        </p>
+      )}
+      <div class="buttons">
+        <button class="primary" type="submit" disabled={busy}>
+          Start import
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          Choose another file
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function MappingRow({ field, headers, header, invalid, onChange }: { field: ImportField; headers: string[]; header: string; invalid: boolean; onChange: (header: string) => void }) {
+  const info = IMPORT_FIELD_INFO[field];
+  const note = info.required ? 'Required' : info.whenBlank ? `${header ? 'Blank cells' : 'Not in the file'}: ${info.whenBlank}` : '';
+  return (
+    <tr class={invalid ? 'invalid' : undefined}>
+      <th scope="row">
+        <label for={`import-map-${field}`}>{info.label}</label>
+      </th>
+      <td>
+        <select
+          id={`import-map-${field}`}
+          value={header}
+          aria-required={info.required ? 'true' : undefined}
+          aria-invalid={invalid ? 'true' : undefined}
+          aria-describedby={`import-note-${field}`}
+          onChange={(e) => onChange(e.currentTarget.value)}
+        >
+          <option value="">— not in the file —</option>
+          {headers.map((h) => (
+            <option value={h}>{h}</option>
+          ))}
+        </select>
+      </td>
+      <td id={`import-note-${field}`} class={info.required ? 'required' : 'muted'}>
+        {note}
+      </td>
+    </tr>
+  );
+}
+
+/** The first rows as the server read them (passwords already masked). */
+function Preview({ upload }: { upload: ImportUpload }) {
+  return (
+    <div class="table-scroll" role="region" aria-label="Preview of the file" tabIndex={0}>
+      <table class="preview">
+        <caption>
+          The first {upload.preview.length} of {upload.total.toLocaleString('en')} rows
+        </caption>
+        <thead>
+          <tr>
+            {upload.headers.map((h) => (
+              <th scope="col">{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {upload.preview.map((row) => (
+            <tr>
+              {upload.headers.map((h) => (
+                <td>{row[h] ?? ''}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import type { ComponentChildren } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
+import { IMPORT_ROW_STATUSES, type ImportRowView, type ImportView } from '../../shared/api.ts';
+import { STATE_LABEL } from '../utils/accounts.ts';
+import { ROW_STATUS_LABEL, SHOWN_ROWS, countsText, reportText, rowsWith, type RowFilter } from '../utils/imports.ts';
+
+const FILTERS: RowFilter[] = ['all', ...IMPORT_ROW_STATUSES];
+
+/**
+ * A finished import: how many rows became what, each row's outcome with a filter by status,
+ * and where the report went. Long files show their first rows until asked for all.
+ */
+export function ImportResults({ view, downloadReport }: { view: ImportView; downloadReport: ComponentChildren }) {
+  const [filter, setFilter] = useState<RowFilter>('all');
+  const [showAll, setShowAll] = useState(false);
+  const rowCount = useMemo(() => {
+    const count = { all: view.rows.length, created: 0, updated: 0, skipped: 0, failed: 0 } satisfies Record<RowFilter, number>;
+    for (const row of view.rows) count[row.status] += 1;
+    return count;
+  }, [view.rows]);
+  const rows = useMemo(() => rowsWith(view.rows, filter), [view.rows, filter]);
+  const shown = showAll ? rows : rows.slice(0, SHOWN_ROWS);
+  const report = reportText(view.report);
+
+  return (
+    <div class="import-results">
+      <p class="summary" role="status">
+        {countsText(view.counts)}.
+      </p>
+      <p class="report">
+        {report && <span>{report} </span>}
+        {downloadReport}
+      </p>
+      <div class="filters" role="group" aria-label="Show rows">
+        {FILTERS.map((f) => (
+          <button
+            type="button"
+            aria-pressed={f === filter ? 'true' : 'false'}
+            onClick={() => {
+              setFilter(f);
+              setShowAll(false);
+            }}
+          >
+            {f === 'all' ? 'All' : ROW_STATUS_LABEL[f]} ({rowCount[f].toLocaleString('en')})
+          </button>
+        ))}
+      </div>
+      {rows.length === 0 ? (
+        <p class="muted">No row is {filter === 'all' ? 'in the file' : filter}.</p>
+      ) : (
+        <div class="table-scroll" role="region" aria-label="Rows of the file" tabIndex={0}>
+          <table class="results">
+            <thead>
+              <tr>
+                <th scope="col">Line</th>
+                <th scope="col">Email</th>
+                <th scope="col">Result</th>
+                <th scope="col">Mailbox</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((row) => (
+                <ResultRow key={row.line} row={row} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {shown.length < rows.length && (
+        <p>
+          <span class="muted">Showing the first {shown.length} rows. </span>
+          <button type="button" onClick={() => setShowAll(true)}>
+            Show all {rows.length.toLocaleString('en')}
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ResultRow({ row }: { row: ImportRowView }) {
+  return (
+    <tr>
+      <td>{row.line}</td>
+      <td class="email">{row.email}</td>
+      <td class={`status ${row.status}`}>{ROW_STATUS_LABEL[row.status]}</td>
+      <td>{row.state && <span class={`state ${row.state}`}>{STATE_LABEL[row.state]}</span>}</td>
+      <td>{row.error?.message}</td>
+    </tr>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * What the bulk import shows and sends, as plain functions: the mapping a person starts from
+ * and what is sent of it, the check before Start, the words for progress and the report.
+ *
+ * @example
+ *   const mapping = initialMapping(upload); // every field, '' where no column was recognised
+ *   missingRequired(mapping);               // ['smtp_password'] → Start says what to choose
+ *   api.runImport(upload.id, chosenMapping(mapping), false);
+ */
+import { IMPORT_FIELDS, type ImportField, type ImportRowStatus, type ImportRowView, type ImportUpload, type ImportView } from '../../shared/api.ts';
+import { IMPORT_FIELD_INFO, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from '../../shared/import-fields.ts';
+
+/** Field → header, `''` for "not in the file". */
+export type Mapping = Record<ImportField, string>;
+
+/** The server's suggestion, kept only where it names a column of this file. */
+export function initialMapping(upload: Pick<ImportUpload, 'headers' | 'suggestedMapping'>): Mapping {
+  const pick = (field: ImportField) => upload.suggestedMapping[field] ?? '';
+  return Object.fromEntries(IMPORT_FIELDS.map((f) => [f, upload.headers.includes(pick(f)) ? pick(f) : ''])) as Mapping;
+}
+
+/** The required fields still without a column, in template order. */
+export function missingRequired(mapping: Mapping): ImportField[] {
+  return IMPORT_FIELDS.filter((f) => IMPORT_FIELD_INFO[f].required && !mapping[f]);
+}
+
+/** The message Start shows instead of starting, or null when every required field has a column. */
+export function missingText(mapping: Mapping): string | null {
+  const missing = missingRequired(mapping).map((f) => IMPORT_FIELD_INFO[f].label);
+  if (!missing.length) return null;
+  return `Choose the column for ${listText(missing)}: ${missing.length === 1 ? 'it is' : 'they are'} required.`;
+}
+
+/** What the run sends: only the fields that have a column. */
+export function chosenMapping(mapping: Mapping): Partial<Record<ImportField, string>> {
+  return Object.fromEntries(Object.entries(mapping).filter(([, header]) => header)) as Partial<Record<ImportField, string>>;
+}
+
+/** Refuses, before sending anything, a file the server would refuse for its size. */
+export function fileProblem(file: Pick<Blob, 'size'>): string | null {
+  if (file.size > IMPORT_MAX_BYTES) return `The file is ${megabytes(file.size)}; at most ${megabytes(IMPORT_MAX_BYTES)} and ${IMPORT_MAX_ROWS.toLocaleString('en')} rows can be imported at once. Split it in parts.`;
+  return null;
+}
+
+export const ROW_STATUS_LABEL: Record<ImportRowStatus, string> = { created: 'Created', updated: 'Updated', skipped: 'Skipped', failed: 'Failed' };
+
+export type RowFilter = ImportRowStatus | 'all';
+
+export function rowsWith(rows: readonly ImportRowView[], filter: RowFilter): ImportRowView[] {
+  return filter === 'all' ? [...rows] : rows.filter((r) => r.status === filter);
+}
+
+/** A results table shows this many rows of a filter until asked for all of them. */
+export const SHOWN_ROWS = 200;
+
+export function progressText(view: Pick<ImportView, 'done' | 'total'>): string {
+  return `${view.done.toLocaleString('en')} of ${view.total.toLocaleString('en')} ${view.total === 1 ? 'row' : 'rows'}`;
+}
+
+/** "3 created, 1 updated, 2 skipped, 1 failed", leaving out the statuses no row has. */
+export function countsText(counts: ImportView['counts']): string {
+  const parts = (Object.keys(ROW_STATUS_LABEL) as ImportRowStatus[]).filter((s) => counts[s] > 0).map((s) => `${counts[s].toLocaleString('en')} ${s}`);
+  return parts.length ? parts.join(', ') : 'No rows were imported';
+}
+
+/** What became of the emailed copy of the report. */
+export function reportText(report: ImportView['report']): string | null {
+  if (!report) return null;
+  if (report.state === 'sent') return `The report was emailed to ${report.to}.`;
+  if (report.state === 'pending') return `The report will be emailed to ${report.to} when the mail server answers.`;
+  return 'The report was not emailed: the server has no NOTIFY_SMTP_URL; download it here.';
+}
+
+function listText(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+}
+
+/** The field a refused run names (`mapping.smtp_host`), if it is one of the mapping's. */
+export function mappingFieldOf(field: string | undefined): ImportField | null {
+  const name = field?.startsWith('mapping.') ? field.slice('mapping.'.length) : '';
+  return (IMPORT_FIELDS as readonly string[]).includes(name) ? (name as ImportField) : null;
+}
+
+const DELIMITER_NAME: Record<ImportUpload['delimiter'], string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' };
+
+/** "500 rows, separated by semicolons." */
+export function fileSummary(upload: Pick<ImportUpload, 'total' | 'delimiter'>): string {
+  return `${upload.total.toLocaleString('en')} ${upload.total === 1 ? 'row' : 'rows'}, separated by ${DELIMITER_NAME[upload.delimiter] ?? JSON.stringify(upload.delimiter)}.`;
+}
