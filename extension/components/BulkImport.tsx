@@ -46,7 +46,10 @@ export function BulkImport({ deps, onFinished, pollMs = IMPORT_POLL_MS }: { deps
     let timer: ReturnType<typeof setTimeout>;
     const ask = async () => {
       try {
-        const view = await (await deps.api()).importStatus(runningId);
+        const api = await deps.api();
+        const progress = await api.importStatus(runningId, { rows: false });
+        // The rows are read once, when they are all there.
+        const view = progress.state === 'finished' ? await api.importStatus(runningId) : progress;
         if (stopped) return;
         setProblem(null);
         follow(view);

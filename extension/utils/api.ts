@@ -129,7 +129,8 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     /** `POST /api/imports/:id/run`: answers 202 with the import, usually still running. */
     runImport: (id: string, mapping: Partial<Record<ImportField, string>>, updateExisting: boolean) =>
       json<ImportView>('POST', `${importPath(id)}/run`, { mapping, updateExisting }),
-    importStatus: (id: string) => json<ImportView>('GET', importPath(id)),
+    /** `GET /api/imports/:id`; `rows: false` while following a run (10,000 rows are 1 MB a poll). */
+    importStatus: (id: string, { rows = true } = {}) => json<ImportView>('GET', rows ? importPath(id) : `${importPath(id)}?rows=0`),
     /** `GET /api/imports/:id/report.csv`: one line a row, the file that is also emailed. */
     importReport: (id: string) => csv(`${importPath(id)}/report.csv`),
   };

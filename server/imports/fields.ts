@@ -6,6 +6,7 @@
  * @example suggestMapping(['E-mail', 'Outgoing server', 'Password']) // { email: 'E-mail', smtp_host: 'Outgoing server', smtp_password: 'Password', imap_password: 'Password' }
  */
 import { IMPORT_FIELDS, type ImportField } from '../../shared/api.ts';
+import { BOM } from './report.ts';
 
 export type Mapping = Partial<Record<ImportField, string>>;
 
@@ -81,5 +82,5 @@ export function suggestMapping(headers: string[]): Mapping {
 /** The template offered for download: every field as a header, and one example row. */
 export function templateCsv(): string {
   const example = ['sales@example.com', 'Sales', '', 'mail.example.com', '465', 'tls', 'sales@example.com', 'app-password', 'mail.example.com', '993', 'tls', 'sales@example.com', 'app-password'];
-  return `${IMPORT_FIELDS.join(',')}\r\n${example.join(',')}\r\n`;
+  return `${BOM}${IMPORT_FIELDS.join(',')}\r\n${example.join(',')}\r\n`;
 }

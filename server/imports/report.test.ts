@@ -19,7 +19,7 @@ const rows: ImportRowView[] = [
 
 it('reportCsv: one line per row with its state in words', () => {
   expect(reportCsv(rows)).toBe(
-    'line,email,status,mailbox_state,reason_code,reason\r\n' +
+    '\uFEFFline,email,status,mailbox_state,reason_code,reason\r\n' +
       '2,ann@acme.test,created,connected,,\r\n' +
       `3,'-oops,failed,,invalid_email,"email: ""-oops"" is not a valid email address"\r\n` +
       '4,bob@acme.test,skipped,needs re-authentication,account_exists,already in Regrant\r\n',

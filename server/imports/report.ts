@@ -20,12 +20,15 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** Excel reads a CSV file as UTF-8 only when it starts with a byte order mark. */
+export const BOM = '\uFEFF';
+
 const STATE_WORDS: Record<AccountState, string> = { new: 'not checked yet', connected: 'connected', needs_reauth: 'needs re-authentication', unreachable: 'unreachable' };
 
 export function reportCsv(rows: ImportRowView[]): string {
   const head = ['line', 'email', 'status', 'mailbox_state', 'reason_code', 'reason'];
   const body = rows.map((r) => [String(r.line), r.email, r.status, r.state ? STATE_WORDS[r.state] : '', r.error?.code ?? '', r.error?.message ?? ''].map(csvCell).join(','));
-  return [head.join(','), ...body].join('\r\n') + '\r\n';
+  return BOM + [head.join(','), ...body].join('\r\n') + '\r\n';
 }
 
 export interface ReportInput {

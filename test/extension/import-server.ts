@@ -17,6 +17,8 @@ export interface Failure {
 export interface SeenRequest {
   method: string;
   path: string;
+  /** The query string, e.g. `?rows=0` while a run is followed. */
+  search: string;
   headers: Record<string, string>;
   body: BodyInit | null | undefined;
 }
@@ -41,7 +43,7 @@ export function importServer(script: ImportScript) {
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
     const method = init?.method ?? 'GET';
-    requests.push({ method, path: url.pathname, headers: Object.fromEntries(new Headers(init?.headers).entries()), body: init?.body });
+    requests.push({ method, path: url.pathname, search: url.search, headers: Object.fromEntries(new Headers(init?.headers).entries()), body: init?.body });
     const route = `${method} ${url.pathname}`;
     if (route === 'GET /api/status') return json(200, statusOf(script.accounts ?? []));
     if (route === 'GET /api/imports/template.csv') return csv(script.template ?? TEMPLATE_CSV);

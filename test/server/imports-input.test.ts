@@ -95,7 +95,9 @@ describe('reading what people export', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="regrant-import-template.csv"');
-    const template = await res.text();
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a BOM: Excel then reads it as UTF-8
+    const template = new TextDecoder().decode(bytes);
     expect(template.split('\r\n')[0]).toBe(IMPORT_FIELDS.join(','));
     const up = (await (await upload(ann, template)).json()) as ImportUpload;
     expect(up.suggestedMapping).toEqual(Object.fromEntries(IMPORT_FIELDS.map((f) => [f, f])));
