@@ -56,3 +56,17 @@ describe('readCsv', () => {
     expect(t.rows).toEqual([{ line: 3, cells: ['ann@acme.test', 'x', 'Ann'] }]);
   });
 });
+
+describe('what spreadsheets write, and what no file of mailboxes has', () => {
+  it('rows of empty cells are blank lines; an Excel "sep=;" line names the delimiter', () => {
+    expect(readCsv(bytes('email;name\n;;\nann@acme.test;Ann\n ; \n')).rows).toEqual([{ line: 3, cells: ['ann@acme.test', 'Ann'] }]);
+    const t = readCsv(bytes('sep=;\r\nemail;name,full\r\nann@acme.test;Ann, A.\r\n'));
+    expect(t).toEqual({ delimiter: ';', headers: ['email', 'name,full'], rows: [{ line: 3, cells: ['ann@acme.test', 'Ann, A.'] }] });
+  });
+
+  it('a header of hundreds of columns, a huge column name or a row of thousands of cells is refused at once', () => {
+    expect(() => readCsv(bytes(`email${','.repeat(150)}\nx\n`))).toThrow('The header has 151 columns; a file of mailboxes has at most 100. Is the first line the header?');
+    expect(() => readCsv(bytes(`email,${'n'.repeat(201)}\nx,y\n`))).toThrow('The name of column 2 is longer than 200 characters');
+    expect(() => readCsv(bytes(`email\nx${','.repeat(5000)}\n`))).toThrow('Line 2 has more than 1000 cells: this is not a file of mailboxes.');
+  });
+});

@@ -27,6 +27,11 @@ export interface CsvTable {
 
 export class CsvError extends DomainError {}
 
+/** A file of mailboxes has about 13 columns; far more is a mistake (or an attack on memory). */
+export const MAX_COLUMNS = 100;
+const MAX_CELLS = 1000;
+const MAX_HEADER_LENGTH = 200;
+
 /** The file's text, or a CsvError naming the line where it stops being UTF-8. */
 export function decodeUtf8(bytes: Uint8Array): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
@@ -121,6 +126,9 @@ export function parseCsv(text: string, delimiter: Delimiter, maxRows = Infinity)
         i = j;
       }
       cells.push(cell);
+      if (cells.length > MAX_CELLS) {
+        throw new CsvError('invalid_csv', `Line ${startLine} has more than ${MAX_CELLS} cells: this is not a file of mailboxes.`);
+      }
       if (i >= n) endOfRecord = true;
       else if (text[i] === delimiter) i++;
       else {
@@ -129,7 +137,8 @@ export function parseCsv(text: string, delimiter: Delimiter, maxRows = Infinity)
         endOfRecord = true;
       }
     }
-    if (cells.length === 1 && cells[0].trim() === '') continue; // a blank line
+    // A blank line, or a row of empty cells (spreadsheets write those for formatted empty rows).
+    if (cells.every((c) => c.trim() === '')) continue;
     records.push({ line: startLine, cells });
     if (records.length > maxRows + 1) {
       throw new CsvError('payload_too_large', `The file has more than ${maxRows.toLocaleString('en-US')} rows. Split it into files of at most ${maxRows.toLocaleString('en-US')} rows.`);
@@ -158,9 +167,19 @@ export function readCsv(bytes: Uint8Array, { maxRows = Infinity } = {}): CsvTabl
 /** The same, from text already decoded (an import re-reads its stored file this way). */
 export function tableOf(text: string, maxRows = Infinity): CsvTable {
   if (text.trim() === '') throw new CsvError('invalid_csv', 'The file is empty.');
-  const delimiter = detectDelimiter(text);
-  const [head, ...rows] = parseCsv(text, delimiter, maxRows);
+  // Excel's "sep=;" first line names the delimiter; the header follows it.
+  const hint = /^sep=([,;\t])\r?\n/i.exec(text);
+  const body = hint ? text.slice(hint[0].length) : text;
+  const delimiter = hint ? (hint[1] as Delimiter) : detectDelimiter(body);
+  const [head, ...rows] = parseCsv(body, delimiter, maxRows);
+  if (!head) throw new CsvError('invalid_csv', 'The file is empty.');
   if (rows.length === 0) throw new CsvError('invalid_csv', 'The file has a header line but no rows of mailboxes.');
+  if (head.cells.length > MAX_COLUMNS) {
+    throw new CsvError('invalid_input', `The header has ${head.cells.length} columns; a file of mailboxes has at most ${MAX_COLUMNS}. Is the first line the header?`);
+  }
+  const long = head.cells.findIndex((h) => h.length > MAX_HEADER_LENGTH);
+  if (long >= 0) throw new CsvError('invalid_input', `The name of column ${long + 1} is longer than ${MAX_HEADER_LENGTH} characters. Is the first line the header?`);
+  if (hint) for (const r of [head, ...rows]) r.line += 1;
   const headers = head.cells.map((h, k) => h.trim() || `Column ${k + 1}`);
   const seen = new Map<string, number>();
   headers.forEach((h, k) => {

@@ -13,10 +13,10 @@ export type Mapping = Partial<Record<ImportField, string>>;
 type Side = 'smtp' | 'imap';
 type Kind = 'host' | 'port' | 'security' | 'username' | 'password';
 
-const SIDE_WORDS: Record<string, Side> = { smtp: 'smtp', outgoing: 'smtp', outbound: 'smtp', out: 'smtp', sending: 'smtp', send: 'smtp', imap: 'imap', incoming: 'imap', inbound: 'imap', in: 'imap', receiving: 'imap', receive: 'imap' };
+const SIDE_WORDS: Record<string, Side> = { smtp: 'smtp', outgoing: 'smtp', outbound: 'smtp', sending: 'smtp', send: 'smtp', imap: 'imap', incoming: 'imap', inbound: 'imap', receiving: 'imap', receive: 'imap' };
 
 const KIND_WORDS: Record<string, Kind> = {
-  host: 'host', hostname: 'host', server: 'host', address: 'host',
+  host: 'host', hostname: 'host', server: 'host', address: 'host', serveur: 'host', servidor: 'host',
   port: 'port',
   security: 'security', encryption: 'security', ssl: 'security', tls: 'security', secure: 'security', starttls: 'security',
   user: 'username', username: 'username', login: 'username', userid: 'username',
@@ -50,9 +50,10 @@ function guess(header: string): Guess {
   const kind = KIND_PRIORITY.find((k) => kinds.includes(k));
   if (side && kind) return { field: `${side}_${kind}` as ImportField };
   if (side && !kind && w.length === 1) return { field: `${side}_host` as ImportField }; // a column called just "SMTP"
-  if (kind === 'password' || kind === 'username') return { both: kind };
   if (w.includes('owner') || w.includes('assignee')) return { field: 'owner' };
-  if (w.includes('email') || w.includes('mailbox') || joined === 'emailaddress' || joined === 'from' || joined === 'sender') return { field: 'email' };
+  // "User Email" is the address; "Username" and "Password" serve both servers.
+  if (kind !== 'password' && (w.includes('email') || w.includes('mailbox') || joined === 'from' || joined === 'sender')) return { field: 'email' };
+  if (kind === 'password' || kind === 'username') return { both: kind };
   if (w.includes('name')) return { field: 'name' };
   return null;
 }
@@ -78,6 +79,11 @@ export function suggestMapping(headers: string[]): Mapping {
   }
   return mapping;
 }
+
+/** Column names that hold secrets in several languages: their cells are never shown or repeated. */
+const SECRET_HEADER = /pass|pwd|\bpw\b|secret|token|credential|kennwort|contrase|senha|wachtwoord|\bkey\b/i;
+
+export const looksSecret = (header: string) => SECRET_HEADER.test(header);
 
 /** The template offered for download: every field as a header, and one example row. */
 export function templateCsv(): string {

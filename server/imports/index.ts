@@ -22,7 +22,7 @@ import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
 import type { Notifier } from '../notify/index.ts';
 import { decodeUtf8, tableOf } from './csv.ts';
-import { suggestMapping } from './fields.ts';
+import { looksSecret, suggestMapping } from './fields.ts';
 import { deliverDueReports } from './report-delivery.ts';
 import { checkMapping } from './rows.ts';
 import { fileContext, runImport, type RunnerDeps } from './runner.ts';
@@ -51,7 +51,6 @@ export const UPLOAD_KEPT_MS = 24 * 3600_000;
 export const RESULTS_KEPT_MS = 30 * 24 * 3600_000;
 const PREVIEW_ROWS = 5;
 const TICK_MS = 5000;
-const SECRET_HEADER = /pass|pwd|secret|token/i;
 
 /**
  * A lease taken by a process of this machine that no longer runs (a server killed and
@@ -167,7 +166,7 @@ export function createImports(deps: ImportsDeps) {
       const text = decodeUtf8(bytes);
       const table = tableOf(text, IMPORT_MAX_ROWS);
       const suggestedMapping = suggestMapping(table.headers);
-      const secret = new Set([suggestedMapping.smtp_password, suggestedMapping.imap_password, ...table.headers.filter((h) => SECRET_HEADER.test(h))]);
+      const secret = new Set([suggestedMapping.smtp_password, suggestedMapping.imap_password, ...table.headers.filter(looksSecret)]);
       const preview = table.rows.slice(0, PREVIEW_ROWS).map((r) =>
         Object.fromEntries(table.headers.map((h, k) => [h, secret.has(h) && r.cells[k] ? '••••••' : (r.cells[k] ?? '')])),
       );

@@ -24,7 +24,9 @@ describe('validateRows', () => {
   });
 
   it('each bad value says which field and why', () => {
-    expect(errorOf({ email: 'ann.acme.test' })).toEqual({ code: 'invalid_email', message: 'email: "ann.acme.test" is not a valid email address' });
+    expect(errorOf({ email: 'ann@acme' })).toEqual({ code: 'invalid_email', message: 'email: "ann@acme" is not a valid email address' });
+    // Without an @ it may be anything (a password column picked by mistake): not repeated.
+    expect(errorOf({ email: 'ann.acme.test' })).toEqual({ code: 'invalid_email', message: 'email: the cell is not a valid email address' });
     expect(errorOf({ email: '' })).toEqual({ code: 'missing_value', message: 'email: the cell is empty' });
     expect(errorOf({ smtp_port: '25x' })).toEqual({ code: 'invalid_port', message: 'smtp_port: "25x" is not a port; use a whole number from 1 to 65535' });
     expect(errorOf({ imap_port: '0' })?.code).toBe('invalid_port');
@@ -37,9 +39,19 @@ describe('validateRows', () => {
 
   it('never repeats a password, even from a column mapped by mistake', () => {
     expect(errorOf({ smtp_port: 'hunter2', smtp_password: 'hunter2' })?.message).toBe('smtp_port: "(hidden)" is not a port; use a whole number from 1 to 65535');
-    const [row] = validateRows(table({ email: 'hunter2', smtp_password: 'hunter2' }), MAPPING);
-    expect(row.email).toBe('(hidden)');
-    expect(JSON.stringify(row)).not.toContain('hunter2');
+    // The password column picked for the address: the row says nothing of what it holds.
+    const mistaken = validateRows(table({ smtp_password: 'Hunter2@Secret' }), { ...MAPPING, email: 'smtp_password' })[0];
+    expect(mistaken).toEqual({ line: 2, email: '', error: { code: 'invalid_email', message: 'email: the cell is not a valid email address' } });
+    // A column named like a password, not mapped as one, is hidden too, whatever its case.
+    const t: CsvTable = { ...table({ email: 'p@ss' }), headers: [...HEADERS.slice(0, -1), 'Kennwort'] };
+    t.rows[0].cells[HEADERS.length - 1] = 'P@SS';
+    expect(JSON.stringify(validateRows(t, MAPPING))).not.toMatch(/p@ss/i);
+  });
+
+  it('a row repeating an address fails with its twin even when the twin has another mistake', () => {
+    const rows = validateRows(table({}, { smtp_port: 'x' }), MAPPING);
+    expect(rows.map((r) => r.error?.code)).toEqual(['duplicate_mailbox', 'invalid_port']);
+    expect(rows[0].error?.message).toBe('ann@acme.test is also on line 3: keep one row per mailbox');
   });
 
   it('Google and Microsoft mailboxes are re-granted, not imported', () => {

@@ -12,7 +12,7 @@ import { IMPORT_FIELD_INFO } from '../../shared/import-fields.ts';
 import { emailSchema, portSchema, type ServerSettingsInput } from '../../shared/schemas.ts';
 import { DomainError } from '../errors.ts';
 import type { CsvTable } from './csv.ts';
-import type { Mapping } from './fields.ts';
+import { looksSecret, type Mapping } from './fields.ts';
 
 export interface Candidate {
   email: string;
@@ -72,47 +72,50 @@ class RowProblem extends Error {
   }
 }
 
-/** Validates every row; rows naming the same mailbox all fail, since only the person knows which is right. */
+/**
+ * Validates every row. Rows naming the same mailbox all fail (only the person knows which is
+ * right), even when one of them fails for another reason too.
+ */
 export function validateRows(table: CsvTable, mapping: Mapping): CheckedRow[] {
   const column = Object.fromEntries(Object.entries(mapping).map(([f, h]) => [f, table.headers.indexOf(h)])) as Partial<Record<ImportField, number>>;
+  // Columns that hold secrets: mapped as passwords, or named like them.
+  const secretColumns = table.headers.map((h, k) => k).filter((k) => k === column.smtp_password || k === column.imap_password || looksSecret(table.headers[k]));
+  const addresses = new Map<string, number[]>();
   const checked = table.rows.map((record): CheckedRow => {
     const cell = (f: ImportField) => (column[f] === undefined ? '' : (record.cells[column[f]!] ?? ''));
-    const secrets = [cell('smtp_password'), cell('imap_password')].filter(Boolean);
-    const shown = (value: string) => (secrets.includes(value) ? '(hidden)' : value.length > 80 ? `${value.slice(0, 77)}…` : value);
+    const secrets = new Set(secretColumns.map((k) => (record.cells[k] ?? '').trim().toLowerCase()).filter(Boolean));
+    const isSecret = (value: string) => secrets.has(value.trim().toLowerCase());
+    const shown = (value: string) => (isSecret(value) ? '(hidden)' : value.length > 80 ? `${value.slice(0, 77)}…` : value);
     const rawEmail = cell('email').trim();
+    const address = emailSchema.safeParse(rawEmail);
+    if (address.success) addresses.set(address.data, [...(addresses.get(address.data) ?? []), record.line]);
+    // An address that is not one is repeated only when it cannot be a secret and looks like a try at one.
+    const email = address.success ? address.data : rawEmail.includes('@') && !isSecret(rawEmail) ? shown(rawEmail) : '';
     try {
       if (record.cells.length > table.headers.length && record.cells.slice(table.headers.length).some((c) => c.trim() !== '')) {
         throw new RowProblem('too_many_cells', `the row has ${record.cells.length} cells but the header has ${table.headers.length} columns`);
       }
-      return { line: record.line, email: emailOf(rawEmail, shown), candidate: candidateOf(cell, shown) };
+      if (!rawEmail) throw new RowProblem('missing_value', 'email: the cell is empty');
+      if (!address.success) throw new RowProblem('invalid_email', email ? `email: "${email}" is not a valid email address` : 'email: the cell is not a valid email address');
+      return { line: record.line, email, candidate: candidateOf(address.data, cell, shown) };
     } catch (error) {
       if (!(error instanceof RowProblem)) throw error;
-      return { line: record.line, email: shown(rawEmail.toLowerCase()), error: { code: error.code, message: error.message } };
+      return { line: record.line, email, error: { code: error.code, message: error.message } };
     }
   });
 
-  const lines = new Map<string, number[]>();
-  for (const row of checked) if (row.candidate) lines.set(row.email, [...(lines.get(row.email) ?? []), row.line]);
   return checked.map((row) => {
-    const same = row.candidate ? lines.get(row.email)! : [];
-    if (same.length < 2) return row;
+    const same = addresses.get(row.email) ?? [];
+    if (!row.candidate || same.length < 2) return row;
     const others = same.filter((l) => l !== row.line).join(', ');
     return { line: row.line, email: row.email, error: { code: 'duplicate_mailbox', message: `${row.email} is also on line ${others}: keep one row per mailbox` } };
   });
 }
 
-function emailOf(raw: string, shown: (v: string) => string): string {
-  if (!raw) throw new RowProblem('missing_value', 'email: the cell is empty');
-  const parsed = emailSchema.safeParse(raw);
-  if (!parsed.success) throw new RowProblem('invalid_email', `email: "${shown(raw)}" is not a valid email address`);
-  return parsed.data;
-}
-
 const OAUTH_HOSTS = /(^|\.)(gmail\.com|googlemail\.com|google\.com|office365\.com|outlook\.com|hotmail\.com|live\.com)$/i;
 const OAUTH_DOMAINS = /@(gmail\.com|googlemail\.com|outlook\.com|hotmail\.com|live\.com)$/i;
 
-function candidateOf(cell: (f: ImportField) => string, shown: (v: string) => string): Candidate {
-  const email = emailOf(cell('email').trim(), shown);
+function candidateOf(email: string, cell: (f: ImportField) => string, shown: (v: string) => string): Candidate {
   const smtp = settingsOf('smtp', cell, shown, null);
   const imap = settingsOf('imap', cell, shown, smtp);
   const oauthHost = [smtp.host, imap.host].find((h) => OAUTH_HOSTS.test(h));

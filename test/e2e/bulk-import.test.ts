@@ -76,7 +76,7 @@ it('one CSV file fixes five broken mailboxes from the accounts page, and the bad
   expect((await readFile((await template.path())!, 'utf8')).replace(/^\uFEFF/, '').split('\r\n')[0]).toMatch(/^email,name,owner,smtp_host/);
 
   const line = (email: string, password = newPassword(email)) => [email, '127.0.0.1', smtp.port, 'none', password, '127.0.0.1', imap.port, 'none'].join(';');
-  const csv = ['E-mail;Outgoing server;Outgoing port;SMTP Security;Password;Incoming server;Incoming port;IMAP Security', ...BROKEN.map((e) => line(e)), line(NEW), line('nobody.acme.test')].join('\r\n');
+  const csv = ['E-mail;Outgoing server;Outgoing port;SMTP Security;Password;Incoming server;Incoming port;IMAP Security', ...BROKEN.map((e) => line(e)), line(NEW), line('nobody@acme')].join('\r\n');
   await page.getByLabel('CSV file').setInputFiles({ name: 'mailboxes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
 
   // The preview masks passwords; each field is preset from the column names.
@@ -96,7 +96,7 @@ it('one CSV file fixes five broken mailboxes from the accounts page, and the bad
   await page.getByRole('button', { name: /^Failed \(1\)$/ }).click();
   const failedRows = page.getByRole('region', { name: 'Rows of the file' }).locator('tbody tr');
   expect(await failedRows.count()).toBe(1);
-  expect(await failedRows.first().textContent()).toContain('"nobody.acme.test" is not a valid email address');
+  expect(await failedRows.first().textContent()).toContain('"nobody@acme" is not a valid email address');
 
   const [report] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report' }).click()]);
   const reportText = await readFile((await report.path())!, 'utf8');

@@ -88,7 +88,7 @@ it('a file of 35 rows ends with the exact outcome of every row, fixes the broken
     row('wrongpw@acme.test', { pw: 'nope' }),
     row('wrongimap@acme.test', { imapPw: 'nope', pw: password('wrongimap@acme.test') }),
     row('not-an-address'),
-    row('=HYPERLINK("http://evil.test","x")'),
+    row('=HYPERLINK("http://evil.test","x")@acme'),
     row('port@acme.test', { port: 'abc' }),
     row('range@acme.test', { port: '70000' }),
     row('secure@acme.test', { security: 'magic' }),
@@ -170,7 +170,8 @@ it('a file of 35 rows ends with the exact outcome of every row, fixes the broken
   const report = attached.content.toString('utf8').replace(/^\uFEFF/, '');
   expect(report.split('\r\n')[0]).toBe('line,email,status,mailbox_state,reason_code,reason');
   expect(report).toContain(`24,${FIXED},updated,connected,,`);
-  expect(report).toContain(`"'=hyperlink(""http://evil.test"",""x"")",failed`);
+  expect(report).toContain(`"'=HYPERLINK(""http://evil.test"",""x"")@acme",failed`); // not a live formula
+  expect(report).toContain(`30,,failed,,invalid_email,email: the cell is not a valid email address`); // no @: never repeated
   expect(report.trim().split('\r\n')).toHaveLength(36);
   for (const e of ALL) expect(mail!.raw).not.toContain(password(e));
   expect(mail!.raw).not.toContain('nope');
