@@ -29,7 +29,8 @@ export const securitySchema = z.enum(SECURITY_MODES, {
 });
 
 export const serverSettingsSchema = z.strictObject({
-  host: text(),
+  // Host names are case-insensitive: one spelling, so the same server is the same settings.
+  host: text().toLowerCase(),
   port: portSchema,
   security: securitySchema,
   username: text(),

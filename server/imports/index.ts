@@ -9,6 +9,7 @@
  *   await imports.run(actor, upload.id, '{"mapping":{…},"updateExisting":true}');
  *   (await imports.get(actor, upload.id)).counts; // { created, updated, skipped, failed }
  */
+import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import type { ImportUpload, ImportView } from '../../shared/api.ts';
 import { IMPORT_MAX_ROWS } from '../../shared/import-fields.ts';
@@ -53,12 +54,26 @@ const PREVIEW_ROWS = 5;
 const TICK_MS = 5000;
 
 /**
+ * This machine's boot and process-id namespace (Linux): two containers that share a host
+ * name and a database still tell their process ids apart. null where /proc does not say.
+ */
+const MACHINE = (() => {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const pids = readlinkSync('/proc/self/ns/pid').replace(/\D/g, '');
+    return `${os.hostname().replace(/\//g, '_')}:${boot}:${pids}`;
+  } catch {
+    return null;
+  }
+})();
+
+/**
  * A lease taken by a process of this machine that no longer runs (a server killed and
  * started again): its run can be resumed at once instead of when the lease lapses.
  */
 export function diedOnThisHost(leaseOwner: string | null): boolean {
-  const [host, pid] = (leaseOwner ?? '').split('/');
-  if (host !== os.hostname() || !/^\d+$/.test(pid ?? '') || Number(pid) === process.pid) return false;
+  const [machine, pid] = (leaseOwner ?? '').split('/');
+  if (!MACHINE || machine !== MACHINE || !/^\d+$/.test(pid ?? '') || Number(pid) === process.pid) return false;
   try {
     process.kill(Number(pid), 0);
     return false;
@@ -67,13 +82,35 @@ export function diedOnThisHost(leaseOwner: string | null): boolean {
   }
 }
 
+/**
+ * At most `places` pieces of work at once, the others waiting in order.
+ *
+ * @example const gate = createGate(2); await gate(() => signIn());
+ */
+export function createGate(places: number) {
+  let busy = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (busy >= places) await new Promise<void>((r) => waiting.push(r));
+    else busy++;
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else busy--;
+    }
+  };
+}
+
 export function createImports(deps: ImportsDeps) {
   const { db, sealer, logger } = deps;
   const leaseMs = deps.leaseMs ?? 20_000;
-  // Names the host and process, so a restarted server can tell its dead predecessor's lease.
-  const processId = `${os.hostname()}/${process.pid}/${newId('proc')}`;
-  const runs = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  const runnerDeps: RunnerDeps = { db, sealer, accounts: deps.accounts, health: deps.health, logger, concurrency: deps.concurrency, probe: deps.probe ?? deps.health.probe };
+  // Names the machine and process, so a restarted server can tell its dead predecessor's lease.
+  const processId = `${MACHINE ?? os.hostname()}/${process.pid}/${newId('proc')}`;
+  const runs = new Set<{ id: string; controller: AbortController; done: Promise<void> }>();
+  let stopped = false;
+  const runnerDeps: RunnerDeps = { db, sealer, accounts: deps.accounts, health: deps.health, logger, concurrency: deps.concurrency, probe: deps.probe ?? deps.health.probe, gate: createGate(deps.concurrency) };
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> | null = null;
 
@@ -86,6 +123,9 @@ export function createImports(deps: ImportsDeps) {
   /** Runs an import this process holds the lease `token` of, renewing it until the run ends. */
   function launch(imp: ImportRow, token: string): void {
     const controller = new AbortController();
+    // The same run, still here though its lease lapsed (a stalled process): the new lease
+    // wins and the old run stops at its next renewal.
+    for (const run of runs) if (run.id === imp.id) run.controller.abort();
     const renew = setInterval(() => {
       db.updateTable('imports')
         .set({ lease_until: new Date(Date.now() + leaseMs).toISOString() })
@@ -112,7 +152,7 @@ export function createImports(deps: ImportsDeps) {
         // The file held passwords: it goes as soon as the run no longer needs it.
         await mine.set({ state: 'finished', finished_at: now, sealed_file: null, lease_owner: null, lease_until: null, report_state: 'pending', report_next_at: now }).execute();
         logger.info('import.finished', { import: imp.id });
-        void tick();
+        if (!stopped) void tick();
       } else if (outcome === 'stopped') {
         await mine.set({ lease_owner: null, lease_until: null }).execute();
       } else {
@@ -122,8 +162,9 @@ export function createImports(deps: ImportsDeps) {
       }
     })()
       .catch((error) => logger.error('import.release_failed', { import: imp.id, error }))
-      .finally(() => runs.delete(imp.id));
-    runs.set(imp.id, { controller, done });
+      .finally(() => runs.delete(run));
+    const run = { id: imp.id, controller, done };
+    runs.add(run);
   }
 
   /** Takes over runs whose process stopped or died, delivers due reports, forgets old files. */
@@ -152,6 +193,7 @@ export function createImports(deps: ImportsDeps) {
   }
 
   function tick(): Promise<void> {
+    if (stopped) return Promise.resolve();
     ticking ??= tickOnce()
       .catch((error) => logger.error('import.tick_failed', { error }))
       .finally(() => {
@@ -221,6 +263,7 @@ export function createImports(deps: ImportsDeps) {
 
     /** Resumes runs left behind and delivers reports, now and every few seconds. */
     start(): void {
+      stopped = false;
       if (timer) return;
       timer = setInterval(() => void tick(), TICK_MS);
       timer.unref();
@@ -229,16 +272,17 @@ export function createImports(deps: ImportsDeps) {
 
     /** Stops the runs of this process (they resume on the next start) and waits for them. */
     async stop(): Promise<void> {
+      stopped = true;
       if (timer) clearInterval(timer);
       timer = null;
       await ticking;
-      for (const run of runs.values()) run.controller.abort();
-      await Promise.all([...runs.values()].map((r) => r.done));
+      for (const run of runs) run.controller.abort();
+      await Promise.all([...runs].map((r) => r.done));
     },
 
     /** Resolves when the runs under way in this process have ended (tests and the benchmark). */
     async settled(): Promise<void> {
-      while (runs.size > 0) await Promise.all([...runs.values()].map((r) => r.done));
+      while (runs.size > 0) await Promise.all([...runs].map((r) => r.done));
       await ticking;
     },
   };

@@ -32,7 +32,12 @@ export interface RunnerDeps {
   concurrency: number;
   /** Signs in with a row's settings: null when SMTP and IMAP both work. */
   probe: (mailbox: MailboxCredentials) => Promise<Classification | null>;
+  /** Runs a sign-in test when one of the process's `concurrency` places is free (shared by all imports). */
+  gate: <T>(work: () => Promise<T>) => Promise<T>;
 }
+
+/** A server that refused this many passwords of an import in a row is not tried again by it. */
+export const REFUSALS_BEFORE_STOP = 10;
 
 export const fileContext = (importId: string) => `import:${importId}:file`;
 
@@ -56,6 +61,19 @@ export async function runImport(deps: RunnerDeps, imp: ImportRow, signal: AbortS
     const found = await db.selectFrom('accounts').selectAll().where('email', 'in', emails.slice(i, i + 500)).execute();
     for (const a of found) existing.set(a.email, a);
   }
+
+  // Refused passwords in a row, per server: a file with the wrong column mapped to the password
+  // must not hammer one server with thousands of bad sign-ins (servers ban such clients).
+  const refusals = new Map<string, number>();
+  const countRefusal = (c: Candidate, found: Classification | null) => {
+    if (!found) {
+      refusals.set(`smtp ${c.smtp.host}`, 0);
+      refusals.set(`imap ${c.imap.host}`, 0);
+    } else if (found.code === 'smtp_auth_failed' || found.code === 'imap_auth_failed') {
+      const key = found.code === 'smtp_auth_failed' ? `smtp ${c.smtp.host}` : `imap ${c.imap.host}`;
+      refusals.set(key, (refusals.get(key) ?? 0) + 1);
+    }
+  };
 
   const decide = async (line: number, c: Candidate): Promise<Outcome> => {
     const done = (status: 'skipped' | 'failed', code: string, message: string, accountId: string | null = null): Outcome => ({ kind: 'result', line, email: c.email, status, error: { code, message }, accountId });
@@ -82,7 +100,13 @@ export async function runImport(deps: RunnerDeps, imp: ImportRow, signal: AbortS
       if (error instanceof DomainError) return done('failed', error.code, error.message);
       throw error;
     }
-    const found = await deps.probe({ id: current?.id ?? (outcome.kind === 'create' ? outcome.row.id : ''), email: c.email, provider: 'custom', smtp: c.smtp, imap: c.imap, refreshToken: null });
+    const refusing = [`smtp ${c.smtp.host}`, `imap ${c.imap.host}`].find((k) => (refusals.get(k) ?? 0) >= REFUSALS_BEFORE_STOP);
+    if (refusing) {
+      const host = refusing.split(' ')[1];
+      return done('failed', 'too_many_refusals', `not tried: ${host} refused the last ${REFUSALS_BEFORE_STOP} sign-ins of this import, so Regrant stopped signing in there before it locks the mailboxes out. Check the file (is the right column mapped to the password?) and import the failed rows again.`);
+    }
+    const found = await deps.gate(() => deps.probe({ id: current?.id ?? (outcome.kind === 'create' ? outcome.row.id : ''), email: c.email, provider: 'custom', smtp: c.smtp, imap: c.imap, refreshToken: null }));
+    countRefusal(c, found);
     if (found) {
       const kept = current?.state === 'connected' ? '; the mailbox keeps its working settings' : '';
       return done('failed', found.code, `${found.message} Nothing was saved${kept}.`, current?.id ?? null);

@@ -97,6 +97,9 @@ export function createWriter({ db, accounts, health, logger, importId, batchSize
         try {
           reconnected.push(await db.transaction().execute((trx) => writeOne(trx, o)));
         } catch (error) {
+          // A busy database is trouble of the moment: the row stays unwritten and the run is
+          // resumed later, rather than failing a row whose settings work.
+          if (/SQLITE_BUSY|SQLITE_LOCKED/.test(String((error as { code?: string }).code))) throw error;
           const known = error instanceof DomainError;
           if (!known) logger.error('import.row_write_failed', { import: importId, line: o.line, error });
           const why = known ? { code: error.code, message: error.message } : { code: 'internal_error', message: 'could not be saved; the server logged why' };

@@ -156,6 +156,17 @@ describe('changing and removing', () => {
     expect((await saved()).smtp).toMatchObject({ host: 'smtp.acme.test', port: 465, security: 'tls', password: 'typed-again' });
   });
 
+  it('PATCH with nothing new writes nothing: same updatedAt, same status ETag; host names in any case are one host', async () => {
+    const before = (await (await mia.get(`/api/accounts/${miasAccount.id}`)).json()) as AccountView;
+    const etag = (await mia.get('/api/status')).headers.get('etag');
+    const same = await mia.patch(`/api/accounts/${miasAccount.id}`, { name: before.name, smtp: { host: before.smtp!.host.toUpperCase() } });
+    expect(same.status).toBe(200);
+    expect(((await same.json()) as AccountView).updatedAt).toBe(before.updatedAt);
+    expect((await mia.get('/api/status', { 'if-none-match': etag! })).status).toBe(304);
+    const created = (await (await max.post('/api/accounts', { ...body('caps@acme.test'), smtp: { ...body('caps@acme.test').smtp, host: 'Mail.ACME.test' } })).json()) as AccountView;
+    expect(created.smtp?.host).toBe('mail.acme.test');
+  });
+
   it('PATCH with a bad port is refused and changes nothing', async () => {
     await error(await mia.patch(`/api/accounts/${miasAccount.id}`, { imap: { port: 0 } }), 422);
     const view = (await (await mia.get(`/api/accounts/${miasAccount.id}`)).json()) as AccountView;
