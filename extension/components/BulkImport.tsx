@@ -36,6 +36,18 @@ export function BulkImport({ deps, onFinished, pollMs = IMPORT_POLL_MS }: { deps
   const [reading, setReading] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
+  // An import still running (the page was closed or reloaded meanwhile) is followed again.
+  useEffect(() => {
+    let gone = false;
+    void (async () => {
+      const running = (await (await deps.api()).imports()).find((i) => i.state === 'running');
+      if (running && !gone) setStep((now) => (now.kind === 'choose' ? { kind: 'running', view: running } : now));
+    })().catch(() => undefined);
+    return () => {
+      gone = true;
+    };
+  }, [deps]);
+
   // Each step starts at its heading, so a screen reader hears where the person is.
   useEffect(() => heading.current?.focus(), [step.kind]);
 

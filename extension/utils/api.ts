@@ -122,6 +122,8 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     },
     testSending: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
     testReceiving: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
+    /** `GET /api/imports`: the caller's last imports, newest first, without their rows. */
+    imports: async () => (await json<{ imports: ImportView[] }>('GET', '/api/imports')).imports,
     /** `GET /api/imports/template.csv`: the bulk CSV with its columns in order. */
     importTemplate: () => csv('/api/imports/template.csv'),
     /** `POST /api/imports`: the file's bytes as they are; the server finds the encoding and the delimiter. */

@@ -139,6 +139,14 @@ describe('adding mailboxes in bulk', () => {
     expect((screen.getByRole('button', { name: 'Start import' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it('opened again while an import runs, it follows that import', async () => {
+    const running = importView({ id: 'imp_9', state: 'running', total: 40, done: 12, rows: [], report: null });
+    const { server } = setup({ imports: [running], polls: [running, importView({ id: 'imp_9', rows: ROWS })] });
+    await screen.findByText('12 of 40 rows');
+    await screen.findByRole('heading', { name: 'Import finished' });
+    expect(server.to('GET', '/api/imports/imp_9').length).toBeGreaterThanOrEqual(2);
+  });
+
   it('follows a running import with a progress bar, then shows its results', async () => {
     const running = (done: number) => importView({ state: 'running', total: 500, done, rows: [], report: null });
     const { server } = setup({ upload: uploaded(), run: running(0), polls: [running(120), running(120), importView({ rows: ROWS })] });
