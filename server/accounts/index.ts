@@ -37,6 +37,8 @@ export interface AccountsDeps {
 const secretContext = (accountId: string, field: string) => `${accountId}:${field}`;
 
 const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as const;
+/** Rows per INSERT: ~30 columns each stays far below SQLite's 32,766 bound variables. */
+const INSERT_CHUNK = 200;
 
 export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDeps) {
   const visible = (actor: Actor) => {
@@ -120,6 +122,19 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
     await changed(trx, r.owner_id);
   }
 
+  /** Writes many planned mailboxes inside `trx` (an import's batch): few statements, one status bump per owner. */
+  async function applyCreateMany(trx: Db, rows: NewAccountRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      try {
+        await trx.insertInto('accounts').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+      } catch (error) {
+        if (/UNIQUE|duplicate key/i.test(String(error))) throw new DomainError('account_exists', 'one of these mailboxes already exists in Regrant', 'email');
+        throw error;
+      }
+    }
+    for (const owner of new Set(rows.map((r) => r.owner_id))) await changed(trx, owner);
+  }
+
   /** What a change of `current` writes: `patch` is null when nothing would change. */
   async function planUpdate(actor: Actor, current: AccountRow, input: UpdateAccountInput): Promise<UpdatePlan> {
     const patch: AccountUpdate = { updated_at: new Date().toISOString() };
@@ -189,6 +204,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
 
     planCreate,
     applyCreate,
+    applyCreateMany,
 
     async list(actor: Actor): Promise<AccountView[]> {
       const rows = await visible(actor)

@@ -2,6 +2,19 @@ import { randomBytes } from 'node:crypto';
 
 let last = 0;
 let seq = 0;
+// Random bytes drawn 4 KiB at a time: one system call per 512 ids instead of one each
+// (a 10,000-row import makes ~40,000 ids).
+let pool = Buffer.alloc(0);
+let taken = 0;
+
+function randomHex8(): string {
+  if (taken + 8 > pool.length) {
+    pool = randomBytes(4096);
+    taken = 0;
+  }
+  taken += 8;
+  return pool.toString('hex', taken - 8, taken);
+}
 
 /**
  * A random id that sorts by creation time (ms, then a counter within the ms), so
@@ -13,5 +26,5 @@ export function newId(prefix: string): string {
   const now = Date.now();
   seq = now === last ? seq + 1 : 0;
   last = now;
-  return `${prefix}_${now.toString(36).padStart(9, '0')}${seq.toString(36).padStart(4, '0')}${randomBytes(8).toString('hex')}`;
+  return `${prefix}_${now.toString(36).padStart(9, '0')}${seq.toString(36).padStart(4, '0')}${randomHex8()}`;
 }

@@ -12,7 +12,7 @@
  */
 import type { Accounts, UpdatePlan } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
-import type { AccountRow, NewAccountRow } from '../db/schema.ts';
+import type { AccountEventsTable, AccountRow, NewAccountRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
@@ -22,6 +22,9 @@ export type Outcome =
   | { kind: 'create'; line: number; email: string; row: NewAccountRow }
   | { kind: 'update'; line: number; email: string; current: AccountRow; plan: UpdatePlan }
   | { kind: 'result'; line: number; email: string; status: 'skipped' | 'failed'; error: RowError; accountId?: string | null };
+
+/** Rows per multi-row INSERT (events and results have ~10 columns). */
+const CHUNK = 500;
 
 /** How long a batch waits for more rows before it is written. */
 const GATHER_MS = 10;
@@ -82,13 +85,37 @@ export function createWriter({ db, accounts, health, logger, importId, batchSize
     return event?.to_state === 'connected' ? fresh.id : null;
   }
 
+  /**
+   * Writes a batch in few statements: the new mailboxes, their events and the results as
+   * multi-row inserts; updates one by one (each re-reads its mailbox).
+   */
+  async function writeMany(trx: Db, batch: Outcome[]): Promise<(string | null)[]> {
+    const reconnected: (string | null)[] = [];
+    const created: NewAccountRow[] = [];
+    const events: AccountEventsTable[] = [];
+    const results: ReturnType<typeof result>[] = [];
+    for (const o of batch) {
+      if (o.kind === 'update') {
+        reconnected.push(await writeOne(trx, o));
+      } else if (o.kind === 'result') {
+        results.push(result(o, o.status, o.accountId ?? null, o.error));
+      } else {
+        const { patch, event } = health.judgement({ id: o.row.id, state: 'new', transient_failures: 0, slow_retries: 0, next_check_at: o.row.next_check_at ?? null }, null);
+        created.push({ ...o.row, ...patch } as NewAccountRow);
+        if (event) events.push(event);
+        results.push(result(o, 'created', o.row.id));
+      }
+    }
+    await accounts.applyCreateMany(trx, created);
+    for (let i = 0; i < events.length; i += CHUNK) await trx.insertInto('account_events').values(events.slice(i, i + CHUNK)).execute();
+    for (let i = 0; i < results.length; i += CHUNK) await trx.insertInto('import_rows').values(results.slice(i, i + CHUNK)).execute();
+    return reconnected;
+  }
+
   async function writeBatch(batch: Outcome[]): Promise<void> {
     let reconnected: (string | null)[] = [];
     try {
-      await db.transaction().execute(async (trx) => {
-        reconnected = [];
-        for (const o of batch) reconnected.push(await writeOne(trx, o));
-      });
+      reconnected = await db.transaction().execute((trx) => writeMany(trx, batch));
     } catch {
       // One row spoiled the batch (an address created meanwhile, a row already written by
       // another run): write them one by one so that only that row fails.
