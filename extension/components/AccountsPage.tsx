@@ -12,7 +12,6 @@ export interface AccountsPageDeps extends BulkImportDeps {
   selectedId(): string | null;
   select(id: string): void;
   openTab(url: string): Promise<void>;
-  now(): Date;
 }
 
 /** Every mailbox with its state and history; custom mailboxes are fixed and tested here. */

@@ -13,6 +13,7 @@ export interface BulkImportDeps {
   pollNow(): Promise<unknown>;
   /** Saves a fetched file to the person's downloads. */
   saveFile(file: Blob, name: string): void;
+  now(): Date;
 }
 
 /** How often a running import is asked how far it got. */
@@ -160,7 +161,7 @@ export function BulkImport({ deps, onFinished, pollMs = IMPORT_POLL_MS }: { deps
           )}
         </>
       )}
-      {step.kind === 'map' && <ImportMapping upload={step.upload} onStart={start} onCancel={again} />}
+      {step.kind === 'map' && <ImportMapping upload={step.upload} now={deps.now()} onStart={start} onCancel={again} />}
       {step.kind === 'running' && (
         <div class="import-progress">
           <label for="import-progress">Rows imported</label>

@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import { IMPORT_FIELDS, type ImportField, type ImportUpload } from '../../shared/api.ts';
 import { IMPORT_FIELD_INFO } from '../../shared/import-fields.ts';
 import { ApiError, problemOf } from '../utils/api.ts';
-import { chosenMapping, fileSummary, initialMapping, mappingFieldOf, missingRequired, missingText, type Mapping } from '../utils/imports.ts';
+import { chosenMapping, fileSummary, initialMapping, mappingFieldOf, missingRequired, missingText, refusalText, type Mapping } from '../utils/imports.ts';
+import { dayTimeText } from '../utils/time.ts';
 
 /** Runs the import; a refusal is thrown as an `ApiError` and shown above Start. */
 export type ImportStart = (mapping: Partial<Record<ImportField, string>>, updateExisting: boolean) => Promise<void>;
@@ -11,7 +12,7 @@ export type ImportStart = (mapping: Partial<Record<ImportField, string>>, update
  * The uploaded file's first rows, and which column holds each field: preset to the server's
  * suggestion; Start refuses while a required field has no column.
  */
-export function ImportMapping({ upload, onStart, onCancel }: { upload: ImportUpload; onStart: ImportStart; onCancel: () => void }) {
+export function ImportMapping({ upload, now, onStart, onCancel }: { upload: ImportUpload; now: Date; onStart: ImportStart; onCancel: () => void }) {
   const [mapping, setMapping] = useState<Mapping>(() => initialMapping(upload));
   const [updateExisting, setUpdateExisting] = useState(false);
   const [problem, setProblem] = useState<{ text: string; fields: ImportField[] } | null>(null);
@@ -29,8 +30,9 @@ export function ImportMapping({ upload, onStart, onCancel }: { upload: ImportUpl
     try {
       await onStart(chosenMapping(mapping), updateExisting);
     } catch (error) {
-      const field = mappingFieldOf(error instanceof ApiError ? error.field : undefined);
-      setProblem({ text: problemOf(error).message, fields: field ? [field] : [] });
+      const named = error instanceof ApiError ? error.field : undefined;
+      const field = mappingFieldOf(named);
+      setProblem({ text: refusalText(problemOf(error).message, named), fields: field ? [field] : [] });
       setBusy(false);
     }
   }
@@ -38,7 +40,7 @@ export function ImportMapping({ upload, onStart, onCancel }: { upload: ImportUpl
   return (
     <form class="import-mapping" onSubmit={start} noValidate>
       <p>
-        {fileSummary(upload)} <span class="muted">Start before {new Date(upload.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}, or choose the file again.</span>
+        {fileSummary(upload)} <span class="muted">Start before {dayTimeText(upload.expiresAt, now)}, or choose the file again.</span>
       </p>
       <Preview upload={upload} />
       <table class="mapping">

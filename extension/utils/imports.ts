@@ -85,6 +85,17 @@ export function mappingFieldOf(field: string | undefined): ImportField | null {
   return (IMPORT_FIELDS as readonly string[]).includes(name) ? (name as ImportField) : null;
 }
 
+/**
+ * A refusal in words without the field the server puts before it (`mapping.smtp_host: the
+ * file has no column "X"`): that field's select is marked, its label beside it.
+ */
+export function refusalText(message: string, field: string | undefined): string {
+  const prefix = `${field}: `;
+  if (!mappingFieldOf(field) || !message.startsWith(prefix)) return message;
+  const rest = message.slice(prefix.length);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
 const DELIMITER_NAME: Record<ImportUpload['delimiter'], string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' };
 
 /** "500 rows, separated by semicolons." */

@@ -20,6 +20,7 @@ function depsFor(script: ImportScript) {
     api: async () => createApi({ serverUrl: SERVER, apiToken: 'rg_tok', fetch: server.fetch }),
     pollNow: async () => void calls.pollNow++,
     saveFile: (file, name) => void saved.push({ file, name }),
+    now: () => new Date('2026-11-28T12:00:00.000Z'),
   };
   return { server, saved, calls, deps };
 }
@@ -85,6 +86,7 @@ describe('adding mailboxes in bulk', () => {
     expect(within(preview).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(uploaded().headers);
     expect(within(preview).getByText('bob@acme.test')).toBeTruthy();
     screen.getByText('500 rows, separated by semicolons.');
+    screen.getByText(/^Start before today \d\d:\d\d, or choose the file again\.$/);
 
     expect(select('Email address').value).toBe('E-mail');
     expect(select('SMTP password').value).toBe('SMTP pass');
@@ -96,6 +98,12 @@ describe('adding mailboxes in bulk', () => {
     expect(descriptionOf(select('SMTP host'))).toBe('Required');
     fireEvent.change(select('IMAP password'), { target: { value: 'IMAP pass' } });
     expect(descriptionOf(select('IMAP password'))).toBe('Blank cells: the SMTP password');
+  });
+
+  it('names the day the upload expires when it is not today', async () => {
+    setup({ upload: uploaded({ expiresAt: '2026-11-29T12:00:00.000Z' }) });
+    await upload();
+    screen.getByText(/^Start before tomorrow \d\d:\d\d, or choose the file again\.$/);
   });
 
   it('does not start while a required field has no column, and says which', async () => {
@@ -130,11 +138,11 @@ describe('adding mailboxes in bulk', () => {
     });
   });
 
-  it('shows a refused run in the server words and marks the field it names', async () => {
-    setup({ upload: uploaded(), run: { status: 422, code: 'invalid_mapping', message: 'No column "SMTP server" in the file.', field: 'mapping.smtp_host' } });
+  it('shows a refused run in the server words, without the field it names, and marks that field', async () => {
+    setup({ upload: uploaded(), run: { status: 422, code: 'invalid_mapping', message: 'mapping.smtp_host: the file has no column "SMTP server"', field: 'mapping.smtp_host' } });
     await upload();
     start();
-    await screen.findByText('No column "SMTP server" in the file.');
+    await screen.findByText('The file has no column "SMTP server"');
     expect(select('SMTP host').getAttribute('aria-invalid')).toBe('true');
     expect((screen.getByRole('button', { name: 'Start import' }) as HTMLButtonElement).disabled).toBe(false);
   });
@@ -274,7 +282,7 @@ describe('adding mailboxes in bulk', () => {
 describe('the accounts page', () => {
   function page(script: ImportScript) {
     const world = depsFor(script);
-    const deps: AccountsPageDeps = { ...world.deps, selectedId: () => 'acc_old', select: () => undefined, openTab: async () => undefined, now: () => new Date('2026-11-28T12:00:00.000Z') };
+    const deps: AccountsPageDeps = { ...world.deps, selectedId: () => 'acc_old', select: () => undefined, openTab: async () => undefined };
     render(<AccountsPage deps={deps} />);
     return world;
   }

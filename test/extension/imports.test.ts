@@ -10,6 +10,7 @@ import {
   missingRequired,
   missingText,
   progressText,
+  refusalText,
   reportText,
   rowsWith,
 } from '../../extension/utils/imports.ts';
@@ -46,6 +47,13 @@ describe('the check before Start', () => {
     const sent = chosenMapping({ ...initialMapping(uploaded()), imap_password: 'IMAP pass' });
     expect(sent).toEqual({ ...uploaded().suggestedMapping, imap_password: 'IMAP pass' });
     expect(Object.keys(sent)).toHaveLength(8);
+  });
+
+  it('words a refusal without the mapping field it names first', () => {
+    expect(refusalText('mapping.smtp_host: the file has no column "X"', 'mapping.smtp_host')).toBe('The file has no column "X"');
+    expect(refusalText('mapping.nonsense: no such field', 'mapping.nonsense')).toBe('mapping.nonsense: no such field');
+    expect(refusalText('No column "X" in the file.', 'mapping.smtp_host')).toBe('No column "X" in the file.');
+    expect(refusalText('The import has expired.', undefined)).toBe('The import has expired.');
   });
 
   it('reads which mapping field a refusal names', () => {
