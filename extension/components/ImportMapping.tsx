@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { IMPORT_FIELDS, type ImportField, type ImportUpload } from '../../shared/api.ts';
 import { IMPORT_FIELD_INFO } from '../../shared/import-fields.ts';
 import { ApiError, problemOf } from '../utils/api.ts';
@@ -17,14 +17,23 @@ export function ImportMapping({ upload, now, onStart, onCancel }: { upload: Impo
   const [updateExisting, setUpdateExisting] = useState(false);
   const [problem, setProblem] = useState<{ text: string; fields: ImportField[] } | null>(null);
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+
+  /** Marks the fields at fault and takes the person to the first one. */
+  function refuse(text: string, fields: ImportField[]) {
+    setProblem({ text, fields });
+    if (fields.length) form.current?.querySelector<HTMLSelectElement>(`#import-map-${fields[0]}`)?.focus();
+  }
+
+  function choose(field: ImportField, header: string) {
+    setMapping({ ...mapping, [field]: header });
+    setProblem((now) => now && { ...now, fields: now.fields.filter((f) => f !== field) });
+  }
 
   async function start(e: Event) {
     e.preventDefault();
     const missing = missingText(mapping);
-    if (missing) {
-      setProblem({ text: missing, fields: missingRequired(mapping) });
-      return;
-    }
+    if (missing) return refuse(missing, missingRequired(mapping));
     setBusy(true);
     setProblem(null);
     try {
@@ -32,13 +41,13 @@ export function ImportMapping({ upload, now, onStart, onCancel }: { upload: Impo
     } catch (error) {
       const named = error instanceof ApiError ? error.field : undefined;
       const field = mappingFieldOf(named);
-      setProblem({ text: refusalText(problemOf(error).message, named), fields: field ? [field] : [] });
       setBusy(false);
+      refuse(refusalText(problemOf(error).message, named), field ? [field] : []);
     }
   }
 
   return (
-    <form class="import-mapping" onSubmit={start} noValidate>
+    <form ref={form} class="import-mapping" onSubmit={start} noValidate>
       <p>
         {fileSummary(upload)} <span class="muted">Start before {dayTimeText(upload.expiresAt, now)}, or choose the file again.</span>
       </p>
@@ -62,7 +71,7 @@ export function ImportMapping({ upload, now, onStart, onCancel }: { upload: Impo
               headers={upload.headers}
               header={mapping[field]}
               invalid={!!problem?.fields.includes(field)}
-              onChange={(header) => setMapping({ ...mapping, [field]: header })}
+              onChange={(header) => choose(field, header)}
             />
           ))}
         </tbody>

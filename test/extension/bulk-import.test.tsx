@@ -117,6 +117,20 @@ describe('adding mailboxes in bulk', () => {
     expect(server.requests.filter((r) => r.path.endsWith('/run'))).toEqual([]);
   });
 
+  it('takes the person to the first field without a column, and unmarks each field once chosen', async () => {
+    setup({ upload: uploaded() });
+    await upload();
+    fireEvent.change(select('SMTP password'), { target: { value: '' } });
+    fireEvent.change(select('Email address'), { target: { value: '' } });
+    start();
+    await screen.findByText('Choose the column for Email address and SMTP password: they are required.');
+    expect(document.activeElement).toBe(select('Email address'));
+    fireEvent.change(select('Email address'), { target: { value: 'E-mail' } });
+    expect(select('Email address').getAttribute('aria-invalid')).toBeNull();
+    expect(select('Email address').closest('tr')!.className).not.toContain('invalid');
+    expect(select('SMTP password').getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('runs with exactly the mapping and the update choice made', async () => {
     const { server } = setup({ upload: uploaded(), run: importView({ rows: ROWS }) });
     await upload();
@@ -144,6 +158,7 @@ describe('adding mailboxes in bulk', () => {
     start();
     await screen.findByText('The file has no column "SMTP server"');
     expect(select('SMTP host').getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(select('SMTP host'));
     expect((screen.getByRole('button', { name: 'Start import' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
