@@ -2,9 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ImportUpload, ImportView } from '../../shared/api.ts';
 import { IMPORT_MAX_ROWS } from '../../shared/import-fields.ts';
 import { ApiError, problemOf, type Api } from '../utils/api.ts';
-import { fileProblem, progressText } from '../utils/imports.ts';
+import { fileProblem } from '../utils/imports.ts';
 import { DownloadButton } from './DownloadButton.tsx';
 import { ImportMapping, type ImportStart } from './ImportMapping.tsx';
+import { ImportProgress } from './ImportProgress.tsx';
 import { ImportResults } from './ImportResults.tsx';
 
 export interface BulkImportDeps {
@@ -162,15 +163,7 @@ export function BulkImport({ deps, onFinished, pollMs = IMPORT_POLL_MS }: { deps
         </>
       )}
       {step.kind === 'map' && <ImportMapping upload={step.upload} now={deps.now()} onStart={start} onCancel={again} />}
-      {step.kind === 'running' && (
-        <div class="import-progress">
-          <label for="import-progress">Rows imported</label>
-          <progress id="import-progress" max={step.view.total} value={step.view.done} aria-describedby="import-progress-text" />
-          <p id="import-progress-text" role="status" aria-live="polite">
-            {progressText(step.view)}
-          </p>
-        </div>
-      )}
+      {step.kind === 'running' && <ImportProgress view={step.view} />}
       {step.kind === 'finished' && (
         <>
           <ImportResults

@@ -54,7 +54,16 @@ export function rowsWith(rows: readonly ImportRowView[], filter: RowFilter): Imp
 export const SHOWN_ROWS = 200;
 
 export function progressText(view: Pick<ImportView, 'done' | 'total'>): string {
-  return `${view.done.toLocaleString('en')} of ${view.total.toLocaleString('en')} ${view.total === 1 ? 'row' : 'rows'}`;
+  return `${view.done.toLocaleString('en')} of ${rowsText(view.total)}`;
+}
+
+/**
+ * What a screen reader hears of a run: "Imported 20% of 500 rows", changing only at each
+ * tenth so that a live region speaks ten times a run, not once a poll.
+ */
+export function progressStepText(view: Pick<ImportView, 'done' | 'total'>): string {
+  const tenths = view.total > 0 ? Math.floor((view.done * 10) / view.total) : 0;
+  return `Imported ${Math.min(tenths, 10) * 10}% of ${rowsText(view.total)}`;
 }
 
 /** "3 created, 1 updated, 2 skipped, 1 failed", leaving out the statuses no row has. */
@@ -69,6 +78,11 @@ export function reportText(report: ImportView['report']): string | null {
   if (report.state === 'sent') return `The report was emailed to ${report.to}.`;
   if (report.state === 'pending') return `The report will be emailed to ${report.to} when the mail server answers.`;
   return 'The report was not emailed: the server has no NOTIFY_SMTP_URL; download it here.';
+}
+
+/** "1 row", "10,000 rows". */
+function rowsText(count: number): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? 'row' : 'rows'}`;
 }
 
 function listText(items: string[]): string {
@@ -100,5 +114,5 @@ const DELIMITER_NAME: Record<ImportUpload['delimiter'], string> = { ',': 'commas
 
 /** "500 rows, separated by semicolons." */
 export function fileSummary(upload: Pick<ImportUpload, 'total' | 'delimiter'>): string {
-  return `${upload.total.toLocaleString('en')} ${upload.total === 1 ? 'row' : 'rows'}, separated by ${DELIMITER_NAME[upload.delimiter] ?? JSON.stringify(upload.delimiter)}.`;
+  return `${rowsText(upload.total)}, separated by ${DELIMITER_NAME[upload.delimiter] ?? JSON.stringify(upload.delimiter)}.`;
 }

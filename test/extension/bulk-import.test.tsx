@@ -178,13 +178,26 @@ describe('adding mailboxes in bulk', () => {
     await screen.findByText('120 of 500 rows');
     const bar = screen.getByRole('progressbar', { name: 'Rows imported' }) as HTMLProgressElement;
     expect([bar.value, bar.max]).toEqual([120, 500]);
-    expect(screen.getByText('120 of 500 rows').getAttribute('aria-live')).toBe('polite');
     await screen.findByRole('heading', { name: 'Import finished' });
     const polls = server.to('GET', '/api/imports/imp_1');
     // Progress without the rows; the rows once, when the run has finished.
     expect(polls.map((p) => p.search)).toEqual(['?rows=0', '?rows=0', '?rows=0', '']);
     expect(polls[0].headers.authorization).toBe('Bearer rg_tok');
     expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
+  it('tells a screen reader the progress at each tenth only, while the words follow every poll', async () => {
+    const running = (done: number) => importView({ state: 'running', total: 500, done, rows: [], report: null });
+    setup({ upload: uploaded(), run: running(0), polls: [running(100), running(149)] });
+    await upload();
+    start();
+    const live = () => screen.getByRole('status');
+    await screen.findByText('100 of 500 rows');
+    expect(live().textContent).toBe('Imported 20% of 500 rows');
+    await screen.findByText('149 of 500 rows');
+    expect(live().textContent).toBe('Imported 20% of 500 rows');
+    expect(live().getAttribute('aria-live')).toBe('polite');
+    expect(screen.getByText('149 of 500 rows').getAttribute('aria-live')).toBeNull();
   });
 
   it('says so when the server cannot be reached while running, and keeps asking', async () => {

@@ -9,6 +9,7 @@ import {
   mappingFieldOf,
   missingRequired,
   missingText,
+  progressStepText,
   progressText,
   refusalText,
   reportText,
@@ -76,6 +77,15 @@ describe('the words of an import', () => {
     expect(progressText({ done: 9500, total: 10000 })).toBe('9,500 of 10,000 rows');
     expect(fileSummary({ total: 500, delimiter: ';' })).toBe('500 rows, separated by semicolons.');
     expect(fileSummary({ total: 1, delimiter: '\t' })).toBe('1 row, separated by tabs.');
+  });
+
+  it('tells a screen reader the progress in tenths', () => {
+    expect(progressStepText({ done: 0, total: 500 })).toBe('Imported 0% of 500 rows');
+    expect(progressStepText({ done: 149, total: 500 })).toBe('Imported 20% of 500 rows');
+    expect(progressStepText({ done: 150, total: 500 })).toBe('Imported 30% of 500 rows');
+    expect(progressStepText({ done: 10_000, total: 10_000 })).toBe('Imported 100% of 10,000 rows');
+    expect(progressStepText({ done: 0, total: 1 })).toBe('Imported 0% of 1 row');
+    expect(progressStepText({ done: 0, total: 0 })).toBe('Imported 0% of 0 rows');
   });
 
   it('sums up the outcome, leaving out what no row became', () => {
