@@ -24,6 +24,7 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
   const [importOpened, setImportOpened] = useState(false);
   const [importShown, setImportShown] = useState(false);
 
+  // Stable (like `deps`), so that the memoised import is not re-rendered with the page.
   const reload = useCallback(async () => {
     try {
       const answer = await (await deps.api()).status();

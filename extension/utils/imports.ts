@@ -50,8 +50,10 @@ export function rowsWith(rows: readonly ImportRowView[], filter: RowFilter): Imp
   return filter === 'all' ? [...rows] : rows.filter((r) => r.status === filter);
 }
 
-/** A results table shows this many rows of a filter until asked for all of them. */
+/** A results table shows this many rows of a filter at first… */
 export const SHOWN_ROWS = 200;
+/** …and this many more at each "Show more": never thousands of rows in one click. */
+export const MORE_ROWS = 500;
 
 export function progressText(view: Pick<ImportView, 'done' | 'total'>): string {
   return `${view.done.toLocaleString('en')} of ${rowsText(view.total)}`;

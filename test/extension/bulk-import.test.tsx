@@ -6,6 +6,7 @@ import { BulkImport, type BulkImportDeps } from '../../extension/components/Bulk
 import { ApiError, createApi } from '../../extension/utils/api.ts';
 import { saveFile } from '../../extension/utils/save-file.ts';
 import { account } from './fixtures.ts';
+import { rendersOf } from './render-count.ts';
 import { TEMPLATE_CSV, importServer, importView, uploaded, type ImportScript } from './import-server.ts';
 
 const SERVER = 'https://regrant.acme.test';
@@ -237,19 +238,31 @@ describe('adding mailboxes in bulk', () => {
     expect(tableRows().map((r) => r[1])).toEqual(['ann@acme.test', 'eve@acme.test']);
   });
 
-  it('shows the first 200 rows of a long result until asked for all', async () => {
+  it('shows the first 200 rows of a long result, then 500 more at each ask, reading on from the first added', async () => {
     const many: ImportRowView[] = Array.from({ length: 10_000 }, (_, i) => ({ line: i + 2, email: `box${i}@acme.test`, status: i % 10 ? 'created' : 'failed' }));
     setup({ upload: uploaded(), run: importView({ rows: many }) });
     await upload();
     start();
     await screen.findByText('9,000 created, 1,000 failed.');
     expect(tableRows()).toHaveLength(200);
+    screen.getByText(/Showing the first 200 of 10,000 rows\./);
     fireEvent.click(screen.getByRole('button', { name: 'Failed (1,000)' }));
     expect(tableRows()).toHaveLength(200);
     expect(tableRows()[1][1]).toBe('box10@acme.test');
-    fireEvent.click(screen.getByRole('button', { name: 'Show all 1,000' }));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Show 500 more' }));
+    await waitFor(() => expect(document.activeElement?.tagName).toBe('TR'));
+    expect(tableRows()).toHaveLength(700);
+    expect(document.activeElement?.querySelector('.email')?.textContent).toBe('box2000@acme.test');
+
+    // The last click removes the button: focus goes to the rows, not to the page.
+    fireEvent.click(screen.getByRole('button', { name: 'Show 300 more' }));
+    await waitFor(() => expect(document.activeElement?.querySelector('.email')?.textContent).toBe('box7000@acme.test'));
     expect(tableRows()).toHaveLength(1000);
-    expect(screen.queryByRole('button', { name: /^Show all/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Show \d+ more/ })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'All (10,000)' }));
+    expect(tableRows()).toHaveLength(200);
   });
 
   it.each([
@@ -330,6 +343,26 @@ describe('the accounts page', () => {
     await screen.findByRole('button', { name: /ann@acme\.test/ });
     expect(server.to('GET', '/api/status')).toHaveLength(2);
     expect(calls.pollNow).toBe(1);
+  });
+
+  it('typing in the filter or choosing a mailbox does not render the results of an import again', async () => {
+    const many: ImportRowView[] = Array.from({ length: 300 }, (_, i) => ({ line: i + 2, email: `box${i}@acme.test`, status: 'created' }));
+    page({ accounts: [account('old@acme.test', 'connected', 'custom')], upload: uploaded(), run: importView({ rows: many }) });
+    fireEvent.click(await screen.findByRole('button', { name: 'Add in bulk' }));
+    await upload();
+    start();
+    await screen.findByText('300 created.');
+    await screen.findByRole('button', { name: /old@acme\.test/ });
+
+    const rendered = rendersOf('ResultRow');
+    try {
+      fireEvent.input(screen.getByPlaceholderText('Filter mailboxes'), { target: { value: 'old' } });
+      fireEvent.click(screen.getByRole('button', { name: /old@acme\.test/ }));
+      expect(screen.queryByRole('region', { name: 'Add mailboxes in bulk' })).toBeNull();
+      expect(rendered.count).toBe(0);
+    } finally {
+      rendered.stop();
+    }
   });
 
   it('a mailbox chosen from the list replaces the import view, which keeps its place', async () => {
