@@ -29,7 +29,7 @@ function depsFor(script: ImportScript) {
 function setup(script: ImportScript) {
   const world = depsFor(script);
   const finished = vi.fn();
-  render(<BulkImport deps={world.deps} onFinished={finished} pollMs={5} />);
+  render(<BulkImport deps={world.deps} onFinished={finished} pollMs={5} reportPollMs={5} />);
   return { ...world, finished };
 }
 
@@ -43,6 +43,13 @@ function chooseFile(text = 'E-mail;SMTP server\r\nann@acme.test;smtp.acme.test\r
 async function upload() {
   chooseFile();
   await screen.findByRole('heading', { name: 'Match the columns' });
+}
+
+/** A promise the test settles when it chooses. */
+function held() {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve: () => resolve() };
 }
 
 const select = (label: string) => screen.getByRole('combobox', { name: label }) as HTMLSelectElement;
@@ -169,6 +176,51 @@ describe('adding mailboxes in bulk', () => {
     await screen.findByText('12 of 40 rows');
     await screen.findByRole('heading', { name: 'Import finished' });
     expect(server.to('GET', '/api/imports/imp_9').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a file chosen before the last imports are listed is not replaced by a running import', async () => {
+    const listed = held();
+    const read = held();
+    const running = importView({ id: 'imp_9', state: 'running', total: 40, done: 12, rows: [], report: null });
+    const { server } = setup({ imports: [running], polls: [running], upload: uploaded(), hold: { imports: listed.promise, upload: read.promise } });
+    chooseFile();
+    await screen.findByText('Reading the file…');
+    listed.resolve();
+    // Time for the list to arrive and be acted on, were it to be.
+    await new Promise((r) => setTimeout(r, 30));
+    expect(screen.getByRole('heading', { level: 3 }).textContent).toBe('Choose a CSV file');
+    read.resolve();
+    await screen.findByRole('heading', { name: 'Match the columns' });
+    expect(server.to('GET', '/api/imports/imp_9')).toEqual([]);
+  });
+
+  it('offers the results of the last finished import, rows and report, without calling it new', async () => {
+    const counts = { created: 2, updated: 1, skipped: 1, failed: 1 };
+    const listed = importView({ id: 'imp_7', rows: [], counts, report: { to: 'ann@acme.test', state: 'logged' } });
+    const { server, calls, finished } = setup({ imports: [listed], polls: [importView({ id: 'imp_7', rows: ROWS, report: listed.report })] });
+    const offer = await screen.findByText(/^Your last import \((today|yesterday) \d\d:\d\d, 2 created, 1 updated, 1 skipped, 1 failed\):/);
+    fireEvent.click(within(offer).getByRole('button', { name: 'Show its results' }));
+    await screen.findByRole('heading', { name: 'Import finished' });
+    expect(tableRows()).toHaveLength(5);
+    screen.getByText('The report was not emailed: the server has no NOTIFY_SMTP_URL; download it here.');
+    screen.getByRole('button', { name: 'Download report' });
+    expect(server.to('GET', '/api/imports/imp_7').map((r) => r.search)).toEqual(['']);
+    expect([calls.pollNow, finished.mock.calls.length]).toEqual([0, 0]);
+  });
+
+  it('keeps the report line current while its email waits for the mail server, and the rows as they were', async () => {
+    const pending = { to: 'ann@acme.test', state: 'pending' } as const;
+    const { server } = setup({
+      upload: uploaded(),
+      run: importView({ rows: ROWS, report: pending }),
+      polls: [importView({ rows: [], report: pending }), importView({ rows: [], report: { ...pending, state: 'sent' } })],
+    });
+    await upload();
+    start();
+    await screen.findByText('The report will be emailed to ann@acme.test when the mail server answers.');
+    await screen.findByText('The report was emailed to ann@acme.test.');
+    expect(tableRows()).toHaveLength(5);
+    expect(server.to('GET', '/api/imports/imp_1').map((r) => r.search)).toEqual(['?rows=0', '?rows=0']);
   });
 
   it('follows a running import with a progress bar, then shows its results', async () => {
