@@ -12,7 +12,6 @@ export interface AccountsPageDeps extends BulkImportDeps {
   selectedId(): string | null;
   select(id: string): void;
   openTab(url: string): Promise<void>;
-  now(): Date;
 }
 
 /** Every mailbox with its state and history; custom mailboxes are fixed and tested here. */
@@ -25,6 +24,7 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
   const [importOpened, setImportOpened] = useState(false);
   const [importShown, setImportShown] = useState(false);
 
+  // Stable (like `deps`), so that the memoised import is not re-rendered with the page.
   const reload = useCallback(async () => {
     try {
       const answer = await (await deps.api()).status();

@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { IMPORT_FIELDS, type ImportField, type ImportUpload } from '../../shared/api.ts';
 import { IMPORT_FIELD_INFO } from '../../shared/import-fields.ts';
 import { ApiError, problemOf } from '../utils/api.ts';
-import { chosenMapping, fileSummary, initialMapping, mappingFieldOf, missingRequired, missingText, type Mapping } from '../utils/imports.ts';
+import { chosenMapping, fileSummary, initialMapping, mappingFieldOf, missingRequired, missingText, refusalText, type Mapping } from '../utils/imports.ts';
+import { dayTimeText } from '../utils/time.ts';
 
 /** Runs the import; a refusal is thrown as an `ApiError` and shown above Start. */
 export type ImportStart = (mapping: Partial<Record<ImportField, string>>, updateExisting: boolean) => Promise<void>;
@@ -11,34 +12,44 @@ export type ImportStart = (mapping: Partial<Record<ImportField, string>>, update
  * The uploaded file's first rows, and which column holds each field: preset to the server's
  * suggestion; Start refuses while a required field has no column.
  */
-export function ImportMapping({ upload, onStart, onCancel }: { upload: ImportUpload; onStart: ImportStart; onCancel: () => void }) {
+export function ImportMapping({ upload, now, onStart, onCancel }: { upload: ImportUpload; now: Date; onStart: ImportStart; onCancel: () => void }) {
   const [mapping, setMapping] = useState<Mapping>(() => initialMapping(upload));
   const [updateExisting, setUpdateExisting] = useState(false);
   const [problem, setProblem] = useState<{ text: string; fields: ImportField[] } | null>(null);
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+
+  /** Marks the fields at fault and takes the person to the first one. */
+  function refuse(text: string, fields: ImportField[]) {
+    setProblem({ text, fields });
+    if (fields.length) form.current?.querySelector<HTMLSelectElement>(`#import-map-${fields[0]}`)?.focus();
+  }
+
+  function choose(field: ImportField, header: string) {
+    setMapping({ ...mapping, [field]: header });
+    setProblem((now) => now && { ...now, fields: now.fields.filter((f) => f !== field) });
+  }
 
   async function start(e: Event) {
     e.preventDefault();
     const missing = missingText(mapping);
-    if (missing) {
-      setProblem({ text: missing, fields: missingRequired(mapping) });
-      return;
-    }
+    if (missing) return refuse(missing, missingRequired(mapping));
     setBusy(true);
     setProblem(null);
     try {
       await onStart(chosenMapping(mapping), updateExisting);
     } catch (error) {
-      const field = mappingFieldOf(error instanceof ApiError ? error.field : undefined);
-      setProblem({ text: problemOf(error).message, fields: field ? [field] : [] });
+      const named = error instanceof ApiError ? error.field : undefined;
+      const field = mappingFieldOf(named);
       setBusy(false);
+      refuse(refusalText(problemOf(error).message, named), field ? [field] : []);
     }
   }
 
   return (
-    <form class="import-mapping" onSubmit={start} noValidate>
+    <form ref={form} class="import-mapping" onSubmit={start} noValidate>
       <p>
-        {fileSummary(upload)} <span class="muted">Start before {new Date(upload.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}, or choose the file again.</span>
+        {fileSummary(upload)} <span class="muted">Start before {dayTimeText(upload.expiresAt, now)}, or choose the file again.</span>
       </p>
       <Preview upload={upload} />
       <table class="mapping">
@@ -60,7 +71,7 @@ export function ImportMapping({ upload, onStart, onCancel }: { upload: ImportUpl
               headers={upload.headers}
               header={mapping[field]}
               invalid={!!problem?.fields.includes(field)}
-              onChange={(header) => setMapping({ ...mapping, [field]: header })}
+              onChange={(header) => choose(field, header)}
             />
           ))}
         </tbody>

@@ -1,26 +1,41 @@
 import type { ComponentChildren } from 'preact';
-import { useMemo, useState } from 'preact/hooks';
+import { memo } from './memo.ts';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { IMPORT_ROW_STATUSES, type ImportRowView, type ImportView } from '../../shared/api.ts';
 import { STATE_LABEL } from '../utils/accounts.ts';
-import { ROW_STATUS_LABEL, SHOWN_ROWS, countsText, reportText, rowsWith, type RowFilter } from '../utils/imports.ts';
+import { MORE_ROWS, ROW_STATUS_LABEL, SHOWN_ROWS, countsText, reportText, rowsWith, type RowFilter } from '../utils/imports.ts';
 
 const FILTERS: RowFilter[] = ['all', ...IMPORT_ROW_STATUSES];
 
 /**
  * A finished import: how many rows became what, each row's outcome with a filter by status,
- * and where the report went. Long files show their first rows until asked for all.
+ * and where the report went. Long files show their first rows, then more at each ask: 10,000
+ * rows at once would freeze the page. Memoised: the accounts page around it re-renders often.
  */
-export function ImportResults({ view, downloadReport }: { view: ImportView; downloadReport: ComponentChildren }) {
+export const ImportResults = memo(function ImportResults({ view, downloadReport }: { view: ImportView; downloadReport: ComponentChildren }) {
   const [filter, setFilter] = useState<RowFilter>('all');
-  const [showAll, setShowAll] = useState(false);
+  const [limit, setLimit] = useState(SHOWN_ROWS);
+  // The first row "Show more" added takes focus, so that the person reads on from there.
+  const firstAdded = useRef<number | null>(null);
+  const body = useRef<HTMLTableSectionElement>(null);
   const rowCount = useMemo(() => {
     const count = { all: view.rows.length, created: 0, updated: 0, skipped: 0, failed: 0 } satisfies Record<RowFilter, number>;
     for (const row of view.rows) count[row.status] += 1;
     return count;
   }, [view.rows]);
   const rows = useMemo(() => rowsWith(view.rows, filter), [view.rows, filter]);
-  const shown = showAll ? rows : rows.slice(0, SHOWN_ROWS);
+  const shown = rows.slice(0, limit);
   const report = reportText(view.report);
+
+  useEffect(() => {
+    if (firstAdded.current === null) return;
+    (body.current?.children[firstAdded.current] as HTMLElement | undefined)?.focus();
+    firstAdded.current = null;
+  }, [limit]);
+  const showMore = () => {
+    firstAdded.current = shown.length;
+    setLimit(limit + MORE_ROWS);
+  };
 
   return (
     <div class="import-results">
@@ -38,7 +53,7 @@ export function ImportResults({ view, downloadReport }: { view: ImportView; down
             aria-pressed={f === filter ? 'true' : 'false'}
             onClick={() => {
               setFilter(f);
-              setShowAll(false);
+              setLimit(SHOWN_ROWS);
             }}
           >
             {f === 'all' ? 'All' : ROW_STATUS_LABEL[f]} ({rowCount[f].toLocaleString('en')})
@@ -59,7 +74,7 @@ export function ImportResults({ view, downloadReport }: { view: ImportView; down
                 <th scope="col">Reason</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody ref={body}>
               {shown.map((row) => (
                 <ResultRow key={row.line} row={row} />
               ))}
@@ -69,19 +84,21 @@ export function ImportResults({ view, downloadReport }: { view: ImportView; down
       )}
       {shown.length < rows.length && (
         <p>
-          <span class="muted">Showing the first {shown.length} rows. </span>
-          <button type="button" onClick={() => setShowAll(true)}>
-            Show all {rows.length.toLocaleString('en')}
+          <span class="muted">
+            Showing the first {shown.length.toLocaleString('en')} of {rows.length.toLocaleString('en')} rows.{' '}
+          </span>
+          <button type="button" onClick={showMore}>
+            Show {Math.min(MORE_ROWS, rows.length - shown.length).toLocaleString('en')} more
           </button>
         </p>
       )}
     </div>
   );
-}
+});
 
 function ResultRow({ row }: { row: ImportRowView }) {
   return (
-    <tr>
+    <tr tabIndex={-1}>
       <td>{row.line}</td>
       <td class="email">{row.email}</td>
       <td class={`status ${row.status}`}>{ROW_STATUS_LABEL[row.status]}</td>

@@ -50,11 +50,22 @@ export function rowsWith(rows: readonly ImportRowView[], filter: RowFilter): Imp
   return filter === 'all' ? [...rows] : rows.filter((r) => r.status === filter);
 }
 
-/** A results table shows this many rows of a filter until asked for all of them. */
+/** A results table shows this many rows of a filter at first… */
 export const SHOWN_ROWS = 200;
+/** …and this many more at each "Show more": never thousands of rows in one click. */
+export const MORE_ROWS = 500;
 
 export function progressText(view: Pick<ImportView, 'done' | 'total'>): string {
-  return `${view.done.toLocaleString('en')} of ${view.total.toLocaleString('en')} ${view.total === 1 ? 'row' : 'rows'}`;
+  return `${view.done.toLocaleString('en')} of ${rowsText(view.total)}`;
+}
+
+/**
+ * What a screen reader hears of a run: "Imported 20% of 500 rows", changing only at each
+ * tenth so that a live region speaks ten times a run, not once a poll.
+ */
+export function progressStepText(view: Pick<ImportView, 'done' | 'total'>): string {
+  const tenths = view.total > 0 ? Math.floor((view.done * 10) / view.total) : 0;
+  return `Imported ${Math.min(tenths, 10) * 10}% of ${rowsText(view.total)}`;
 }
 
 /** "3 created, 1 updated, 2 skipped, 1 failed", leaving out the statuses no row has. */
@@ -71,6 +82,11 @@ export function reportText(report: ImportView['report']): string | null {
   return 'The report was not emailed: the server has no NOTIFY_SMTP_URL; download it here.';
 }
 
+/** "1 row", "10,000 rows". */
+function rowsText(count: number): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? 'row' : 'rows'}`;
+}
+
 function listText(items: string[]): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
@@ -85,9 +101,20 @@ export function mappingFieldOf(field: string | undefined): ImportField | null {
   return (IMPORT_FIELDS as readonly string[]).includes(name) ? (name as ImportField) : null;
 }
 
+/**
+ * A refusal in words without the field the server puts before it (`mapping.smtp_host: the
+ * file has no column "X"`): that field's select is marked, its label beside it.
+ */
+export function refusalText(message: string, field: string | undefined): string {
+  const prefix = `${field}: `;
+  if (!mappingFieldOf(field) || !message.startsWith(prefix)) return message;
+  const rest = message.slice(prefix.length);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
 const DELIMITER_NAME: Record<ImportUpload['delimiter'], string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' };
 
 /** "500 rows, separated by semicolons." */
 export function fileSummary(upload: Pick<ImportUpload, 'total' | 'delimiter'>): string {
-  return `${upload.total.toLocaleString('en')} ${upload.total === 1 ? 'row' : 'rows'}, separated by ${DELIMITER_NAME[upload.delimiter] ?? JSON.stringify(upload.delimiter)}.`;
+  return `${rowsText(upload.total)}, separated by ${DELIMITER_NAME[upload.delimiter] ?? JSON.stringify(upload.delimiter)}.`;
 }

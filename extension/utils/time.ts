@@ -32,3 +32,21 @@ export function clockText(iso: string): string {
   const d = new Date(iso);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
+
+/**
+ * "today 14:05", "tomorrow 14:05", "yesterday 09:30", "28 Nov 14:05" (with the year when
+ * not this one): a clock time alone is ambiguous once it may be another day.
+ */
+export function dayTimeText(iso: string, now: Date): string {
+  const d = new Date(iso);
+  const days = Math.round((startOfDay(d) - startOfDay(now)) / 86_400_000);
+  const day = DAY_NAMES[days] ?? d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', ...(d.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }) });
+  return `${day} ${clockText(iso)}`;
+}
+
+const DAY_NAMES: Record<number, string> = { [-1]: 'yesterday', 0: 'today', 1: 'tomorrow' };
+
+/** Local midnight; days are counted between midnights so that 23:59 → 00:01 is "tomorrow". */
+function startOfDay(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}

@@ -6,6 +6,7 @@ import { BulkImport, type BulkImportDeps } from '../../extension/components/Bulk
 import { ApiError, createApi } from '../../extension/utils/api.ts';
 import { saveFile } from '../../extension/utils/save-file.ts';
 import { account } from './fixtures.ts';
+import { rendersOf } from './render-count.ts';
 import { TEMPLATE_CSV, importServer, importView, uploaded, type ImportScript } from './import-server.ts';
 
 const SERVER = 'https://regrant.acme.test';
@@ -20,6 +21,7 @@ function depsFor(script: ImportScript) {
     api: async () => createApi({ serverUrl: SERVER, apiToken: 'rg_tok', fetch: server.fetch }),
     pollNow: async () => void calls.pollNow++,
     saveFile: (file, name) => void saved.push({ file, name }),
+    now: () => new Date('2026-11-28T12:00:00.000Z'),
   };
   return { server, saved, calls, deps };
 }
@@ -27,7 +29,7 @@ function depsFor(script: ImportScript) {
 function setup(script: ImportScript) {
   const world = depsFor(script);
   const finished = vi.fn();
-  render(<BulkImport deps={world.deps} onFinished={finished} pollMs={5} />);
+  render(<BulkImport deps={world.deps} onFinished={finished} pollMs={5} reportPollMs={5} />);
   return { ...world, finished };
 }
 
@@ -41,6 +43,13 @@ function chooseFile(text = 'E-mail;SMTP server\r\nann@acme.test;smtp.acme.test\r
 async function upload() {
   chooseFile();
   await screen.findByRole('heading', { name: 'Match the columns' });
+}
+
+/** A promise the test settles when it chooses. */
+function held() {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve: () => resolve() };
 }
 
 const select = (label: string) => screen.getByRole('combobox', { name: label }) as HTMLSelectElement;
@@ -85,6 +94,7 @@ describe('adding mailboxes in bulk', () => {
     expect(within(preview).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(uploaded().headers);
     expect(within(preview).getByText('bob@acme.test')).toBeTruthy();
     screen.getByText('500 rows, separated by semicolons.');
+    screen.getByText(/^Start before today \d\d:\d\d, or choose the file again\.$/);
 
     expect(select('Email address').value).toBe('E-mail');
     expect(select('SMTP password').value).toBe('SMTP pass');
@@ -98,6 +108,12 @@ describe('adding mailboxes in bulk', () => {
     expect(descriptionOf(select('IMAP password'))).toBe('Blank cells: the SMTP password');
   });
 
+  it('names the day the upload expires when it is not today', async () => {
+    setup({ upload: uploaded({ expiresAt: '2026-11-29T12:00:00.000Z' }) });
+    await upload();
+    screen.getByText(/^Start before tomorrow \d\d:\d\d, or choose the file again\.$/);
+  });
+
   it('does not start while a required field has no column, and says which', async () => {
     const { server } = setup({ upload: uploaded(), run: importView({ rows: ROWS }) });
     await upload();
@@ -107,6 +123,20 @@ describe('adding mailboxes in bulk', () => {
     expect(select('SMTP password').getAttribute('aria-invalid')).toBe('true');
     expect(select('SMTP host').getAttribute('aria-invalid')).toBeNull();
     expect(server.requests.filter((r) => r.path.endsWith('/run'))).toEqual([]);
+  });
+
+  it('takes the person to the first field without a column, and unmarks each field once chosen', async () => {
+    setup({ upload: uploaded() });
+    await upload();
+    fireEvent.change(select('SMTP password'), { target: { value: '' } });
+    fireEvent.change(select('Email address'), { target: { value: '' } });
+    start();
+    await screen.findByText('Choose the column for Email address and SMTP password: they are required.');
+    expect(document.activeElement).toBe(select('Email address'));
+    fireEvent.change(select('Email address'), { target: { value: 'E-mail' } });
+    expect(select('Email address').getAttribute('aria-invalid')).toBeNull();
+    expect(select('Email address').closest('tr')!.className).not.toContain('invalid');
+    expect(select('SMTP password').getAttribute('aria-invalid')).toBe('true');
   });
 
   it('runs with exactly the mapping and the update choice made', async () => {
@@ -130,12 +160,13 @@ describe('adding mailboxes in bulk', () => {
     });
   });
 
-  it('shows a refused run in the server words and marks the field it names', async () => {
-    setup({ upload: uploaded(), run: { status: 422, code: 'invalid_mapping', message: 'No column "SMTP server" in the file.', field: 'mapping.smtp_host' } });
+  it('shows a refused run in the server words, without the field it names, and marks that field', async () => {
+    setup({ upload: uploaded(), run: { status: 422, code: 'invalid_mapping', message: 'mapping.smtp_host: the file has no column "SMTP server"', field: 'mapping.smtp_host' } });
     await upload();
     start();
-    await screen.findByText('No column "SMTP server" in the file.');
+    await screen.findByText('The file has no column "SMTP server"');
     expect(select('SMTP host').getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(select('SMTP host'));
     expect((screen.getByRole('button', { name: 'Start import' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
@@ -147,6 +178,51 @@ describe('adding mailboxes in bulk', () => {
     expect(server.to('GET', '/api/imports/imp_9').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('a file chosen before the last imports are listed is not replaced by a running import', async () => {
+    const listed = held();
+    const read = held();
+    const running = importView({ id: 'imp_9', state: 'running', total: 40, done: 12, rows: [], report: null });
+    const { server } = setup({ imports: [running], polls: [running], upload: uploaded(), hold: { imports: listed.promise, upload: read.promise } });
+    chooseFile();
+    await screen.findByText('Reading the file…');
+    listed.resolve();
+    // Time for the list to arrive and be acted on, were it to be.
+    await new Promise((r) => setTimeout(r, 30));
+    expect(screen.getByRole('heading', { level: 3 }).textContent).toBe('Choose a CSV file');
+    read.resolve();
+    await screen.findByRole('heading', { name: 'Match the columns' });
+    expect(server.to('GET', '/api/imports/imp_9')).toEqual([]);
+  });
+
+  it('offers the results of the last finished import, rows and report, without calling it new', async () => {
+    const counts = { created: 2, updated: 1, skipped: 1, failed: 1 };
+    const listed = importView({ id: 'imp_7', rows: [], counts, report: { to: 'ann@acme.test', state: 'logged' } });
+    const { server, calls, finished } = setup({ imports: [listed], polls: [importView({ id: 'imp_7', rows: ROWS, report: listed.report })] });
+    const offer = await screen.findByText(/^Your last import \((today|yesterday) \d\d:\d\d, 2 created, 1 updated, 1 skipped, 1 failed\):/);
+    fireEvent.click(within(offer).getByRole('button', { name: 'Show its results' }));
+    await screen.findByRole('heading', { name: 'Import finished' });
+    expect(tableRows()).toHaveLength(5);
+    screen.getByText('The report was not emailed: the server has no NOTIFY_SMTP_URL; download it here.');
+    screen.getByRole('button', { name: 'Download report' });
+    expect(server.to('GET', '/api/imports/imp_7').map((r) => r.search)).toEqual(['']);
+    expect([calls.pollNow, finished.mock.calls.length]).toEqual([0, 0]);
+  });
+
+  it('keeps the report line current while its email waits for the mail server, and the rows as they were', async () => {
+    const pending = { to: 'ann@acme.test', state: 'pending' } as const;
+    const { server } = setup({
+      upload: uploaded(),
+      run: importView({ rows: ROWS, report: pending }),
+      polls: [importView({ rows: [], report: pending }), importView({ rows: [], report: { ...pending, state: 'sent' } })],
+    });
+    await upload();
+    start();
+    await screen.findByText('The report will be emailed to ann@acme.test when the mail server answers.');
+    await screen.findByText('The report was emailed to ann@acme.test.');
+    expect(tableRows()).toHaveLength(5);
+    expect(server.to('GET', '/api/imports/imp_1').map((r) => r.search)).toEqual(['?rows=0', '?rows=0']);
+  });
+
   it('follows a running import with a progress bar, then shows its results', async () => {
     const running = (done: number) => importView({ state: 'running', total: 500, done, rows: [], report: null });
     const { server } = setup({ upload: uploaded(), run: running(0), polls: [running(120), running(120), importView({ rows: ROWS })] });
@@ -155,13 +231,26 @@ describe('adding mailboxes in bulk', () => {
     await screen.findByText('120 of 500 rows');
     const bar = screen.getByRole('progressbar', { name: 'Rows imported' }) as HTMLProgressElement;
     expect([bar.value, bar.max]).toEqual([120, 500]);
-    expect(screen.getByText('120 of 500 rows').getAttribute('aria-live')).toBe('polite');
     await screen.findByRole('heading', { name: 'Import finished' });
     const polls = server.to('GET', '/api/imports/imp_1');
     // Progress without the rows; the rows once, when the run has finished.
     expect(polls.map((p) => p.search)).toEqual(['?rows=0', '?rows=0', '?rows=0', '']);
     expect(polls[0].headers.authorization).toBe('Bearer rg_tok');
     expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
+  it('tells a screen reader the progress at each tenth only, while the words follow every poll', async () => {
+    const running = (done: number) => importView({ state: 'running', total: 500, done, rows: [], report: null });
+    setup({ upload: uploaded(), run: running(0), polls: [running(100), running(149)] });
+    await upload();
+    start();
+    const live = () => screen.getByRole('status');
+    await screen.findByText('100 of 500 rows');
+    expect(live().textContent).toBe('Imported 20% of 500 rows');
+    await screen.findByText('149 of 500 rows');
+    expect(live().textContent).toBe('Imported 20% of 500 rows');
+    expect(live().getAttribute('aria-live')).toBe('polite');
+    expect(screen.getByText('149 of 500 rows').getAttribute('aria-live')).toBeNull();
   });
 
   it('says so when the server cannot be reached while running, and keeps asking', async () => {
@@ -201,19 +290,31 @@ describe('adding mailboxes in bulk', () => {
     expect(tableRows().map((r) => r[1])).toEqual(['ann@acme.test', 'eve@acme.test']);
   });
 
-  it('shows the first 200 rows of a long result until asked for all', async () => {
+  it('shows the first 200 rows of a long result, then 500 more at each ask, reading on from the first added', async () => {
     const many: ImportRowView[] = Array.from({ length: 10_000 }, (_, i) => ({ line: i + 2, email: `box${i}@acme.test`, status: i % 10 ? 'created' : 'failed' }));
     setup({ upload: uploaded(), run: importView({ rows: many }) });
     await upload();
     start();
     await screen.findByText('9,000 created, 1,000 failed.');
     expect(tableRows()).toHaveLength(200);
+    screen.getByText(/Showing the first 200 of 10,000 rows\./);
     fireEvent.click(screen.getByRole('button', { name: 'Failed (1,000)' }));
     expect(tableRows()).toHaveLength(200);
     expect(tableRows()[1][1]).toBe('box10@acme.test');
-    fireEvent.click(screen.getByRole('button', { name: 'Show all 1,000' }));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Show 500 more' }));
+    await waitFor(() => expect(document.activeElement?.tagName).toBe('TR'));
+    expect(tableRows()).toHaveLength(700);
+    expect(document.activeElement?.querySelector('.email')?.textContent).toBe('box2000@acme.test');
+
+    // The last click removes the button: focus goes to the rows, not to the page.
+    fireEvent.click(screen.getByRole('button', { name: 'Show 300 more' }));
+    await waitFor(() => expect(document.activeElement?.querySelector('.email')?.textContent).toBe('box7000@acme.test'));
     expect(tableRows()).toHaveLength(1000);
-    expect(screen.queryByRole('button', { name: /^Show all/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Show \d+ more/ })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'All (10,000)' }));
+    expect(tableRows()).toHaveLength(200);
   });
 
   it.each([
@@ -274,7 +375,7 @@ describe('adding mailboxes in bulk', () => {
 describe('the accounts page', () => {
   function page(script: ImportScript) {
     const world = depsFor(script);
-    const deps: AccountsPageDeps = { ...world.deps, selectedId: () => 'acc_old', select: () => undefined, openTab: async () => undefined, now: () => new Date('2026-11-28T12:00:00.000Z') };
+    const deps: AccountsPageDeps = { ...world.deps, selectedId: () => 'acc_old', select: () => undefined, openTab: async () => undefined };
     render(<AccountsPage deps={deps} />);
     return world;
   }
@@ -294,6 +395,26 @@ describe('the accounts page', () => {
     await screen.findByRole('button', { name: /ann@acme\.test/ });
     expect(server.to('GET', '/api/status')).toHaveLength(2);
     expect(calls.pollNow).toBe(1);
+  });
+
+  it('typing in the filter or choosing a mailbox does not render the results of an import again', async () => {
+    const many: ImportRowView[] = Array.from({ length: 300 }, (_, i) => ({ line: i + 2, email: `box${i}@acme.test`, status: 'created' }));
+    page({ accounts: [account('old@acme.test', 'connected', 'custom')], upload: uploaded(), run: importView({ rows: many }) });
+    fireEvent.click(await screen.findByRole('button', { name: 'Add in bulk' }));
+    await upload();
+    start();
+    await screen.findByText('300 created.');
+    await screen.findByRole('button', { name: /old@acme\.test/ });
+
+    const rendered = rendersOf('ResultRow');
+    try {
+      fireEvent.input(screen.getByPlaceholderText('Filter mailboxes'), { target: { value: 'old' } });
+      fireEvent.click(screen.getByRole('button', { name: /old@acme\.test/ }));
+      expect(screen.queryByRole('region', { name: 'Add mailboxes in bulk' })).toBeNull();
+      expect(rendered.count).toBe(0);
+    } finally {
+      rendered.stop();
+    }
   });
 
   it('a mailbox chosen from the list replaces the import view, which keeps its place', async () => {

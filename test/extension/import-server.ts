@@ -34,6 +34,8 @@ export interface ImportScript {
   report?: string;
   /** `GET /api/imports`: the person's last imports. */
   imports?: ImportView[];
+  /** Answers held until the promise settles, to play out a race. */
+  hold?: { imports?: Promise<unknown>; upload?: Promise<unknown> };
 }
 
 export const TEMPLATE_CSV = 'email,name,owner,smtp_host,smtp_port,smtp_security,smtp_username,smtp_password,imap_host,imap_port,imap_security,imap_username,imap_password\r\n';
@@ -48,9 +50,15 @@ export function importServer(script: ImportScript) {
     requests.push({ method, path: url.pathname, search: url.search, headers: Object.fromEntries(new Headers(init?.headers).entries()), body: init?.body });
     const route = `${method} ${url.pathname}`;
     if (route === 'GET /api/status') return json(200, statusOf(script.accounts ?? []));
-    if (route === 'GET /api/imports') return json(200, { imports: script.imports ?? [] });
+    if (route === 'GET /api/imports') {
+      await script.hold?.imports;
+      return json(200, { imports: script.imports ?? [] });
+    }
     if (route === 'GET /api/imports/template.csv') return csv(script.template ?? TEMPLATE_CSV);
-    if (route === 'POST /api/imports') return answer(script.upload, 201);
+    if (route === 'POST /api/imports') {
+      await script.hold?.upload;
+      return answer(script.upload, 201);
+    }
     if (/^POST \/api\/imports\/[^/]+\/run$/.test(route)) return answer(script.run, 202);
     if (/^GET \/api\/imports\/[^/]+\/report\.csv$/.test(route)) return csv(script.report ?? 'line,email,status,reason\r\n');
     if (/^GET \/api\/imports\/[^/]+$/.test(route)) {

@@ -9,7 +9,9 @@ import {
   mappingFieldOf,
   missingRequired,
   missingText,
+  progressStepText,
   progressText,
+  refusalText,
   reportText,
   rowsWith,
 } from '../../extension/utils/imports.ts';
@@ -48,6 +50,13 @@ describe('the check before Start', () => {
     expect(Object.keys(sent)).toHaveLength(8);
   });
 
+  it('words a refusal without the mapping field it names first', () => {
+    expect(refusalText('mapping.smtp_host: the file has no column "X"', 'mapping.smtp_host')).toBe('The file has no column "X"');
+    expect(refusalText('mapping.nonsense: no such field', 'mapping.nonsense')).toBe('mapping.nonsense: no such field');
+    expect(refusalText('No column "X" in the file.', 'mapping.smtp_host')).toBe('No column "X" in the file.');
+    expect(refusalText('The import has expired.', undefined)).toBe('The import has expired.');
+  });
+
   it('reads which mapping field a refusal names', () => {
     expect(mappingFieldOf('mapping.smtp_host')).toBe('smtp_host');
     expect(mappingFieldOf('mapping.nonsense')).toBeNull();
@@ -68,6 +77,15 @@ describe('the words of an import', () => {
     expect(progressText({ done: 9500, total: 10000 })).toBe('9,500 of 10,000 rows');
     expect(fileSummary({ total: 500, delimiter: ';' })).toBe('500 rows, separated by semicolons.');
     expect(fileSummary({ total: 1, delimiter: '\t' })).toBe('1 row, separated by tabs.');
+  });
+
+  it('tells a screen reader the progress in tenths', () => {
+    expect(progressStepText({ done: 0, total: 500 })).toBe('Imported 0% of 500 rows');
+    expect(progressStepText({ done: 149, total: 500 })).toBe('Imported 20% of 500 rows');
+    expect(progressStepText({ done: 150, total: 500 })).toBe('Imported 30% of 500 rows');
+    expect(progressStepText({ done: 10_000, total: 10_000 })).toBe('Imported 100% of 10,000 rows');
+    expect(progressStepText({ done: 0, total: 1 })).toBe('Imported 0% of 1 row');
+    expect(progressStepText({ done: 0, total: 0 })).toBe('Imported 0% of 0 rows');
   });
 
   it('sums up the outcome, leaving out what no row became', () => {
