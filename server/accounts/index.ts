@@ -109,10 +109,10 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
     };
   }
 
-  /** Writes a planned mailbox inside `trx`; `extra` (a first check's verdict) goes in the same row. */
-  async function applyCreate(trx: Db, r: NewAccountRow, extra: AccountUpdate = {}): Promise<void> {
+  /** Writes a planned mailbox inside `trx`. */
+  async function applyCreate(trx: Db, r: NewAccountRow): Promise<void> {
     try {
-      await trx.insertInto('accounts').values({ ...r, ...extra } as NewAccountRow).execute();
+      await trx.insertInto('accounts').values(r).execute();
     } catch (error) {
       if (/UNIQUE|duplicate key/i.test(String(error))) {
         throw new DomainError('account_exists', `a mailbox ${r.email} already exists in Regrant`, 'email');

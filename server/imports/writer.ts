@@ -56,6 +56,12 @@ export function createWriter({ db, accounts, health, logger, importId, batchSize
     at: new Date().toISOString(),
   });
 
+  /** A new mailbox whose settings passed their sign-in: connected from its first row, with its event. */
+  const connectedRow = (r: NewAccountRow) => {
+    const { patch, event } = health.judgement({ id: r.id, state: 'new', transient_failures: 0, slow_retries: 0, next_check_at: r.next_check_at ?? null }, null);
+    return { row: { ...r, ...patch } as NewAccountRow, event };
+  };
+
   /** Writes one outcome inside `trx`; answers the mailbox to announce as reconnected, if any. */
   async function writeOne(trx: Db, o: Outcome): Promise<string | null> {
     if (o.kind === 'result') {
@@ -63,8 +69,8 @@ export function createWriter({ db, accounts, health, logger, importId, batchSize
       return null;
     }
     if (o.kind === 'create') {
-      const { patch, event } = health.judgement({ id: o.row.id, state: 'new', transient_failures: 0, slow_retries: 0, next_check_at: o.row.next_check_at ?? null }, null);
-      await accounts.applyCreate(trx, o.row, patch);
+      const { row, event } = connectedRow(o.row);
+      await accounts.applyCreate(trx, row);
       if (event) await trx.insertInto('account_events').values(event).execute();
       await trx.insertInto('import_rows').values(result(o, 'created', o.row.id)).execute();
       // A mailbox that did not exist holds no email and awaits no reply: nothing to announce.
@@ -100,8 +106,8 @@ export function createWriter({ db, accounts, health, logger, importId, batchSize
       } else if (o.kind === 'result') {
         results.push(result(o, o.status, o.accountId ?? null, o.error));
       } else {
-        const { patch, event } = health.judgement({ id: o.row.id, state: 'new', transient_failures: 0, slow_retries: 0, next_check_at: o.row.next_check_at ?? null }, null);
-        created.push({ ...o.row, ...patch } as NewAccountRow);
+        const { row, event } = connectedRow(o.row);
+        created.push(row);
         if (event) events.push(event);
         results.push(result(o, 'created', o.row.id));
       }
