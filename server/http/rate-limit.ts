@@ -12,6 +12,8 @@ export interface RateLimitOptions {
   windowMs: number;
   onLimited: (c: Context) => Response | Promise<Response>;
   now?: () => number;
+  /** Whose requests share a window: the client address by default, or e.g. the signed-in user. */
+  key?: (c: Context) => string;
 }
 
 /**
@@ -48,7 +50,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
       if (t - w.start < options.windowMs && windows.size < MAX_WINDOWS) break;
       windows.delete(key);
     }
-    const key = clientKey(c);
+    const key = (options.key ?? clientKey)(c);
     let w = windows.get(key);
     if (!w || t - w.start >= options.windowMs) {
       w = { start: t, count: 0 };

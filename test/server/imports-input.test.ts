@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_FIELDS, type ImportUpload, type ImportView } from '../../shared/api.ts';
+import { UPLOADS_PER_WINDOW } from '../../server/http/routes/imports.ts';
 import { startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
 
 let rg: TestRegrant;
@@ -178,5 +179,16 @@ describe('a member imports only into their own mailboxes', () => {
     expect((await results(false))[0]).toEqual({ line: 2, email: 'bobs@acme.test', status: 'skipped', error: { code: 'account_exists', message: 'already in Regrant; tick "Update inbox if it exists" to update it' } });
     const kept = await rg.db.selectFrom('accounts').select(['email', 'owner_id', 'updated_at']).where('email', 'in', ['bobs@acme.test', 'gift@acme.test', 'ghost@acme.test']).execute();
     expect(kept.map((a) => a.email)).toEqual(['bobs@acme.test']);
+  });
+});
+
+describe('uploads are limited per person', () => {
+  it(`after ${UPLOADS_PER_WINDOW} files in 10 minutes the next is refused with 429; others are not affected`, async () => {
+    const cy = await rg.user('cy@acme.test', 'member');
+    for (let i = 0; i < UPLOADS_PER_WINDOW; i++) expect((await upload(cy, `${HEADER}\n${ROW}\n`)).status).toBe(201);
+    const refused = await upload(cy, `${HEADER}\n${ROW}\n`);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    await expectRefused(refused, 429, 'rate_limited', `Too many uploads: at most ${UPLOADS_PER_WINDOW} files in 10 minutes. Wait a few minutes, then upload again.`);
+    expect((await upload(bob, `${HEADER}\n${ROW}\n`)).status).toBe(201);
   });
 });

@@ -9,6 +9,10 @@ import type { AuthEnv } from '../auth.ts';
 import { limitBody, readJson } from '../body.ts';
 import { duplicateKeys } from '../duplicate-keys.ts';
 import { errorBody } from '../errors.ts';
+import { rateLimit } from '../rate-limit.ts';
+
+/** Uploads one person may make in ten minutes. */
+export const UPLOADS_PER_WINDOW = 30;
 
 const csvFile = (c: Context, name: string, body: string) =>
   c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' });
@@ -31,6 +35,13 @@ export function importRoutes(imports: Imports) {
     .get('/', async (c) => c.json({ imports: await imports.list(c.var.user) }))
     .post(
       '/',
+      // Each upload is read whole and kept sealed for a day: a person needs a few, not hundreds.
+      rateLimit({
+        key: (c) => (c as Context<AuthEnv>).var.user.id,
+        limit: UPLOADS_PER_WINDOW,
+        windowMs: 10 * 60_000,
+        onLimited: (c) => c.json(errorBody('rate_limited', `Too many uploads: at most ${UPLOADS_PER_WINDOW} files in 10 minutes. Wait a few minutes, then upload again.`), 429),
+      }),
       bodyLimit({
         maxSize: IMPORT_MAX_BYTES,
         onError: (c) => c.json(errorBody('payload_too_large', `The file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB. Split it into smaller files.`), 413),
