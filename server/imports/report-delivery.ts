@@ -9,7 +9,7 @@ import type { Db } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import { retryDelayMs, type Notifier } from '../notify/index.ts';
 import { reportEmail } from './report.ts';
-import { importCounts, importRows } from './views.ts';
+import { countsOf, importRows } from './views.ts';
 
 export interface ReportDeps {
   db: Db;
@@ -39,11 +39,12 @@ export async function deliverDueReports({ db, notifier, logger, workspaceName, p
       .where('report_next_at', '=', r.report_next_at)
       .executeTakeFirst();
     if (claimed.numUpdatedRows === 0n) continue;
+    const rows = await importRows(db, r.id);
     const mail = reportEmail({
       workspace: workspaceName,
       importId: r.id,
-      rows: await importRows(db, r.id),
-      counts: await importCounts(db, r.id),
+      rows,
+      counts: countsOf(rows),
       startedAt: r.started_at ?? r.finished_at!,
       finishedAt: r.finished_at!,
       publicUrl,

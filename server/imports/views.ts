@@ -26,6 +26,14 @@ export async function importRows(db: Db, importId: string): Promise<ImportRowVie
   }));
 }
 
+/** Rows per outcome, from rows already read. */
+export function countsOf(rows: ImportRowView[]): Record<ImportRowStatus, number> {
+  const counts = Object.fromEntries(IMPORT_ROW_STATUSES.map((s) => [s, 0])) as Record<ImportRowStatus, number>;
+  for (const r of rows) counts[r.status]++;
+  return counts;
+}
+
+/** Rows per outcome, counted by the database (progress polls read no rows). */
 export async function importCounts(db: Db, importId: string): Promise<Record<ImportRowStatus, number>> {
   const grouped = await db
     .selectFrom('import_rows')
@@ -39,7 +47,8 @@ export async function importCounts(db: Db, importId: string): Promise<Record<Imp
 }
 
 export async function importView(db: Db, imp: ImportRow, { withRows }: { withRows: boolean }): Promise<ImportView> {
-  const counts = await importCounts(db, imp.id);
+  const rows = withRows ? await importRows(db, imp.id) : [];
+  const counts = withRows ? countsOf(rows) : await importCounts(db, imp.id);
   const reportTo = imp.report_state ? (await db.selectFrom('users').select('email').where('id', '=', imp.user_id).executeTakeFirst())?.email : undefined;
   return {
     id: imp.id,
@@ -52,6 +61,6 @@ export async function importView(db: Db, imp: ImportRow, { withRows }: { withRow
     startedAt: imp.started_at,
     finishedAt: imp.finished_at,
     report: imp.report_state && reportTo ? { to: reportTo, state: imp.report_state === 'sending' ? 'pending' : imp.report_state } : null,
-    rows: withRows ? await importRows(db, imp.id) : [],
+    rows,
   };
 }

@@ -23,6 +23,9 @@ export type Outcome =
   | { kind: 'update'; line: number; email: string; current: AccountRow; plan: UpdatePlan }
   | { kind: 'result'; line: number; email: string; status: 'skipped' | 'failed'; error: RowError; accountId?: string | null };
 
+/** Rows per transaction. */
+const BATCH_SIZE = 500;
+
 /** Rows per multi-row INSERT (events and results have ~10 columns). */
 const CHUNK = 500;
 
@@ -35,13 +38,9 @@ export interface WriterDeps {
   health: Health;
   logger: Logger;
   importId: string;
-  /** Rows per transaction. */
-  batchSize?: number;
-  /** Called after each batch is committed, with how many rows it wrote. */
-  onWritten?: (rows: number) => void;
 }
 
-export function createWriter({ db, accounts, health, logger, importId, batchSize = 500, onWritten }: WriterDeps) {
+export function createWriter({ db, accounts, health, logger, importId }: WriterDeps) {
   const queue: Outcome[] = [];
   let running: Promise<void> | null = null;
 
@@ -140,7 +139,6 @@ export function createWriter({ db, accounts, health, logger, importId, batchSize
         }
       }
     }
-    onWritten?.(batch.length);
     for (const id of reconnected) if (id) health.announceReconnected(id);
   }
 
@@ -149,8 +147,8 @@ export function createWriter({ db, accounts, health, logger, importId, batchSize
     running = (async () => {
       while (queue.length > 0) {
         // Rows decided in the same moment share a transaction: one commit for many rows.
-        if (queue.length < batchSize) await new Promise((r) => setTimeout(r, GATHER_MS));
-        await writeBatch(queue.splice(0, batchSize));
+        if (queue.length < BATCH_SIZE) await new Promise((r) => setTimeout(r, GATHER_MS));
+        await writeBatch(queue.splice(0, BATCH_SIZE));
       }
     })().finally(() => {
       running = null;

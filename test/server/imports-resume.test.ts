@@ -3,7 +3,7 @@
  * ends once, and the rows finished before the kill are neither tested nor written again.
  * While it runs, its progress is visible. Without NOTIFY_SMTP_URL the report is logged.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,11 +15,11 @@ import { createRegrant } from '../../server/regrant.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { freePort, waitForPort } from '../support/ports.ts';
 import { eventually } from '../support/regrant.ts';
+import { killServer, spawnServer } from '../support/server-process.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 
 const ROWS = 40;
 const KILL_AFTER = 12;
-const TSX = path.resolve('node_modules/.bin/tsx');
 const EMAILS = Array.from({ length: ROWS }, (_, i) => `seat${String(i).padStart(2, '0')}@acme.test`);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-import-crash-'));
 let imap: Dovecot;
@@ -27,15 +27,7 @@ let smtp: TestSmtp;
 let server: ChildProcess | null = null;
 const logins: { user: string; at: number }[] = [];
 
-const startServer = (port: number) =>
-  spawn(TSX, ['server/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), CHECK_CONCURRENCY: '2', CHECK_TIMEOUT_SECONDS: '5', NOTIFY_SMTP_URL: '' },
-    stdio: 'ignore',
-    detached: true,
-  });
-const kill = (child: ChildProcess | null, signal: NodeJS.Signals) => {
-  if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, signal);
-};
+const startServer = (port: number) => spawnServer({ DATA_DIR: dataDir, PORT: String(port), CHECK_CONCURRENCY: '2', CHECK_TIMEOUT_SECONDS: '5', NOTIFY_SMTP_URL: '' });
 
 beforeAll(async () => {
   const users = Object.fromEntries(EMAILS.map((e) => [e, `pw-${e}`]));
@@ -49,7 +41,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  kill(server, 'SIGKILL');
+  killServer(server, 'SIGKILL');
   await Promise.all([imap?.stop(), smtp?.stop()]);
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -74,7 +66,7 @@ it('a server killed during an import resumes it after a restart without redoing 
     const view = (await (await api(`/api/imports/${up.id}?rows=0`)).json()) as ImportView;
     return view.done >= KILL_AFTER && view;
   }, 30_000);
-  kill(server, 'SIGKILL');
+  killServer(server, 'SIGKILL');
   const killedAt = Date.now();
   expect(progress).toMatchObject({ state: 'running', total: ROWS, rows: [] });
   expect(progress.done).toBeLessThan(ROWS);
@@ -112,5 +104,5 @@ it('a server killed during an import resumes it after a restart without redoing 
     expect(logins.filter((l) => l.user === r.email && l.at > killedAt)).toEqual([]);
   }
   expect(accounts.map((a) => a.email).sort()).toEqual(EMAILS);
-  kill(server, 'SIGTERM');
+  killServer(server, 'SIGTERM');
 }, 120_000);

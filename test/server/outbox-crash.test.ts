@@ -3,7 +3,7 @@
  * started again on the same data. Every email arrives, in the order queued, and at most the
  * one that was in flight at the kill arrives twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,29 +15,19 @@ import { createRegrant } from '../../server/regrant.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { freePort, waitForPort } from '../support/ports.ts';
 import { customMailbox, eventually } from '../support/regrant.ts';
+import { killServer, spawnServer } from '../support/server-process.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 
 const MAILBOX = 'bulk@acme.test';
 const EMAILS = 500;
 const KILL_AT = 150;
-const TSX = path.resolve('node_modules/.bin/tsx');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-crash-'));
 let imap: Dovecot;
 let smtp: TestSmtp;
 let server: ChildProcess | null = null;
 let killedAt = -1;
 
-function startServer(port: number): ChildProcess {
-  const child = spawn(TSX, ['server/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), CHECK_TIMEOUT_SECONDS: '1' },
-    stdio: 'ignore',
-    detached: true, // its own process group: the kill takes tsx and node together
-  });
-  return child;
-}
-const kill = (child: ChildProcess | null, signal: NodeJS.Signals) => {
-  if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, signal);
-};
+const startServer = (port: number) => spawnServer({ DATA_DIR: dataDir, PORT: String(port), CHECK_TIMEOUT_SECONDS: '1' });
 
 beforeAll(async () => {
   imap = await startDovecot({ [MAILBOX]: 'pw' });
@@ -48,14 +38,14 @@ beforeAll(async () => {
         // Accepted by the server, not yet acknowledged to the sender: the worst moment.
         if (smtp.received.length === KILL_AT && killedAt < 0) {
           killedAt = KILL_AT;
-          kill(server, 'SIGKILL');
+          killServer(server, 'SIGKILL');
         }
       },
     },
   );
 });
 afterAll(async () => {
-  kill(server, 'SIGKILL');
+  killServer(server, 'SIGKILL');
   await Promise.all([imap?.stop(), smtp?.stop()]);
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -96,5 +86,5 @@ it('a server killed while flushing 500 emails sends every one after a restart, a
   expect(Math.max(...counts.values())).toBeLessThanOrEqual(2);
   // In the order queued (the one sent twice counts where it first arrived).
   expect([...counts.keys()]).toEqual(messageIds);
-  kill(server, 'SIGTERM');
+  killServer(server, 'SIGTERM');
 }, 90_000);
