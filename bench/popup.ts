@@ -16,10 +16,10 @@ import { silentLogger } from '../server/log/index.ts';
 import { createRegrant } from '../server/regrant.ts';
 import { launchWithExtension } from '../test/support/chromium.ts';
 import { freePort } from '../test/support/ports.ts';
+import { median, num, report, runsOf } from './figures.ts';
 
 const MAILBOXES = Number(process.env.MAILBOXES ?? 500);
 const OPENINGS = 15;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-bench-'));
 const rg = await createRegrant(loadConfig({ DATA_DIR: dataDir }), { logger: silentLogger });
@@ -72,6 +72,7 @@ const html = readFileSync(path.join(out, 'popup.html'), 'utf8');
 const popupFiles = [...html.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => path.join(out, m[1]));
 const total = popupFiles.reduce((s, f) => s + statSync(f).size, 0);
 const gz = popupFiles.reduce((s, f) => s + gzipSync(readFileSync(f)).length, 0);
-console.log(`popup with ${MAILBOXES} mailboxes, opening → first list on screen: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}, ${OPENINGS} openings)`);
-console.log(`  page HTML received → first list (loading and running the popup's code, reading the cache, rendering): median ${median(times.map((t, i) => t - loaded[i])).toFixed(1)} ms`);
-console.log(`popup bundle: ${(total / 1024).toFixed(1)} KiB in ${popupFiles.length} files (${(gz / 1024).toFixed(1)} KiB gzipped); whole extension ${(files(out).reduce((s, f) => s + statSync(f).size, 0) / 1024).toFixed(1)} KiB`);
+const firstList = median(times);
+report({ name: `popup first render, ${num(MAILBOXES)} mailboxes (opening → list on screen, Chromium)`, value: `${firstList.toFixed(0)} ms`, goal: '≤ 100 ms', met: firstList <= 100, runs: runsOf(times, (t) => t.toFixed(0)) });
+report({ name: '  of which: HTML received → list on screen (code, cache, render)', value: `${median(times.map((t, i) => t - loaded[i])).toFixed(0)} ms`, runs: `median of ${times.length}` });
+report({ name: 'popup bundle', value: `${(total / 1024).toFixed(1)} KiB (${(gz / 1024).toFixed(1)} KiB gzipped)`, runs: `${popupFiles.length} files; whole extension ${(files(out).reduce((s, f) => s + statSync(f).size, 0) / 1024).toFixed(1)} KiB` });
