@@ -9,6 +9,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as reauth from './migrations/002-reauth.ts';
 import * as outbox from './migrations/003-outbox.ts';
@@ -41,7 +42,7 @@ export async function openDatabase(databaseUrl: string, onQuery?: (sql: string) 
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
   });
   await migrate(db);
