@@ -23,6 +23,16 @@ export class AuthError extends Error {
 export type AuthUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'status_version'>;
 
 export function createUsers(db: Db) {
+  // Every API request runs this lookup: it is built once, since building a query costs more
+  // than running this one. Its only parameter is the token's hash.
+  const tokenLookup = db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.status_version'])
+    .where('api_tokens.token_hash', '=', '')
+    .where('api_tokens.revoked_at', 'is', null)
+    .compile();
+
   async function issueToken(userId: string, label: string | null): Promise<{ id: string; token: string }> {
     const token = randomToken('rg');
     const id = newId('tok');
@@ -96,14 +106,9 @@ export function createUsers(db: Db) {
 
     /** The user holding this bearer token; one indexed lookup, no write. */
     async byToken(token: string): Promise<AuthUser | null> {
-      const row = await db
-        .selectFrom('api_tokens')
-        .innerJoin('users', 'users.id', 'api_tokens.user_id')
-        .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.status_version'])
-        .where('api_tokens.token_hash', '=', hashToken(token))
-        .where('api_tokens.revoked_at', 'is', null)
-        .executeTakeFirst();
-      return row ?? null;
+      const lookup: typeof tokenLookup = { ...tokenLookup, parameters: [hashToken(token)] };
+      const { rows } = await db.executeQuery(lookup);
+      return rows[0] ?? null;
     },
   };
 }
