@@ -76,13 +76,15 @@ Load the extension in Chrome or Chromium:
 `;
 }
 
-export function tryThis(cast: DemoMailbox[]): string {
+export function tryThis(cast: DemoMailbox[], passwords: Record<string, string>): string {
   const connected = cast.find((m) => m.seeded === 'connected' && m.provider === 'google') ?? cast.find((m) => m.seeded === 'connected');
   const waiting = cast.find((m) => m.pending && m.provider !== 'custom');
-  return `Try:
-  ${connected ? `break ${connected.email}   → the badge goes up by one at the next poll (open the popup to poll now)` : ''}
-  ${waiting ? `popup → Re-grant on ${waiting.email}: the stand-in's consent page opens in a new tab; allow it, and its ${waiting.pending} waiting email${waiting.pending === 1 ? '' : 's'} go out (this console says so)` : ''}
-  popup → Copy link on another one, open the link in a private window: the share-link page
-  popup → Fix on a custom mailbox: enter the password this console names, Test Sending, Test Receiving
-Type help for the commands.`.replace(/\n {2}\n/g, '\n');
+  const custom = cast.find((m) => m.seeded === 'wrong_password');
+  const lines = [
+    connected && `break ${connected.email}   → the badge goes up by one at the next poll (open the popup to poll now)`,
+    waiting && `popup → Re-grant on ${waiting.email}: the stand-in's consent page opens in a new tab; allow it, and its ${waiting.pending} waiting email${waiting.pending === 1 ? '' : 's'} go out (this console says so)`,
+    'popup → Copy link on another one, then open the link in a private window: the share-link page',
+    custom && `popup → Fix on ${custom.email}: enter ${passwords[custom.email]} as both passwords, then Test Sending and Test Receiving`,
+  ];
+  return `Try:\n${lines.filter(Boolean).map((l) => `  ${l}`).join('\n')}\nType help for the commands.`;
 }

@@ -56,7 +56,7 @@ export async function runDemo(port: number): Promise<void> {
   );
   print('Mailboxes:');
   await commands.run('list', print);
-  print(`\n${tryThis(world.cast)}\n`);
+  print(`\n${tryThis(world.cast, world.passwords)}\n`);
 
   const terminal = startConsole({ run: commands.run, quit });
   stops.push(terminal.close, watch(world, seeded.admin, terminal.say));
