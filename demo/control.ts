@@ -5,7 +5,7 @@
  * answer as it streams back.
  *
  * @example
- *   const control = await listenForCommands(world.dir, (line, say) => commands.run(line, say));
+ *   const control = await listenForCommands(world.dir, commands.run);
  *   const exitCode = await sendCommand('break sales@acme.test', (text) => process.stdout.write(text));
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,13 +19,12 @@ export type RunCommand = (line: string, say: (text: string) => void) => Promise<
 interface DemoRecord {
   pid: number;
   socket: string;
-  url: string;
 }
 
 /** Where a running demo says how to reach it (follows TMPDIR, so tests get their own). */
 export const recordFile = () => path.join(os.tmpdir(), 'regrant-demo.json');
 
-export async function listenForCommands(dir: string, url: string, run: RunCommand): Promise<{ close(): Promise<void> }> {
+export async function listenForCommands(dir: string, run: RunCommand): Promise<{ close(): Promise<void> }> {
   const socket = path.join(dir, 'control.sock');
   const server = net.createServer((connection) => {
     connection.on('error', () => {});
@@ -46,7 +45,7 @@ export async function listenForCommands(dir: string, url: string, run: RunComman
     server.listen(socket, resolve);
   });
   // The newest demo answers; an older one still running keeps its own socket.
-  writeFileSync(recordFile(), JSON.stringify({ pid: process.pid, socket, url } satisfies DemoRecord), { mode: 0o600 });
+  writeFileSync(recordFile(), JSON.stringify({ pid: process.pid, socket } satisfies DemoRecord), { mode: 0o600 });
   return {
     close: () =>
       new Promise<void>((resolve) => {

@@ -13,7 +13,7 @@ import type { DemoMailbox } from './cast.ts';
 import type { World } from './world.ts';
 
 /** A custom mailbox's next password: hello-pass-2 → hello-pass-3. */
-export function nextPassword(current: string): string {
+function nextPassword(current: string): string {
   const match = /^(.*-)(\d+)$/.exec(current);
   return match ? `${match[1]}${Number(match[2]) + 1}` : `${current}-2`;
 }

@@ -37,7 +37,7 @@ export async function runDemo(port: number): Promise<void> {
   }
   const { world, seeded } = demo;
   const commands = createCommands({ world, seeded, quit });
-  const control = await listenForCommands(world.dir, world.url, commands.run);
+  const control = await listenForCommands(world.dir, commands.run);
   stops.push(control.close);
 
   const print = (text: string) => void process.stdout.write(text + '\n');
@@ -54,6 +54,7 @@ export async function runDemo(port: number): Promise<void> {
         : 'Dovecot is not installed, so there is no IMAP server: the Outlook mailboxes and the custom ones that must work are left out.\nInstall it and start the demo again for all of them: sudo apt-get install -y dovecot-imapd',
     }),
   );
+  for (const surprise of seeded.surprises) print(`Note: the seed did not go as planned: ${surprise}.`);
   print('Mailboxes:');
   await commands.run('list', print);
   print(`\n${tryThis(world.cast, world.passwords)}\n`);

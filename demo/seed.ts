@@ -6,7 +6,7 @@
  *
  * @example const seeded = await seed(world); // seeded.admin.token, seeded.ids.get('mia@acme.test')
  */
-import type { AccountState, AccountView } from '../shared/api.ts';
+import type { AccountState, AccountView, StatusResponse } from '../shared/api.ts';
 import { TestBrowser } from '../test/support/browser.ts';
 import { connectThroughConsent } from '../test/support/oauth-servers.ts';
 import { appClient, customMailbox, type Client } from '../test/support/regrant.ts';
@@ -14,7 +14,7 @@ import { ADMIN, MEMBER, type Condition, type DemoMailbox } from './cast.ts';
 import type { World } from './world.ts';
 
 /** The state the real health check should find for each way a mailbox was left. */
-export const EXPECTED: Record<Condition, AccountState> = {
+const EXPECTED: Record<Condition, AccountState> = {
   connected: 'connected',
   grant_revoked: 'needs_reauth',
   password_changed: 'needs_reauth',
@@ -29,6 +29,8 @@ export interface Seeded {
   member: Client;
   /** Account id by address. */
   ids: Map<string, string>;
+  /** Mailboxes the health check found in another state than the cast says, in words. */
+  surprises: string[];
 }
 
 export async function seed(world: World): Promise<Seeded> {
@@ -47,7 +49,12 @@ export async function seed(world: World): Promise<Seeded> {
       if (res.status !== 202) throw new Error(`queueing an email for ${m.email} answered ${res.status}: ${await res.text()}`);
     }
   }
-  return { ...people, ids };
+  const { accounts } = (await (await people.admin.get('/api/status')).json()) as StatusResponse;
+  const surprises = world.cast.flatMap((m) => {
+    const found = accounts.find((a) => a.email === m.email)!;
+    return found.state === EXPECTED[m.seeded] ? [] : [`${m.email} is ${found.state}, not ${EXPECTED[m.seeded]}${found.reason ? ` (${found.reason.message})` : ''}`];
+  });
+  return { ...people, ids, surprises };
 }
 
 /** Adds the mailbox as its owner: OAuth consent through the stand-in, or the accounts API. */
@@ -69,7 +76,8 @@ async function breakAndCheck(world: World, admin: Client, m: DemoMailbox, id: st
   // Entra asks for a new interactive sign-in; the next consent satisfies it.
   if (m.seeded === 'mfa_required') world.servers.microsoft.fail(m.email, 'mfa_required', { untilConsent: true });
   if (m.seeded === 'not_checked') return; // the scheduler starts its check; the server never answers
-  // Unreachable takes three transient failures in a row.
+  // Unreachable takes three transient failures in a row; a connected OAuth mailbox was judged
+  // by its consent, a new custom one needs its first check.
   const checks = m.seeded === 'server_down' ? 3 : m.provider === 'custom' || m.seeded !== 'connected' ? 1 : 0;
   for (let i = 0; i < checks; i++) {
     const res = await admin.post(`/api/accounts/${id}/check`);
