@@ -34,6 +34,8 @@ export interface FailOptions {
   slowMs?: number;
   /** For 'server_error' (and 'temporarily_unavailable'): the HTTP status to answer. */
   status?: number;
+  /** The failure ends when the mailbox next consents: the person signed in (MFA done, say). */
+  untilConsent?: boolean;
 }
 
 export interface FakeBase<Mode extends string> {
@@ -67,6 +69,7 @@ export interface Failure<Mode extends string> {
   mode: Mode;
   slowMs: number;
   status?: number;
+  untilConsent?: boolean;
 }
 
 export type ConsentDecision =
@@ -109,7 +112,7 @@ export function createFakeState<Mode extends string>(now: () => number) {
     nextConsent: (choice: ConsentChoice) => void consents.push(choice),
     fail(email: string, mode: Mode | null, options: FailOptions = {}) {
       if (mode === null) failures.delete(normalizeEmail(email));
-      else failures.set(normalizeEmail(email), { mode, slowMs: options.slowMs ?? 10_000, status: options.status });
+      else failures.set(normalizeEmail(email), { mode, slowMs: options.slowMs ?? 10_000, status: options.status, untilConsent: options.untilConsent });
     },
     failureOf: (email: string | undefined): Failure<Mode> | undefined => (email ? failures.get(email) : undefined),
     /** Holds the answer when the mailbox is set to 'slow'; the fake's close() cuts it short. */
@@ -122,6 +125,7 @@ export function createFakeState<Mode extends string>(now: () => number) {
       if (choice.deny) return { kind: 'deny' };
       const wanted = choice.as ?? loginHint ?? [...mailboxes][0] ?? null;
       if (!wanted || !mailboxes.has(normalizeEmail(wanted))) return { kind: 'unknown', email: wanted };
+      if (failures.get(normalizeEmail(wanted))?.untilConsent) failures.delete(normalizeEmail(wanted));
       return { kind: 'approve', email: normalizeEmail(wanted), grantScopes: choice.grantScopes };
     },
   };

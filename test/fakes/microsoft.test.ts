@@ -96,6 +96,14 @@ describe('Microsoft fake', () => {
     expect((await token(ms, { grant_type: 'refresh_token', refresh_token })).status).toBe(200); // nothing was consumed
   });
 
+  it('an MFA demand set until consent ends when the person signs in again, and only then', async () => {
+    const { refresh_token } = await signIn(ms, 'liv@contoso.test');
+    ms.fail('liv@contoso.test', 'mfa_required', { untilConsent: true });
+    expect((await token(ms, { grant_type: 'refresh_token', refresh_token })).body).toMatchObject({ error_codes: [50076] });
+    const fresh = await signIn(ms, 'liv@contoso.test');
+    expect((await token(ms, { grant_type: 'refresh_token', refresh_token: fresh.refresh_token })).status).toBe(200);
+  });
+
   it('sends No back as access_denied (AADSTS65004) and shows pages for what cannot go back', async () => {
     ms.nextConsent({ deny: true });
     const denied = await authorize(ms, { login_hint: 'mia@contoso.test' });

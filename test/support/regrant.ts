@@ -37,25 +37,7 @@ export async function startRegrant(env: Record<string, string> = {}, options: Re
   const config = loadConfig({ DATA_DIR: dataDir, CHECK_TIMEOUT_SECONDS: '5', PUBLIC_URL: 'http://regrant.test', ...env });
   const regrant = await createRegrant(config, { logger: silentLogger, ...options });
 
-  const client = (token: string, email = ''): Client => {
-    const request = (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) =>
-      Promise.resolve(
-        regrant.app.request(p, {
-          method,
-          headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-          body: body === undefined ? undefined : typeof body === 'string' ? body : body instanceof Uint8Array ? new Blob([new Uint8Array(body)]) : JSON.stringify(body),
-        }),
-      );
-    return {
-      token,
-      email,
-      request,
-      get: (p, h) => request('GET', p, undefined, h),
-      post: (p, b) => request('POST', p, b),
-      patch: (p, b) => request('PATCH', p, b),
-      del: (p) => request('DELETE', p),
-    };
-  };
+  const client = (token: string, email = ''): Client => appClient(regrant.app, token, email);
 
   return {
     ...regrant,
@@ -69,6 +51,31 @@ export async function startRegrant(env: Record<string, string> = {}, options: Re
       await regrant.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * An API caller with a token whose requests go straight into the Hono app (no port needed).
+ *
+ * @example const admin = appClient(regrant.app, token); await admin.get('/api/status');
+ */
+export function appClient(app: { request(path: string, init: RequestInit): Response | Promise<Response> }, token: string, email = ''): Client {
+  const request = (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) =>
+    Promise.resolve(
+      app.request(p, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : body instanceof Uint8Array ? new Blob([new Uint8Array(body)]) : JSON.stringify(body),
+      }),
+    );
+  return {
+    token,
+    email,
+    request,
+    get: (p, h) => request('GET', p, undefined, h),
+    post: (p, b) => request('POST', p, b),
+    patch: (p, b) => request('PATCH', p, b),
+    del: (p) => request('DELETE', p),
   };
 }
 
