@@ -2,7 +2,6 @@
  * The HTTP surface: route wiring only. Each route hands its work to a server module.
  */
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { Accounts } from '../accounts/index.ts';
 import type { Users } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
@@ -11,6 +10,7 @@ import type { LoginTests } from '../health/login-test.ts';
 import type { Logger } from '../log/index.ts';
 import type { Reauth } from '../reauth/index.ts';
 import { requireUser } from './auth.ts';
+import { extensionCors } from './cors.ts';
 import { errorBody, respondWithError } from './errors.ts';
 import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -58,12 +58,12 @@ export function createApp({ users, accounts, health, reauth, logger, workspaceNa
 
   app.use(
     '/api/*',
-    cors({
-      origin: (origin) => (EXTENSION_ORIGIN.test(origin) ? origin : null),
+    extensionCors({
+      origin: EXTENSION_ORIGIN,
       allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
       allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
       exposeHeaders: ['ETag'],
-      maxAge: 600,
+      maxAgeSeconds: 600,
     }),
   );
   app.use('/api/*', requireUser(users));
