@@ -17,7 +17,6 @@ function setup({ cached = null, fresh, api = {}, clipboard }: { cached?: PollSta
   let resolvePoll!: (s: PollState | null) => void;
   const polled = new Promise<PollState | null>((r) => (resolvePoll = r));
   const deps: PopupDeps = {
-    readState: async () => cached,
     watchState: () => () => undefined,
     pollNow: () => polled,
     api: async () => api as Api,
@@ -27,7 +26,7 @@ function setup({ cached = null, fresh, api = {}, clipboard }: { cached?: PollSta
     writeClipboard: clipboard ?? (async (t) => void calls.copied.push(t)),
     now: () => NOW,
   };
-  render(<Popup deps={deps} />);
+  render(<Popup deps={deps} cached={cached} />);
   if (fresh !== undefined) resolvePoll(fresh);
   return { calls, finishPoll: resolvePoll };
 }
@@ -132,6 +131,16 @@ describe('the popup', () => {
     setup({ fresh: pollState(Array.from({ length: 120 }, (_, i) => account(`box${String(i).padStart(3, '0')}@acme.test`, 'connected'))) });
     await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(120));
     expect(rows()[119]).toBe('box119@acme.test');
+  });
+
+  it('asks the background for a fresh list only once the cached list is on the page', async () => {
+    const listedWhenAsked: number[] = [];
+    const deps = {
+      watchState: () => () => undefined,
+      pollNow: async () => (listedWhenAsked.push(screen.queryAllByRole('listitem').length), null),
+    } as unknown as PopupDeps;
+    render(<Popup deps={{ ...deps, now: () => NOW }} cached={pollState([account('amy@acme.test', 'needs_reauth')])} />);
+    await waitFor(() => expect(listedWhenAsked).toEqual([1]));
   });
 
   it('has no filter for ten mailboxes or fewer', async () => {

@@ -10,7 +10,6 @@ import { loadSettings } from '../../utils/settings.ts';
 import './popup.css';
 
 const deps: PopupDeps = {
-  readState: () => pollStateItem.getValue(),
   watchState: (listener) => pollStateItem.watch(listener),
   pollNow,
   api: async () => createApi(await loadSettings()),
@@ -21,4 +20,9 @@ const deps: PopupDeps = {
   now: () => new Date(),
 };
 
-render(<Popup deps={deps} />, document.getElementById('app')!);
+// The first render waits for the cached list, so that the first frame already shows it
+// (rather than a "Checking…" frame that the list replaces a moment later).
+void pollStateItem
+  .getValue()
+  .catch(() => null)
+  .then((cached) => render(<Popup deps={deps} cached={cached} />, document.getElementById('app')!));
