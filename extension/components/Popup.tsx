@@ -20,7 +20,8 @@ export interface PopupDeps {
 }
 
 export const FIRST_LIST_MARK = 'regrant:first-list';
-const FIRST_PAINT_ROWS = 30;
+/** About 11 rows fit in the 580-pixel popup; a few more cover a zoomed-out one. */
+const FIRST_PAINT_ROWS = 15;
 
 /**
  * The toolbar popup: the last known list (`cached`, read before the first render) at once, a
