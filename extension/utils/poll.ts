@@ -26,23 +26,40 @@ export interface PollState {
 // objects cost it ~100 ms to convert on every read, which the popup pays before its first paint.
 // Raw `storage.session` rather than WXT's `storage.defineItem`: a defined item reads its value
 // the moment its module loads, so the popup would fetch the whole list twice before showing it.
+// `public/popup-cached-poll.js` reads this key too.
 const POLL_STATE_KEY = 'pollState';
-const parse = (text: unknown): PollState | null => (typeof text === 'string' && text ? (JSON.parse(text) as PollState) : null);
+const pollStateIn = (items: Record<string, unknown>): PollState | null => {
+  const text = items[POLL_STATE_KEY];
+  return typeof text === 'string' && text ? (JSON.parse(text) as PollState) : null;
+};
 
 /** The last poll, in `storage.session`: the popup shows it at once. */
 export const pollStateItem = {
-  getValue: async (): Promise<PollState | null> => parse((await browser.storage.session.get(POLL_STATE_KEY))[POLL_STATE_KEY]),
+  getValue: async (): Promise<PollState | null> => pollStateIn(await browser.storage.session.get(POLL_STATE_KEY)),
   setValue: (state: PollState | null): Promise<void> =>
     state ? browser.storage.session.set({ [POLL_STATE_KEY]: JSON.stringify(state) }) : browser.storage.session.remove(POLL_STATE_KEY),
   watch(listener: (state: PollState | null) => void): () => void {
     const changed = (changes: Record<string, { oldValue?: unknown; newValue?: unknown }>) => {
       const change = changes[POLL_STATE_KEY];
-      if (change && change.newValue !== change.oldValue) listener(parse(change.newValue));
+      if (change && change.newValue !== change.oldValue) listener(pollStateIn({ [POLL_STATE_KEY]: change.newValue }));
     };
     browser.storage.session.onChanged.addListener(changed);
     return () => browser.storage.session.onChanged.removeListener(changed);
   },
 };
+
+/** What `public/popup-cached-poll.js` leaves on the popup's `globalThis`. */
+export interface EarlyRead {
+  regrantCachedPoll?: Promise<Record<string, unknown>>;
+}
+
+/**
+ * The last poll, for the popup's first render: the read `public/popup-cached-poll.js` started
+ * while the popup's code was still loading, or a read of its own when that script has not run.
+ */
+export function readCachedPoll(early: EarlyRead = globalThis as EarlyRead): Promise<PollState | null> {
+  return early.regrantCachedPoll ? early.regrantCachedPoll.then(pollStateIn) : pollStateItem.getValue();
+}
 
 export interface PollerDeps {
   loadSettings: () => Promise<Settings>;

@@ -5,7 +5,7 @@ import '../../components/theme.css';
 import { createApi } from '../../utils/api.ts';
 import { pollNow } from '../../utils/messages.ts';
 import { accountsPageUrl } from '../../utils/pages.ts';
-import { pollStateItem } from '../../utils/poll.ts';
+import { pollStateItem, readCachedPoll } from '../../utils/poll.ts';
 import { loadSettings } from '../../utils/settings.ts';
 import './popup.css';
 
@@ -22,7 +22,6 @@ const deps: PopupDeps = {
 
 // The first render waits for the cached list, so that the first frame already shows it
 // (rather than a "Checking…" frame that the list replaces a moment later).
-void pollStateItem
-  .getValue()
+void readCachedPoll()
   .catch(() => null)
   .then((cached) => render(<Popup deps={deps} cached={cached} />, document.getElementById('app')!));
