@@ -1,13 +1,16 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { Popup, type PopupDeps } from '../../components/Popup.tsx';
-import '../../components/theme.css';
+import theme from '../../components/theme.css?inline';
 import { createApi } from '../../utils/api.ts';
 import { pollNow } from '../../utils/messages.ts';
 import { accountsPageUrl } from '../../utils/pages.ts';
 import { pollStateItem, readCachedPoll } from '../../utils/poll.ts';
 import { loadSettings } from '../../utils/settings.ts';
-import './popup.css';
+import popupStyle from './popup.css?inline';
+
+// The styles travel inside the script: two stylesheets fewer to fetch before the popup shows.
+document.head.append(Object.assign(document.createElement('style'), { textContent: theme + popupStyle }));
 
 const deps: PopupDeps = {
   watchState: (listener) => pollStateItem.watch(listener),
