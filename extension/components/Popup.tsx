@@ -4,6 +4,7 @@ import { FILTER_THRESHOLD, filterAccounts, orderAccounts } from '../utils/accoun
 import type { Api } from '../utils/api.ts';
 import { allWell } from '../utils/badge.ts';
 import type { PollState } from '../utils/poll.ts';
+import { POPUP_MARKS } from '../utils/popup-marks.ts';
 import { agoText, expiresInText } from '../utils/time.ts';
 import { AccountRow, type RowActions } from './AccountRow.tsx';
 
@@ -19,7 +20,6 @@ export interface PopupDeps {
   now(): Date;
 }
 
-export const FIRST_LIST_MARK = 'regrant:first-list';
 /** About 11 rows fit in the 580-pixel popup; a few more cover a zoomed-out one. */
 const FIRST_PAINT_ROWS = 15;
 
@@ -82,9 +82,9 @@ export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | n
     }
   }, [limit, shown.length]);
   const listed = accounts.length > 0;
+  // Right after the list is committed to the page, before it is painted (see popup-marks.ts).
   useLayoutEffect(() => {
-    // bench/popup.ts reads this mark: time from opening the popup to the first list on screen.
-    if (listed && !performance.getEntriesByName(FIRST_LIST_MARK).length) performance.mark(FIRST_LIST_MARK);
+    if (listed && !performance.getEntriesByName(POPUP_MARKS.firstList).length) performance.mark(POPUP_MARKS.firstList);
   }, [listed]);
 
   return (

@@ -6,9 +6,11 @@ import { createApi } from '../../utils/api.ts';
 import { pollNow } from '../../utils/messages.ts';
 import { accountsPageUrl } from '../../utils/pages.ts';
 import { pollStateItem, readCachedPoll } from '../../utils/poll.ts';
+import { POPUP_MARKS } from '../../utils/popup-marks.ts';
 import { loadSettings } from '../../utils/settings.ts';
 import popupStyle from './popup.css?inline';
 
+performance.mark(POPUP_MARKS.codeRunning);
 // The styles travel inside the script: two stylesheets fewer to fetch before the popup shows.
 document.head.append(Object.assign(document.createElement('style'), { textContent: theme + popupStyle }));
 
@@ -27,4 +29,7 @@ const deps: PopupDeps = {
 // (rather than a "Checking…" frame that the list replaces a moment later).
 void readCachedPoll()
   .catch(() => null)
-  .then((cached) => render(<Popup deps={deps} cached={cached} />, document.getElementById('app')!));
+  .then((cached) => {
+    performance.mark(POPUP_MARKS.cacheRead);
+    render(<Popup deps={deps} cached={cached} />, document.getElementById('app')!);
+  });
