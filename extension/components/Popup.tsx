@@ -4,11 +4,11 @@ import { FILTER_THRESHOLD, filterAccounts, orderAccounts } from '../utils/accoun
 import type { Api } from '../utils/api.ts';
 import { allWell } from '../utils/badge.ts';
 import type { PollState } from '../utils/poll.ts';
+import { POPUP_MARKS } from '../utils/popup-marks.ts';
 import { agoText, expiresInText } from '../utils/time.ts';
 import { AccountRow, type RowActions } from './AccountRow.tsx';
 
 export interface PopupDeps {
-  readState(): Promise<PollState | null>;
   /** Calls back whenever the background stores a new poll; answers the unsubscribe. */
   watchState(listener: (state: PollState | null) => void): () => void;
   pollNow(): Promise<PollState | null>;
@@ -20,20 +20,22 @@ export interface PopupDeps {
   now(): Date;
 }
 
-export const FIRST_LIST_MARK = 'regrant:first-list';
-const FIRST_PAINT_ROWS = 30;
+/** About 11 rows fit in the 580-pixel popup; a few more cover a zoomed-out one. */
+const FIRST_PAINT_ROWS = 15;
 
-/** The toolbar popup: the last known list at once, a fresh one a moment later. */
-export function Popup({ deps }: { deps: PopupDeps }) {
-  const [state, setState] = useState<PollState | null | undefined>(undefined);
+/**
+ * The toolbar popup: the last known list (`cached`, read before the first render) at once, a
+ * fresh one a moment later.
+ */
+export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | null }) {
+  const [state, setState] = useState<PollState | null>(cached);
   const [polling, setPolling] = useState(true);
   const [query, setQuery] = useState('');
 
-  // Layout effects run right after the first render, not after a paint: the cached list is
-  // asked for at once (a hidden or busy window may not paint for a while).
-  useLayoutEffect(() => {
+  // An effect, so after the first paint: waking the background and polling would otherwise
+  // compete with showing the cached list.
+  useEffect(() => {
     let live = true;
-    void deps.readState().then((cached) => live && setState((s) => (s === undefined ? cached : s)));
     const stop = deps.watchState((next) => live && setState(next));
     void deps
       .pollNow()
@@ -80,9 +82,9 @@ export function Popup({ deps }: { deps: PopupDeps }) {
     }
   }, [limit, shown.length]);
   const listed = accounts.length > 0;
+  // Right after the list is committed to the page, before it is painted (see popup-marks.ts).
   useLayoutEffect(() => {
-    // bench/popup.ts reads this mark: time from opening the popup to the first list on screen.
-    if (listed && !performance.getEntriesByName(FIRST_LIST_MARK).length) performance.mark(FIRST_LIST_MARK);
+    if (listed && !performance.getEntriesByName(POPUP_MARKS.firstList).length) performance.mark(POPUP_MARKS.firstList);
   }, [listed]);
 
   return (
@@ -96,7 +98,7 @@ export function Popup({ deps }: { deps: PopupDeps }) {
         </nav>
       </header>
       <Problem state={state} polling={polling} now={now} onOptions={deps.openOptions} />
-      {state === undefined || (state === null && polling) ? (
+      {state === null && polling ? (
         <p class="muted" role="status">Checking your mailboxes…</p>
       ) : state?.status && accounts.length === 0 ? (
         <p class="empty">No mailboxes yet. Add Gmail, Outlook or SMTP/IMAP mailboxes to Regrant, and they appear here.</p>
@@ -127,7 +129,7 @@ export function Popup({ deps }: { deps: PopupDeps }) {
   );
 }
 
-function Summary({ state }: { state: PollState | null | undefined }) {
+function Summary({ state }: { state: PollState | null }) {
   const counts = state?.status?.counts;
   if (!counts || state?.problem) return null;
   if (counts.needsReauth > 0) {
@@ -138,7 +140,7 @@ function Summary({ state }: { state: PollState | null | undefined }) {
   return <p class="summary good">{text[0].toUpperCase() + text.slice(1)}</p>;
 }
 
-function Problem({ state, polling, now, onOptions }: { state: PollState | null | undefined; polling: boolean; now: Date; onOptions: () => void }) {
+function Problem({ state, polling, now, onOptions }: { state: PollState | null; polling: boolean; now: Date; onOptions: () => void }) {
   const problem = state?.problem;
   if (!problem) return null;
   if (problem.code === 'not_configured') {

@@ -7,7 +7,7 @@
  *   const state = await poller.poll(); // state.problem is null when the server answered
  */
 import type { StatusResponse } from '../../shared/api.ts';
-import { storage } from 'wxt/utils/storage';
+import { browser } from 'wxt/browser';
 import { problemOf, type Api, type ApiErrorCode, type ApiOptions } from './api.ts';
 import { isConfigured, type Settings } from './settings.ts';
 
@@ -24,15 +24,42 @@ export interface PollState {
 
 // Kept as one JSON string: the browser stores a string in a blink, while 500 mailboxes as
 // objects cost it ~100 ms to convert on every read, which the popup pays before its first paint.
-const pollStateText = storage.defineItem<string | null>('session:pollState', { fallback: null });
-const parse = (text: string | null): PollState | null => (text ? (JSON.parse(text) as PollState) : null);
+// Raw `storage.session` rather than WXT's `storage.defineItem`: a defined item reads its value
+// the moment its module loads, so the popup would fetch the whole list twice before showing it.
+// `public/popup-cached-poll.js` reads this key too.
+const POLL_STATE_KEY = 'pollState';
+const pollStateIn = (items: Record<string, unknown>): PollState | null => {
+  const text = items[POLL_STATE_KEY];
+  return typeof text === 'string' && text ? (JSON.parse(text) as PollState) : null;
+};
 
 /** The last poll, in `storage.session`: the popup shows it at once. */
 export const pollStateItem = {
-  getValue: async (): Promise<PollState | null> => parse(await pollStateText.getValue()),
-  setValue: (state: PollState | null): Promise<void> => pollStateText.setValue(state && JSON.stringify(state)),
-  watch: (listener: (state: PollState | null) => void): (() => void) => pollStateText.watch((text) => listener(parse(text))),
+  getValue: async (): Promise<PollState | null> => pollStateIn(await browser.storage.session.get(POLL_STATE_KEY)),
+  setValue: (state: PollState | null): Promise<void> =>
+    state ? browser.storage.session.set({ [POLL_STATE_KEY]: JSON.stringify(state) }) : browser.storage.session.remove(POLL_STATE_KEY),
+  watch(listener: (state: PollState | null) => void): () => void {
+    const changed = (changes: Record<string, { oldValue?: unknown; newValue?: unknown }>) => {
+      const change = changes[POLL_STATE_KEY];
+      if (change && change.newValue !== change.oldValue) listener(pollStateIn({ [POLL_STATE_KEY]: change.newValue }));
+    };
+    browser.storage.session.onChanged.addListener(changed);
+    return () => browser.storage.session.onChanged.removeListener(changed);
+  },
 };
+
+/** What `public/popup-cached-poll.js` leaves on the popup's `globalThis`. */
+export interface EarlyRead {
+  regrantCachedPoll?: Promise<Record<string, unknown>>;
+}
+
+/**
+ * The last poll, for the popup's first render: the read `public/popup-cached-poll.js` started
+ * while the popup's code was still loading, or a read of its own when that script has not run.
+ */
+export function readCachedPoll(early: EarlyRead = globalThis as EarlyRead): Promise<PollState | null> {
+  return early.regrantCachedPoll ? early.regrantCachedPoll.then(pollStateIn) : pollStateItem.getValue();
+}
 
 export interface PollerDeps {
   loadSettings: () => Promise<Settings>;

@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApi } from '../../extension/utils/api.ts';
-import { createPoller, pollStateItem } from '../../extension/utils/poll.ts';
+import { createPoller, pollStateItem, readCachedPoll, type PollState } from '../../extension/utils/poll.ts';
 import type { Settings } from '../../extension/utils/settings.ts';
 import { account, scriptedFetch, statusOf, type Reply } from './fixtures.ts';
 
@@ -125,5 +125,28 @@ describe('polling /api/status', () => {
     const [a, b] = await Promise.all([p.poll(), p.poll()]);
     expect(a).toBe(b);
     expect(p.requests).toHaveLength(1);
+  });
+});
+
+describe('the cached poll the popup shows', () => {
+  const cached: PollState = { source: 's', status: STATUS, etag: '"v1"', checkedAt: '2026-11-28T11:55:00.000Z', problem: null };
+
+  it('the popup hears of each poll the background stores, and of nothing else', async () => {
+    const heard: Array<PollState | null> = [];
+    const stop = pollStateItem.watch((state) => heard.push(state));
+    await pollStateItem.setValue(cached);
+    await fakeBrowser.storage.session.set({ somethingElse: 1 });
+    await pollStateItem.setValue(null);
+    stop();
+    await pollStateItem.setValue(cached);
+    expect(heard).toEqual([cached, null]);
+  });
+
+  it("the first render uses the read the popup's early script started, else reads for itself", async () => {
+    const early = Promise.resolve({ pollState: JSON.stringify(cached) });
+    expect(await readCachedPoll({ regrantCachedPoll: early })).toEqual(cached);
+    expect(await readCachedPoll({})).toBeNull();
+    await pollStateItem.setValue(cached);
+    expect(await readCachedPoll({})).toEqual(cached);
   });
 });

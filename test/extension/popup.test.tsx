@@ -17,7 +17,6 @@ function setup({ cached = null, fresh, api = {}, clipboard }: { cached?: PollSta
   let resolvePoll!: (s: PollState | null) => void;
   const polled = new Promise<PollState | null>((r) => (resolvePoll = r));
   const deps: PopupDeps = {
-    readState: async () => cached,
     watchState: () => () => undefined,
     pollNow: () => polled,
     api: async () => api as Api,
@@ -27,7 +26,7 @@ function setup({ cached = null, fresh, api = {}, clipboard }: { cached?: PollSta
     writeClipboard: clipboard ?? (async (t) => void calls.copied.push(t)),
     now: () => NOW,
   };
-  render(<Popup deps={deps} />);
+  render(<Popup deps={deps} cached={cached} />);
   if (fresh !== undefined) resolvePoll(fresh);
   return { calls, finishPoll: resolvePoll };
 }
@@ -129,9 +128,31 @@ describe('the popup', () => {
   });
 
   it('a long list shows its first rows at once and all of them a moment later', async () => {
-    setup({ fresh: pollState(Array.from({ length: 120 }, (_, i) => account(`box${String(i).padStart(3, '0')}@acme.test`, 'connected'))) });
+    const boxes = Array.from({ length: 120 }, (_, i) => account(`box${String(i).padStart(3, '0')}@acme.test`, 'connected'));
+    setup({ cached: pollState(boxes) });
+    const first = rows();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(120);
+    expect(first).toEqual(boxes.slice(0, first.length).map((a) => a.email));
     await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(120));
     expect(rows()[119]).toBe('box119@acme.test');
+  });
+
+  it('the filter finds mailboxes of a long list that are not on the page yet', async () => {
+    setup({ cached: pollState(Array.from({ length: 120 }, (_, i) => account(`box${String(i).padStart(3, '0')}@acme.test`, 'connected'))) });
+    expect(rows()).not.toContain('box117@acme.test');
+    fireEvent.input(screen.getByRole('searchbox', { name: 'Filter mailboxes' }), { target: { value: 'box117' } });
+    expect(rows()).toEqual(['box117@acme.test']);
+  });
+
+  it('asks the background for a fresh list only once the cached list is on the page', async () => {
+    const listedWhenAsked: number[] = [];
+    const deps = {
+      watchState: () => () => undefined,
+      pollNow: async () => (listedWhenAsked.push(screen.queryAllByRole('listitem').length), null),
+    } as unknown as PopupDeps;
+    render(<Popup deps={{ ...deps, now: () => NOW }} cached={pollState([account('amy@acme.test', 'needs_reauth')])} />);
+    await waitFor(() => expect(listedWhenAsked).toEqual([1]));
   });
 
   it('has no filter for ten mailboxes or fewer', async () => {

@@ -28,12 +28,13 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(): Promise<ExtensionBrowser> {
+/** `extensionDir`: another copy of the built extension (bench/popup.ts adds an empty page to one). */
+export async function launchWithExtension(extensionDir = EXTENSION_DIR): Promise<ExtensionBrowser> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'regrant-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`],
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
   });
   // A step that cannot happen should fail with its own message well before the test's limit.
   context.setDefaultTimeout(10_000);
