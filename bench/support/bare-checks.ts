@@ -60,5 +60,5 @@ console.log('ready');
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== 'go') continue;
   console.log(JSON.stringify(await cycle()));
-  break;
+  process.exit(0);
 }

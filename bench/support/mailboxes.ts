@@ -188,10 +188,10 @@ export async function spawnTsx(args: string[], env: Record<string, string>, stdi
   };
 }
 
-/** `server/main.ts` on the seeded DATA_DIR, once /healthz answers. */
-export async function spawnRegrant(data: SeededData, env: Record<string, string> = {}): Promise<TsxProcess & { port: number }> {
+/** `server/main.ts` on the seeded DATA_DIR, once /healthz answers; `nodeArgs` such as --cpu-prof go to its node. */
+export async function spawnRegrant(data: SeededData, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<TsxProcess & { port: number }> {
   const port = await freePort();
-  const server = await spawnTsx(['server/main.ts'], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ...env });
+  const server = await spawnTsx([...nodeArgs, 'server/main.ts'], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ...env });
   const deadline = Date.now() + 30_000;
   for (;;) {
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
