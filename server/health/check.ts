@@ -85,22 +85,21 @@ export function createHealth(deps: HealthDeps) {
   /** Claims up to `limit` due accounts; answers their rows, each carrying its lease token. */
   async function claimDue(limit: number): Promise<AccountRow[]> {
     const { token, until, nowIso, free } = lease();
-    await db
+    // RETURNING hands back the claimed rows: finding them again by lease_owner scans the table.
+    return db
       .updateTable('accounts')
       .set({ lease_owner: token, lease_until: until })
       .where('id', 'in', (qb) =>
         qb.selectFrom('accounts').select('id').where('next_check_at', '<=', nowIso).where(free).orderBy('next_check_at').limit(limit),
       )
       .where(free)
+      .returningAll()
       .execute();
-    return db.selectFrom('accounts').selectAll().where('lease_owner', '=', token).execute();
   }
 
   async function claimOne(id: string): Promise<AccountRow | null> {
     const { token, until, free } = lease();
-    const result = await db.updateTable('accounts').set({ lease_owner: token, lease_until: until }).where('id', '=', id).where(free).executeTakeFirst();
-    if (result.numUpdatedRows === 0n) return null;
-    return (await db.selectFrom('accounts').selectAll().where('id', '=', id).where('lease_owner', '=', token).executeTakeFirst()) ?? null;
+    return (await db.updateTable('accounts').set({ lease_owner: token, lease_until: until }).where('id', '=', id).where(free).returningAll().executeTakeFirst()) ?? null;
   }
 
   /** Gives a claimed account back unchecked (or after a failed check). */
@@ -149,8 +148,9 @@ export function createHealth(deps: HealthDeps) {
     const eventId = event?.id ?? null;
     const visibleChange = manual || decision.transition || (decision.reason !== undefined && (decision.reason?.code ?? null) !== row.reason_code);
 
+    let after: AccountRow;
     try {
-      await db.transaction().execute(async (trx) => {
+      after = await db.transaction().execute(async (trx) => {
         // Only if nobody changed the settings meanwhile and the lease is still ours.
         const written = await trx
           .updateTable('accounts')
@@ -158,14 +158,16 @@ export function createHealth(deps: HealthDeps) {
           .where('id', '=', row.id)
           .where('lease_owner', '=', row.lease_owner)
           .where('updated_at', '=', row.updated_at)
+          .returningAll()
           .executeTakeFirst();
-        if (written.numUpdatedRows === 0n) throw new Superseded();
+        if (!written) throw new Superseded();
         if (event) await trx.insertInto('account_events').values(event).execute();
         if (eventId && decision.opensIncident && found) {
           const mail = lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName });
           await notifier.record(trx, { accountId: row.id, eventId, recipients: await alertRecipients(trx, row), ...mail });
         }
         await bumpStatusVersion(trx, row.owner_id, visibleChange ? 'hard' : 'soft', deps.intervalSeconds);
+        return written;
       });
     } catch (error) {
       if (!(error instanceof Superseded)) throw error;
@@ -182,7 +184,7 @@ export function createHealth(deps: HealthDeps) {
     if (decision.opensIncident) void notifier.kick();
     // Any way back to connected (from needs_reauth, unreachable or new) releases held emails.
     if (decision.transition && decision.state === 'connected') announce(row.id);
-    return db.selectFrom('accounts').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+    return after;
   }
 
   return {
