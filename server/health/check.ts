@@ -9,7 +9,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import { credentialsFingerprint, type CredentialsUsed } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
-import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountRow, AccountUpdate, Database } from '../db/schema.ts';
@@ -18,11 +17,11 @@ import { DomainError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
 import { lostAccessEmail } from '../notify/alert-email.ts';
 import type { Notifier } from '../notify/index.ts';
-import { alertRecipients } from '../notify/recipients.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { classify, worst, type Classification } from './classify.ts';
 import { withDeadline } from '../providers/deadline.ts';
 import { judge } from './judgement.ts';
+import { createResultWriter } from './results.ts';
 import type { Standing } from './state.ts';
 import type { AccountState } from '../../shared/api.ts';
 
@@ -50,13 +49,11 @@ export type ReconnectedListener = (accountId: string) => void;
  */
 export type FindingOutcome = 'recorded' | 'busy' | 'superseded';
 
-/** The account's settings changed while it was being checked: the result is about old settings. */
-class Superseded extends Error {}
-
 export function createHealth(deps: HealthDeps) {
   const { db, accounts, providers, notifier, logger } = deps;
   const processId = deps.processId ?? newId('proc');
   const reconnected = new Set<ReconnectedListener>();
+  const results = createResultWriter({ db, notifier, intervalSeconds: deps.intervalSeconds });
   const leaseMs = (deps.timeoutSeconds + 30) * 1000;
 
   /** A listener that throws must not undo or hide the reconnection itself. */
@@ -138,39 +135,22 @@ export function createHealth(deps: HealthDeps) {
 
   /**
    * Moves a leased account by what was found (null: the login works): state, event and the
-   * incident's alerts in one transaction, then releases the lease.
+   * incident's alerts in one transaction (shared with the other results of this moment),
+   * then releases the lease.
    */
   async function judged(row: AccountRow, found: Classification | null, manual: boolean): Promise<AccountRow> {
     const now = new Date();
     const nowIso = now.toISOString();
     const { decision, patch, event } = judge(row, found, now, { intervalSeconds: deps.intervalSeconds, random: deps.random });
     Object.assign(patch, { lease_owner: null, lease_until: null });
-    const eventId = event?.id ?? null;
     const visibleChange = manual || decision.transition || (decision.reason !== undefined && (decision.reason?.code ?? null) !== row.reason_code);
+    const alert =
+      event && decision.opensIncident && found
+        ? { eventId: event.id, ...lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName }) }
+        : null;
 
-    let after: AccountRow;
-    try {
-      after = await db.transaction().execute(async (trx) => {
-        // Only if nobody changed the settings meanwhile and the lease is still ours.
-        const written = await trx
-          .updateTable('accounts')
-          .set(patch)
-          .where('id', '=', row.id)
-          .where('lease_owner', '=', row.lease_owner)
-          .where('updated_at', '=', row.updated_at)
-          .returningAll()
-          .executeTakeFirst();
-        if (!written) throw new Superseded();
-        if (event) await trx.insertInto('account_events').values(event).execute();
-        if (eventId && decision.opensIncident && found) {
-          const mail = lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName });
-          await notifier.record(trx, { accountId: row.id, eventId, recipients: await alertRecipients(trx, row), ...mail });
-        }
-        await bumpStatusVersion(trx, row.owner_id, visibleChange ? 'hard' : 'soft', deps.intervalSeconds);
-        return written;
-      });
-    } catch (error) {
-      if (!(error instanceof Superseded)) throw error;
+    const after = await results.write({ row, patch, event, alert, change: visibleChange ? 'hard' : 'soft' });
+    if (!after) {
       // The result judged settings that no longer exist: drop it and check the new ones soon.
       logger.info('check.superseded', { account: row.id });
       await release(row, { next_check_at: nowIso });
