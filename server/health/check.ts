@@ -68,20 +68,24 @@ export function createHealth(deps: HealthDeps) {
   }
 
   /** Each claim gets its own lease token, so even two claims of one process never overlap. */
-  function lease() {
+  function lease(ms = leaseMs) {
     const now = new Date();
     const nowIso = now.toISOString();
     return {
       token: `${processId}:${newId('lse')}`,
-      until: new Date(now.getTime() + leaseMs).toISOString(),
+      until: new Date(now.getTime() + ms).toISOString(),
       nowIso,
       free: (eb: ExpressionBuilder<Database, 'accounts'>) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]),
     };
   }
 
-  /** Claims up to `limit` due accounts; answers their rows, each carrying its lease token. */
+  /**
+   * Claims up to `limit` due accounts; answers their rows, each carrying its lease token. The
+   * scheduler claims a few ahead, which may wait for a slot as long as a check takes: their
+   * lease covers that wait too.
+   */
   async function claimDue(limit: number): Promise<AccountRow[]> {
-    const { token, until, nowIso, free } = lease();
+    const { token, until, nowIso, free } = lease(leaseMs + deps.timeoutSeconds * 1000);
     // RETURNING hands back the claimed rows: finding them again by lease_owner scans the table.
     return db
       .updateTable('accounts')
