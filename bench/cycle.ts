@@ -45,11 +45,15 @@ async function bareRun(file: string): Promise<number> {
 
 async function regrantRun(data: SeededData): Promise<number> {
   const server = await spawnRegrant(data, { CHECK_CONCURRENCY: CONCURRENCY, CHECK_TIMEOUT_SECONDS: TIMEOUT_SECONDS });
-  const cpuBefore = cpuMsOf(server.pid);
-  const start = await data.makeDue();
-  const { lastCheckedMs, connected } = await data.cycleDone(start);
-  cpu.regrant.push((cpuMsOf(server.pid) - cpuBefore) / MAILBOXES);
-  await server.stop();
+  let lastCheckedMs: number, connected: number, start: number;
+  try {
+    const cpuBefore = cpuMsOf(server.pid);
+    start = await data.makeDue();
+    ({ lastCheckedMs, connected } = await Promise.race([data.cycleDone(start), server.died]));
+    cpu.regrant.push((cpuMsOf(server.pid) - cpuBefore) / MAILBOXES);
+  } finally {
+    await server.stop();
+  }
   if (connected !== MAILBOXES) throw new Error(`Regrant: only ${connected} of ${MAILBOXES} mailboxes connected`);
   return MAILBOXES / ((lastCheckedMs - start) / 1000);
 }
@@ -61,14 +65,17 @@ writeFileSync(file, JSON.stringify(mail.mailboxes.map((m) => settingsOf(mail, m)
 
 const bare: number[] = [];
 const regrant: number[] = [];
-for (let run = 0; run < RUNS; run++) {
-  bare.push(await bareRun(file));
-  console.log(`run ${run + 1}: bare script ${num(bare.at(-1)!)} mailboxes/s, ${cpu.bare.at(-1)!.toFixed(2)} CPU ms per mailbox`);
-  regrant.push(await regrantRun(data));
-  console.log(`run ${run + 1}: Regrant ${num(regrant.at(-1)!)} mailboxes/s, ${cpu.regrant.at(-1)!.toFixed(2)} CPU ms per mailbox`);
+try {
+  for (let run = 0; run < RUNS; run++) {
+    bare.push(await bareRun(file));
+    console.log(`run ${run + 1}: bare script ${num(bare.at(-1)!)} mailboxes/s, ${cpu.bare.at(-1)!.toFixed(2)} CPU ms per mailbox`);
+    regrant.push(await regrantRun(data));
+    console.log(`run ${run + 1}: Regrant ${num(regrant.at(-1)!)} mailboxes/s, ${cpu.regrant.at(-1)!.toFixed(2)} CPU ms per mailbox`);
+  }
+} finally {
+  await data.remove();
+  await mail.stop();
 }
-await data.remove();
-await mail.stop();
 
 console.log(`CPU per mailbox checked, median: Regrant's process ${median(cpu.regrant).toFixed(2)} ms, the bare script's ${median(cpu.bare).toFixed(2)} ms`);
 const ratio = median(regrant) / median(bare);

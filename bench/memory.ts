@@ -51,20 +51,26 @@ const during: number[] = [];
 const idle: number[] = [];
 const wrapper: number[] = [];
 const refs = { node: [] as number[], tsx: [] as number[], hono: [] as number[] };
-for (let run = 0; run < RUNS; run++) {
-  for (const kind of ['node', 'tsx', 'hono'] as const) refs[kind].push(await referenceRss(kind));
-  const server = await spawnRegrant(data);
-  const start = await data.makeDue();
-  const { connected } = await data.cycleDone(start);
-  if (connected !== MAILBOXES) throw new Error(`only ${connected} of ${MAILBOXES} mailboxes connected`);
-  during.push(memoryOf(server.pid).hwmMb);
-  idle.push(await idleRss(server.pid, IDLE_SECONDS));
-  wrapper.push(memoryOf(server.wrapperPid).rssMb);
-  await server.stop();
-  console.log(`run ${run + 1}: during the cycle ${num(during.at(-1)!)} MB peak, idle ${num(idle.at(-1)!)} MB (tsx wrapper process ${num(wrapper.at(-1)!)} MB); references: node ${num(refs.node.at(-1)!)} MB, tsx ${num(refs.tsx.at(-1)!)} MB, tsx + Hono ${num(refs.hono.at(-1)!)} MB`);
+try {
+  for (let run = 0; run < RUNS; run++) {
+    for (const kind of ['node', 'tsx', 'hono'] as const) refs[kind].push(await referenceRss(kind));
+    const server = await spawnRegrant(data);
+    try {
+      const start = await data.makeDue();
+      const { connected } = await Promise.race([data.cycleDone(start), server.died]);
+      if (connected !== MAILBOXES) throw new Error(`only ${connected} of ${MAILBOXES} mailboxes connected`);
+      during.push(memoryOf(server.pid).hwmMb);
+      idle.push(await idleRss(server.pid, IDLE_SECONDS));
+      wrapper.push(memoryOf(server.wrapperPid).rssMb);
+    } finally {
+      await server.stop();
+    }
+    console.log(`run ${run + 1}: during the cycle ${num(during.at(-1)!)} MB peak, idle ${num(idle.at(-1)!)} MB (tsx wrapper process ${num(wrapper.at(-1)!)} MB); references: node ${num(refs.node.at(-1)!)} MB, tsx ${num(refs.tsx.at(-1)!)} MB, tsx + Hono ${num(refs.hono.at(-1)!)} MB`);
+  }
+} finally {
+  await data.remove();
+  await mail.stop();
 }
-await data.remove();
-await mail.stop();
 
 const mb = (x: number) => num(x);
 const reference = `idle processes: node ${num(median(refs.node))} MB, tsx ${num(median(refs.tsx))} MB, tsx + bare Hono server ${num(median(refs.hono))} MB`;

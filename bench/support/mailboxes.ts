@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -122,7 +122,7 @@ export async function seedDatabase(mail: MailServers): Promise<SeededData> {
           .executeTakeFirstOrThrow();
         if (Number(row.checked) >= rows.length) return { lastCheckedMs: Date.parse(row.last as string), connected: Number(row.connected) };
         if (Date.now() > deadline) throw new Error(`only ${row.checked} of ${rows.length} mailboxes checked after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 250));
+        await new Promise((r) => setTimeout(r, 1000));
       }
     },
     async remove() {
@@ -156,11 +156,12 @@ export interface TsxProcess {
   /** The tsx wrapper process. */
   wrapperPid: number;
   child: ChildProcess;
+  died: Promise<never>;
   stop(): Promise<void>;
 }
 
-export async function spawnTsx(args: string[], env: Record<string, string>, stdio: 'pipe' | 'ignore' = 'ignore'): Promise<TsxProcess> {
-  const child = spawn(TSX, args, { env: { ...process.env, ...env }, stdio: [stdio, stdio, 'inherit'], detached: true });
+export async function spawnTsx(args: string[], env: Record<string, string>, stdio: 'pipe' | 'ignore' | number = 'ignore'): Promise<TsxProcess> {
+  const child = spawn(TSX, args, { env: { ...process.env, ...env }, stdio: [typeof stdio === 'number' ? 'ignore' : stdio, stdio, 'inherit'], detached: true });
   const wrapperPid = child.pid!;
   let pid = 0;
   for (let i = 0; i < 200 && !pid; i++) {
@@ -172,12 +173,18 @@ export async function spawnTsx(args: string[], env: Record<string, string>, stdi
     }
   }
   if (!pid) throw new Error(`tsx ${args.join(' ')} started no node process`);
-  const exited = new Promise((r) => child.once('exit', r));
+  let stopping = false;
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`code ${code}, signal ${signal}`)));
+  const died = exited.then((how) => (stopping ? new Promise<never>(() => {}) : Promise.reject(new Error(`tsx ${args.join(' ')} ended by itself (${how})`))));
+  died.catch(() => {}); // only a caller racing it cares
   return {
     pid,
     wrapperPid,
     child,
+    /** Rejects if the process ends before stop() is called. */
+    died,
     async stop() {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
         process.kill(wrapperPid, 'SIGTERM'); // tsx relays it to the script, once
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
@@ -188,10 +195,15 @@ export async function spawnTsx(args: string[], env: Record<string, string>, stdi
   };
 }
 
-/** `server/main.ts` on the seeded DATA_DIR, once /healthz answers; `nodeArgs` such as --cpu-prof go to its node. */
+/**
+ * `server/main.ts` on the seeded DATA_DIR, once /healthz answers; `nodeArgs` such as --cpu-prof
+ * go to its node. Its log goes to the file REGRANT_BENCH_LOG names, if any.
+ */
 export async function spawnRegrant(data: SeededData, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<TsxProcess & { port: number }> {
   const port = await freePort();
-  const server = await spawnTsx([...nodeArgs, 'server/main.ts'], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ...env });
+  const log = process.env.REGRANT_BENCH_LOG ? openSync(process.env.REGRANT_BENCH_LOG, 'a') : 'ignore';
+  const server = await spawnTsx([...nodeArgs, 'server/main.ts'], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ...env }, log);
+  if (typeof log === 'number') closeSync(log);
   const deadline = Date.now() + 30_000;
   for (;;) {
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
