@@ -19,7 +19,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { median, num, report, runsOf } from './figures.ts';
-import { cpuMsOf, seedDatabase, settingsOf, spawnRegrant, spawnTsx, startMailServers, type MailServers, type SeededData } from './support/mailboxes.ts';
+import { cpuMsOf, memoryOf, seedDatabase, settingsOf, spawnRegrant, spawnTsx, startMailServers, type MailServers, type SeededData } from './support/mailboxes.ts';
 
 const MAILBOXES = Number(process.env.MAILBOXES ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -28,6 +28,8 @@ const TIMEOUT_SECONDS = '30'; // the server's default CHECK_TIMEOUT_SECONDS
 
 /** CPU ms per mailbox each side's process spent in its runs: less noisy than the rates on a shared machine. */
 const cpu = { bare: [] as number[], regrant: [] as number[] };
+/** Each side's peak RSS (VmHWM) over its run, MB: a reference for bench/memory.ts. */
+const peak = { bare: [] as number[], regrant: [] as number[] };
 
 async function bareRun(file: string): Promise<number> {
   const bare = await spawnTsx(['bench/support/bare-checks.ts', file, CONCURRENCY, TIMEOUT_SECONDS], {}, 'pipe');
@@ -38,6 +40,8 @@ async function bareRun(file: string): Promise<number> {
   bare.child.stdin!.write('go\n');
   const { lastDoneAt, ok } = JSON.parse((await lines.next()).value as string) as { lastDoneAt: number; ok: number };
   cpu.bare.push((cpuMsOf(bare.pid) - cpuBefore) / MAILBOXES);
+  peak.bare.push(memoryOf(bare.pid).hwmMb);
+  bare.child.stdin!.end();
   await bare.stop();
   if (ok !== MAILBOXES) throw new Error(`bare script: only ${ok} of ${MAILBOXES} logins worked`);
   return MAILBOXES / ((lastDoneAt - start) / 1000);
@@ -51,6 +55,7 @@ async function regrantRun(data: SeededData): Promise<number> {
     start = await data.makeDue();
     ({ lastCheckedMs, connected } = await Promise.race([data.cycleDone(start), server.died]));
     cpu.regrant.push((cpuMsOf(server.pid) - cpuBefore) / MAILBOXES);
+    peak.regrant.push(memoryOf(server.pid).hwmMb);
   } finally {
     await server.stop();
   }
@@ -68,9 +73,9 @@ const regrant: number[] = [];
 try {
   for (let run = 0; run < RUNS; run++) {
     bare.push(await bareRun(file));
-    console.log(`run ${run + 1}: bare script ${num(bare.at(-1)!)} mailboxes/s, ${cpu.bare.at(-1)!.toFixed(2)} CPU ms per mailbox`);
+    console.log(`run ${run + 1}: bare script ${num(bare.at(-1)!)} mailboxes/s, ${cpu.bare.at(-1)!.toFixed(2)} CPU ms per mailbox, peak RSS ${num(peak.bare.at(-1)!)} MB`);
     regrant.push(await regrantRun(data));
-    console.log(`run ${run + 1}: Regrant ${num(regrant.at(-1)!)} mailboxes/s, ${cpu.regrant.at(-1)!.toFixed(2)} CPU ms per mailbox`);
+    console.log(`run ${run + 1}: Regrant ${num(regrant.at(-1)!)} mailboxes/s, ${cpu.regrant.at(-1)!.toFixed(2)} CPU ms per mailbox, peak RSS ${num(peak.regrant.at(-1)!)} MB`);
   }
 } finally {
   await data.remove();
