@@ -9,7 +9,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import { credentialsFingerprint, type CredentialsUsed } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
-import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountRow, AccountUpdate, Database } from '../db/schema.ts';
@@ -18,11 +17,11 @@ import { DomainError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
 import { lostAccessEmail } from '../notify/alert-email.ts';
 import type { Notifier } from '../notify/index.ts';
-import { alertRecipients } from '../notify/recipients.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { classify, worst, type Classification } from './classify.ts';
 import { withDeadline } from '../providers/deadline.ts';
 import { judge } from './judgement.ts';
+import { createResultWriter } from './results.ts';
 import type { Standing } from './state.ts';
 import type { AccountState } from '../../shared/api.ts';
 
@@ -50,13 +49,11 @@ export type ReconnectedListener = (accountId: string) => void;
  */
 export type FindingOutcome = 'recorded' | 'busy' | 'superseded';
 
-/** The account's settings changed while it was being checked: the result is about old settings. */
-class Superseded extends Error {}
-
 export function createHealth(deps: HealthDeps) {
   const { db, accounts, providers, notifier, logger } = deps;
   const processId = deps.processId ?? newId('proc');
   const reconnected = new Set<ReconnectedListener>();
+  const results = createResultWriter({ db, notifier, intervalSeconds: deps.intervalSeconds });
   const leaseMs = (deps.timeoutSeconds + 30) * 1000;
 
   /** A listener that throws must not undo or hide the reconnection itself. */
@@ -71,36 +68,39 @@ export function createHealth(deps: HealthDeps) {
   }
 
   /** Each claim gets its own lease token, so even two claims of one process never overlap. */
-  function lease() {
+  function lease(ms = leaseMs) {
     const now = new Date();
     const nowIso = now.toISOString();
     return {
       token: `${processId}:${newId('lse')}`,
-      until: new Date(now.getTime() + leaseMs).toISOString(),
+      until: new Date(now.getTime() + ms).toISOString(),
       nowIso,
       free: (eb: ExpressionBuilder<Database, 'accounts'>) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]),
     };
   }
 
-  /** Claims up to `limit` due accounts; answers their rows, each carrying its lease token. */
+  /**
+   * Claims up to `limit` due accounts; answers their rows, each carrying its lease token. The
+   * scheduler claims a few ahead, which may wait for a slot as long as a check takes: their
+   * lease covers that wait too.
+   */
   async function claimDue(limit: number): Promise<AccountRow[]> {
-    const { token, until, nowIso, free } = lease();
-    await db
+    const { token, until, nowIso, free } = lease(leaseMs + deps.timeoutSeconds * 1000);
+    // RETURNING hands back the claimed rows: finding them again by lease_owner scans the table.
+    return db
       .updateTable('accounts')
       .set({ lease_owner: token, lease_until: until })
       .where('id', 'in', (qb) =>
         qb.selectFrom('accounts').select('id').where('next_check_at', '<=', nowIso).where(free).orderBy('next_check_at').limit(limit),
       )
       .where(free)
+      .returningAll()
       .execute();
-    return db.selectFrom('accounts').selectAll().where('lease_owner', '=', token).execute();
   }
 
   async function claimOne(id: string): Promise<AccountRow | null> {
     const { token, until, free } = lease();
-    const result = await db.updateTable('accounts').set({ lease_owner: token, lease_until: until }).where('id', '=', id).where(free).executeTakeFirst();
-    if (result.numUpdatedRows === 0n) return null;
-    return (await db.selectFrom('accounts').selectAll().where('id', '=', id).where('lease_owner', '=', token).executeTakeFirst()) ?? null;
+    return (await db.updateTable('accounts').set({ lease_owner: token, lease_until: until }).where('id', '=', id).where(free).returningAll().executeTakeFirst()) ?? null;
   }
 
   /** Gives a claimed account back unchecked (or after a failed check). */
@@ -139,36 +139,22 @@ export function createHealth(deps: HealthDeps) {
 
   /**
    * Moves a leased account by what was found (null: the login works): state, event and the
-   * incident's alerts in one transaction, then releases the lease.
+   * incident's alerts in one transaction (shared with the other results of this moment),
+   * then releases the lease.
    */
   async function judged(row: AccountRow, found: Classification | null, manual: boolean): Promise<AccountRow> {
     const now = new Date();
     const nowIso = now.toISOString();
     const { decision, patch, event } = judge(row, found, now, { intervalSeconds: deps.intervalSeconds, random: deps.random });
     Object.assign(patch, { lease_owner: null, lease_until: null });
-    const eventId = event?.id ?? null;
     const visibleChange = manual || decision.transition || (decision.reason !== undefined && (decision.reason?.code ?? null) !== row.reason_code);
+    const alert =
+      event && decision.opensIncident && found
+        ? { eventId: event.id, ...lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName }) }
+        : null;
 
-    try {
-      await db.transaction().execute(async (trx) => {
-        // Only if nobody changed the settings meanwhile and the lease is still ours.
-        const written = await trx
-          .updateTable('accounts')
-          .set(patch)
-          .where('id', '=', row.id)
-          .where('lease_owner', '=', row.lease_owner)
-          .where('updated_at', '=', row.updated_at)
-          .executeTakeFirst();
-        if (written.numUpdatedRows === 0n) throw new Superseded();
-        if (event) await trx.insertInto('account_events').values(event).execute();
-        if (eventId && decision.opensIncident && found) {
-          const mail = lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName });
-          await notifier.record(trx, { accountId: row.id, eventId, recipients: await alertRecipients(trx, row), ...mail });
-        }
-        await bumpStatusVersion(trx, row.owner_id, visibleChange ? 'hard' : 'soft', deps.intervalSeconds);
-      });
-    } catch (error) {
-      if (!(error instanceof Superseded)) throw error;
+    const after = await results.write({ row, patch, event, alert, change: visibleChange ? 'hard' : 'soft' });
+    if (!after) {
       // The result judged settings that no longer exist: drop it and check the new ones soon.
       logger.info('check.superseded', { account: row.id });
       await release(row, { next_check_at: nowIso });
@@ -182,7 +168,7 @@ export function createHealth(deps: HealthDeps) {
     if (decision.opensIncident) void notifier.kick();
     // Any way back to connected (from needs_reauth, unreachable or new) releases held emails.
     if (decision.transition && decision.state === 'connected') announce(row.id);
-    return db.selectFrom('accounts').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+    return after;
   }
 
   return {

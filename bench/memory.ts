@@ -1,0 +1,79 @@
+/**
+ * Server memory with 10,000 custom mailboxes in the database: the resident size (VmRSS from
+ * /proc) of a spawned `server/main.ts` (the node process tsx starts, as `npm start` runs it)
+ * during a whole check cycle of all of them on a local smtp-server + Dovecot (its peak,
+ * VmHWM), and idle afterwards (median of samples over IDLE_SECONDS, GC left to itself).
+ * References in the same run: the same tsx loader in a process that loads nothing, and one
+ * that only serves a bare Hono route, so the runtime's own share shows.
+ *
+ *   npx tsx bench/memory.ts
+ *   MAILBOXES=2000 RUNS=1 npx tsx bench/memory.ts
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { median, num, report, runsOf } from './figures.ts';
+import { memoryOf, seedDatabase, spawnRegrant, spawnTsx, startMailServers } from './support/mailboxes.ts';
+
+const MAILBOXES = Number(process.env.MAILBOXES ?? 10_000);
+const RUNS = Number(process.env.RUNS ?? 3);
+const IDLE_SECONDS = Number(process.env.IDLE_SECONDS ?? 10);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Median VmRSS of `pid` sampled every 500 ms for `seconds`. */
+async function idleRss(pid: number, seconds: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < seconds * 2; i++) {
+    await sleep(500);
+    samples.push(memoryOf(pid).rssMb);
+  }
+  return median(samples);
+}
+
+/** A reference process under tsx (or plain node), idle for a few seconds: its median RSS. */
+async function referenceRss(kind: 'node' | 'tsx' | 'hono'): Promise<number> {
+  if (kind === 'node') {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60_000)'], { stdio: 'ignore' });
+    await sleep(1000);
+    const rss = await idleRss(child.pid!, 3);
+    child.kill();
+    return rss;
+  }
+  const proc = await spawnTsx(['bench/support/idle-process.ts', ...(kind === 'hono' ? ['hono'] : [])], {}, 'pipe');
+  await createInterface({ input: proc.child.stdout! })[Symbol.asyncIterator]().next();
+  const rss = await idleRss(proc.pid, 3);
+  await proc.stop();
+  return rss;
+}
+
+const mail = await startMailServers(MAILBOXES);
+const data = await seedDatabase(mail);
+const during: number[] = [];
+const idle: number[] = [];
+const wrapper: number[] = [];
+const refs = { node: [] as number[], tsx: [] as number[], hono: [] as number[] };
+try {
+  for (let run = 0; run < RUNS; run++) {
+    for (const kind of ['node', 'tsx', 'hono'] as const) refs[kind].push(await referenceRss(kind));
+    const server = await spawnRegrant(data);
+    try {
+      const start = await data.makeDue();
+      const { connected } = await Promise.race([data.cycleDone(start), server.died]);
+      if (connected !== MAILBOXES) throw new Error(`only ${connected} of ${MAILBOXES} mailboxes connected`);
+      during.push(memoryOf(server.pid).hwmMb);
+      idle.push(await idleRss(server.pid, IDLE_SECONDS));
+      wrapper.push(memoryOf(server.wrapperPid).rssMb);
+    } finally {
+      await server.stop();
+    }
+    console.log(`run ${run + 1}: during the cycle ${num(during.at(-1)!)} MB peak, idle ${num(idle.at(-1)!)} MB (tsx wrapper process ${num(wrapper.at(-1)!)} MB); references: node ${num(refs.node.at(-1)!)} MB, tsx ${num(refs.tsx.at(-1)!)} MB, tsx + Hono ${num(refs.hono.at(-1)!)} MB`);
+  }
+} finally {
+  await data.remove();
+  await mail.stop();
+}
+
+const mb = (x: number) => num(x);
+const reference = `idle processes: node ${num(median(refs.node))} MB, tsx ${num(median(refs.tsx))} MB, tsx + bare Hono server ${num(median(refs.hono))} MB`;
+report({ name: `server RSS, ${num(MAILBOXES)} mailboxes, idle after a cycle`, value: `${num(median(idle))} MB`, reference, goal: '≤ 150 MB', met: median(idle) <= 150, runs: runsOf(idle, mb) });
+report({ name: `server RSS, ${num(MAILBOXES)} mailboxes, peak during a check cycle`, value: `${num(median(during))} MB`, reference, goal: '≤ 250 MB', met: median(during) <= 250, runs: runsOf(during, mb) });
+console.log(`the tsx wrapper process that \`npm start\` also runs: ${num(median(wrapper))} MB more (median of ${wrapper.length})`);
