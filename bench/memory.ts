@@ -2,7 +2,8 @@
  * Server memory with 10,000 custom mailboxes in the database: the resident size (VmRSS from
  * /proc) of a spawned `server/main.ts` (the node process tsx starts, as `npm start` runs it)
  * during a whole check cycle of all of them on a local smtp-server + Dovecot (its peak,
- * VmHWM), and idle afterwards (median of samples over IDLE_SECONDS, GC left to itself).
+ * VmHWM, which also covers start-up; the largest 250 ms sample within the cycle is printed
+ * too), and idle afterwards (median of samples over IDLE_SECONDS, GC left to itself).
  * References in the same run: the same tsx loader in a process that loads nothing, and one
  * that only serves a bare Hono route, so the runtime's own share shows.
  *
@@ -50,22 +51,34 @@ const data = await seedDatabase(mail);
 const during: number[] = [];
 const idle: number[] = [];
 const wrapper: number[] = [];
+/** RSS once started (before the cycle), and the largest of the samples taken during the cycle. */
+const started: number[] = [];
+const sampled: number[] = [];
 const refs = { node: [] as number[], tsx: [] as number[], hono: [] as number[] };
 try {
   for (let run = 0; run < RUNS; run++) {
     for (const kind of ['node', 'tsx', 'hono'] as const) refs[kind].push(await referenceRss(kind));
     const server = await spawnRegrant(data);
     try {
+      const beforeCycle = memoryOf(server.pid);
+      let sampling = true;
+      const sampler = (async () => {
+        let most = 0;
+        for (; sampling; await sleep(250)) most = Math.max(most, memoryOf(server.pid).rssMb);
+        return most;
+      })();
       const start = await data.makeDue();
-      const { connected } = await Promise.race([data.cycleDone(start), server.died]);
+      const { connected } = await Promise.race([data.cycleDone(start), server.died]).finally(() => (sampling = false));
       if (connected !== MAILBOXES) throw new Error(`only ${connected} of ${MAILBOXES} mailboxes connected`);
       during.push(memoryOf(server.pid).hwmMb);
+      sampled.push(await sampler);
+      started.push(beforeCycle.rssMb);
       idle.push(await idleRss(server.pid, IDLE_SECONDS));
       wrapper.push(memoryOf(server.wrapperPid).rssMb);
     } finally {
       await server.stop();
     }
-    console.log(`run ${run + 1}: during the cycle ${num(during.at(-1)!)} MB peak, idle ${num(idle.at(-1)!)} MB (tsx wrapper process ${num(wrapper.at(-1)!)} MB); references: node ${num(refs.node.at(-1)!)} MB, tsx ${num(refs.tsx.at(-1)!)} MB, tsx + Hono ${num(refs.hono.at(-1)!)} MB`);
+    console.log(`run ${run + 1}: started ${num(started.at(-1)!)} MB; during the cycle ${num(during.at(-1)!)} MB peak (VmHWM, start-up included; largest sample in the cycle ${num(sampled.at(-1)!)} MB), idle ${num(idle.at(-1)!)} MB (tsx wrapper process ${num(wrapper.at(-1)!)} MB); references: node ${num(refs.node.at(-1)!)} MB, tsx ${num(refs.tsx.at(-1)!)} MB, tsx + Hono ${num(refs.hono.at(-1)!)} MB`);
   }
 } finally {
   await data.remove();
@@ -75,5 +88,5 @@ try {
 const mb = (x: number) => num(x);
 const reference = `idle processes: node ${num(median(refs.node))} MB, tsx ${num(median(refs.tsx))} MB, tsx + bare Hono server ${num(median(refs.hono))} MB`;
 report({ name: `server RSS, ${num(MAILBOXES)} mailboxes, idle after a cycle`, value: `${num(median(idle))} MB`, reference, goal: '≤ 150 MB', met: median(idle) <= 150, runs: runsOf(idle, mb) });
-report({ name: `server RSS, ${num(MAILBOXES)} mailboxes, peak during a check cycle`, value: `${num(median(during))} MB`, reference, goal: '≤ 250 MB', met: median(during) <= 250, runs: runsOf(during, mb) });
+report({ name: `server RSS, ${num(MAILBOXES)} mailboxes, peak (VmHWM) up to the end of a check cycle`, value: `${num(median(during))} MB`, reference, goal: '≤ 250 MB', met: median(during) <= 250, runs: runsOf(during, mb) });
 console.log(`the tsx wrapper process that \`npm start\` also runs: ${num(median(wrapper))} MB more (median of ${wrapper.length})`);

@@ -1,7 +1,13 @@
 /** `npm start`: read the configuration, open the database, check mailboxes, serve the API. */
+import { setFlagsFromString } from 'node:v8';
 import { serve } from '@hono/node-server';
 import { ConfigError, environmentWithDotenv, loadConfig } from './config/index.ts';
 import { createRegrant } from './regrant.ts';
+
+// A check cycle makes much short-lived garbage around a live heap of ~30 MB: by default V8
+// lets the heap grow to ~4x that and keeps it once idle (10,000 mailboxes: ~270 MB peak,
+// ~220 MB idle). Sized for memory, the heap stays near what is live (~135 / ~125 MB).
+setFlagsFromString('--optimize-for-size');
 
 let config;
 try {
