@@ -8,7 +8,6 @@
  *   npx tsx bench/status.ts
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,8 +16,8 @@ import { newId } from '../server/db/ids.ts';
 import { silentLogger } from '../server/log/index.ts';
 import { createRegrant } from '../server/regrant.ts';
 import { freePort, waitForPort } from '../test/support/ports.ts';
-import { killServer } from '../test/support/server-process.ts';
 import { median, num, report, runsOf } from './figures.ts';
+import { spawnTsx, type TsxProcess } from './support/mailboxes.ts';
 
 const MAILBOXES = 10_000;
 const RUNS = 5;
@@ -56,11 +55,12 @@ async function seed(dataDir: string): Promise<string> {
   return token;
 }
 
-async function startProcess(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+/** A script under tsx (as `npm start` runs the server) on a free port, once it accepts connections. */
+async function startProcess(script: string, env: Record<string, string>): Promise<TsxProcess & { port: number }> {
   const port = await freePort();
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), [script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore', detached: true });
-  await waitForPort(port, 30_000, () => child.exitCode !== null);
-  return { child, port };
+  const started = await spawnTsx([script], { ...env, PORT: String(port) });
+  await waitForPort(port, 30_000, () => started.child.exitCode !== null);
+  return { ...started, port };
 }
 
 /** Requests per second over SECONDS; every answer must have the expected status. */
@@ -75,13 +75,13 @@ async function load(url: string, headers: Record<string, string>, status: number
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-bench-'));
-const children: ChildProcess[] = [];
+const processes: TsxProcess[] = [];
 try {
   const token = await seed(dataDir);
   const auth = { authorization: `Bearer ${token}` };
   const regrant = await startProcess('server/main.ts', { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
   const bare = await startProcess('bench/support/bare-route.ts', {});
-  children.push(regrant.child, bare.child);
+  processes.push(regrant, bare);
   const statusUrl = `http://127.0.0.1:${regrant.port}/api/status`;
   const first = await fetch(statusUrl, { headers: auth });
   const etag = first.headers.get('etag');
@@ -115,7 +115,6 @@ try {
     runs: runsOf(results.full, (r) => num(r, 1)),
   });
 } finally {
-  for (const child of children) killServer(child, 'SIGTERM');
-  await new Promise((r) => setTimeout(r, 300));
+  await Promise.all(processes.map((p) => p.stop()));
   rmSync(dataDir, { recursive: true, force: true });
 }
