@@ -16,11 +16,11 @@ import type { Db } from '../db/index.ts';
 import type { AccountRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { classify } from '../health/classify.ts';
-import { ProviderHttpError } from '../health/facts.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
 import type { Notifier } from '../notify/index.ts';
 import { isOAuthProvider, type ProviderRegistry } from '../providers/index.ts';
+import { OAuthRequestError } from '../providers/errors.ts';
 import { idTokenEmail } from '../providers/id-token.ts';
 import type { OAuthProvider, TokenGrant } from '../providers/types.ts';
 import { createAttempts, type AttemptDraft, type Begun } from './attempts.ts';
@@ -67,10 +67,7 @@ function errorText(error: string, description: unknown): string {
 }
 
 function providerMessage(error: unknown): string {
-  if (error instanceof ProviderHttpError && error.body && typeof error.body === 'object') {
-    const body = error.body as Record<string, unknown>;
-    if (typeof body.error === 'string') return errorText(body.error, body.error_description);
-  }
+  if (error instanceof OAuthRequestError && error.code) return errorText(error.code, error.description);
   return error instanceof Error ? error.message : String(error);
 }
 
