@@ -41,8 +41,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const db = await openDatabase(config.databaseUrl, options.onQuery);
   const sealer = createSealer(loadOrCreateKey(config.secretKey, config.dataDir));
   const users = createUsers(db);
-  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds });
   const notifier = createNotifier({ db, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random });
   const providers = options.providers ?? defaultProviders(config);
   const health = createHealth({
     db,
@@ -52,9 +52,6 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     logger,
     intervalSeconds: config.checkIntervalSeconds,
     timeoutSeconds: config.checkTimeoutSeconds,
-    publicUrl: config.publicUrl,
-    workspaceName: config.workspaceName,
-    random: options.random,
   });
   const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config });
   const outbox = createOutbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });

@@ -23,6 +23,21 @@ export interface Reason {
   hint?: string;
 }
 
+/**
+ * Trouble the last check ran into without changing the state: "Could not reach
+ * smtp.example.com just now (connection refused); still counted as connected; next try in 30 s."
+ * `tries` of `of` while it counts towards unreachable (`of` null once it no longer does).
+ */
+export interface Trouble {
+  message: string;
+  /** Failed checks in a row. */
+  tries: number;
+  /** How many make a connected mailbox unreachable (3); null when the state no longer turns on it. */
+  of: number | null;
+  at: string;
+  nextCheckAt: string | null;
+}
+
 /** One row of `GET /api/status`. */
 export interface AccountStatus {
   id: string;
@@ -34,6 +49,8 @@ export interface AccountStatus {
   /** When it entered its state: "needs re-authentication since …", and one alert per incident. */
   stateChangedAt: string;
   pendingEmails: number;
+  /** The last check's trouble that did not change the state; null when the last check said nothing of the kind. */
+  trouble: Trouble | null;
 }
 
 export interface StatusCounts {
@@ -69,9 +86,10 @@ export interface AccountView extends AccountStatus {
   updatedAt: string;
 }
 
-/** `GET /api/accounts/:id/events`: one state transition. */
+/** `GET /api/accounts/:id/events`: one state transition (`kind` state), or with `?include=trouble` a check that failed without changing the state (`kind` trouble). */
 export interface AccountEvent {
   id: string;
+  kind: 'state' | 'trouble';
   at: string;
   from: AccountState;
   to: AccountState;

@@ -25,6 +25,8 @@ export interface Classification {
   retry: RetryPolicy;
   /** What the server said, for the event log. Never holds a secret: servers do not echo them. */
   detail: string;
+  /** Where it happened, in words ("smtp.example.com", "Google's sign-in service"), when the caller knows. */
+  place?: string;
 }
 
 interface Rule {

@@ -5,6 +5,7 @@
  * @example const view = await importView(db, row, { withRows: true });
  */
 import { IMPORT_ROW_STATUSES, type ImportRowStatus, type ImportRowView, type ImportView } from '../../shared/api.ts';
+import { findUser } from '../auth/repository.ts';
 import type { Db } from '../db/index.ts';
 import type { ImportRow } from '../db/schema.ts';
 
@@ -49,7 +50,7 @@ export async function importCounts(db: Db, importId: string): Promise<Record<Imp
 export async function importView(db: Db, imp: ImportRow, { withRows }: { withRows: boolean }): Promise<ImportView> {
   const rows = withRows ? await importRows(db, imp.id) : [];
   const counts = withRows ? countsOf(rows) : await importCounts(db, imp.id);
-  const reportTo = imp.report_state ? (await db.selectFrom('users').select('email').where('id', '=', imp.user_id).executeTakeFirst())?.email : undefined;
+  const reportTo = imp.report_state ? (await findUser(db, imp.user_id))?.email : undefined;
   return {
     id: imp.id,
     state: imp.state,

@@ -11,8 +11,9 @@
  */
 import { signIn, type CredentialsUsed } from '../accounts/credentials-used.ts';
 import { setTimeout as delay } from 'node:timers/promises';
-import { bumpStatusVersion } from '../accounts/status-version.ts';
+import { bumpStatusVersion } from '../auth/status-version.ts';
 import type { Accounts } from '../accounts/index.ts';
+import { accountIsConnected, findAccount } from '../accounts/repository.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountRow, OutboxRow } from '../db/schema.ts';
@@ -88,7 +89,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       .where('id', '=', head.id)
       .where('state', '=', head.state)
       .where((eb) => (head.lease_token === null ? eb('lease_token', 'is', null) : eb('lease_token', '=', head.lease_token)))
-      .where((eb) => eb.exists(eb.selectFrom('accounts').select('id').where('id', '=', accountId).where('state', '=', 'connected')))
+      .where(accountIsConnected(accountId))
       .executeTakeFirst();
     if (taken.numUpdatedRows === 0n) return null;
     return { ...head, state: 'sending', lease_token: token, lease_until: until, attempts: head.attempts + 1 };
@@ -166,7 +167,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   async function flush(accountId: string): Promise<void> {
-    const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+    const account = await findAccount(db, accountId);
     const provider = account ? providers[account.provider] : undefined;
     if (!account || !provider || account.state !== 'connected') return;
     const flight = new AbortController();

@@ -10,6 +10,8 @@
  */
 import type { ProviderKind } from '../../shared/api.ts';
 import type { Actor, Accounts } from '../accounts/index.ts';
+import { findAccount, findAccountByEmail } from '../accounts/repository.ts';
+import { findUser } from '../auth/repository.ts';
 import type { Config } from '../config/index.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
@@ -87,7 +89,7 @@ export function createReauth(deps: ReauthDeps) {
   const { db, accounts, health, notifier, logger, config } = deps;
   const attempts = createAttempts({ db, sealer: deps.sealer, publicUrl: config.publicUrl });
   const links = createShareLinks({ db, publicUrl: config.publicUrl, ttlHours: config.shareLinkTtlHours });
-  const grantDeps = { db, accounts, links, notifier, intervalSeconds: config.checkIntervalSeconds, workspaceName: config.workspaceName };
+  const grantDeps = { db, accounts, links };
   const redirectUri = (kind: OAuthKind) => `${config.publicUrl}/oauth/${kind}/callback`;
 
   function oauth(kind: string): OAuthProvider | null {
@@ -140,7 +142,7 @@ export function createReauth(deps: ReauthDeps) {
     const email = idTokenEmail(grant.idToken);
     if (!provider.discard || !email) return;
     try {
-      if (await db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirst()) return;
+      if (await findAccountByEmail(db, email)) return;
       await provider.discard(grant);
     } catch (error) {
       logger.warn('reauth.discard_failed', { attempt: attemptId, error });
@@ -153,7 +155,7 @@ export function createReauth(deps: ReauthDeps) {
     if (attempt.purpose === 'connect') {
       const refused = await refusedBy(attempt, provider, grant, email);
       if (refused) return refused;
-      let existing = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+      let existing = await findAccountByEmail(db, email);
       if (!existing) {
         try {
           const id = await storeNewAccount(grantDeps, { attempt, email, refreshToken, providerLabel: label });
@@ -162,16 +164,17 @@ export function createReauth(deps: ReauthDeps) {
           return { kind: 'connected', email, provider: label };
         } catch (error) {
           // Another sign-in added the same mailbox a moment ago: treat it as the existing one.
-          if (!/UNIQUE|duplicate key/i.test(String(error))) throw error;
-          existing = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+          if (!(error instanceof DomainError && error.code === 'account_exists')) throw error;
+          existing = await findAccountByEmail(db, email);
+          if (!existing) throw error;
         }
       }
-      const user = attempt.user_id ? await db.selectFrom('users').select(['id', 'role']).where('id', '=', attempt.user_id).executeTakeFirst() : undefined;
+      const user = attempt.user_id ? await findUser(db, attempt.user_id) : undefined;
       const mayRegrant = existing.provider === provider.kind && user && (user.role === 'admin' || user.id === existing.owner_id);
       if (!mayRegrant) return { kind: 'account_exists', email };
       return regrantAccount({ ...attempt, account_id: existing.id }, provider, existing, refreshToken);
     }
-    const account = attempt.account_id ? await db.selectFrom('accounts').selectAll().where('id', '=', attempt.account_id).executeTakeFirst() : undefined;
+    const account = attempt.account_id ? await findAccount(db, attempt.account_id) : undefined;
     if (!account) return { kind: 'state_invalid', why: 'unknown' };
     if (account.email.toLowerCase() !== email) {
       logger.warn('reauth.wrong_mailbox', { account: account.id, provider: provider.kind });
