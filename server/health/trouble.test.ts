@@ -5,12 +5,12 @@ const refused = (place: string) => ({ code: 'connection_refused', message: 'The 
 
 describe('trouble in words', () => {
   it('names the server, what happened, what it still counts as and the next try', () => {
-    expect(troubleMessage([refused('smtp.example.com')], 'connected', 30_000)).toBe('Could not reach smtp.example.com just now (connection refused); still counted as connected; next try in 30 s.');
+    expect(troubleMessage([refused('the SMTP server smtp.example.com')], 'connected', 30_000)).toBe('Could not reach the SMTP server smtp.example.com just now (connection refused); still counted as connected; next try in 30 s.');
   });
 
   it('names both servers when SMTP and IMAP both fail', () => {
-    expect(troubleMessage([refused('smtp.example.com'), { code: 'timeout', message: 'The mail server did not answer in time.', place: 'imap.example.com' }], 'connected', 60_000)).toBe(
-      'Could not reach smtp.example.com (connection refused) or imap.example.com (no answer in time) just now; still counted as connected; next try in 60 s.',
+    expect(troubleMessage([refused('the SMTP server smtp.example.com'), { code: 'timeout', message: 'The mail server did not answer in time.', place: 'the IMAP server imap.example.com' }], 'connected', 60_000)).toBe(
+      'Could not reach the SMTP server smtp.example.com (connection refused) or the IMAP server imap.example.com (no answer in time) just now; still counted as connected; next try in 60 s.',
     );
   });
 
@@ -22,7 +22,7 @@ describe('trouble in words', () => {
 
   it('places a failure by the mailbox\'s settings, or the provider\'s service', () => {
     const custom = { provider: 'custom' as const, smtp: { host: 'smtp.example.com', port: 587, security: 'starttls' as const, username: 'u', password: 'p' }, imap: null };
-    expect(placeOf('smtp', custom)).toBe('smtp.example.com');
+    expect(placeOf('smtp', custom)).toBe('the SMTP server smtp.example.com');
     expect(placeOf('imap', custom)).toBe('the IMAP server');
     expect(placeOf('microsoft_token', { provider: 'microsoft', smtp: null, imap: null })).toBe('Microsoft\'s sign-in service');
   });

@@ -5,8 +5,8 @@
  * looks again.
  *
  * @example
- *   troubleMessage([{ code: 'connection_refused', place: 'smtp.example.com', … }], 'connected', 30_000)
- *   // 'Could not reach smtp.example.com just now (connection refused); still counted as connected; next try in 30 s.'
+ *   troubleMessage([{ code: 'connection_refused', place: 'the SMTP server smtp.example.com', … }], 'connected', 30_000)
+ *   // 'Could not reach the SMTP server smtp.example.com just now (connection refused); still counted as connected; next try in 30 s.'
  */
 import type { AccountState } from '../../shared/api.ts';
 import type { Failure } from '../providers/errors.ts';
@@ -32,14 +32,15 @@ const STILL: Record<AccountState, string> = {
 /** Where a failure happened, in the words a person knows the server by. */
 export function placeOf(source: Failure['source'], mailbox: Pick<MailboxCredentials, 'provider' | 'smtp' | 'imap'>): string {
   switch (source) {
+    // Sending and receiving often share one host name: the protocol tells them apart.
     case 'smtp':
-      return mailbox.smtp?.host ?? (mailbox.provider === 'microsoft' ? 'Outlook\'s SMTP server' : 'the SMTP server');
+      return mailbox.smtp ? `the SMTP server ${mailbox.smtp.host}` : mailbox.provider === 'microsoft' ? 'Outlook\'s SMTP server' : 'the SMTP server';
     case 'imap':
-      return mailbox.imap?.host ?? (mailbox.provider === 'microsoft' ? 'Outlook\'s IMAP server' : 'the IMAP server');
+      return mailbox.imap ? `the IMAP server ${mailbox.imap.host}` : mailbox.provider === 'microsoft' ? 'Outlook\'s IMAP server' : 'the IMAP server';
     case 'google_token':
       return 'Google\'s sign-in service';
     case 'gmail_api':
-      return 'Gmail';
+      return 'the Gmail API';
     case 'microsoft_token':
       return 'Microsoft\'s sign-in service';
     default:
