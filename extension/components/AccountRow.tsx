@@ -1,7 +1,7 @@
 import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AccountStatus } from '../../shared/api.ts';
-import { PROVIDER_LABEL, STATE_LABEL } from '../utils/accounts.ts';
+import { PROVIDER_LABEL, STATE_LABEL, troubleNote } from '../utils/accounts.ts';
 import { problemOf } from '../utils/api.ts';
 import { sinceText } from '../utils/time.ts';
 
@@ -69,6 +69,11 @@ function Row({ account, minute, actions }: RowProps) {
         )}
       </div>
       {account.reason && account.state !== 'connected' && <p class="reason">{account.reason.message}</p>}
+      {account.trouble && (
+        <p class="trouble">
+          {account.trouble.message} <span class="muted">({troubleNote(account.trouble, now)})</span>
+        </p>
+      )}
       {broken && (
         <div class="actions">
           {oauth ? (

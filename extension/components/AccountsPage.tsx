@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { AccountEvent, AccountStatus, AccountView } from '../../shared/api.ts';
-import { PROVIDER_LABEL, STATE_LABEL, filterAccounts, orderAccounts } from '../utils/accounts.ts';
+import { PROVIDER_LABEL, STATE_LABEL, filterAccounts, orderAccounts, troubleNote } from '../utils/accounts.ts';
 import { problemOf } from '../utils/api.ts';
 import { agoText, sinceText } from '../utils/time.ts';
 import { BulkImport, type BulkImportDeps } from './BulkImport.tsx';
@@ -147,6 +147,12 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
           {account.reason.hint && <p class="muted">{account.reason.hint}</p>}
         </div>
       )}
+      {account.trouble && (
+        <div class="banner warn trouble">
+          <p>{account.trouble.message}</p>
+          <p class="muted">{troubleNote(account.trouble, now)}</p>
+        </div>
+      )}
       {account.provider === 'custom' ? (
         <div class="forms">
           <SettingsForm part="smtp" email={account.email} saved={account.smtp} onTest={(patch) => test('smtp', patch)} />
@@ -157,12 +163,13 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
       )}
       <h3>History</h3>
       {events.length === 0 ? (
-        <p class="muted">No state changes yet.</p>
+        <p class="muted">No state changes or failed checks yet.</p>
       ) : (
         <ol class="events">
           {events.map((e) => (
             <li key={e.id}>
-              <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> {STATE_LABEL[e.from]} → <span class={`state ${e.to}`}>{STATE_LABEL[e.to]}</span>
+              <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>{' '}
+              {e.kind === 'trouble' ? <span class="trouble">Check failed, still {STATE_LABEL[e.to].toLowerCase()}</span> : <>{STATE_LABEL[e.from]} → <span class={`state ${e.to}`}>{STATE_LABEL[e.to]}</span></>}
               {e.reason && <div class="muted">{e.reason.message}</div>}
             </li>
           ))}
