@@ -69,10 +69,14 @@ export type Delimiter = (typeof DELIMITERS)[number];
 // code needing only the constants above (the popup, the background) does not bundle zod.
 export type {
   AccountEvent,
+  AccountEvents,
+  AccountList,
   AccountStatus,
   AccountView,
   ApiErrorBody,
+  BounceList,
   BounceView,
+  ImportList,
   ImportRowView,
   ImportUpload,
   ImportView,
@@ -82,6 +86,7 @@ export type {
   OneTimeLink,
   QueuedMessage,
   Reason,
+  ReplyList,
   ReplyView,
   ServerInfo,
   ServerSettingsView,

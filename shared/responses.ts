@@ -77,6 +77,7 @@ export type AccountView = z.infer<typeof accountViewSchema>;
 
 /** `GET /api/accounts` */
 export const accountListSchema = z.object({ accounts: z.array(accountViewSchema) });
+export type AccountList = z.infer<typeof accountListSchema>;
 
 /** One state transition of `GET /api/accounts/:id/events`. */
 export const accountEventSchema = z.object({
@@ -92,6 +93,7 @@ export type AccountEvent = z.infer<typeof accountEventSchema>;
 
 /** `GET /api/accounts/:id/events`: newest first. */
 export const accountEventsSchema = z.object({ events: z.array(accountEventSchema) });
+export type AccountEvents = z.infer<typeof accountEventsSchema>;
 
 /** Every API error has this body; `field` names the request field at fault. */
 export const apiErrorBodySchema = z.object({
@@ -182,6 +184,7 @@ export type ReplyView = z.infer<typeof replyViewSchema>;
 
 /** `GET /api/accounts/:id/replies` */
 export const replyListSchema = z.object({ replies: z.array(replyViewSchema) });
+export type ReplyList = z.infer<typeof replyListSchema>;
 
 /** A sent email the receiving side could not deliver. */
 export const bounceViewSchema = z.object({
@@ -198,6 +201,7 @@ export type BounceView = z.infer<typeof bounceViewSchema>;
 
 /** `GET /api/accounts/:id/bounces` */
 export const bounceListSchema = z.object({ bounces: z.array(bounceViewSchema) });
+export type BounceList = z.infer<typeof bounceListSchema>;
 
 /** `POST /api/imports` (201): the file was read; choose the mapping and run it. */
 export const importUploadSchema = z.object({
@@ -250,6 +254,7 @@ export type ImportView = z.infer<typeof importViewSchema>;
 
 /** `GET /api/imports`: the caller's last 20, newest first, without their rows. */
 export const importListSchema = z.object({ imports: z.array(importViewSchema) });
+export type ImportList = z.infer<typeof importListSchema>;
 
 /** `GET /healthz` */
 export const healthzSchema = z.object({ ok: z.literal(true) });
