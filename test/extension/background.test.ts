@@ -80,7 +80,13 @@ describe('the background', () => {
     expect(shown.text).toBe('');
     await fakeBrowser.alarms.onAlarm.trigger({ name: 'something-else', scheduledTime: Date.now() });
     expect(p.polls()).toBe(3);
-    expect(bg).toBeTruthy();
+
+    // The page-facing refresh polls, shows the answer on the badge and hands it back.
+    p.answer(statusOf([sales, ops]));
+    const refreshed = await bg.refresh();
+    expect(p.polls()).toBe(4);
+    expect(refreshed.status!.counts.needsReauth).toBe(1);
+    expect(shown).toMatchObject({ text: '1', color: BADGE_RED });
   });
 
   it('saving new options re-schedules the alarm and polls once at once', async () => {
