@@ -1,11 +1,11 @@
 import { fakeBrowser } from 'wxt/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../shared/api.ts';
-import { POLL_ALARM, startBackground } from '../../extension/utils/background.ts';
-import { BADGE_GREY, BADGE_RED } from '../../extension/utils/badge.ts';
-import { pollStateItem, type PollState } from '../../extension/utils/poll.ts';
-import { apiTokenItem, pollSecondsItem, serverUrlItem } from '../../extension/utils/settings.ts';
-import { account, statusOf } from './fixtures.ts';
+import { POLL_ALARM, startBackground } from './background.ts';
+import { BADGE_GREY, BADGE_RED } from './badge.ts';
+import { pollStateItem, type PollState } from './poll.ts';
+import { apiTokenItem, pollSecondsItem, serverUrlItem } from './settings.ts';
+import { account, statusOf } from '../../test/extension/fixtures.ts';
 
 /** The toolbar as the background leaves it (the fake browser has no `action`). */
 function toolbar() {
