@@ -51,9 +51,10 @@ export async function openDatabase(databaseUrl: string, onQuery?: (sql: string) 
   return db;
 }
 
-export async function migrate(db: Db): Promise<void> {
+/** Brings the schema up to date, or up to the migration `to` (a test of a later migration's data). */
+export async function migrate(db: Db, to?: string): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = to ? await migrator.migrateTo(to) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
