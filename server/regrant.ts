@@ -1,6 +1,7 @@
 /**
  * Builds a whole Regrant server from its configuration: database, secrets, users, accounts,
- * health checks, alerts and the HTTP app. `start()` begins the background work.
+ * health checks, alerts and the HTTP app. It is an instance (`server/instances/`) from the
+ * moment it exists: every lease it takes names it. `start()` begins the background work.
  *
  * @example
  *   const regrant = await createRegrant(loadConfig(process.env));
@@ -24,6 +25,7 @@ import { createReauth } from './reauth/index.ts';
 import { createInbox } from './inbox/index.ts';
 import { createOutbox } from './outbox/index.ts';
 import { createImports, type ImportsDeps } from './imports/index.ts';
+import { startInstance } from './instances/index.ts';
 
 export interface RegrantOptions {
   logger?: Logger;
@@ -39,9 +41,13 @@ export interface RegrantOptions {
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
   const logger = options.logger ?? createLogger();
   const db = await openDatabase(config.databaseUrl, options.onQuery);
+  // Registered before anything is claimed; removes the dead instances it finds (a predecessor
+  // killed on this machine), whose leases are then free at once.
+  const instance = await startInstance(db, logger);
+  const instanceId = instance.id;
   const sealer = createSealer(loadOrCreateKey(config.secretKey, config.dataDir));
   const users = createUsers(db);
-  const notifier = createNotifier({ db, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });
+  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });
   const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random });
   const providers = options.providers ?? defaultProviders(config);
   const health = createHealth({
@@ -50,11 +56,12 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     providers,
     notifier,
     logger,
+    instanceId,
     intervalSeconds: config.checkIntervalSeconds,
     timeoutSeconds: config.checkTimeoutSeconds,
   });
   const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config });
-  const outbox = createOutbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });
+  const outbox = createOutbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });
   const inbox = createInbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
   // Re-authenticated by any path: the held emails go now, and the inbox catches up.
   health.onReconnected((id) => {
@@ -62,7 +69,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     void inbox.kick(id);
   });
   const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs });
-  const imports = createImports({ db, sealer, accounts, health, notifier, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
+  const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
   const app = createApp({ users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests });
 
@@ -74,6 +81,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   return {
     config,
     db,
+    instance,
     users,
     accounts,
     health,
@@ -112,6 +120,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     async close() {
       await this.stop();
       await notifier.close();
+      await instance.stop();
       await db.destroy();
     },
   };

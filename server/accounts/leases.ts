@@ -1,35 +1,38 @@
 /**
- * Check leases on account rows: a check claims an account (lease_owner, lease_until) so two
- * checks, in one process or two, never judge one mailbox at once, and hands it back after.
- * Whether a lease is free is decided in one place, `leaseIsFree`.
+ * Check leases on account rows: a check claims an account for this instance (lease_owner,
+ * lease_until) so two checks, in one process or two, never judge one mailbox at once, and
+ * hands it back after. Whether an account's lease is free is decided in one place,
+ * `leaseIsFree`, by the rule every lease of Regrant follows (db/leases.ts: lapsed, or its
+ * instance died).
  *
  * @example
- *   const lease = { token: 'proc_…:lse_…', until, nowIso };
+ *   const lease = { owner: instanceId, until, now: new Date() };
  *   const rows = await claimDueAccounts(db, lease, 20);
  *   await releaseAccount(db, rows[0]);
  */
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { leaseFree } from '../db/leases.ts';
 import type { AccountRow, AccountUpdate, Database } from '../db/schema.ts';
 
 export interface Lease {
-  token: string;
+  /** The instance that claims (`server/instances/`). */
+  owner: string;
   until: string;
-  nowIso: string;
+  now: Date;
 }
 
-/** Nobody holds the account's lease, or its holder's lease ran out at `nowIso`. */
-export const leaseIsFree = (nowIso: string) => (eb: ExpressionBuilder<Database, 'accounts'>) =>
-  eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]);
+/** The account's lease may be taken by `lease.owner` now. */
+export const leaseIsFree = (lease: Lease) => (eb: ExpressionBuilder<Database, 'accounts'>) => leaseFree(eb, { now: lease.now, me: lease.owner });
 
 /** Claims up to `limit` accounts due for a check, oldest due first; answers their rows with the lease. */
 export async function claimDueAccounts(db: Db, lease: Lease, limit: number): Promise<AccountRow[]> {
-  const free = leaseIsFree(lease.nowIso);
+  const free = leaseIsFree(lease);
   // RETURNING hands back the claimed rows: finding them again by lease_owner scans the table.
   return db
     .updateTable('accounts')
-    .set({ lease_owner: lease.token, lease_until: lease.until })
-    .where('id', 'in', (qb) => qb.selectFrom('accounts').select('id').where('next_check_at', '<=', lease.nowIso).where(free).orderBy('next_check_at').limit(limit))
+    .set({ lease_owner: lease.owner, lease_until: lease.until })
+    .where('id', 'in', (qb) => qb.selectFrom('accounts').select('id').where('next_check_at', '<=', lease.now.toISOString()).where(free).orderBy('next_check_at').limit(limit))
     .where(free)
     .returningAll()
     .execute();
@@ -37,7 +40,7 @@ export async function claimDueAccounts(db: Db, lease: Lease, limit: number): Pro
 
 /** Claims one account whatever its schedule; null while another check holds it. */
 export async function claimAccount(db: Db, id: string, lease: Lease): Promise<AccountRow | null> {
-  const row = await db.updateTable('accounts').set({ lease_owner: lease.token, lease_until: lease.until }).where('id', '=', id).where(leaseIsFree(lease.nowIso)).returningAll().executeTakeFirst();
+  const row = await db.updateTable('accounts').set({ lease_owner: lease.owner, lease_until: lease.until }).where('id', '=', id).where(leaseIsFree(lease)).returningAll().executeTakeFirst();
   return row ?? null;
 }
 

@@ -12,7 +12,6 @@ import type { Accounts } from '../accounts/index.ts';
 import { claimAccount, claimDueAccounts, releaseAccount, type Lease } from '../accounts/leases.ts';
 import { findAccount } from '../accounts/repository.ts';
 import type { Db } from '../db/index.ts';
-import { newId } from '../db/ids.ts';
 import type { AccountRow, AccountUpdate } from '../db/schema.ts';
 import type { MailboxCredentials } from '../providers/types.ts';
 import { DomainError } from '../errors.ts';
@@ -32,8 +31,8 @@ export interface HealthDeps {
   logger: Logger;
   intervalSeconds: number;
   timeoutSeconds: number;
-  /** Names this process's leases, so two server processes never check one account at once. */
-  processId?: string;
+  /** Owns this process's leases (`server/instances/`), so two server processes never check one account at once. */
+  instanceId: string;
 }
 
 export type ReconnectedListener = (accountId: string) => void;
@@ -47,7 +46,7 @@ export type FindingOutcome = 'recorded' | 'busy' | 'superseded';
 
 export function createHealth(deps: HealthDeps) {
   const { db, accounts, providers, notifier, logger } = deps;
-  const processId = deps.processId ?? newId('proc');
+  const instanceId = deps.instanceId;
   const reconnected = new Set<ReconnectedListener>();
   const results = createResultWriter({ db, accounts, intervalSeconds: deps.intervalSeconds });
   const leaseMs = (deps.timeoutSeconds + 30) * 1000;
@@ -63,10 +62,10 @@ export function createHealth(deps: HealthDeps) {
     }
   }
 
-  /** Each claim gets its own lease token, so even two claims of one process never overlap. */
+  /** A lease owned by this instance: free are leases that lapsed or whose instance died (accounts/leases.ts). */
   function lease(ms = leaseMs): Lease {
     const now = new Date();
-    return { token: `${processId}:${newId('lse')}`, until: new Date(now.getTime() + ms).toISOString(), nowIso: now.toISOString() };
+    return { owner: instanceId, until: new Date(now.getTime() + ms).toISOString(), now };
   }
 
   /**
@@ -131,7 +130,7 @@ export function createHealth(deps: HealthDeps) {
   }
 
   return {
-    processId,
+    instanceId,
     claimDue,
     release,
 

@@ -1,6 +1,6 @@
 /**
- * The errors providers raise, as values with names and fields: the classifier (health/)
- * reads them, never the other way round. A provider's HTTP answer is read once, here, into
+ * The errors providers raise, as values with names and fields: the classifier reads them;
+ * providers never depend on the classifier. A provider's HTTP answer is read once, here, into
  * the class that fits its body: an OAuth token endpoint's error (RFC 6749 §5.2, with Google's
  * `error_subtype` and Microsoft's `error_codes`), a Google API error, or a bare HTTP error.
  *

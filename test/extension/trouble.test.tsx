@@ -8,7 +8,6 @@ import type { AccountEvent, AccountView, Trouble } from '../../shared/api.ts';
 import { AccountRow, type RowActions } from '../../extension/components/AccountRow.tsx';
 import { AccountsPage, type AccountsPageDeps } from '../../extension/components/AccountsPage.tsx';
 import type { Api } from '../../extension/utils/api.ts';
-import { troubleNote } from '../../extension/utils/accounts.ts';
 import { account, statusOf } from './fixtures.ts';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
@@ -19,11 +18,6 @@ const actions: RowActions = { regrant: async () => undefined, copyLink: async ()
 afterEach(cleanup);
 
 describe('trouble without a change of state', () => {
-  it('is noted with its tries and age; once it no longer counts, with its age alone', () => {
-    expect(troubleNote(TROUBLE, NOW)).toBe('1 of 3 tries, just now');
-    expect(troubleNote({ ...TROUBLE, tries: 4, of: null, at: '2026-11-28T11:50:00.000Z' }, NOW)).toBe('10 min ago');
-  });
-
   it('shows in the popup row of a connected mailbox, and not when there is none', () => {
     render(
       <ul>

@@ -6,6 +6,7 @@
  *
  * @example const microsoft = microsoftProvider(config.microsoft);
  */
+import { SIGN_IN_LABEL } from '../../../shared/api.ts';
 import type { MicrosoftConfig } from '../../config/index.ts';
 import { verifyImapLogin } from '../mail/imap.ts';
 import { forOAuthLogin, mailServerFromUrl } from '../mail/server.ts';
@@ -77,7 +78,7 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
 
   return {
     kind: 'microsoft',
-    label: 'Microsoft',
+    label: SIGN_IN_LABEL.microsoft,
     requiredScopes: REQUIRED,
     consentOrigin: new URL(config.loginUrl).origin,
 
