@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccountEvent, AccountView, StatusResponse } from '../../shared/api.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
+import { freePort } from '../support/ports.ts';
 import { customMailbox, startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 
@@ -84,4 +85,18 @@ it('a manual check of an unreachable mailbox still answers in words, without cou
   expect(view.state).toBe('unreachable');
   expect(view.trouble).toMatchObject({ tries: 4, of: null });
   expect(view.trouble!.message).toMatch(new RegExp(`^Could not reach ${REFUSED_BOTH.replace(/[()]/g, '\\$&')}; still unreachable; next try in (4|5|6) min\\.$`));
+});
+
+it('a scheduled check counts its strikes the same way, and says so on a mailbox never checked yet', async () => {
+  const bob = ((await (await admin.post('/api/accounts', customMailbox('bob@acme.test', { port: await freePort() }, { port: await freePort() }, 'pw'))).json()) as AccountView).id;
+  await rg.db.updateTable('accounts').set({ next_check_at: null }).where('id', '<>', bob).execute(); // only bob is due
+  const claimed = await rg.health.claimDue(10);
+  expect(claimed.map((r) => r.id)).toEqual([bob]);
+  const after = await rg.health.runClaimed(claimed[0]);
+  expect(after?.state).toBe('new');
+  const view = (await (await admin.get(`/api/accounts/${bob}`)).json()) as AccountView;
+  expect(view.trouble).toMatchObject({ tries: 1, of: 3 });
+  expect(view.trouble!.message).toMatch(/^Could not reach the SMTP server 127\.0\.0\.1 \(connection refused\) or the IMAP server 127\.0\.0\.1 \(connection refused\) just now; not counted as unreachable yet; next try in 30 s\.$/);
+  const events = ((await (await admin.get(`/api/accounts/${bob}/events?include=trouble`)).json()) as { events: AccountEvent[] }).events;
+  expect(events.map((e) => e.kind)).toEqual(['trouble']);
 });
