@@ -17,7 +17,12 @@ export type ErrorCode =
   | 'account_exists'
   | 'check_in_progress'
   | 'wrong_provider'
-  | 'provider_not_configured';
+  | 'provider_not_configured'
+  | 'rate_limited'
+  | 'bad_request'
+  | 'request_timeout'
+  | 'headers_too_large'
+  | 'internal_error';
 
 export class DomainError extends Error {
   constructor(

@@ -5,7 +5,7 @@
  * @example
  *   const regrant = await createRegrant(loadConfig(process.env));
  *   regrant.start();
- *   serve({ fetch: regrant.app.fetch, port: 8787 });
+ *   createHttpServer(regrant.app.fetch).listen(8787);
  */
 import { createAccounts } from './accounts/index.ts';
 import { createUsers } from './auth/index.ts';

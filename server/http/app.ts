@@ -11,7 +11,7 @@ import type { Logger } from '../log/index.ts';
 import type { Reauth } from '../reauth/index.ts';
 import { requireUser } from './auth.ts';
 import { extensionCors } from './cors.ts';
-import { errorBody, respondWithError } from './errors.ts';
+import { errorBody, requestCutOff, respondWithError } from './errors.ts';
 import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { reauthPages } from './routes/reauth-pages.ts';
@@ -46,7 +46,14 @@ export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]
 export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports }: AppDeps) {
   const app = new Hono();
   // The route's pattern, not its path: paths of pages carry share-link and start tokens.
-  app.onError((error, c) => respondWithError(c, error, (e) => logger.error('http.unexpected', { route: `${c.req.method} ${c.req.routePath}`, error: e })));
+  app.onError((error, c) => {
+    const route = `${c.req.method} ${c.req.routePath}`;
+    if (requestCutOff(c)) {
+      logger.info('http.client_gone', { route });
+      return c.json(errorBody('bad_request', 'the request was cut off before it was complete'), 400);
+    }
+    return respondWithError(c, error, (e) => logger.error('http.unexpected', { route, error: e }));
+  });
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
 
   app.get('/healthz', (c) => c.json({ ok: true }));

@@ -17,9 +17,25 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   check_in_progress: 409,
   wrong_provider: 409,
   provider_not_configured: 503,
+  rate_limited: 429,
+  bad_request: 400,
+  request_timeout: 408,
+  headers_too_large: 431,
+  internal_error: 500,
 };
 
-export function errorBody(code: string, message: string, field?: string): ApiErrorBody {
+/**
+ * Whether the client went away before its request was whole (its body cut off, or the
+ * request timed out and the connection closed): the error that follows is not the server's.
+ *
+ * @example if (requestCutOff(c)) logger.info('http.client_gone', { route });
+ */
+export function requestCutOff(c: Context): boolean {
+  const incoming = (c.env as { incoming?: { readableAborted?: boolean } } | undefined)?.incoming;
+  return incoming?.readableAborted === true || c.req.raw.signal?.aborted === true;
+}
+
+export function errorBody(code: ErrorCode, message: string, field?: string): ApiErrorBody {
   return { error: { code, message, ...(field ? { field } : {}) } };
 }
 

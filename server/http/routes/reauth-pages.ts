@@ -12,6 +12,7 @@ import type { Outcome } from '../../reauth/outcomes.ts';
 import { pageHeaders } from '../../reauth/page-layout.ts';
 import { outcomePage, sharePage } from '../../reauth/pages.ts';
 import { rateLimit } from '../rate-limit.ts';
+import { requestCutOff } from '../errors.ts';
 
 /** Binds a sign-in to the browser that began it: the callback must come back with it. */
 const BROWSER_COOKIE = 'regrant_browser';
@@ -59,7 +60,9 @@ export function reauthPages({ reauth, workspaceName, publicUrl, consentOrigins, 
   // A page never answers with JSON or a stack: something unexpected still gets a page, and
   // the log names the route, not the path with its token.
   pages.onError((error, c) => {
-    logger.error('page.unexpected', { route: `${c.req.method} ${c.req.routePath}`, error });
+    const route = `${c.req.method} ${c.req.routePath}`;
+    if (requestCutOff(c)) logger.info('http.client_gone', { route });
+    else logger.error('page.unexpected', { route, error });
     return c.html(outcomePage({ kind: 'unexpected' }, workspaceName).body, 500, headers);
   });
   return pages
