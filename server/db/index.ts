@@ -15,6 +15,7 @@ import * as reauth from './migrations/002-reauth.ts';
 import * as outbox from './migrations/003-outbox.ts';
 import * as testEmails from './migrations/004-test-emails.ts';
 import * as imports from './migrations/005-imports.ts';
+import * as rateLimits from './migrations/007-rate-limits.ts';
 
 export type Db = Kysely<Database>;
 
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '003-outbox': outbox,
   '004-test-emails': testEmails,
   '005-imports': imports,
+  '007-rate-limits': rateLimits,
 };
 
 export function sqlitePath(databaseUrl: string): string {
