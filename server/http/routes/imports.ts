@@ -6,7 +6,7 @@ import { DomainError } from '../../errors.ts';
 import { templateCsv } from '../../imports/fields.ts';
 import type { Imports } from '../../imports/index.ts';
 import type { AuthEnv } from '../auth.ts';
-import { limitBody, readJson } from '../body.ts';
+import { jsonBody, limitBody } from '../body.ts';
 import { duplicateKeys } from '../duplicate-keys.ts';
 import { errorBody } from '../errors.ts';
 import { LIMITS } from '../abuse-limits.ts';
@@ -42,8 +42,8 @@ export function importRoutes(imports: Imports, uploadLimit: MiddlewareHandler) {
       }),
       async (c) => c.json(await imports.upload(c.var.user, await uploadedBytes(c)), 201),
     )
-    .post('/:id/run', limitBody(256 * 1024), async (c) => {
-      const body = await readJson(c, runImportSchema);
+    .post('/:id/run', limitBody(256 * 1024), jsonBody(runImportSchema), async (c) => {
+      const body = c.req.valid('json');
       const duplicateFields = duplicateKeys(await c.req.text())
         .filter((k) => k.startsWith('mapping.'))
         .map((k) => k.slice('mapping.'.length));
