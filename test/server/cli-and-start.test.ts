@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 
-// Each command starts npm and tsx (2-3 s on a busy 2-core machine): allow for it.
+// Each command starts npm and node (and the first builds dist/server): allow for it on a busy 2-core machine.
 const SPAWNS = 60_000;
 import { freePort, waitForPort } from '../support/ports.ts';
 
