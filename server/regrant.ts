@@ -6,7 +6,7 @@
  * @example
  *   const regrant = await createRegrant(loadConfig(process.env));
  *   regrant.start();
- *   serve({ fetch: regrant.app.fetch, port: 8787 });
+ *   createHttpServer(regrant.app.fetch).listen(8787);
  */
 import { createAccounts } from './accounts/index.ts';
 import { createUsers } from './auth/index.ts';
@@ -71,7 +71,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs });
   const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests });
+  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;

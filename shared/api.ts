@@ -47,6 +47,9 @@ export const ERROR_CODES = [
   'wrong_provider',
   'provider_not_configured',
   'rate_limited',
+  'bad_request',
+  'request_timeout',
+  'headers_too_large',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

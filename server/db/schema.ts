@@ -187,6 +187,15 @@ export interface Database {
   test_emails: TestEmailsTable;
   imports: ImportsTable;
   import_rows: ImportRowsTable;
+  rate_limits: RateLimitsTable;
+}
+
+/** One rate-limit window: `key` is the limit's name and whose requests (`share-address:192.0.2.1`). */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  /** When the window ends (ISO-8601). */
+  reset_at: string;
 }
 
 export type OutboxState = MessageState;

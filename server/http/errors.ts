@@ -19,8 +19,22 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   wrong_provider: 409,
   provider_not_configured: 503,
   rate_limited: 429,
+  bad_request: 400,
+  request_timeout: 408,
+  headers_too_large: 431,
   internal_error: 500,
 };
+
+/**
+ * Whether the client went away before its request was whole (its body cut off, or the
+ * request timed out and the connection closed): the error that follows is not the server's.
+ *
+ * @example if (requestCutOff(c)) logger.info('http.client_gone', { route });
+ */
+export function requestCutOff(c: Context): boolean {
+  const incoming = (c.env as { incoming?: { readableAborted?: boolean } } | undefined)?.incoming;
+  return incoming?.readableAborted === true || c.req.raw.signal?.aborted === true;
+}
 
 /**
  * The body of every API error.

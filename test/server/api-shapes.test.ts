@@ -220,8 +220,10 @@ describe('error answers', () => {
     }
   });
 
-  it('every code of ERROR_CODES but one was answered above', () => {
-    // check_in_progress is answered only after waiting out another check's lease (30 s and more).
-    expect([...seenCodes].sort()).toEqual(ERROR_CODES.filter((c) => c !== 'check_in_progress').sort());
+  it('every code of ERROR_CODES was answered above, but those only a slow or broken connection meets', () => {
+    // check_in_progress is answered only after waiting out another check's lease (30 s and more);
+    // the Node server answers the socket-level ones before the app runs (http-connections.test.ts).
+    const elsewhere = ['check_in_progress', 'bad_request', 'request_timeout', 'headers_too_large'];
+    expect([...seenCodes].sort()).toEqual(ERROR_CODES.filter((c) => !elsewhere.includes(c)).sort());
   });
 });
