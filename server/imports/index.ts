@@ -11,6 +11,7 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
+import pLimit from 'p-limit';
 import type { ImportUpload, ImportView } from '../../shared/api.ts';
 import { IMPORT_MAX_ROWS } from '../../shared/import-fields.ts';
 import type { Accounts, Actor } from '../accounts/index.ts';
@@ -82,27 +83,6 @@ export function diedOnThisHost(leaseOwner: string | null): boolean {
   }
 }
 
-/**
- * At most `places` pieces of work at once, the others waiting in order.
- *
- * @example const gate = createGate(2); await gate(() => signIn());
- */
-export function createGate(places: number) {
-  let busy = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    if (busy >= places) await new Promise<void>((r) => waiting.push(r));
-    else busy++;
-    try {
-      return await work();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else busy--;
-    }
-  };
-}
-
 export function createImports(deps: ImportsDeps) {
   const { db, sealer, logger } = deps;
   const leaseMs = deps.leaseMs ?? 20_000;
@@ -110,7 +90,7 @@ export function createImports(deps: ImportsDeps) {
   const processId = `${MACHINE ?? os.hostname()}/${process.pid}/${newId('proc')}`;
   const runs = new Set<{ id: string; controller: AbortController; done: Promise<void> }>();
   let stopped = false;
-  const runnerDeps: RunnerDeps = { db, sealer, accounts: deps.accounts, health: deps.health, logger, concurrency: deps.concurrency, probe: deps.probe ?? deps.health.probe, gate: createGate(deps.concurrency) };
+  const runnerDeps: RunnerDeps = { db, sealer, accounts: deps.accounts, health: deps.health, logger, concurrency: deps.concurrency, probe: deps.probe ?? deps.health.probe, gate: pLimit(deps.concurrency) };
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> | null = null;
 

@@ -8,6 +8,7 @@
  *
  * @example const outcome = await runImport(deps, importRow, signal); // 'finished' | 'stopped'
  */
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Accounts, Actor } from '../accounts/index.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
@@ -33,7 +34,7 @@ export interface RunnerDeps {
   /** Signs in with a row's settings: null when SMTP and IMAP both work. */
   probe: (mailbox: MailboxCredentials) => Promise<Classification | null>;
   /** Runs a sign-in test when one of the process's `concurrency` places is free (shared by all imports). */
-  gate: <T>(work: () => Promise<T>) => Promise<T>;
+  gate: LimitFunction;
 }
 
 /** A server that refused this many passwords of an import in a row is not tried again by it. */
@@ -114,23 +115,20 @@ export async function runImport(deps: RunnerDeps, imp: ImportRow, signal: AbortS
     return outcome;
   };
 
-  let next = 0;
-  const worker = async () => {
-    while (!signal.aborted && next < todo.length) {
-      const row = todo[next++];
-      if (!row.candidate) {
-        writer.push({ kind: 'result', line: row.line, email: row.email, status: 'failed', error: row.error });
-        continue;
-      }
-      try {
-        writer.push(await decide(row.line, row.candidate));
-      } catch (error) {
-        logger.error('import.row_failed', { import: imp.id, line: row.line, error });
-        writer.push({ kind: 'result', line: row.line, email: row.email, status: 'failed', error: { code: 'internal_error', message: 'could not be processed; the server logged why' } });
-      }
+  // Rows are taken in file order, `concurrency` at a time; once stopped, no further row starts.
+  await pLimit(Math.max(1, deps.concurrency)).map(todo, async (row) => {
+    if (signal.aborted) return;
+    if (!row.candidate) {
+      writer.push({ kind: 'result', line: row.line, email: row.email, status: 'failed', error: row.error });
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, todo.length)) }, worker));
+    try {
+      writer.push(await decide(row.line, row.candidate));
+    } catch (error) {
+      logger.error('import.row_failed', { import: imp.id, line: row.line, error });
+      writer.push({ kind: 'result', line: row.line, email: row.email, status: 'failed', error: { code: 'internal_error', message: 'could not be processed; the server logged why' } });
+    }
+  });
   await writer.drain();
   if (signal.aborted) return 'stopped';
   const written = await db.selectFrom('import_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('import_id', '=', imp.id).executeTakeFirstOrThrow();
