@@ -6,7 +6,7 @@
  *
  * @example
  *   const upload = await imports.upload(actor, bytes);
- *   await imports.run(actor, upload.id, '{"mapping":{…},"updateExisting":true}');
+ *   await imports.run(actor, upload.id, { mapping: upload.suggestedMapping, updateExisting: true, duplicateFields: [] });
  *   (await imports.get(actor, upload.id)).counts; // { created, updated, skipped, failed }
  */
 import { readFileSync, readlinkSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { decodeUtf8, tableOf } from './csv.ts';
 import { looksSecret, suggestMapping } from './fields.ts';
 import { deliverDueReports } from './report-delivery.ts';
 import { checkMapping } from './rows.ts';
-import { fileContext, runImport, type RunnerDeps } from './runner.ts';
+import { fileContext, runImport, type RunEnd, type RunnerDeps } from './runner.ts';
 import { importRows, importView } from './views.ts';
 import { reportCsv } from './report.ts';
 
@@ -118,9 +118,9 @@ export function createImports(deps: ImportsDeps) {
         .catch((error) => logger.warn('import.lease_renew_failed', { import: imp.id, error }));
     }, leaseMs / 3);
     const done = (async () => {
-      let outcome: Awaited<ReturnType<typeof runImport>> = 'incomplete';
+      let end: RunEnd = 'incomplete';
       try {
-        outcome = await runImport(runnerDeps, imp, controller.signal);
+        end = await runImport(runnerDeps, imp, controller.signal);
       } catch (error) {
         logger.error('import.run_failed', { import: imp.id, error });
       } finally {
@@ -128,12 +128,12 @@ export function createImports(deps: ImportsDeps) {
       }
       const now = new Date().toISOString();
       const mine = db.updateTable('imports').where('id', '=', imp.id).where('lease_owner', '=', token);
-      if (outcome === 'finished') {
+      if (end === 'finished') {
         // The file held passwords: it goes as soon as the run no longer needs it.
         await mine.set({ state: 'finished', finished_at: now, sealed_file: null, lease_owner: null, lease_until: null, report_state: 'pending', report_next_at: now }).execute();
         logger.info('import.finished', { import: imp.id });
         if (!stopped) void tick();
-      } else if (outcome === 'stopped') {
+      } else if (end === 'stopped') {
         await mine.set({ lease_owner: null, lease_until: null }).execute();
       } else {
         // Some rows could not be written: try again in a while rather than at once.

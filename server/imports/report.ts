@@ -6,7 +6,7 @@
  *
  * @example
  *   const csv = reportCsv(rows);
- *   const mail = reportEmail({ workspace, file: 'team.csv', rows, counts, finishedAt });
+ *   const mail = reportEmail({ workspace, importId, rows, counts, startedAt, finishedAt, publicUrl });
  */
 import type { AccountState, ImportRowStatus, ImportRowView } from '../../shared/api.ts';
 import { writeCsv } from './csv.ts';
