@@ -58,6 +58,7 @@ describe('detectDelimiter', () => {
 
   it('skips blank lines before the header, reads a quoted header cell holding a line break, and looks at the header only', () => {
     expect(detectDelimiter('\r\n\nemail;name\n')).toBe(';');
+    expect(detectDelimiter(' \n;;\nemail;name;full name\n')).toBe(';');
     expect(detectDelimiter('"e\nmail"\tname\tpass\n1;2;3;4;5')).toBe('\t');
     // The hand-written scan went on to the first line holding a delimiter; the header alone decides now.
     expect(detectDelimiter('email\nann;x')).toBe(',');

@@ -39,6 +39,7 @@ const MAX_HEADER_LENGTH = 200;
 /** A row of mailbox settings is well under a kilobyte; past this it is not one. */
 export const MAX_RECORD_CHARS = 100_000;
 const DELIMITERS: Delimiter[] = [',', ';', '\t'];
+const HEADER_READ = Symbol('header read');
 
 /** The file's text, or a CsvError naming the line where it stops being UTF-8. */
 export function decodeUtf8(bytes: Uint8Array): string {
@@ -83,26 +84,37 @@ function firstInvalidUtf8(b: Uint8Array, from: number): number {
 const READ = { bom: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], max_record_size: MAX_RECORD_CHARS } satisfies Options;
 
 /**
- * The delimiter that splits the header (the first non-blank record) into the most cells,
- * with quotes read as the parser reads them; comma on a tie. csv-parse's own `delimiter_auto`
- * weighs every ASCII character over the first 2 KB and fails on a quoted header cell.
+ * The delimiter that splits the header (the first record with a non-blank cell) into the
+ * most cells, with quotes read as the parser reads them; comma on a tie. csv-parse's own
+ * `delimiter_auto` weighs every ASCII character over the first 2 KB and fails on a quoted
+ * header cell.
  */
 export function detectDelimiter(text: string): Delimiter {
-  const cells = (d: Delimiter) => {
+  const headerCells = (d: Delimiter): number => {
+    let header: string[] = [];
     try {
-      return parse(text, { ...READ, delimiter: d, to: 1, skip_empty_lines: true })[0]?.length ?? 0;
-    } catch {
-      return 0;
+      const onRecord = (r: string[]) => {
+        if (isBlank(r)) return null;
+        header = r;
+        throw HEADER_READ; // nothing after the header needs reading
+      };
+      parse(text, { ...READ, delimiter: d, on_record: onRecord });
+    } catch (thrown) {
+      if (thrown !== HEADER_READ) return 0; // the header's quotes do not parse with this delimiter
     }
+    return header.length;
   };
   let best: Delimiter = ',';
-  let most = cells(',');
+  let most = headerCells(',');
   for (const d of DELIMITERS.slice(1)) {
-    const n = cells(d);
+    const n = headerCells(d);
     if (n > most) [best, most] = [d, n];
   }
   return best;
 }
+
+/** A blank line, or a row of empty cells (spreadsheets write those for formatted empty rows). */
+const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
 
 function lineBreaks(s: string): number {
   return s.match(/\r\n|\r|\n/g)?.length ?? 0;
@@ -123,8 +135,7 @@ export function parseCsv(text: string, delimiter: Delimiter, maxRows = Infinity)
     if (record.length > MAX_CELLS) {
       throw new CsvError('invalid_csv', `Line ${start} has more than ${MAX_CELLS} cells: this is not a file of mailboxes.`);
     }
-    // A blank line, or a row of empty cells (spreadsheets write those for formatted empty rows).
-    if (record.every((c) => c.trim() === '')) return null;
+    if (isBlank(record)) return null;
     records.push({ line: start, cells: record });
     if (records.length > maxRows + 1) {
       throw new CsvError('payload_too_large', `The file has more than ${maxRows.toLocaleString('en-US')} rows. Split it into files of at most ${maxRows.toLocaleString('en-US')} rows.`);
