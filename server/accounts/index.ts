@@ -11,6 +11,7 @@ import type { CreateAccountInput, ServerSettingsInput, UpdateAccountInput } from
 import type { AuthUser } from '../auth/index.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountRow, AccountUpdate, NewAccountRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
@@ -114,7 +115,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
     try {
       await trx.insertInto('accounts').values(r).execute();
     } catch (error) {
-      if (/UNIQUE|duplicate key/i.test(String(error))) {
+      if (isUniqueViolation(error)) {
         throw new DomainError('account_exists', `a mailbox ${r.email} already exists in Regrant`, 'email');
       }
       throw error;
@@ -128,7 +129,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
       try {
         await trx.insertInto('accounts').values(rows.slice(i, i + INSERT_CHUNK)).execute();
       } catch (error) {
-        if (/UNIQUE|duplicate key/i.test(String(error))) throw new DomainError('account_exists', 'one of these mailboxes already exists in Regrant', 'email');
+        if (isUniqueViolation(error)) throw new DomainError('account_exists', 'one of these mailboxes already exists in Regrant', 'email');
         throw error;
       }
     }

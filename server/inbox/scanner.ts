@@ -11,6 +11,7 @@
  *   const scanner = createScanner(deps);
  *   health.onReconnected((id) => void scanner.kick(id));
  */
+import pLimit from 'p-limit';
 import { signIn } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
@@ -153,10 +154,7 @@ export function createScanner(deps: ScannerDeps) {
         .where('state', '=', 'connected')
         .where((eb) => eb.exists(eb.selectFrom('outbox_messages').select('id').whereRef('outbox_messages.account_id', '=', 'accounts.id')))
         .execute();
-      const queue = rows.map((r) => r.id);
-      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-        for (let id = queue.shift(); id && !stopped; id = queue.shift()) if (!scanning.has(id)) await kick(id);
-      }));
+      await pLimit(concurrency).map(rows, ({ id }) => (stopped || scanning.has(id) ? undefined : kick(id)));
     },
 
     async idle(): Promise<void> {

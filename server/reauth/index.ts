@@ -13,6 +13,7 @@ import type { Actor, Accounts } from '../accounts/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { AccountRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { classify } from '../health/classify.ts';
@@ -164,7 +165,7 @@ export function createReauth(deps: ReauthDeps) {
           return { kind: 'connected', email, provider: label };
         } catch (error) {
           // Another sign-in added the same mailbox a moment ago: treat it as the existing one.
-          if (!/UNIQUE|duplicate key/i.test(String(error))) throw error;
+          if (!isUniqueViolation(error)) throw error;
           existing = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
         }
       }
