@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
-import { createHostGuard, HostNotAllowedError, parseAllowedRanges, type HostLookup } from './index.ts';
-
-/** A resolver from a table: what a name resolves to can change between two calls. */
-function tableLookup(table: Record<string, string[]>): HostLookup {
-  return async (host) => {
-    const found = table[host];
-    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
-    return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-  };
-}
+import { tableLookup } from '../../test/support/hosts.ts';
+import { createHostGuard, HostNotAllowedError, parseAllowedRanges } from './index.ts';
 
 const refusedBy = (work: Promise<unknown>) => work.then(() => null, (error: unknown) => error);
 
