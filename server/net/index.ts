@@ -82,12 +82,12 @@ export function createHostGuard({ allowed, lookup = systemLookup }: HostGuardOpt
 
   /** Save-time judgement: refused addresses throw; a name that does not resolve (yet) waits for connect time. */
   async function judgeForSaving(host: string): Promise<void> {
+    if (net.isIP(bare(host))) return judge(host, [bare(host)]);
     // ipaddr.js reads the odd spellings (127.1, 0x7f.1, 2130706433) as well: refused even where a resolver would not.
-    if (ipaddr.isValid(bare(host))) judge(host, [ipaddr.parse(bare(host)).toString()]);
+    if (ipaddr.isValid(host)) judge(host, [ipaddr.parse(host).toString()]);
     // RFC 6761: localhost names are loopback, whatever a resolver says of them.
     if (/(^|\.)localhost\.?$/i.test(host)) judge(host, ['127.0.0.1']);
-    const addresses = await addressesOf(host, AbortSignal.timeout(SAVE_LOOKUP_MS)).catch(() => []);
-    judge(host, addresses);
+    judge(host, await addressesOf(host, AbortSignal.timeout(SAVE_LOOKUP_MS)).catch(() => []));
   }
 
   return {
