@@ -84,6 +84,29 @@ describe('addressFor (every connection)', () => {
     expect(error).toMatchObject({ code: 'HOST_NOT_ALLOWED', host: 'mail.acme.test', kind: 'loopback', message: 'mail.acme.test resolves to a loopback address' });
   });
 
+  it('asks the resolver at every connection; connections at the same moment share one answer', async () => {
+    const table: Record<string, string[]> = { 'mail.acme.test': ['93.184.216.34'] };
+    let lookups = 0;
+    const counted = tableLookup(table);
+    const guard = createHostGuard({ allowed: [], lookup: (host) => (lookups++, counted(host)) });
+    expect(await Promise.all(Array.from({ length: 50 }, () => guard.addressFor('mail.acme.test')))).toEqual(Array(50).fill('93.184.216.34'));
+    expect(lookups).toBe(1);
+    table['mail.acme.test'] = ['93.184.216.35'];
+    expect(await guard.addressFor('mail.acme.test')).toBe('93.184.216.35');
+    expect(lookups).toBe(2);
+  });
+
+  it('saves reuse an answer for a while (an import names the same hosts thousands of times); connections do not', async () => {
+    const table: Record<string, string[]> = { 'mail.acme.test': ['93.184.216.34'] };
+    let lookups = 0;
+    const counted = tableLookup(table);
+    const guard = createHostGuard({ allowed: [], lookup: (host) => (lookups++, counted(host)) });
+    for (let i = 0; i < 100; i++) await guard.assertMailHost('smtp.host', 'mail.acme.test');
+    expect(lookups).toBe(1);
+    table['mail.acme.test'] = ['127.0.0.1'];
+    expect(await refusedBy(guard.addressFor('mail.acme.test'))).toBeInstanceOf(HostNotAllowedError);
+  });
+
   it('passes the resolver\'s own failure on, and gives up when the connection is aborted', async () => {
     const guard = createHostGuard({ allowed: [], lookup: tableLookup({}) });
     expect(await refusedBy(guard.addressFor('nowhere.acme.test'))).toMatchObject({ code: 'ENOTFOUND' });

@@ -26,11 +26,22 @@ const systemLookup: HostLookup = (host) => dnsLookup(host, { all: true, verbatim
 
 /** How long a save waits for the resolver; a name still unresolved is judged at connect time. */
 const SAVE_LOOKUP_MS = 5000;
+/** How long, and for how many names, saves reuse an answer (connections never do). */
+const SAVE_MEMORY_MS = 60_000;
+const SAVE_MEMORY_HOSTS = 10_000;
 
 const POLICY = 'Regrant does not connect to loopback, private, link-local or other internal addresses; the Regrant operator can allow a range with ALLOW_PRIVATE_HOSTS.';
 
 /** An IPv6 literal as URLs and people write it, [::1], without its brackets. */
 const bare = (host: string) => host.replace(/^\[(.*)\]$/, '$1');
+
+/**
+ * Whether a host is written as an IP address (127.0.0.1, ::1, [::1]) rather than a name; odd
+ * spellings such as 127.1 count as names, as they do for TLS and the system resolver.
+ *
+ * @example isIpLiteral('[::1]') // true
+ */
+export const isIpLiteral = (host: string) => net.isIP(bare(host)) !== 0;
 
 /** A connection Regrant refused to make: `host` is, or resolves to, a `kind` address. */
 export class HostNotAllowedError extends Error {
@@ -39,7 +50,7 @@ export class HostNotAllowedError extends Error {
     readonly host: string,
     readonly kind: string,
   ) {
-    super(`${host} ${net.isIP(bare(host)) ? 'is' : 'resolves to'} ${/^(unspecified|invalid)/.test(kind) ? 'an' : 'a'} ${kind} address`);
+    super(`${host} ${isIpLiteral(host) ? 'is' : 'resolves to'} ${/^(unspecified|invalid)/.test(kind) ? 'an' : 'a'} ${kind} address`);
     this.name = 'HostNotAllowedError';
   }
 }
@@ -64,12 +75,39 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 export function createHostGuard({ allowed, lookup = systemLookup }: HostGuardOptions) {
+  // Connections to one host at the same moment share one answer (each still goes to an address
+  // that was judged); a resolver hit by a whole check cycle at once can stall for seconds.
+  const inFlight = new Map<string, Promise<string[]>>();
+  // Saves remember an answer for a minute: a 10,000-row import names the same few hosts.
+  const recentlySaved = new Map<string, { until: number; addresses: Promise<string[]> }>();
+
+  function resolve(host: string): Promise<string[]> {
+    let answer = inFlight.get(host);
+    if (!answer) {
+      answer = lookup(host).then((found) => found.map((a) => a.address));
+      inFlight.set(host, answer);
+      answer.finally(() => inFlight.delete(host)).catch(() => {});
+    }
+    return answer;
+  }
+
   /** The addresses `host` reaches: itself for an IP literal, else the resolver's answer. */
   async function addressesOf(host: string, signal?: AbortSignal): Promise<string[]> {
-    if (net.isIP(bare(host))) return [bare(host)];
-    const found = (await untilAborted(lookup(host), signal)).map((a) => a.address);
+    if (isIpLiteral(host)) return [bare(host)];
+    const found = await untilAborted(resolve(host), signal);
     if (found.length === 0) throw Object.assign(new Error(`${host} has no address`), { code: 'ENOTFOUND' });
     return found;
+  }
+
+  /** What a save judges a name by: its addresses, none if it does not resolve (yet), remembered for a minute. */
+  function addressesForSaving(host: string): Promise<string[]> {
+    const now = Date.now();
+    const kept = recentlySaved.get(host);
+    if (kept && kept.until > now) return kept.addresses;
+    if (recentlySaved.size >= SAVE_MEMORY_HOSTS) recentlySaved.clear();
+    const addresses = addressesOf(host, AbortSignal.timeout(SAVE_LOOKUP_MS)).catch(() => []);
+    recentlySaved.set(host, { until: now + SAVE_MEMORY_MS, addresses });
+    return addresses;
   }
 
   /** Throws a HostNotAllowedError when any of the addresses is refused. */
@@ -82,12 +120,12 @@ export function createHostGuard({ allowed, lookup = systemLookup }: HostGuardOpt
 
   /** Save-time judgement: refused addresses throw; a name that does not resolve (yet) waits for connect time. */
   async function judgeForSaving(host: string): Promise<void> {
-    if (net.isIP(bare(host))) return judge(host, [bare(host)]);
+    if (isIpLiteral(host)) return judge(host, [bare(host)]);
     // ipaddr.js reads the odd spellings (127.1, 0x7f.1, 2130706433) as well: refused even where a resolver would not.
     if (ipaddr.isValid(host)) judge(host, [ipaddr.parse(host).toString()]);
     // RFC 6761: localhost names are loopback, whatever a resolver says of them.
     if (/(^|\.)localhost\.?$/i.test(host)) judge(host, ['127.0.0.1']);
-    judge(host, await addressesOf(host, AbortSignal.timeout(SAVE_LOOKUP_MS)).catch(() => []));
+    judge(host, await addressesForSaving(host));
   }
 
   return {

@@ -1,6 +1,5 @@
-import net from 'node:net';
 import type { Security } from '../../../shared/api.ts';
-import type { HostGuard } from '../../net/index.ts';
+import { isIpLiteral, type HostGuard } from '../../net/index.ts';
 import type { CheckContext } from '../types.ts';
 
 /**
@@ -34,7 +33,8 @@ export interface Destination {
  */
 export async function destinationOf(server: MailServer, ctx: MailContext): Promise<Destination> {
   const address = await ctx.hosts.addressFor(server.host, ctx.signal);
-  return net.isIP(server.host.replace(/^\[(.*)\]$/, '$1')) ? { address } : { address, servername: server.host };
+  ctx.signal.throwIfAborted(); // a connection opened now would outlive the check that wanted it
+  return isIpLiteral(server.host) ? { address } : { address, servername: server.host };
 }
 
 /** A password login, or an OAuth access token for XOAUTH2 (never a refresh token). */
