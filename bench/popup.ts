@@ -17,7 +17,7 @@
  *
  *   npx tsx bench/popup.ts
  */
-import { serve } from '@hono/node-server';
+import { createHttpServer, listen } from '../server/http/serve.ts';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,7 +55,8 @@ await rg.db
   )
   .execute();
 const port = await freePort();
-const http = serve({ fetch: rg.app.fetch, port, hostname: '127.0.0.1' });
+const http = createHttpServer(rg.app.fetch);
+await listen(http, port, '127.0.0.1');
 
 // A copy of the built extension with one more page, empty but for a word to paint: what
 // Chromium itself costs to open a page of this extension.

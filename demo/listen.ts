@@ -7,11 +7,11 @@
  *   const http = await listen(8787, '127.0.0.1');
  *   http.setApp(regrant.app.fetch);
  */
-import { createAdaptorServer } from '@hono/node-server';
-import type { Server } from 'node:http';
+import { createHttpServer } from '../server/http/serve.ts';
 import type { AddressInfo } from 'node:net';
 
-type Fetch = (request: Request) => Response | Promise<Response>;
+/** Hono's `app.fetch`: the Node bindings (`env`) carry the client's socket, which rate limits key on. */
+type Fetch = (request: Request, env: unknown) => Response | Promise<Response>;
 
 export interface Listening {
   port: number;
@@ -23,10 +23,7 @@ export interface Listening {
 
 export async function listen(port: number, hostname: string): Promise<Listening> {
   let app: Fetch | null = null;
-  const server = createAdaptorServer({
-    fetch: (request: Request) => (app ? app(request) : new Response('Regrant is starting', { status: 503, headers: { 'retry-after': '1' } })),
-    hostname,
-  }) as Server;
+  const server = createHttpServer((request: Request, env: unknown) => (app ? app(request, env) : new Response('Regrant is starting', { status: 503, headers: { 'retry-after': '1' } })));
   const tryPort = (p: number) =>
     new Promise<boolean>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error));

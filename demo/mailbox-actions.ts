@@ -5,7 +5,7 @@
  *
  * @example await breakMailbox(world, mailbox) // 'Google says the grant of sales@acme.test was revoked …'
  */
-import type { AccountView } from '../shared/api.ts';
+import { SIGN_IN_LABEL, type AccountView } from '../shared/api.ts';
 import { TestBrowser } from '../test/support/browser.ts';
 import { consent } from '../test/support/oauth-servers.ts';
 import type { Client } from '../test/support/regrant.ts';
@@ -55,7 +55,7 @@ export async function fixMailbox(world: World, admin: Client, m: DemoMailbox, id
     const { url } = (await res.json()) as { url: string };
     const page = await consent(new TestBrowser(world.regrant.app, world.url), world.servers, m.provider, m.email, url);
     const heading = /<h1[^>]*>([^<]*)<\/h1>/.exec(page.html)?.[1] ?? `page ${page.status}`;
-    return `Consented again as ${m.email} on the ${m.provider === 'google' ? 'Google' : 'Microsoft'} stand-in; Regrant says: ${heading}.`;
+    return `Consented again as ${m.email} on the ${SIGN_IN_LABEL[m.provider]} stand-in; Regrant says: ${heading}.`;
   }
   const password = world.passwords[m.email];
   const res = await admin.patch(`/api/accounts/${id}`, { smtp: { password }, imap: { password } });

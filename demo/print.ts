@@ -5,14 +5,13 @@
  * @example say(mailboxList(status.accounts, world.cast));
  */
 import path from 'node:path';
-import type { AccountState, AccountStatus, ProviderKind } from '../shared/api.ts';
+import { MAILBOX_KIND_LABEL, type AccountState, type AccountStatus, type ProviderKind } from '../shared/api.ts';
 import { ADMIN, MEMBER, type DemoMailbox } from './cast.ts';
 
 const STATE: Record<AccountState, string> = { connected: 'Connected', needs_reauth: 'Needs re-authentication', unreachable: 'Unreachable', new: 'Not checked yet' };
-const KIND: Record<ProviderKind, string> = { google: 'Gmail', microsoft: 'Outlook', custom: 'SMTP/IMAP' };
 
 export const stateWords = (state: AccountState) => STATE[state];
-export const kindWords = (provider: ProviderKind) => KIND[provider];
+export const kindWords = (provider: ProviderKind) => MAILBOX_KIND_LABEL[provider];
 
 /**
  * One line a mailbox, in the cast's order and numbered (commands take the number too); a
@@ -30,7 +29,7 @@ export function mailboxList(accounts: AccountStatus[], cast: DemoMailbox[], pass
       const indent = `\n       ${' '.repeat(width)}  `;
       const reason = a.reason && a.state !== 'connected' ? `${indent}${a.reason.message}` : '';
       const fix = a.provider === 'custom' && a.state === 'needs_reauth' ? `${indent}(its mail servers want the password ${passwords[a.email]})` : '';
-      return `${String(i + 1).padStart(3)}  ${a.email.padEnd(width)}  ${KIND[a.provider].padEnd(9)}  ${m.owner.padEnd(6)}  ${STATE[a.state]}${waiting}${reason}${fix}`;
+      return `${String(i + 1).padStart(3)}  ${a.email.padEnd(width)}  ${MAILBOX_KIND_LABEL[a.provider].padEnd(9)}  ${m.owner.padEnd(6)}  ${STATE[a.state]}${waiting}${reason}${fix}`;
     })
     .join('\n');
 }

@@ -1,23 +1,13 @@
 /**
  * Errors the server expects, as values with a stable code. The HTTP layer turns the code into
- * a status; logic branches on the code, never on the message.
+ * a status; logic branches on the code, never on the message. The codes are listed once, in
+ * shared/api.ts (`ERROR_CODES`), with the answers' shapes.
  *
  * @example throw new DomainError('account_exists', 'a mailbox ann@acme.test already exists', 'email')
  */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'invalid_json'
-  | 'invalid_csv'
-  | 'import_expired'
-  | 'import_started'
-  | 'payload_too_large'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'account_exists'
-  | 'check_in_progress'
-  | 'wrong_provider'
-  | 'provider_not_configured';
+import type { ErrorCode } from '../shared/api.ts';
+
+export type { ErrorCode };
 
 export class DomainError extends Error {
   constructor(

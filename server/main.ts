@@ -1,7 +1,7 @@
 /** `npm start`: read the configuration, open the database, check mailboxes, serve the API. */
 import { setFlagsFromString } from 'node:v8';
-import { serve } from '@hono/node-server';
 import { ConfigError, environmentWithDotenv, loadConfig } from './config/index.ts';
+import { createHttpServer } from './http/serve.ts';
 import { createRegrant } from './regrant.ts';
 
 // A check cycle makes much short-lived garbage around a live heap of ~30 MB, and by default V8
@@ -23,8 +23,9 @@ try {
 
 const regrant = await createRegrant(config);
 regrant.start();
-const server = serve({ fetch: regrant.app.fetch, port: config.port, hostname: config.host }, (info) => {
-  regrant.logger.info('listening', { url: `http://${config.host}:${info.port}`, publicUrl: config.publicUrl, dataDir: config.dataDir });
+const server = createHttpServer(regrant.app.fetch);
+server.listen(config.port, config.host, () => {
+  regrant.logger.info('listening', { url: `http://${config.host}:${config.port}`, publicUrl: config.publicUrl, dataDir: config.dataDir });
 });
 server.on('error', (error) => {
   console.error(`regrant: cannot listen on ${config.host}:${config.port}: ${error.message}`);

@@ -1,11 +1,12 @@
 /**
  * Builds a whole Regrant server from its configuration: database, secrets, users, accounts,
- * health checks, alerts and the HTTP app. `start()` begins the background work.
+ * health checks, alerts and the HTTP app. It is an instance (`server/instances/`) from the
+ * moment it exists: every lease it takes names it. `start()` begins the background work.
  *
  * @example
  *   const regrant = await createRegrant(loadConfig(process.env));
  *   regrant.start();
- *   serve({ fetch: regrant.app.fetch, port: 8787 });
+ *   createHttpServer(regrant.app.fetch).listen(8787);
  */
 import { createAccounts } from './accounts/index.ts';
 import { createUsers } from './auth/index.ts';
@@ -25,6 +26,7 @@ import { createReauth } from './reauth/index.ts';
 import { createInbox } from './inbox/index.ts';
 import { createOutbox } from './outbox/index.ts';
 import { createImports, type ImportsDeps } from './imports/index.ts';
+import { startInstance } from './instances/index.ts';
 
 export interface RegrantOptions {
   logger?: Logger;
@@ -42,11 +44,15 @@ export interface RegrantOptions {
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
   const logger = options.logger ?? createLogger();
   const db = await openDatabase(config.databaseUrl, options.onQuery);
+  // Registered before anything is claimed; removes the dead instances it finds (a predecessor
+  // killed on this machine), whose leases are then free at once.
+  const instance = await startInstance(db, logger);
+  const instanceId = instance.id;
   const sealer = createSealer(loadOrCreateKey(config.secretKey, config.dataDir));
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
   const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, hosts });
-  const notifier = createNotifier({ db, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });
+  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });
   const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
     db,
@@ -54,6 +60,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     providers,
     notifier,
     logger,
+    instanceId,
     intervalSeconds: config.checkIntervalSeconds,
     timeoutSeconds: config.checkTimeoutSeconds,
     publicUrl: config.publicUrl,
@@ -61,7 +68,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     random: options.random,
   });
   const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config });
-  const outbox = createOutbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });
+  const outbox = createOutbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });
   const inbox = createInbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
   // Re-authenticated by any path: the held emails go now, and the inbox catches up.
   health.onReconnected((id) => {
@@ -69,9 +76,9 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     void inbox.kick(id);
   });
   const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
-  const imports = createImports({ db, sealer, accounts, health, notifier, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
+  const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests });
+  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
@@ -81,6 +88,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   return {
     config,
     db,
+    instance,
     /** Judges mailbox hosts and webhook URLs against ALLOW_PRIVATE_HOSTS. */
     hosts,
     users,
@@ -121,6 +129,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     async close() {
       await this.stop();
       await notifier.close();
+      await instance.stop();
       await db.destroy();
     },
   };

@@ -1,6 +1,11 @@
 /**
- * The shapes of Regrant's HTTP API, shared by the server and the extension so that a
- * renamed field breaks the build rather than the user.
+ * The words of Regrant's HTTP API (states, providers, error codes, labels) and the types of
+ * its answers, shared by the server and the extension so that a renamed field breaks the
+ * build rather than the user.
+ *
+ * @example
+ *   import { MAILBOX_KIND_LABEL, type AccountStatus } from '../../shared/api.ts';
+ *   MAILBOX_KIND_LABEL[account.provider]; // 'Gmail'
  */
 
 export const ACCOUNT_STATES = ['new', 'connected', 'needs_reauth', 'unreachable'] as const;
@@ -14,142 +19,43 @@ export type Security = (typeof SECURITY_MODES)[number];
 
 export type Role = 'admin' | 'member';
 
-/** Why an account is in its state, in words a person understands. */
-export interface Reason {
-  /** Stable code that logic may branch on, e.g. `smtp_auth_failed`. */
-  code: string;
-  message: string;
-  /** How to fix it. */
-  hint?: string;
-}
+/** The Google and Microsoft mailboxes, which are re-granted rather than given a password. */
+export type OAuthProviderKind = Exclude<ProviderKind, 'custom'>;
 
-/** One row of `GET /api/status`. */
-export interface AccountStatus {
-  id: string;
-  email: string;
-  provider: ProviderKind;
-  state: AccountState;
-  reason: Reason | null;
-  lastCheckedAt: string | null;
-  /** When it entered its state: "needs re-authentication since …", and one alert per incident. */
-  stateChangedAt: string;
-  pendingEmails: number;
-}
+/** What people call each kind of mailbox, in lists: "Gmail", "Outlook", "SMTP/IMAP". */
+export const MAILBOX_KIND_LABEL: Record<ProviderKind, string> = { google: 'Gmail', microsoft: 'Outlook', custom: 'SMTP/IMAP' };
 
-export interface StatusCounts {
-  total: number;
-  connected: number;
-  needsReauth: number;
-  unreachable: number;
-}
+/** Whose sign-in a Google or Microsoft mailbox uses: "Continue with Google". */
+export const SIGN_IN_LABEL: Record<OAuthProviderKind, string> = { google: 'Google', microsoft: 'Microsoft' };
 
-/** `GET /api/status` */
-export interface StatusResponse {
-  counts: StatusCounts;
-  accounts: AccountStatus[];
-}
-
-/** SMTP or IMAP settings as the API shows them: never the password itself. */
-export interface ServerSettingsView {
-  host: string;
-  port: number;
-  security: Security;
-  username: string;
-  hasPassword: boolean;
-}
-
-/** `GET /api/accounts/:id` */
-export interface AccountView extends AccountStatus {
-  name: string | null;
-  owner: { id: string; email: string };
-  smtp: ServerSettingsView | null;
-  imap: ServerSettingsView | null;
-  nextCheckAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** `GET /api/accounts/:id/events`: one state transition. */
-export interface AccountEvent {
-  id: string;
-  at: string;
-  from: AccountState;
-  to: AccountState;
-  reason: Reason | null;
-  detail: string | null;
-}
-
-/** Every API error has this body. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; field?: string };
-}
-
-/** `POST /api/accounts/:id/test-sending` and `…/test-receiving`. */
-export interface LoginTestResult {
-  ok: boolean;
-  error?: Reason;
-  /** The account's state after the test: both tests passing make it `connected`. */
-  state?: AccountState;
-  /** The test email Test Sending sent, or the recent one Test Receiving looked for. */
-  testEmail?: TestEmailView;
-  /** A passing test with something to know, in words: the test email has not arrived yet. */
-  notice?: string;
-}
+/**
+ * Every code an API error can carry, in `{"error":{"code","message","field?"}}`. Logic
+ * branches on the code; the message is for people.
+ */
+export const ERROR_CODES = [
+  'invalid_input',
+  'invalid_json',
+  'invalid_csv',
+  'import_expired',
+  'import_started',
+  'payload_too_large',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'account_exists',
+  'check_in_progress',
+  'wrong_provider',
+  'provider_not_configured',
+  'rate_limited',
+  'bad_request',
+  'request_timeout',
+  'headers_too_large',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const MESSAGE_STATES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
-
-/** `POST /api/messages` answers 202 with this. */
-export interface QueuedMessage {
-  id: string;
-  state: MessageState;
-}
-
-/** `GET /api/messages/:id`: one email of the outbox. */
-export interface MessageView extends QueuedMessage {
-  accountId: string;
-  /** The Message-ID header, fixed when queued and kept across retries. */
-  messageId: string;
-  to: string;
-  subject: string;
-  createdAt: string;
-  sentAt: string | null;
-  attempts: number;
-  /** Why it failed (state failed), or the last trouble of a pending one. */
-  error: { code: string; message: string } | null;
-}
-
-/** `GET /api/accounts/:id/replies`: a reply to one of the mailbox's sent emails. */
-export interface ReplyView {
-  id: string;
-  /** The outbox email replied to. */
-  messageId: string;
-  from: string | null;
-  subject: string | null;
-  receivedAt: string;
-  /** An out-of-office or other automatic answer, kept apart from people's replies. */
-  autoReply: boolean;
-}
-
-/** `GET /api/accounts/:id/bounces`: a sent email the receiving side could not deliver. */
-export interface BounceView {
-  id: string;
-  messageId: string;
-  recipient: string | null;
-  /** Enhanced status code, e.g. `5.1.1`. */
-  status: string | null;
-  action: string | null;
-  diagnostic: string | null;
-  receivedAt: string;
-}
-
-/** `POST /api/accounts/:id/test-sending` also sends a test email; `…/test-receiving` looks for it. */
-export interface TestEmailView {
-  messageId: string;
-  sentAt: string;
-  /** Found in INBOX by Test Receiving; null while nobody has looked. */
-  arrivedAt: string | null;
-}
 
 export const IMPORT_ROW_STATUSES = ['created', 'updated', 'skipped', 'failed'] as const;
 export type ImportRowStatus = (typeof IMPORT_ROW_STATUSES)[number];
@@ -158,47 +64,39 @@ export type ImportRowStatus = (typeof IMPORT_ROW_STATUSES)[number];
 export const IMPORT_STATES = ['uploaded', 'running', 'finished'] as const;
 export type ImportState = (typeof IMPORT_STATES)[number];
 
-/** `POST /api/imports`: the file was read; choose the mapping and run it. */
-export interface ImportUpload {
-  id: string;
-  /** Column names in file order (a blank one is called "Column N"). */
-  headers: string[];
-  /** Field → header, for each field a header was recognised for. */
-  suggestedMapping: Partial<Record<ImportField, string>>;
-  /** The first rows as header → cell, passwords masked. */
-  preview: Record<string, string>[];
-  /** Data rows in the file (blank lines not counted). */
-  total: number;
-  delimiter: ',' | ';' | '\t';
-  expiresAt: string;
-}
+/** The separators a bulk CSV may use, found from its header line. */
+export const DELIMITERS = [',', ';', '\t'] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
 
-/** One row's outcome. `error` says why it was skipped or failed. */
-export interface ImportRowView {
-  line: number;
-  email: string;
-  status: ImportRowStatus;
-  error?: { code: string; message: string };
-  /** The mailbox's state now (created and updated rows). */
-  state?: AccountState;
-  accountId?: string;
-}
-
-/** `GET /api/imports/:id` */
-export interface ImportView {
-  id: string;
-  state: ImportState;
-  total: number;
-  done: number;
-  counts: Record<ImportRowStatus, number>;
-  updateExisting: boolean | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** What became of the emailed report: `sent`, `pending` (re-tried), `logged` (no NOTIFY_SMTP_URL). */
-  report: { to: string; state: 'pending' | 'sent' | 'logged' } | null;
-  rows: ImportRowView[];
-}
+// The answers' shapes are zod schemas in responses.ts; their types are re-exported here so that
+// code needing only the constants above (the popup, the background) does not bundle zod.
+export type {
+  AccountEvent,
+  AccountEvents,
+  AccountList,
+  AccountStatus,
+  AccountView,
+  ApiErrorBody,
+  BounceList,
+  BounceView,
+  ImportList,
+  ImportRowView,
+  ImportUpload,
+  ImportView,
+  LoginTestFinding,
+  LoginTestResult,
+  MessageView,
+  OneTimeLink,
+  QueuedMessage,
+  Reason,
+  ReplyList,
+  ReplyView,
+  ServerInfo,
+  ServerSettingsView,
+  StatusCounts,
+  StatusResponse,
+  TestEmailView,
+} from './responses.ts';
 
 /** The fields of the bulk CSV (design §8), in template order. */
 export const IMPORT_FIELDS = [

@@ -1,11 +1,12 @@
 /**
  * The reference for HTTP figures: a bare Hono app on @hono/node-server answering
- * GET /api/status with a constant, in its own process started the way Regrant's is (tsx).
+ * GET /api/status with a constant, in its own process started the way Regrant's is (tsx),
+ * on the same Node server and limits.
  *
  *   PORT=9000 npx tsx bench/support/bare-route.ts
  */
-import { serve } from '@hono/node-server';
+import { createHttpServer } from '../../server/http/serve.ts';
 import { Hono } from 'hono';
 
 const app = new Hono().get('/api/status', (c) => c.json({ ok: true }));
-serve({ fetch: app.fetch, port: Number(process.env.PORT), hostname: '127.0.0.1' });
+createHttpServer(app.fetch).listen(Number(process.env.PORT), '127.0.0.1');

@@ -1,9 +1,8 @@
 import { Component } from 'preact';
-import { useState } from 'preact/hooks';
-import type { AccountStatus } from '../../shared/api.ts';
-import { PROVIDER_LABEL, STATE_LABEL } from '../utils/accounts.ts';
-import { problemOf } from '../utils/api.ts';
+import { MAILBOX_KIND_LABEL, type AccountStatus } from '../../shared/api.ts';
+import { STATE_LABEL } from '../utils/accounts.ts';
 import { sinceText } from '../utils/time.ts';
+import { useAction } from './use-action.ts';
 
 export interface RowActions {
   /** Opens the provider's consent page in a new tab. */
@@ -37,29 +36,15 @@ export class AccountRow extends Component<RowProps> {
 /** One mailbox in the popup: what is wrong, since when, what waits, and the fix. */
 function Row({ account, minute, actions }: RowProps) {
   const now = new Date(minute);
-  const [busy, setBusy] = useState(false);
-  const [feedback, setFeedback] = useState<{ text: string; error: boolean } | null>(null);
+  const { busy, error, done, run } = useAction();
   const oauth = account.provider !== 'custom';
   const broken = account.state === 'needs_reauth';
-
-  async function run(action: () => Promise<string | void>) {
-    setBusy(true);
-    setFeedback(null);
-    try {
-      const text = await action();
-      if (text) setFeedback({ text, error: false });
-    } catch (error) {
-      setFeedback({ text: problemOf(error).message, error: true });
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <li class={`account ${account.state}`} data-account={account.id}>
       <div class="line">
         <span class="email" title={account.email}>{account.email}</span>
-        <span class="provider muted">{PROVIDER_LABEL[account.provider]}</span>
+        <span class="provider muted">{MAILBOX_KIND_LABEL[account.provider]}</span>
       </div>
       <div class="line">
         <span class={`state ${account.state}`}>{STATE_LABEL[account.state]}</span>
@@ -87,8 +72,8 @@ function Row({ account, minute, actions }: RowProps) {
           )}
         </div>
       )}
-      <p class={feedback?.error ? 'feedback error' : 'feedback'} role="status" aria-live="polite">
-        {feedback?.text}
+      <p class={error ? 'feedback error' : 'feedback'} role="status" aria-live="polite">
+        {error ?? done}
       </p>
     </li>
   );

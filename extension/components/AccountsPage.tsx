@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { AccountEvent, AccountStatus, AccountView } from '../../shared/api.ts';
-import { PROVIDER_LABEL, STATE_LABEL, filterAccounts, orderAccounts } from '../utils/accounts.ts';
+import { MAILBOX_KIND_LABEL, SIGN_IN_LABEL, type AccountEvent, type AccountStatus, type AccountView, type OAuthProviderKind } from '../../shared/api.ts';
+import { STATE_LABEL, filterAccounts, orderAccounts } from '../utils/accounts.ts';
 import { problemOf } from '../utils/api.ts';
+import { openRegrant } from '../utils/regrant.ts';
 import { agoText, sinceText } from '../utils/time.ts';
 import { BulkImport, type BulkImportDeps } from './BulkImport.tsx';
 import { SettingsForm, type Part } from './SettingsForm.tsx';
@@ -136,7 +137,7 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
     <article>
       <h2>{account.email}</h2>
       <p>
-        {PROVIDER_LABEL[account.provider]} · <span class={`state ${account.state}`}>{STATE_LABEL[account.state]}</span>{' '}
+        {MAILBOX_KIND_LABEL[account.provider]} · <span class={`state ${account.state}`}>{STATE_LABEL[account.state]}</span>{' '}
         <span class="muted">{sinceText(account.stateChangedAt, now)}</span>
         {account.lastCheckedAt && <span class="muted"> · checked {agoText(account.lastCheckedAt, now)}</span>}
         {account.pendingEmails > 0 && <span class="pending"> · {account.pendingEmails} emails waiting</span>}
@@ -172,13 +173,12 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
   );
 }
 
-function RegrantButton({ id, provider, deps }: { id: string; provider: string; deps: AccountsPageDeps }) {
+function RegrantButton({ id, provider, deps }: { id: string; provider: OAuthProviderKind; deps: AccountsPageDeps }) {
   const { busy, error, run } = useAction();
-  const regrant = () => run(async () => deps.openTab((await (await deps.api()).regrant(id)).url));
   return (
     <p>
-      <button class="primary" disabled={busy} onClick={() => void regrant()}>
-        Re-grant with {provider === 'google' ? 'Google' : 'Microsoft'}
+      <button class="primary" disabled={busy} onClick={() => void run(() => openRegrant(deps, id))}>
+        Re-grant with {SIGN_IN_LABEL[provider]}
       </button>
       <span class="result error" role="status">
         {error}

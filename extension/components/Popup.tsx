@@ -5,6 +5,7 @@ import type { Api } from '../utils/api.ts';
 import { allWell } from '../utils/badge.ts';
 import type { PollState } from '../utils/poll.ts';
 import { POPUP_MARKS } from '../utils/popup-marks.ts';
+import { openRegrant } from '../utils/regrant.ts';
 import { agoText, expiresInText } from '../utils/time.ts';
 import { AccountRow, type RowActions } from './AccountRow.tsx';
 
@@ -50,10 +51,7 @@ export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | n
 
   const actions: RowActions = useMemo(
     () => ({
-      async regrant(account: AccountStatus) {
-        const { url } = await (await deps.api()).regrant(account.id);
-        await deps.openTab(url);
-      },
+      regrant: (account: AccountStatus) => openRegrant(deps, account.id),
       async copyLink(account: AccountStatus) {
         const { url, expiresAt } = await (await deps.api()).shareLink(account.id);
         try {

@@ -2,7 +2,7 @@
  * How the popup and the accounts page show mailboxes: who needs a person first, then who
  * cannot be reached, then the rest; and a filter that matches what a person would type.
  */
-import type { AccountState, AccountStatus, ProviderKind } from '../../shared/api.ts';
+import { MAILBOX_KIND_LABEL, type AccountState, type AccountStatus } from '../../shared/api.ts';
 
 const RANK: Record<AccountState, number> = { needs_reauth: 0, unreachable: 1, new: 2, connected: 3 };
 
@@ -13,8 +13,6 @@ export const STATE_LABEL: Record<AccountState, string> = {
   connected: 'Connected',
 };
 
-export const PROVIDER_LABEL: Record<ProviderKind, string> = { google: 'Gmail', microsoft: 'Outlook', custom: 'SMTP/IMAP' };
-
 export function orderAccounts<T extends AccountStatus>(accounts: readonly T[]): T[] {
   return [...accounts].sort((a, b) => RANK[a.state] - RANK[b.state] || a.email.localeCompare(b.email));
 }
@@ -24,7 +22,7 @@ export function filterAccounts<T extends AccountStatus>(accounts: readonly T[], 
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (!words.length) return [...accounts];
   return accounts.filter((a) => {
-    const haystack = [a.email, a.provider, PROVIDER_LABEL[a.provider], STATE_LABEL[a.state], a.reason?.message ?? ''].join(' ').toLowerCase();
+    const haystack = [a.email, a.provider, MAILBOX_KIND_LABEL[a.provider], STATE_LABEL[a.state], a.reason?.message ?? ''].join(' ').toLowerCase();
     return words.every((w) => haystack.includes(w));
   });
 }

@@ -6,7 +6,7 @@
  *   const api = createApi({ serverUrl, apiToken });
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
-import type { AccountEvent, AccountView, ImportField, ImportUpload, ImportView, LoginTestResult, StatusResponse } from '../../shared/api.ts';
+import type { AccountEvents, ApiErrorBody, AccountView, ImportField, ImportList, ImportUpload, ImportView, LoginTestResult, OneTimeLink, StatusResponse } from '../../shared/api.ts';
 
 export type ApiErrorCode = 'not_configured' | 'unreachable' | 'not_regrant' | 'token_rejected' | 'server_error' | 'request_failed';
 
@@ -15,7 +15,7 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly status = 0,
-    /** The server's own error code, when it sent one (`not_found`, `wrong_provider`…). */
+    /** The server's own error code (one of `ERROR_CODES` in shared/api.ts), when it sent one. */
     readonly serverCode?: string,
     /** The request field the server named, e.g. `mapping.smtp_host`. */
     readonly field?: string,
@@ -67,7 +67,8 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
 
   async function errorOf(res: Response): Promise<ApiError> {
     const body = await readJson(res);
-    const error = (body as { error?: { code?: unknown; message?: unknown; field?: unknown } } | null)?.error;
+    // Whatever answered may not be Regrant: the shared type says what to expect, the checks below what came.
+    const error = (body as Partial<ApiErrorBody> | null)?.error;
     if (!error || typeof error.message !== 'string') {
       // A proxy in front of the server may refuse a big upload with its own page.
       if (res.status === 413) return new ApiError('request_failed', 'The server refused the file as too large.', 413);
@@ -78,7 +79,7 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     return new ApiError('request_failed', error.message, res.status, String(error.code), typeof error.field === 'string' ? error.field : undefined);
   }
 
-  /** Only a web address from the server is opened in a tab or put on the clipboard. */
+  /** Only a web address from the server is opened in a tab or put on the clipboard, whatever its type says. */
   function webUrl(value: unknown): string {
     if (typeof value === 'string' && /^https?:\/\//i.test(value) && URL.canParse(value)) return value;
     throw new ApiError('not_regrant', `${serverUrl} answered without a usable web address.`);
@@ -113,17 +114,17 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
       return { changed: true, status: data, etag: res.headers.get('etag') };
     },
     account: (id: string) => json<AccountView>('GET', `/api/accounts/${encodeURIComponent(id)}`),
-    events: async (id: string) => (await json<{ events: AccountEvent[] }>('GET', `/api/accounts/${encodeURIComponent(id)}/events`)).events,
+    events: async (id: string) => (await json<AccountEvents>('GET', `/api/accounts/${encodeURIComponent(id)}/events`)).events,
     update: (id: string, patch: Record<string, unknown>) => json<AccountView>('PATCH', `/api/accounts/${encodeURIComponent(id)}`, patch),
-    regrant: async (id: string) => ({ url: webUrl((await json<{ url?: unknown }>('POST', `/api/accounts/${encodeURIComponent(id)}/regrant`)).url) }),
-    async shareLink(id: string) {
-      const link = await json<{ url?: unknown; expiresAt: string }>('POST', `/api/accounts/${encodeURIComponent(id)}/share-link`);
+    regrant: async (id: string) => ({ url: webUrl((await json<OneTimeLink>('POST', `/api/accounts/${encodeURIComponent(id)}/regrant`)).url) }),
+    async shareLink(id: string): Promise<OneTimeLink> {
+      const link = await json<OneTimeLink>('POST', `/api/accounts/${encodeURIComponent(id)}/share-link`);
       return { url: webUrl(link.url), expiresAt: link.expiresAt };
     },
     testSending: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
     testReceiving: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
     /** `GET /api/imports`: the caller's last imports, newest first, without their rows. */
-    imports: async () => (await json<{ imports: ImportView[] }>('GET', '/api/imports')).imports,
+    imports: async () => (await json<ImportList>('GET', '/api/imports')).imports,
     /** `GET /api/imports/template.csv`: the bulk CSV with its columns in order. */
     importTemplate: () => csv('/api/imports/template.csv'),
     /** `POST /api/imports`: the file's bytes as they are; the server finds the encoding and the delimiter. */

@@ -10,7 +10,7 @@ function span(ms: number): string {
   return `${Math.round(hours / 24)} days`;
 }
 
-/** "since 3 h", for how long a mailbox has been in its state. */
+/** "for 3 h": how long a mailbox has been in its state, which it entered at `iso`. */
 export function sinceText(iso: string, now: Date): string {
   return `for ${span(now.getTime() - Date.parse(iso))}`;
 }

@@ -15,6 +15,8 @@ import * as reauth from './migrations/002-reauth.ts';
 import * as outbox from './migrations/003-outbox.ts';
 import * as testEmails from './migrations/004-test-emails.ts';
 import * as imports from './migrations/005-imports.ts';
+import * as mailQueue from './migrations/006-mail-queue-instances.ts';
+import * as rateLimits from './migrations/007-rate-limits.ts';
 
 export type Db = Kysely<Database>;
 
@@ -24,6 +26,8 @@ const migrations: Record<string, Migration> = {
   '003-outbox': outbox,
   '004-test-emails': testEmails,
   '005-imports': imports,
+  '006-mail-queue-instances': mailQueue,
+  '007-rate-limits': rateLimits,
 };
 
 export function sqlitePath(databaseUrl: string): string {
@@ -49,9 +53,10 @@ export async function openDatabase(databaseUrl: string, onQuery?: (sql: string) 
   return db;
 }
 
-export async function migrate(db: Db): Promise<void> {
+/** Brings the schema up to date, or up to the migration `to` (a test of a later migration's data). */
+export async function migrate(db: Db, to?: string): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = to ? await migrator.migrateTo(to) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);

@@ -75,21 +75,52 @@ export interface AccountEventsTable {
   detail: string | null;
 }
 
-export type AlertState = 'pending' | 'sending' | 'sent' | 'logged';
-
-export interface AlertsTable {
+/**
+ * A server process (one Regrant), alive while its heartbeat is fresh. Every lease names its
+ * owner instance: a lease whose owner has no fresh heartbeat is free at once.
+ */
+export interface InstancesTable {
   id: string;
-  account_id: string;
-  event_id: string;
+  /** Machine and process-id namespace (Linux), null where unknown: with `pid`, a restart on the same machine tells its dead predecessor at once. */
+  host: string | null;
+  pid: number | null;
+  started_at: string;
+  heartbeat_at: string;
+}
+
+export type MailKind = 'alert' | 'import_report';
+export type MailState = 'pending' | 'sending' | 'sent' | 'logged';
+
+/**
+ * One email Regrant sends itself (an alert, a reconnection notice, an import report), with
+ * what it is about. `sending` rows are leased by an instance; `logged`: NOTIFY_SMTP_URL was unset.
+ */
+export interface MailQueueTable {
+  id: string;
+  kind: MailKind;
   recipient: string;
   subject: string;
-  body: string;
-  state: AlertState;
+  text_body: string;
+  account_id: string | null;
+  /** The event it tells of: one email per event and recipient. */
+  event_id: string | null;
+  import_id: string | null;
+  state: MailState;
   attempts: Generated<number>;
   next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+export interface MailAttachmentsTable {
+  email_id: string;
+  position: number;
+  filename: string;
+  content_type: string;
+  content: string;
 }
 
 export interface ShareLinksTable {
@@ -138,7 +169,9 @@ export interface Database {
   api_tokens: ApiTokensTable;
   accounts: AccountsTable;
   account_events: AccountEventsTable;
-  alerts: AlertsTable;
+  instances: InstancesTable;
+  mail_queue: MailQueueTable;
+  mail_attachments: MailAttachmentsTable;
   share_links: ShareLinksTable;
   oauth_attempts: OAuthAttemptsTable;
   outbox_messages: OutboxMessagesTable;
@@ -147,13 +180,23 @@ export interface Database {
   test_emails: TestEmailsTable;
   imports: ImportsTable;
   import_rows: ImportRowsTable;
+  rate_limits: RateLimitsTable;
+}
+
+/** One rate-limit window: `key` is the limit's name and whose requests (`share-address:192.0.2.1`). */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  /** When the window ends (ISO-8601). */
+  reset_at: string;
 }
 
 export type OutboxState = MessageState;
 
 /**
- * One email queued to go out from a mailbox. `sending` rows carry a lease: a process that
- * dies while sending leaves it, and once `lease_until` has passed it goes out again.
+ * One email queued to go out from a mailbox. `sending` rows carry a lease: an instance that
+ * dies while sending leaves it, and once its heartbeat is stale (or `lease_until` has passed)
+ * it goes out again.
  */
 export interface OutboxMessagesTable {
   id: string;
@@ -169,7 +212,8 @@ export interface OutboxMessagesTable {
   attempts: Generated<number>;
   /** A pending email is not tried before this (back-off after trouble). */
   next_attempt_at: string;
-  lease_token: string | null;
+  /** The instance sending it. */
+  lease_owner: string | null;
   lease_until: string | null;
   error_code: string | null;
   error_message: string | null;
@@ -203,7 +247,6 @@ export interface InboxFindingsTable {
 }
 
 export type ImportState = 'uploaded' | 'running' | 'finished';
-export type ReportState = 'pending' | 'sending' | 'sent' | 'logged';
 
 /** A bulk CSV import; `sealed_file` is dropped once its run has ended. */
 export interface ImportsTable {
@@ -224,10 +267,6 @@ export interface ImportsTable {
   finished_at: string | null;
   lease_owner: string | null;
   lease_until: string | null;
-  report_state: ReportState | null;
-  report_attempts: Generated<number>;
-  report_next_at: string | null;
-  report_error: string | null;
 }
 
 export interface ImportRowsTable {
@@ -256,7 +295,7 @@ export type AccountRow = Selectable<AccountsTable>;
 export type NewAccountRow = Insertable<AccountsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
 export type AccountEventRow = Selectable<AccountEventsTable>;
-export type AlertRow = Selectable<AlertsTable>;
+export type MailRow = Selectable<MailQueueTable>;
 export type ShareLinkRow = Selectable<ShareLinksTable>;
 export type OAuthAttemptRow = Selectable<OAuthAttemptsTable>;
 export type OutboxRow = Selectable<OutboxMessagesTable>;

@@ -10,7 +10,7 @@ import type { ExpressionBuilder } from 'kysely';
 import { credentialsFingerprint, type CredentialsUsed } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
-import { newId } from '../db/ids.ts';
+import { leaseFree } from '../db/leases.ts';
 import type { AccountRow, AccountUpdate, Database } from '../db/schema.ts';
 import type { MailboxCredentials } from '../providers/types.ts';
 import { DomainError } from '../errors.ts';
@@ -35,8 +35,8 @@ export interface HealthDeps {
   timeoutSeconds: number;
   publicUrl: string;
   workspaceName: string;
-  /** Names this process's leases, so two server processes never check one account at once. */
-  processId?: string;
+  /** Owns this process's leases (`server/instances/`), so two server processes never check one account at once. */
+  instanceId: string;
   random?: () => number;
 }
 
@@ -51,7 +51,7 @@ export type FindingOutcome = 'recorded' | 'busy' | 'superseded';
 
 export function createHealth(deps: HealthDeps) {
   const { db, accounts, providers, notifier, logger } = deps;
-  const processId = deps.processId ?? newId('proc');
+  const instanceId = deps.instanceId;
   const reconnected = new Set<ReconnectedListener>();
   const results = createResultWriter({ db, notifier, intervalSeconds: deps.intervalSeconds });
   const leaseMs = (deps.timeoutSeconds + 30) * 1000;
@@ -67,15 +67,15 @@ export function createHealth(deps: HealthDeps) {
     }
   }
 
-  /** Each claim gets its own lease token, so even two claims of one process never overlap. */
+  /** A lease owned by this instance: free are leases that lapsed or whose instance died. */
   function lease(ms = leaseMs) {
     const now = new Date();
     const nowIso = now.toISOString();
     return {
-      token: `${processId}:${newId('lse')}`,
+      token: instanceId,
       until: new Date(now.getTime() + ms).toISOString(),
       nowIso,
-      free: (eb: ExpressionBuilder<Database, 'accounts'>) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]),
+      free: (eb: ExpressionBuilder<Database, 'accounts'>) => leaseFree(eb, { now, me: instanceId }),
     };
   }
 
@@ -172,7 +172,7 @@ export function createHealth(deps: HealthDeps) {
   }
 
   return {
-    processId,
+    instanceId,
     claimDue,
     release,
 

@@ -9,7 +9,7 @@
  *   const result = await tests.sending(accounts.credentials(row));
  *   if (!result.ok) show(result.error.message);
  */
-import type { LoginTestResult, Reason } from '../../shared/api.ts';
+import { SIGN_IN_LABEL, type LoginTestFinding, type Reason } from '../../shared/api.ts';
 import type { Db } from '../db/index.ts';
 import type { HostGuard } from '../net/index.ts';
 import { DomainError } from '../errors.ts';
@@ -40,7 +40,7 @@ export interface LoginTestsDeps {
 /** The mailbox's settings for one part; only custom mailboxes have a password to test. */
 function settingsOf(mailbox: MailboxCredentials, part: LoginPart): ServerSettings {
   if (mailbox.provider !== 'custom') {
-    throw new DomainError('wrong_provider', `${mailbox.email} signs in with ${mailbox.provider === 'google' ? 'Google' : 'Microsoft'}: re-grant it instead of testing a password.`);
+    throw new DomainError('wrong_provider', `${mailbox.email} signs in with ${SIGN_IN_LABEL[mailbox.provider]}: re-grant it instead of testing a password.`);
   }
   const settings = mailbox[part];
   if (!settings) throw new DomainError('invalid_input', `${mailbox.email} has no ${LABEL[part]} settings to test.`);
@@ -71,7 +71,7 @@ export function createLoginTests({ db, timeoutSeconds, arrivalWaitMs = 10_000, h
 
   return {
     /** Signs in to SMTP and sends the test email; `testEmail` is the one the server accepted. */
-    async sending(mailbox: MailboxCredentials): Promise<LoginTestResult> {
+    async sending(mailbox: MailboxCredentials): Promise<LoginTestFinding> {
       settingsOf(mailbox, 'smtp');
       const { messageId, raw } = await composeTestEmail(mailbox.email);
       const failure = await underDeadline('smtp', async (ctx) => {
@@ -87,7 +87,7 @@ export function createLoginTests({ db, timeoutSeconds, arrivalWaitMs = 10_000, h
     },
 
     /** Signs in to IMAP and opens INBOX; `ok` is about that. A recent test email is looked for, and a missing one named in `notice`. */
-    async receiving(mailbox: MailboxCredentials): Promise<LoginTestResult> {
+    async receiving(mailbox: MailboxCredentials): Promise<LoginTestFinding> {
       const imap = settingsOf(mailbox, 'imap');
       const recent = await testEmails.recent(mailbox.id, new Date());
       const messageId = recent && recent.arrived_at === null ? recent.message_id : null;

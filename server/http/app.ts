@@ -3,15 +3,17 @@
  */
 import { Hono } from 'hono';
 import type { Accounts } from '../accounts/index.ts';
+import type { Db } from '../db/index.ts';
 import type { Users } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 import type { Health } from '../health/check.ts';
 import type { LoginTests } from '../health/login-test.ts';
 import type { Logger } from '../log/index.ts';
 import type { Reauth } from '../reauth/index.ts';
+import { apiLimits } from './abuse-limits.ts';
 import { requireUser } from './auth.ts';
 import { extensionCors } from './cors.ts';
-import { errorBody, respondWithError } from './errors.ts';
+import { errorBody, requestCutOff, respondWithError } from './errors.ts';
 import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { reauthPages } from './routes/reauth-pages.ts';
@@ -25,6 +27,8 @@ import type { Imports } from '../imports/index.ts';
 import { importRoutes } from './routes/imports.ts';
 
 export interface AppDeps {
+  /** Where rate limits are counted, so they hold across server processes. */
+  db: Db;
   users: Users;
   accounts: Accounts;
   health: Health;
@@ -43,10 +47,17 @@ export interface AppDeps {
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
-export function createApp({ users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports }: AppDeps) {
+export function createApp({ db, users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports }: AppDeps) {
   const app = new Hono();
   // The route's pattern, not its path: paths of pages carry share-link and start tokens.
-  app.onError((error, c) => respondWithError(c, error, (e) => logger.error('http.unexpected', { route: `${c.req.method} ${c.req.routePath}`, error: e })));
+  app.onError((error, c) => {
+    const route = `${c.req.method} ${c.req.routePath}`;
+    if (requestCutOff(c)) {
+      logger.info('http.client_gone', { route });
+      return c.json(errorBody('bad_request', 'the request was cut off before it was complete'), 400);
+    }
+    return respondWithError(c, error, (e) => logger.error('http.unexpected', { route, error: e }));
+  });
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
@@ -54,7 +65,8 @@ export function createApp({ users, accounts, health, reauth, logger, workspaceNa
     c.text(`${workspaceName} (Regrant) is running. Use the Regrant browser extension with this server's URL and your API token.\n`),
   );
 
-  app.route('/', reauthPages({ reauth, workspaceName, publicUrl, consentOrigins, logger }));
+  app.route('/', reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigins, logger }));
+  const limits = apiLimits(db);
 
   app.use(
     '/api/*',
@@ -66,7 +78,7 @@ export function createApp({ users, accounts, health, reauth, logger, workspaceNa
       maxAgeSeconds: 600,
     }),
   );
-  app.use('/api/*', requireUser(users));
+  app.use('/api/*', requireUser(users, limits.unknownToken));
   app.route('/api/status', statusRoutes(accounts));
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
   app.route('/api/connect', connectRoutes(reauth));
@@ -75,7 +87,7 @@ export function createApp({ users, accounts, health, reauth, logger, workspaceNa
   app.route('/api/accounts', accountRoutes(accounts, health));
   app.route('/api/messages', messageRoutes(outbox));
   app.route('/api/accounts', inboxRoutes(inbox));
-  app.route('/api/imports', importRoutes(imports));
+  app.route('/api/imports', importRoutes(imports, limits.uploads));
   app.all('/api/*', () => {
     throw new DomainError('not_found', 'no such API route');
   });

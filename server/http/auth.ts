@@ -1,17 +1,31 @@
+import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AuthUser, Users } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 
 export type AuthEnv = { Variables: { user: AuthUser } };
 
-/** Requires `Authorization: Bearer <token>` of a user whose token is not revoked. */
-export const requireUser = (users: Users) =>
+/**
+ * Requires `Authorization: Bearer <token>` of a user whose token is not revoked. An unknown
+ * token is counted by `unknownTokens` (a rate limit per client address), which answers 429
+ * instead of 401 past its limit. A known token is looked up first and never counted, so a
+ * flood of bad tokens from one address slows no one with a good one (tokens have 256 bits:
+ * the limit is against the flood, guessing is hopeless anyway).
+ *
+ * @example app.use('/api/*', requireUser(users, apiLimits(db).unknownToken));
+ */
+export const requireUser = (users: Users, unknownTokens: MiddlewareHandler) =>
   createMiddleware<AuthEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new DomainError('unauthorized', 'send your Regrant API token as "Authorization: Bearer <token>"');
     const user = await users.byToken(match[1]);
-    if (!user) throw new DomainError('unauthorized', 'this API token is unknown or has been revoked');
+    if (!user) {
+      // Within the limit this "next" throws the 401; past it the limit answers 429 itself.
+      return unknownTokens(c, async () => {
+        throw new DomainError('unauthorized', 'this API token is unknown or has been revoked');
+      });
+    }
     c.set('user', user);
     await next();
   });

@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ApiErrorBody } from '../../shared/api.ts';
-import { DomainError, type ErrorCode } from '../errors.ts';
+import type { ApiErrorBody, ErrorCode } from '../../shared/api.ts';
+import { DomainError } from '../errors.ts';
 
+/** The status each error code is answered with. */
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 422,
   invalid_json: 400,
@@ -17,9 +18,30 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   check_in_progress: 409,
   wrong_provider: 409,
   provider_not_configured: 503,
+  rate_limited: 429,
+  bad_request: 400,
+  request_timeout: 408,
+  headers_too_large: 431,
+  internal_error: 500,
 };
 
-export function errorBody(code: string, message: string, field?: string): ApiErrorBody {
+/**
+ * Whether the client went away before its request was whole (its body cut off, or the
+ * request timed out and the connection closed): the error that follows is not the server's.
+ *
+ * @example if (requestCutOff(c)) logger.info('http.client_gone', { route });
+ */
+export function requestCutOff(c: Context): boolean {
+  const incoming = (c.env as { incoming?: { readableAborted?: boolean } } | undefined)?.incoming;
+  return incoming?.readableAborted === true || c.req.raw.signal?.aborted === true;
+}
+
+/**
+ * The body of every API error.
+ *
+ * @example c.json(errorBody('rate_limited', 'Too many uploads: wait a few minutes.'), 429)
+ */
+export function errorBody(code: ErrorCode, message: string, field?: string): ApiErrorBody {
   return { error: { code, message, ...(field ? { field } : {}) } };
 }
 
@@ -30,5 +52,5 @@ export function respondWithError(c: Context, error: unknown, onUnexpected: (erro
     return c.json(errorBody(error.code, error.message, error.field), STATUS[error.code]);
   }
   onUnexpected(error);
-  return c.json(errorBody('internal_error', 'Something went wrong on the server; it has been logged.'), 500);
+  return c.json(errorBody('internal_error', 'Something went wrong on the server; it has been logged.'), STATUS.internal_error);
 }

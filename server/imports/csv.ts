@@ -9,9 +9,8 @@
  *   table.headers; // ['Email', 'SMTP Host', …]
  *   table.rows[0]; // { line: 2, cells: ['ann@acme.test', 'smtp.acme.test', …] }
  */
+import type { Delimiter } from '../../shared/api.ts';
 import { DomainError } from '../errors.ts';
-
-export type Delimiter = ',' | ';' | '\t';
 
 export interface CsvRecord {
   /** The line of the file the record starts on (1 = the first line). */

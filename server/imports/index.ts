@@ -1,22 +1,21 @@
 /**
  * Bulk CSV imports of custom mailboxes: upload a file (read, checked, kept sealed for a day),
  * run it with a mapping, follow its progress, and receive the report by email. A run belongs
- * to one server process at a time through a lease; a process that stops or dies leaves it to
- * be resumed, without the rows already finished.
+ * to one instance at a time through a lease; an instance that stops or dies leaves it to be
+ * resumed (at once when it died: `server/instances/`), without the rows already finished.
  *
  * @example
  *   const upload = await imports.upload(actor, bytes);
  *   await imports.run(actor, upload.id, '{"mapping":{…},"updateExisting":true}');
  *   (await imports.get(actor, upload.id)).counts; // { created, updated, skipped, failed }
  */
-import { readFileSync, readlinkSync } from 'node:fs';
-import os from 'node:os';
 import type { ImportUpload, ImportView } from '../../shared/api.ts';
 import { IMPORT_MAX_ROWS } from '../../shared/import-fields.ts';
 import type { Accounts, Actor } from '../accounts/index.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
+import { leaseFree } from '../db/leases.ts';
 import type { ImportRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import type { Health } from '../health/check.ts';
@@ -24,7 +23,7 @@ import type { Logger } from '../log/index.ts';
 import type { Notifier } from '../notify/index.ts';
 import { decodeUtf8, tableOf } from './csv.ts';
 import { looksSecret, suggestMapping } from './fields.ts';
-import { deliverDueReports } from './report-delivery.ts';
+import { queueReport } from './report-mail.ts';
 import { checkMapping } from './rows.ts';
 import { fileContext, runImport, type RunnerDeps } from './runner.ts';
 import { importRows, importView } from './views.ts';
@@ -36,13 +35,15 @@ export interface ImportsDeps {
   accounts: Accounts;
   health: Health;
   notifier: Notifier;
+  /** Owns this process's import leases (`server/instances/`). */
+  instanceId: string;
   logger: Logger;
   concurrency: number;
   workspaceName: string;
   publicUrl: string;
   /** Replaces the real sign-in test (a benchmark of parsing and writing alone). */
   probe?: RunnerDeps['probe'];
-  /** How long a run's lease lasts without renewal: a dead process's run resumes after this. */
+  /** How long a run's lease lasts without renewal (a stalled instance's run is taken over after this). */
   leaseMs?: number;
 }
 
@@ -52,35 +53,6 @@ export const UPLOAD_KEPT_MS = 24 * 3600_000;
 export const RESULTS_KEPT_MS = 30 * 24 * 3600_000;
 const PREVIEW_ROWS = 5;
 const TICK_MS = 5000;
-
-/**
- * This machine's boot and process-id namespace (Linux): two containers that share a host
- * name and a database still tell their process ids apart. null where /proc does not say.
- */
-const MACHINE = (() => {
-  try {
-    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    const pids = readlinkSync('/proc/self/ns/pid').replace(/\D/g, '');
-    return `${os.hostname().replace(/\//g, '_')}:${boot}:${pids}`;
-  } catch {
-    return null;
-  }
-})();
-
-/**
- * A lease taken by a process of this machine that no longer runs (a server killed and
- * started again): its run can be resumed at once instead of when the lease lapses.
- */
-export function diedOnThisHost(leaseOwner: string | null): boolean {
-  const [machine, pid] = (leaseOwner ?? '').split('/');
-  if (!MACHINE || machine !== MACHINE || !/^\d+$/.test(pid ?? '') || Number(pid) === process.pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 /**
  * At most `places` pieces of work at once, the others waiting in order.
@@ -106,8 +78,7 @@ export function createGate(places: number) {
 export function createImports(deps: ImportsDeps) {
   const { db, sealer, logger } = deps;
   const leaseMs = deps.leaseMs ?? 20_000;
-  // Names the machine and process, so a restarted server can tell its dead predecessor's lease.
-  const processId = `${MACHINE ?? os.hostname()}/${process.pid}/${newId('proc')}`;
+  const me = deps.instanceId;
   const runs = new Set<{ id: string; controller: AbortController; done: Promise<void> }>();
   let stopped = false;
   const runnerDeps: RunnerDeps = { db, sealer, accounts: deps.accounts, health: deps.health, logger, concurrency: deps.concurrency, probe: deps.probe ?? deps.health.probe, gate: createGate(deps.concurrency) };
@@ -120,17 +91,14 @@ export function createImports(deps: ImportsDeps) {
     return found;
   }
 
-  /** Runs an import this process holds the lease `token` of, renewing it until the run ends. */
-  function launch(imp: ImportRow, token: string): void {
+  /** Runs an import this instance holds the lease of, renewing it until the run ends. */
+  function launch(imp: ImportRow): void {
     const controller = new AbortController();
-    // The same run, still here though its lease lapsed (a stalled process): the new lease
-    // wins and the old run stops at its next renewal.
-    for (const run of runs) if (run.id === imp.id) run.controller.abort();
     const renew = setInterval(() => {
       db.updateTable('imports')
         .set({ lease_until: new Date(Date.now() + leaseMs).toISOString() })
         .where('id', '=', imp.id)
-        .where('lease_owner', '=', token)
+        .where('lease_owner', '=', me)
         .executeTakeFirst()
         .then((r) => {
           if (r.numUpdatedRows === 0n) controller.abort(); // another process took it over
@@ -147,12 +115,20 @@ export function createImports(deps: ImportsDeps) {
         clearInterval(renew);
       }
       const now = new Date().toISOString();
-      const mine = db.updateTable('imports').where('id', '=', imp.id).where('lease_owner', '=', token);
+      const mine = db.updateTable('imports').where('id', '=', imp.id).where('lease_owner', '=', me);
       if (outcome === 'finished') {
-        // The file held passwords: it goes as soon as the run no longer needs it.
-        await mine.set({ state: 'finished', finished_at: now, sealed_file: null, lease_owner: null, lease_until: null, report_state: 'pending', report_next_at: now }).execute();
-        logger.info('import.finished', { import: imp.id });
-        if (!stopped) void tick();
+        // The file held passwords: it goes as soon as the run no longer needs it. The report
+        // is queued with the end of the run, so it is sent once whatever happens next.
+        const finished = await db.transaction().execute(async (trx) => {
+          const ended = await trx.updateTable('imports').set({ state: 'finished', finished_at: now, sealed_file: null, lease_owner: null, lease_until: null }).where('id', '=', imp.id).where('lease_owner', '=', me).executeTakeFirst();
+          if (ended.numUpdatedRows === 0n) return false;
+          await queueReport(trx, deps, imp, now);
+          return true;
+        });
+        if (finished) {
+          logger.info('import.finished', { import: imp.id });
+          void deps.notifier.kick();
+        }
       } else if (outcome === 'stopped') {
         await mine.set({ lease_owner: null, lease_until: null }).execute();
       } else {
@@ -167,27 +143,29 @@ export function createImports(deps: ImportsDeps) {
     runs.add(run);
   }
 
-  /** Takes over runs whose process stopped or died, delivers due reports, forgets old files. */
+  /**
+   * Takes over runs whose instance stopped or died (or whose lease ran out), except those
+   * still running here, and forgets old files.
+   */
   async function tickOnce(): Promise<void> {
     const now = new Date();
     const nowIso = now.toISOString();
-    const token = `${processId}:${newId('lse')}`;
-    const held = await db.selectFrom('imports').select(['id', 'lease_owner']).where('state', '=', 'running').where('lease_until', '>=', nowIso).execute();
-    for (const imp of held) {
-      if (!diedOnThisHost(imp.lease_owner)) continue;
-      await db.updateTable('imports').set({ lease_until: null }).where('id', '=', imp.id).where('lease_owner', '=', imp.lease_owner).execute();
-    }
-    await db
+    const here = [...runs].map((r) => r.id);
+    const taken = await db
       .updateTable('imports')
-      .set({ lease_owner: token, lease_until: new Date(now.getTime() + leaseMs).toISOString() })
-      .where('state', '=', 'running')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
+      .set({ lease_owner: me, lease_until: new Date(now.getTime() + leaseMs).toISOString() })
+      .where('id', 'in', (qb) => {
+        let q = qb.selectFrom('imports').select('id').where('state', '=', 'running').where((eb) => leaseFree(eb, { now, me }));
+        if (here.length > 0) q = q.where('id', 'not in', here);
+        return q;
+      })
+      .where((eb) => leaseFree(eb, { now, me }))
+      .returningAll()
       .execute();
-    for (const imp of await db.selectFrom('imports').selectAll().where('lease_owner', '=', token).execute()) {
+    for (const imp of taken) {
       logger.info('import.resumed', { import: imp.id });
-      launch(imp, token);
+      launch(imp);
     }
-    await deliverDueReports(deps, now);
     await db.updateTable('imports').set({ sealed_file: null }).where('state', '=', 'uploaded').where('expires_at', '<', nowIso).where('sealed_file', 'is not', null).execute();
     await db.deleteFrom('imports').where('state', '=', 'finished').where('finished_at', '<', new Date(now.getTime() - RESULTS_KEPT_MS).toISOString()).execute();
   }
@@ -217,7 +195,7 @@ export function createImports(deps: ImportsDeps) {
       const expiresAt = new Date(now.getTime() + UPLOAD_KEPT_MS).toISOString();
       await db
         .insertInto('imports')
-        .values({ id, user_id: actor.id, state: 'uploaded', delimiter: table.delimiter, headers: JSON.stringify(table.headers), total: table.rows.length, sealed_file: sealer.seal(text, fileContext(id)), mapping: null, update_existing: null, created_at: now.toISOString(), expires_at: expiresAt, started_at: null, finished_at: null, lease_owner: null, lease_until: null, report_state: null, report_next_at: null, report_error: null })
+        .values({ id, user_id: actor.id, state: 'uploaded', delimiter: table.delimiter, headers: JSON.stringify(table.headers), total: table.rows.length, sealed_file: sealer.seal(text, fileContext(id)), mapping: null, update_existing: null, created_at: now.toISOString(), expires_at: expiresAt, started_at: null, finished_at: null, lease_owner: null, lease_until: null })
         .execute();
       logger.info('import.uploaded', { import: id, user: actor.id, rows: table.rows.length });
       return { id, headers: table.headers, suggestedMapping, preview, total: table.rows.length, delimiter: table.delimiter, expiresAt };
@@ -231,18 +209,17 @@ export function createImports(deps: ImportsDeps) {
         throw new DomainError('import_expired', 'this upload has expired (files are kept for 24 hours); upload the file again');
       }
       const mapping = checkMapping(input.mapping, JSON.parse(imp.headers) as string[], input.duplicateFields);
-      const token = `${processId}:${newId('lse')}`;
       const nowIso = new Date().toISOString();
       const taken = await db
         .updateTable('imports')
-        .set({ state: 'running', mapping: JSON.stringify(mapping), update_existing: input.updateExisting ? 1 : 0, started_at: nowIso, lease_owner: token, lease_until: new Date(Date.now() + leaseMs).toISOString() })
+        .set({ state: 'running', mapping: JSON.stringify(mapping), update_existing: input.updateExisting ? 1 : 0, started_at: nowIso, lease_owner: me, lease_until: new Date(Date.now() + leaseMs).toISOString() })
         .where('id', '=', id)
         .where('state', '=', 'uploaded')
         .executeTakeFirst();
       if (taken.numUpdatedRows === 0n) throw new DomainError('import_started', 'this import has already been started; upload the file again to run it again');
       const started = await db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       logger.info('import.started', { import: id, updateExisting: input.updateExisting });
-      launch(started, token);
+      launch(started);
       return importView(db, started, { withRows: false });
     },
 
@@ -261,7 +238,7 @@ export function createImports(deps: ImportsDeps) {
       return reportCsv(await importRows(db, (await visible(actor, id)).id));
     },
 
-    /** Resumes runs left behind and delivers reports, now and every few seconds. */
+    /** Resumes runs left behind, now and every few seconds. */
     start(): void {
       stopped = false;
       if (timer) return;

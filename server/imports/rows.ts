@@ -7,7 +7,7 @@
  *   const mapping = checkMapping(body.mapping, table.headers);
  *   const rows = validateRows(table, mapping); // [{ line: 2, email, candidate }, { line: 3, email, error }]
  */
-import { IMPORT_FIELDS, type ImportField, type Security } from '../../shared/api.ts';
+import { IMPORT_FIELDS, SIGN_IN_LABEL, type ImportField, type Security } from '../../shared/api.ts';
 import { IMPORT_FIELD_INFO } from '../../shared/import-fields.ts';
 import { emailSchema, portSchema, type ServerSettingsInput } from '../../shared/schemas.ts';
 import { DomainError } from '../errors.ts';
@@ -120,7 +120,7 @@ function candidateOf(email: string, cell: (f: ImportField) => string, shown: (v:
   const imap = settingsOf('imap', cell, shown, smtp);
   const oauthHost = [smtp.host, imap.host].find((h) => OAUTH_HOSTS.test(h));
   if (oauthHost || OAUTH_DOMAINS.test(email)) {
-    const who = /google|gmail/i.test(oauthHost ?? email) ? 'Google' : 'Microsoft';
+    const who = SIGN_IN_LABEL[/google|gmail/i.test(oauthHost ?? email) ? 'google' : 'microsoft'];
     throw new RowProblem(
       'oauth_mailbox',
       `${email} is a ${who} mailbox${oauthHost ? ` (${oauthHost})` : ''}: ${who} mailboxes are re-granted with "Continue with ${who}" (or a share link), one by one, not imported with passwords`,

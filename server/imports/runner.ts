@@ -8,6 +8,7 @@
  *
  * @example const outcome = await runImport(deps, importRow, signal); // 'finished' | 'stopped'
  */
+import { SIGN_IN_LABEL } from '../../shared/api.ts';
 import type { Accounts, Actor } from '../accounts/index.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
@@ -41,7 +42,6 @@ export const REFUSALS_BEFORE_STOP = 10;
 
 export const fileContext = (importId: string) => `import:${importId}:file`;
 
-const PROVIDER_LABEL = { google: 'Google', microsoft: 'Microsoft', custom: 'custom' } as const;
 
 export async function runImport(deps: RunnerDeps, imp: ImportRow, signal: AbortSignal): Promise<'finished' | 'stopped' | 'incomplete'> {
   const { db, accounts, logger } = deps;
@@ -83,7 +83,7 @@ export async function runImport(deps: RunnerDeps, imp: ImportRow, signal: AbortS
     try {
       if (current) {
         if (current.provider !== 'custom') {
-          const label = PROVIDER_LABEL[current.provider];
+          const label = SIGN_IN_LABEL[current.provider];
           return done('failed', 'oauth_mailbox', `${c.email} is a ${label} mailbox: re-grant it with "Continue with ${label}" or a share link; ${label} mailboxes are not imported with passwords`);
         }
         // Another member's mailbox: say no more than that it exists.

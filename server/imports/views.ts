@@ -49,7 +49,7 @@ export async function importCounts(db: Db, importId: string): Promise<Record<Imp
 export async function importView(db: Db, imp: ImportRow, { withRows }: { withRows: boolean }): Promise<ImportView> {
   const rows = withRows ? await importRows(db, imp.id) : [];
   const counts = withRows ? countsOf(rows) : await importCounts(db, imp.id);
-  const reportTo = imp.report_state ? (await db.selectFrom('users').select('email').where('id', '=', imp.user_id).executeTakeFirst())?.email : undefined;
+  const report = imp.state === 'finished' ? await db.selectFrom('mail_queue').select(['recipient', 'state']).where('import_id', '=', imp.id).where('kind', '=', 'import_report').executeTakeFirst() : undefined;
   return {
     id: imp.id,
     state: imp.state,
@@ -60,7 +60,7 @@ export async function importView(db: Db, imp: ImportRow, { withRows }: { withRow
     createdAt: imp.created_at,
     startedAt: imp.started_at,
     finishedAt: imp.finished_at,
-    report: imp.report_state && reportTo ? { to: reportTo, state: imp.report_state === 'sending' ? 'pending' : imp.report_state } : null,
+    report: report ? { to: report.recipient, state: report.state === 'sending' ? 'pending' : report.state } : null,
     rows,
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Sends each mailbox's queued emails, one at a time and in the order queued, only while the
- * mailbox is connected. An email is leased while it is being sent and marked sent right after
- * the provider accepted it, so a crash at any moment sends at most that one email twice: its
- * lease lapses and it goes out again. A lost login parks the email (still pending) and moves
+ * mailbox is connected. An email is leased to this instance while it is being sent and marked
+ * sent right after the provider accepted it, so a crash at any moment sends at most that one
+ * email twice: once the dead instance's heartbeat is gone (at once after a restart on the same
+ * machine, `server/instances/`), its lease is free and the email goes out again. A lost login parks the email (still pending) and moves
  * the mailbox to needs_reauth through the health engine; re-authentication kicks the queue.
  *
  * @example
@@ -14,7 +15,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { bumpStatusVersion } from '../accounts/status-version.ts';
 import type { Accounts } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
-import { newId } from '../db/ids.ts';
+import { leaseFree } from '../db/leases.ts';
 import type { AccountRow, OutboxRow } from '../db/schema.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
@@ -23,7 +24,8 @@ import { failureOf } from '../providers/failure.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { SendSession } from '../providers/types.ts';
 import { composeMessage } from './compose.ts';
-import { judgeSend, retryDelayMs } from './judge.ts';
+import { outboxRetryMs } from '../retry/policy.ts';
+import { judgeSend } from './judge.ts';
 
 export interface DispatcherDeps {
   db: Db;
@@ -31,6 +33,8 @@ export interface DispatcherDeps {
   providers: ProviderRegistry;
   health: Health;
   logger: Logger;
+  /** Owns this process's leases (`server/instances/`). */
+  instanceId: string;
   /** Each network step of a send gives up after this long. */
   timeoutSeconds: number;
   checkIntervalSeconds: number;
@@ -51,7 +55,7 @@ class OutboxStopped extends Error {
 }
 
 export function createDispatcher(deps: DispatcherDeps) {
-  const { db, accounts, providers, health, logger } = deps;
+  const { db, accounts, providers, health, logger, instanceId: me } = deps;
   // One email (with the sign-in before the first) must be done by its deadline; the lease
   // outlives the deadline and its grace, so a live sender never loses it.
   const sendDeadlineMs = deps.timeoutSeconds * 2000;
@@ -78,20 +82,16 @@ export function createDispatcher(deps: DispatcherDeps) {
       .executeTakeFirst();
     if (!head) return null;
     // In order: the head waits out its lease or its back-off, and everything behind it waits too.
-    if (head.state === 'sending' && head.lease_until! > nowIso) return null;
-    if (head.state === 'pending' && head.next_attempt_at > nowIso) return null;
-    const token = newId('lse');
-    const until = new Date(now.getTime() + leaseMs).toISOString();
     const taken = await db
       .updateTable('outbox_messages')
-      .set({ state: 'sending', lease_token: token, lease_until: until, attempts: head.attempts + 1 })
+      .set((eb) => ({ state: 'sending', lease_owner: me, lease_until: new Date(now.getTime() + leaseMs).toISOString(), attempts: eb('attempts', '+', 1) }))
       .where('id', '=', head.id)
       .where('state', '=', head.state)
-      .where((eb) => (head.lease_token === null ? eb('lease_token', 'is', null) : eb('lease_token', '=', head.lease_token)))
+      .where((eb) => (head.state === 'pending' ? eb('next_attempt_at', '<=', nowIso) : leaseFree(eb, { now, me })))
       .where((eb) => eb.exists(eb.selectFrom('accounts').select('id').where('id', '=', accountId).where('state', '=', 'connected')))
+      .returningAll()
       .executeTakeFirst();
-    if (taken.numUpdatedRows === 0n) return null;
-    return { ...head, state: 'sending', lease_token: token, lease_until: until, attempts: head.attempts + 1 };
+    return taken ?? null;
   }
 
   /** Ends the email's lease: sent or failed for good (one fewer pending: the status changes), or back to pending. */
@@ -99,11 +99,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     await db.transaction().execute(async (trx) => {
       const done = await trx
         .updateTable('outbox_messages')
-        .set({ ...patch, lease_token: null, lease_until: null })
+        .set({ ...patch, lease_owner: null, lease_until: null })
         .where('id', '=', row.id)
         .where('state', '=', 'sending')
-        // Only while the lease is still ours: once it lapsed, another sender may hold the email.
-        .where('lease_token', '=', row.lease_token)
+        // Only while the lease is still ours (this instance flushes a mailbox once at a time):
+        // once it lapsed, another instance may hold the email.
+        .where('lease_owner', '=', me)
         .executeTakeFirst();
       if (done.numUpdatedRows > 0n && (patch.state === 'sent' || patch.state === 'failed')) {
         await bumpStatusVersion(trx, ownerId, 'hard', deps.checkIntervalSeconds);
@@ -148,7 +149,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       logger.warn('outbox.login_lost', { account: account.id, message: row.id, reason: c.code, detail: c.detail });
       return false;
     }
-    await settle(row, account.owner_id, { state: 'pending', error_code: c.code, error_message: c.message, next_attempt_at: new Date(nowMs + retryDelayMs(row.attempts)).toISOString() });
+    await settle(row, account.owner_id, { state: 'pending', error_code: c.code, error_message: c.message, next_attempt_at: new Date(nowMs + outboxRetryMs(row.attempts)).toISOString() });
     logger.warn('outbox.retry', { account: account.id, message: row.id, attempts: row.attempts, reason: c.code, detail: c.detail });
     return false;
   }
@@ -201,7 +202,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         } catch (error) {
           if (!(await failed(account, row, error, login.used))) return;
           if (++rejectedInARow < REJECTED_IN_A_ROW) continue;
-          await holdQueue(account.id, retryDelayMs(3));
+          await holdQueue(account.id, outboxRetryMs(3));
           logger.warn('outbox.rejected_in_a_row', { account: account.id, count: rejectedInARow });
           return;
         }
@@ -240,13 +241,15 @@ export function createDispatcher(deps: DispatcherDeps) {
     kick,
 
     /**
-     * Puts every lapsed lease back to pending, whatever the mailbox's state (a crash may have
-     * left one behind on a mailbox that needs re-authentication since), then kicks every
-     * connected mailbox with an email due: a retry whose back-off ended, or a lapsed lease.
+     * Puts every free lease back to pending (its instance died, or it lapsed), whatever the
+     * mailbox's state (a crash may have left one behind on a mailbox that needs
+     * re-authentication since), then kicks every connected mailbox with an email due: a
+     * retry whose back-off ended, or a free lease.
      */
     async sweep(): Promise<void> {
-      const nowIso = new Date().toISOString();
-      await db.updateTable('outbox_messages').set({ state: 'pending', lease_token: null, lease_until: null }).where('state', '=', 'sending').where('lease_until', '<', nowIso).execute();
+      const now = new Date();
+      const nowIso = now.toISOString();
+      await db.updateTable('outbox_messages').set({ state: 'pending', lease_owner: null, lease_until: null }).where('state', '=', 'sending').where((eb) => leaseFree(eb, { now, me })).execute();
       const due = await db
         .selectFrom('outbox_messages')
         .innerJoin('accounts', 'accounts.id', 'outbox_messages.account_id')
@@ -256,7 +259,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         .where((eb) =>
           eb.or([
             eb.and([eb('outbox_messages.state', '=', 'pending'), eb('outbox_messages.next_attempt_at', '<=', nowIso)]),
-            eb.and([eb('outbox_messages.state', '=', 'sending'), eb('outbox_messages.lease_until', '<', nowIso)]),
+            eb.and([eb('outbox_messages.state', '=', 'sending'), leaseFree(eb, { now, me, table: 'outbox_messages' })]),
           ]),
         )
         .limit(500)

@@ -45,8 +45,3 @@ export function judgeSend(failure: Failure): SendJudgement {
   const classification = classify(failure);
   return classification.verdict === 'transient' ? { kind: 'retry', classification } : { kind: 'login_lost', classification };
 }
-
-/** Back-off between attempts after passing trouble: 30 s, 2 min, 10 min, 30 min, then hourly. */
-export function retryDelayMs(attempts: number): number {
-  return [30_000, 120_000, 600_000, 1_800_000][attempts - 1] ?? 3_600_000;
-}

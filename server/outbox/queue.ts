@@ -65,7 +65,7 @@ export function createQueue(deps: { db: Db; accounts: Accounts; checkIntervalSec
             html_body: input.html ?? null,
             state: 'pending',
             next_attempt_at: now,
-            lease_token: null,
+            lease_owner: null,
             lease_until: null,
             error_code: null,
             error_message: null,

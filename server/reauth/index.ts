@@ -8,7 +8,7 @@
  *   const { url } = await reauth.regrant(actor, accountId);   // the popup's "Re-grant"
  *   const outcome = await reauth.callback('google', query, browserId);
  */
-import type { ProviderKind } from '../../shared/api.ts';
+import { SIGN_IN_LABEL, type ProviderKind } from '../../shared/api.ts';
 import type { Actor, Accounts } from '../accounts/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Sealer } from '../crypto/index.ts';
@@ -41,7 +41,6 @@ export interface ReauthDeps {
 
 export type OAuthKind = 'google' | 'microsoft';
 export const OAUTH_KINDS: OAuthKind[] = ['google', 'microsoft'];
-const LABEL: Record<OAuthKind, string> = { google: 'Google', microsoft: 'Microsoft' };
 
 /** What the share-link page shows: the mailbox, the workspace, the button. Nothing else. */
 export interface SharePageView {
@@ -57,7 +56,7 @@ const DECLINED = new Set(['access_denied', 'consent_required', 'interaction_requ
 
 function setupHint(kind: OAuthKind): string {
   const prefix = kind.toUpperCase();
-  return `${LABEL[kind]} sign-in is not set up on this server: the Regrant administrator must set ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET (see the README).`;
+  return `${SIGN_IN_LABEL[kind]} sign-in is not set up on this server: the Regrant administrator must set ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET (see the README).`;
 }
 
 /** "error: description" as a provider words it, without Microsoft's trace and correlation ids. */
@@ -237,7 +236,7 @@ export function createReauth(deps: ReauthDeps) {
     async start(token: string, browserId: string): Promise<Redirect | Outcome> {
       const row = await attempts.peekStart(token);
       const provider = row ? oauth(row.provider) : null;
-      if (row && !provider) return { kind: 'not_configured', provider: LABEL[row.provider] };
+      if (row && !provider) return { kind: 'not_configured', provider: SIGN_IN_LABEL[row.provider] };
       const begun = await attempts.startByToken(token, browserId);
       if ('failure' in begun) return { kind: 'start_invalid', why: begun.failure };
       return consentRedirect(provider!, begun);
@@ -248,8 +247,8 @@ export function createReauth(deps: ReauthDeps) {
       const found = await links.lookup(token);
       if ('failure' in found) return { kind: 'link_invalid', why: found.failure, creatorEmail: found.creatorEmail };
       const kind = found.account.provider as OAuthKind;
-      if (!oauth(kind)) return { kind: 'not_configured', provider: LABEL[kind] };
-      return { email: found.account.email, provider: LABEL[kind], workspace: config.workspaceName };
+      if (!oauth(kind)) return { kind: 'not_configured', provider: SIGN_IN_LABEL[kind] };
+      return { email: found.account.email, provider: SIGN_IN_LABEL[kind], workspace: config.workspaceName };
     },
 
     /** `POST /r/:token`: begins the re-grant of the link's one mailbox. */
@@ -257,7 +256,7 @@ export function createReauth(deps: ReauthDeps) {
       const found = await links.lookup(token);
       if ('failure' in found) return { kind: 'link_invalid', why: found.failure, creatorEmail: found.creatorEmail };
       const provider = oauth(found.account.provider);
-      if (!provider) return { kind: 'not_configured', provider: LABEL[found.account.provider as OAuthKind] };
+      if (!provider) return { kind: 'not_configured', provider: SIGN_IN_LABEL[found.account.provider as OAuthKind] };
       const draft: AttemptDraft = { provider: provider.kind, purpose: 'share', accountId: found.account.id, userId: found.link.created_by, shareLinkId: found.link.id, loginHint: found.account.email };
       return consentRedirect(provider, await attempts.beginNow(draft, browserId));
     },
@@ -265,7 +264,7 @@ export function createReauth(deps: ReauthDeps) {
     /** `GET /oauth/:provider/callback`: ends a sign-in; never changes anything unless it fully succeeds. */
     async callback(kind: string, q: Record<string, string | undefined>, browserId: string | undefined): Promise<Outcome> {
       const provider = oauth(kind);
-      if (!provider) return OAUTH_KINDS.includes(kind as OAuthKind) ? { kind: 'not_configured', provider: LABEL[kind as OAuthKind] } : { kind: 'state_invalid', why: 'unknown' };
+      if (!provider) return OAUTH_KINDS.includes(kind as OAuthKind) ? { kind: 'not_configured', provider: SIGN_IN_LABEL[kind as OAuthKind] } : { kind: 'state_invalid', why: 'unknown' };
       if (!q.state) return { kind: 'state_invalid', why: 'unknown' };
       const taken = await attempts.take(provider.kind, q.state, browserId);
       if ('failure' in taken) return { kind: 'state_invalid', why: taken.failure };

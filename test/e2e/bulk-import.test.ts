@@ -6,7 +6,7 @@
  * import fixes them, adds a new one, says why one row failed, offers the report, and the
  * badge empties.
  */
-import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/api.ts';
@@ -15,6 +15,7 @@ import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { freePort } from '../support/ports.ts';
 import { customMailbox, eventually, startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { createHttpServer, listen } from '../../server/http/serve.ts';
 
 const BROKEN = ['ana@acme.test', 'ben@acme.test', 'cai@acme.test', 'dee@acme.test', 'eli@acme.test'];
 const NEW = 'fay@acme.test';
@@ -24,7 +25,7 @@ const RED = [217, 48, 37, 255];
 let imap: Dovecot;
 let smtp: TestSmtp;
 let rg: TestRegrant;
-let http: ServerType;
+let http: Server;
 let serverUrl: string;
 let admin: Client;
 let chrome: ExtensionBrowser;
@@ -37,7 +38,8 @@ beforeAll(async () => {
   const port = await freePort();
   serverUrl = `http://127.0.0.1:${port}`;
   rg = await startRegrant({ PUBLIC_URL: serverUrl });
-  http = serve({ fetch: rg.app.fetch, port, hostname: '127.0.0.1' });
+  http = createHttpServer(rg.app.fetch);
+  await listen(http, port, '127.0.0.1');
   admin = await rg.user('boss@acme.test', 'admin');
   for (const email of BROKEN) {
     const account = (await (await admin.post('/api/accounts', customMailbox(email, smtp, imap, 'old-password'))).json()) as AccountView;

@@ -5,7 +5,7 @@
  * click, a copied link lets someone else fix an Outlook one, the accounts page fixes a
  * custom one, and a server that goes down turns the badge grey.
  */
-import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccountView, StatusResponse } from '../../shared/api.ts';
@@ -15,6 +15,7 @@ import { startOAuthWorld, type OAuthWorld } from '../support/oauth-world.ts';
 import { freePort } from '../support/ports.ts';
 import { customMailbox, eventually, type Client } from '../support/regrant.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { createHttpServer, listen } from '../../server/http/serve.ts';
 
 const GMAIL = 'mia@acme.test';
 const OUTLOOK = 'leo@acme.test';
@@ -26,7 +27,7 @@ const GREY = [107, 114, 128, 255];
 
 let world: OAuthWorld;
 let customSmtp: TestSmtp;
-let http: ServerType;
+let http: Server;
 let serverUrl: string;
 let admin: Client;
 let chrome: ExtensionBrowser;
@@ -38,7 +39,8 @@ beforeAll(async () => {
   world = await startOAuthWorld([GMAIL, OUTLOOK, CUSTOM], { PUBLIC_URL: serverUrl });
   // Accepted mail for the custom mailbox lands in its Dovecot INBOX, where Test Receiving looks.
   customSmtp = await startSmtp({ [CUSTOM]: 'smtp-pass' }, { deliver: intoInboxes(world.imap, { [CUSTOM]: DOVECOT_PASSWORD }) });
-  http = serve({ fetch: world.rg.app.fetch, port, hostname: '127.0.0.1' });
+  http = createHttpServer(world.rg.app.fetch);
+  await listen(http, port, '127.0.0.1');
   admin = await world.rg.user('boss@acme.test', 'admin');
 
   ids[GMAIL] = (await world.connect(admin, 'google', GMAIL)).id;
@@ -174,7 +176,7 @@ it('Fix opens the accounts page at a custom mailbox; with new passwords Test Sen
 
 it('the server going down turns the badge grey, not empty', async () => {
   const closed = new Promise((r) => http.close(r));
-  (http as import('node:http').Server).closeAllConnections(); // the browser's keep-alive sockets too
+  http.closeAllConnections(); // the browser's keep-alive sockets too
   await closed;
   const popup = await chrome.open('popup.html');
   await popup.getByText(`Cannot reach ${serverUrl}. Check the address, and that the server is running.`).waitFor();

@@ -1,8 +1,8 @@
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountView, LoginTestResult } from '../../shared/api.ts';
 import { AccountsPage, type AccountsPageDeps } from '../../extension/components/AccountsPage.tsx';
-import type { Api } from '../../extension/utils/api.ts';
+import { ApiError, type Api } from '../../extension/utils/api.ts';
 import { account, statusOf } from './fixtures.ts';
 
 const NOW = new Date('2026-11-28T22:00:00.000Z');
@@ -90,5 +90,35 @@ describe('the accounts page\'s settings forms', () => {
     const form = await press('Sending (SMTP)');
     const result = await form.findByText('The receiving server refused the recipient: 550 5.1.1 Mailbox unavailable Ask the mail provider why.');
     expect(result.className).toContain('error');
+  });
+});
+
+describe('the accounts page\'s re-grant', () => {
+  function showOutlook(regrant: Api['regrant']) {
+    const outlook: AccountView = { ...customView('sales@contoso.test'), ...account('sales@contoso.test', 'needs_reauth', 'microsoft'), smtp: null, imap: null };
+    const tabs: string[] = [];
+    const api: Partial<Api> = {
+      status: async () => ({ changed: true, status: statusOf([outlook]), etag: null }),
+      account: async () => outlook,
+      events: async () => [],
+      regrant,
+    };
+    render(<AccountsPage deps={{ api: async () => api as Api, selectedId: () => outlook.id, select: () => undefined, pollNow: async () => null, openTab: async (url) => void tabs.push(url), now: () => NOW }} />);
+    return tabs;
+  }
+
+  it('an Outlook mailbox is re-granted with Microsoft in a new tab', async () => {
+    const asked: string[] = [];
+    const tabs = showOutlook(async (id) => (asked.push(id), { url: 'https://regrant.acme.test/oauth/start/tok' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Re-grant with Microsoft' }));
+    await waitFor(() => expect(tabs).toEqual(['https://regrant.acme.test/oauth/start/tok']));
+    expect(asked).toEqual(['acc_sales']);
+  });
+
+  it('a refused re-grant says why beside the button, and opens nothing', async () => {
+    const tabs = showOutlook(async () => Promise.reject(new ApiError('request_failed', 'This server is not set up for Microsoft sign-in.', 503)));
+    fireEvent.click(await screen.findByRole('button', { name: 'Re-grant with Microsoft' }));
+    await screen.findByText('This server is not set up for Microsoft sign-in.');
+    expect(tabs).toEqual([]);
   });
 });

@@ -6,14 +6,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 
-// Each command starts npm and tsx (2-3 s on a busy 2-core machine): allow for it.
+// Each command starts npm and node (and the first builds dist/server): allow for it on a busy 2-core machine.
 const SPAWNS = 60_000;
 import { freePort, waitForPort } from '../support/ports.ts';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// The first command of a fresh clone compiles the server and says so on standard error; these
+// tests read the commands' own output (build.test.ts covers the build).
+beforeAll(() => void spawnSync('node', ['scripts/build-server.mjs'], { timeout: 30_000 }), SPAWNS);
 
 const cli = (...args: string[]) =>
   spawnSync('npm', ['run', '--silent', 'regrant', '--', ...args], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', timeout: 30_000 });

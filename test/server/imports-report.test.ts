@@ -32,13 +32,14 @@ it('a report the mail server refuses is re-tried and sent once', async () => {
     return v.state === 'finished' && v.report?.state === 'pending' && v;
   })) as ImportView;
   expect(view.counts).toEqual({ created: 0, updated: 0, skipped: 0, failed: 2 });
-  const waiting = await eventually(() => rg.db.selectFrom('imports').select(['report_error', 'report_attempts', 'report_next_at']).where('id', '=', up.id).where('report_attempts', '=', 1).executeTakeFirst());
-  expect(waiting.report_error).toMatch(/451/);
-  expect(Date.parse(waiting.report_next_at!)).toBeGreaterThan(Date.now() + 20_000); // back-off: 30 s
+  const report = rg.db.selectFrom('mail_queue').where('import_id', '=', up.id).where('kind', '=', 'import_report');
+  const waiting = await eventually(() => report.select(['last_error', 'attempts', 'next_attempt_at']).where('attempts', '=', 1).executeTakeFirst());
+  expect(waiting.last_error).toMatch(/451/);
+  expect(Date.parse(waiting.next_attempt_at)).toBeGreaterThan(Date.now() + 20_000); // back-off: 30 s
 
   notify.refuseMessages(null);
-  await rg.db.updateTable('imports').set({ report_next_at: new Date().toISOString() }).where('id', '=', up.id).execute();
-  rg.imports.start();
+  await rg.db.updateTable('mail_queue').set({ next_attempt_at: new Date().toISOString() }).where('import_id', '=', up.id).execute();
+  rg.notifier.start();
   await eventually(async () => ((await (await ann.get(`/api/imports/${up.id}`)).json()) as ImportView).report?.state === 'sent', 15_000);
   const sent = notify.received.filter((m) => m.to.includes('ann@acme.test'));
   expect(sent).toHaveLength(1);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   owner = await world.rg.user('owner@acme.test', 'member');
   gmail = await world.connect(owner, 'google', GMAIL);
   outlook = await world.connect(owner, 'microsoft', OUTLOOK);
-  for (const id of [gmail.id, outlook.id]) alertsBefore.set(id, (await world.rg.db.selectFrom('alerts').select('id').where('account_id', '=', id).execute()).length);
+  for (const id of [gmail.id, outlook.id]) alertsBefore.set(id, (await world.rg.db.selectFrom('mail_queue').select('id').where('account_id', '=', id).execute()).length);
 });
 afterAll(() => world?.stop());
 
@@ -84,12 +84,12 @@ function suite<M extends string>(name: string, cases: Case<M>[], fake: () => OAu
             expect(after.state).toBe('needs_reauth');
             expect(after.reason?.code).toBe(code);
           }
-          await expect(world.rg.db.selectFrom('alerts').select('id').where('account_id', '=', id()).execute()).resolves.toHaveLength(expected === 'transient' ? alertsBefore.get(id()) ?? 0 : (alertsBefore.get(id()) ?? 0) + 3);
+          await expect(world.rg.db.selectFrom('mail_queue').select('id').where('account_id', '=', id()).execute()).resolves.toHaveLength(expected === 'transient' ? alertsBefore.get(id()) ?? 0 : (alertsBefore.get(id()) ?? 0) + 3);
         } finally {
           f.fail(email, null);
         }
         expect((await check(id())).state).toBe('connected');
-        alertsBefore.set(id(), (await world.rg.db.selectFrom('alerts').select('id').where('account_id', '=', id()).execute()).length);
+        alertsBefore.set(id(), (await world.rg.db.selectFrom('mail_queue').select('id').where('account_id', '=', id()).execute()).length);
       });
     }
   });

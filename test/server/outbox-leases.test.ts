@@ -35,15 +35,18 @@ it('a sender whose lease was taken over does not settle the email', async () => 
   hold = new Promise((resolve) => (letGo = resolve));
   const id = await queue('Taken over');
   await eventually(() => held === 1);
-  // The lease lapsed while the sender hung, and another sender took the email.
+  // The lease lapsed while the sender hung, and another live instance took the email.
   const until = new Date(Date.now() + 60_000).toISOString();
-  await world.rg.db.updateTable('outbox_messages').set({ lease_token: 'lse_other', lease_until: until }).where('id', '=', id).execute();
+  const now = new Date().toISOString();
+  await world.rg.db.insertInto('instances').values({ id: 'ins_other', host: null, pid: null, started_at: now, heartbeat_at: now }).execute();
+  await world.rg.db.updateTable('outbox_messages').set({ lease_owner: 'ins_other', lease_until: until }).where('id', '=', id).execute();
   hold = null;
   letGo();
   await eventually(() => world.smtp.received.some((m) => m.subject === 'Taken over'));
   await new Promise((r) => setTimeout(r, 300));
-  expect(await row(id)).toMatchObject({ state: 'sending', lease_token: 'lse_other', lease_until: until });
-  await world.rg.db.updateTable('outbox_messages').set({ state: 'sent', lease_token: null, lease_until: null }).where('id', '=', id).execute();
+  expect(await row(id)).toMatchObject({ state: 'sending', lease_owner: 'ins_other', lease_until: until });
+  await world.rg.db.updateTable('outbox_messages').set({ state: 'sent', lease_owner: null, lease_until: null }).where('id', '=', id).execute();
+  await world.rg.db.deleteFrom('instances').where('id', '=', 'ins_other').execute();
 });
 
 it('paced sending waits before taking the next email, not while holding it', async () => {
@@ -61,9 +64,9 @@ it('a lease a crash left behind goes back to pending even when the mailbox needs
   await world.rg.db.updateTable('accounts').set({ state: 'needs_reauth' }).where('id', '=', world.account.id).execute();
   const id = await queue('Crashed');
   const lapsed = new Date(Date.now() - 1000).toISOString();
-  await world.rg.db.updateTable('outbox_messages').set({ state: 'sending', lease_token: 'lse_dead', lease_until: lapsed, attempts: 1 }).where('id', '=', id).execute();
+  await world.rg.db.updateTable('outbox_messages').set({ state: 'sending', lease_owner: 'ins_dead', lease_until: lapsed, attempts: 1 }).where('id', '=', id).execute();
   await world.rg.outbox.sweep();
-  expect(await row(id)).toMatchObject({ state: 'pending', lease_token: null, lease_until: null, attempts: 1 });
+  expect(await row(id)).toMatchObject({ state: 'pending', lease_owner: null, lease_until: null, attempts: 1 });
   await world.rg.db.updateTable('accounts').set({ state: 'connected' }).where('id', '=', world.account.id).execute();
 });
 
@@ -71,7 +74,7 @@ it('a stopped outbox takes no email; started again, it sends', async () => {
   await world.rg.outbox.stop();
   const id = await queue('After stop');
   await new Promise((r) => setTimeout(r, 300));
-  expect(await row(id)).toMatchObject({ state: 'pending', attempts: 0, lease_token: null });
+  expect(await row(id)).toMatchObject({ state: 'pending', attempts: 0, lease_owner: null });
   world.rg.outbox.start();
   await eventually(async () => (await message(id)).state === 'sent', 5000);
 });

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { LoginTestResult } from '../../../shared/api.ts';
+import type { LoginTestFinding, LoginTestResult } from '../../../shared/api.ts';
 import type { Accounts } from '../../accounts/index.ts';
 import type { Health } from '../../health/check.ts';
 import type { LoginPart, LoginTests } from '../../health/login-test.ts';
@@ -15,14 +15,14 @@ export function accountTestRoutes(accounts: Accounts, health: Health, tests: Log
   const test = (part: LoginPart) => async (c: import('hono').Context<AuthEnv>) => {
     const row = await accounts.row(c.var.user, c.req.param('id')!);
     const mailbox = accounts.credentials(row);
-    const result: LoginTestResult = part === 'smtp' ? await tests.sending(mailbox) : await tests.receiving(mailbox);
+    const result: LoginTestFinding = part === 'smtp' ? await tests.sending(mailbox) : await tests.receiving(mailbox);
     // A full check makes the mailbox connected once both halves work. It is skipped while
     // the other half is the one known to fail: its dead password is not tried again until
     // someone changes it or tests it.
     const otherFails = row.reason_code?.startsWith(`${part === 'smtp' ? 'imap' : 'smtp'}_`);
     if (result.ok && row.state !== 'connected' && !otherFails) await health.checkNow(row.id);
     const { state } = await accounts.row(c.var.user, row.id);
-    return c.json({ ...result, state });
+    return c.json({ ...result, state } satisfies LoginTestResult);
   };
   return new Hono<AuthEnv>().post('/:id/test-sending', test('smtp')).post('/:id/test-receiving', test('imap'));
 }

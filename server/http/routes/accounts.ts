@@ -3,15 +3,15 @@ import { createAccountSchema, updateAccountSchema } from '../../../shared/schema
 import type { Accounts } from '../../accounts/index.ts';
 import type { Health } from '../../health/check.ts';
 import type { AuthEnv } from '../auth.ts';
-import { limitBody, readJson } from '../body.ts';
+import { jsonBody, limitBody } from '../body.ts';
 
 export function accountRoutes(accounts: Accounts, health: Health) {
   return new Hono<AuthEnv>()
     .use(limitBody(64 * 1024))
     .get('/', async (c) => c.json({ accounts: await accounts.list(c.var.user) }))
-    .post('/', async (c) => c.json(await accounts.create(c.var.user, await readJson(c, createAccountSchema)), 201))
+    .post('/', jsonBody(createAccountSchema), async (c) => c.json(await accounts.create(c.var.user, c.req.valid('json')), 201))
     .get('/:id', async (c) => c.json(await accounts.get(c.var.user, c.req.param('id'))))
-    .patch('/:id', async (c) => c.json(await accounts.update(c.var.user, c.req.param('id'), await readJson(c, updateAccountSchema))))
+    .patch('/:id', jsonBody(updateAccountSchema), async (c) => c.json(await accounts.update(c.var.user, c.req.param('id'), c.req.valid('json'))))
     .delete('/:id', async (c) => {
       await accounts.remove(c.var.user, c.req.param('id'));
       return c.body(null, 204);

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { IMPORT_MAX_BYTES } from '../../../shared/import-fields.ts';
 import { runImportSchema } from '../../../shared/schemas.ts';
@@ -6,13 +6,13 @@ import { DomainError } from '../../errors.ts';
 import { templateCsv } from '../../imports/fields.ts';
 import type { Imports } from '../../imports/index.ts';
 import type { AuthEnv } from '../auth.ts';
-import { limitBody, readJson } from '../body.ts';
+import { jsonBody, limitBody } from '../body.ts';
 import { duplicateKeys } from '../duplicate-keys.ts';
 import { errorBody } from '../errors.ts';
-import { rateLimit } from '../rate-limit.ts';
+import { LIMITS } from '../abuse-limits.ts';
 
 /** Uploads one person may make in ten minutes. */
-export const UPLOADS_PER_WINDOW = 30;
+export const UPLOADS_PER_WINDOW = LIMITS.uploads.limit;
 
 const csvFile = (c: Context, name: string, body: string) =>
   c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' });
@@ -28,28 +28,22 @@ async function uploadedBytes(c: Context): Promise<Uint8Array> {
   return new Uint8Array(await c.req.arrayBuffer());
 }
 
-/** `/api/imports`: bulk CSV import of custom mailboxes. */
-export function importRoutes(imports: Imports) {
+/** `/api/imports`: bulk CSV import of custom mailboxes; `uploadLimit` counts each person's uploads. */
+export function importRoutes(imports: Imports, uploadLimit: MiddlewareHandler) {
   return new Hono<AuthEnv>()
     .get('/template.csv', (c) => csvFile(c, 'regrant-import-template.csv', templateCsv()))
     .get('/', async (c) => c.json({ imports: await imports.list(c.var.user) }))
     .post(
       '/',
-      // Each upload is read whole and kept sealed for a day: a person needs a few, not hundreds.
-      rateLimit({
-        key: (c) => (c as Context<AuthEnv>).var.user.id,
-        limit: UPLOADS_PER_WINDOW,
-        windowMs: 10 * 60_000,
-        onLimited: (c) => c.json(errorBody('rate_limited', `Too many uploads: at most ${UPLOADS_PER_WINDOW} files in 10 minutes. Wait a few minutes, then upload again.`), 429),
-      }),
+      uploadLimit,
       bodyLimit({
         maxSize: IMPORT_MAX_BYTES,
         onError: (c) => c.json(errorBody('payload_too_large', `The file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB. Split it into smaller files.`), 413),
       }),
       async (c) => c.json(await imports.upload(c.var.user, await uploadedBytes(c)), 201),
     )
-    .post('/:id/run', limitBody(256 * 1024), async (c) => {
-      const body = await readJson(c, runImportSchema);
+    .post('/:id/run', limitBody(256 * 1024), jsonBody(runImportSchema), async (c) => {
+      const body = c.req.valid('json');
       const duplicateFields = duplicateKeys(await c.req.text())
         .filter((k) => k.startsWith('mapping.'))
         .map((k) => k.slice('mapping.'.length));

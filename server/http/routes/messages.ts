@@ -2,12 +2,12 @@ import { Hono } from 'hono';
 import { queueMessageSchema } from '../../../shared/schemas.ts';
 import type { Outbox } from '../../outbox/index.ts';
 import type { AuthEnv } from '../auth.ts';
-import { limitBody, readJson } from '../body.ts';
+import { jsonBody, limitBody } from '../body.ts';
 
 /** `/api/messages`: queue an email from one of the caller's mailboxes, and follow it. */
 export function messageRoutes(outbox: Outbox) {
   return new Hono<AuthEnv>()
     .use(limitBody(1024 * 1024 + 64 * 1024))
-    .post('/', async (c) => c.json(await outbox.enqueue(c.var.user, await readJson(c, queueMessageSchema)), 202))
+    .post('/', jsonBody(queueMessageSchema), async (c) => c.json(await outbox.enqueue(c.var.user, c.req.valid('json')), 202))
     .get('/:id', async (c) => c.json(await outbox.get(c.var.user, c.req.param('id'))));
 }

@@ -11,23 +11,25 @@ import type { Reauth, Redirect } from '../../reauth/index.ts';
 import type { Outcome } from '../../reauth/outcomes.ts';
 import { pageHeaders } from '../../reauth/page-layout.ts';
 import { outcomePage, sharePage } from '../../reauth/pages.ts';
-import { rateLimit } from '../rate-limit.ts';
+import type { Db } from '../../db/index.ts';
+import { pageLimits } from '../abuse-limits.ts';
+import { requestCutOff } from '../errors.ts';
 
 /** Binds a sign-in to the browser that began it: the callback must come back with it. */
 const BROWSER_COOKIE = 'regrant_browser';
 
 export interface PageDeps {
+  /** Where the pages' rate limits are counted. */
+  db: Db;
   reauth: Reauth;
   workspaceName: string;
   publicUrl: string;
   /** Consent-screen origins the share page's form may lead to (CSP form-action). */
   consentOrigins: string[];
   logger: Logger;
-  /** Requests per minute per client address to /r/ pages. */
-  shareRateLimit?: number;
 }
 
-export function reauthPages({ reauth, workspaceName, publicUrl, consentOrigins, logger, shareRateLimit = 30 }: PageDeps) {
+export function reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigins, logger }: PageDeps) {
   const headers = pageHeaders(consentOrigins);
   const secure = publicUrl.startsWith('https:');
   // On https the __Host- prefix pins the cookie to this origin (no Domain, Path=/, Secure).
@@ -55,15 +57,20 @@ export function reauthPages({ reauth, workspaceName, publicUrl, consentOrigins, 
     return render(c, result);
   };
 
+  const limits = pageLimits(db, (c) => render(c, { kind: 'rate_limited' }));
   const pages = new Hono();
   // A page never answers with JSON or a stack: something unexpected still gets a page, and
   // the log names the route, not the path with its token.
   pages.onError((error, c) => {
-    logger.error('page.unexpected', { route: `${c.req.method} ${c.req.routePath}`, error });
+    const route = `${c.req.method} ${c.req.routePath}`;
+    if (requestCutOff(c)) logger.info('http.client_gone', { route });
+    else logger.error('page.unexpected', { route, error });
     return c.html(outcomePage({ kind: 'unexpected' }, workspaceName).body, 500, headers);
   });
   return pages
-    .use('/r/*', rateLimit({ limit: shareRateLimit, windowMs: 60_000, onLimited: (c) => render(c, { kind: 'rate_limited' }) }))
+    .use('/r/*', limits.shareAddress)
+    .use('/r/:token', limits.shareLink)
+    .use('/oauth/*', limits.oauthAddress)
     .get('/oauth/start/:token', async (c) => follow(c, await reauth.start(c.req.param('token'), browserId(c))))
     .get('/oauth/:provider/callback', async (c) => render(c, await reauth.callback(c.req.param('provider'), c.req.query(), getCookie(c, cookieName))))
     // Safe: chat apps fetch pasted links to build previews, so showing the page changes nothing.

@@ -7,6 +7,7 @@
  */
 import { gmail } from '@googleapis/gmail';
 import { CodeChallengeMethod, type OAuth2Client } from 'google-auth-library';
+import { SIGN_IN_LABEL } from '../../../shared/api.ts';
 import type { GoogleConfig } from '../../config/index.ts';
 import { providerError } from '../http-error.ts';
 import { resultOf } from '../settle.ts';
@@ -31,7 +32,7 @@ export function googleProvider(config: GoogleConfig): OAuthProvider {
   const revokeUrl = revocationUrl(config);
   return {
     kind: 'google',
-    label: 'Google',
+    label: SIGN_IN_LABEL.google,
     requiredScopes: REQUIRED,
     consentOrigin: new URL(config.authUrl).origin,
 

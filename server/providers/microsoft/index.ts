@@ -8,6 +8,7 @@
  *
  * @example const microsoft = microsoftProvider(config.microsoft, hosts);
  */
+import { SIGN_IN_LABEL } from '../../../shared/api.ts';
 import type { MicrosoftConfig } from '../../config/index.ts';
 import type { HostGuard } from '../../net/index.ts';
 import { verifyImapLogin } from '../mail/imap.ts';
@@ -81,7 +82,7 @@ export function microsoftProvider(config: MicrosoftConfig, hosts: HostGuard): OA
 
   return {
     kind: 'microsoft',
-    label: 'Microsoft',
+    label: SIGN_IN_LABEL.microsoft,
     requiredScopes: REQUIRED,
     consentOrigin: new URL(config.loginUrl).origin,
 

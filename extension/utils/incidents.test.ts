@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newIncidents } from '../../extension/utils/incidents.ts';
-import { account, statusOf } from './fixtures.ts';
+import { newIncidents } from './incidents.ts';
+import { account, statusOf } from '../../test/extension/fixtures.ts';
 
 const red = account('amy@acme.test', 'needs_reauth', 'google', { stateChangedAt: '2026-11-28T08:00:00.000Z' });
 const green = account('bob@acme.test', 'connected');

@@ -1,9 +1,9 @@
 import { fakeBrowser } from 'wxt/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createApi } from '../../extension/utils/api.ts';
-import { createPoller, pollStateItem, readCachedPoll, type PollState } from '../../extension/utils/poll.ts';
-import type { Settings } from '../../extension/utils/settings.ts';
-import { account, scriptedFetch, statusOf, type Reply } from './fixtures.ts';
+import { createApi } from './api.ts';
+import { createPoller, pollStateItem, readCachedPoll, type PollState } from './poll.ts';
+import type { Settings } from './settings.ts';
+import { account, scriptedFetch, statusOf, type Reply } from '../../test/extension/fixtures.ts';
 
 const SETTINGS: Settings = { serverUrl: 'https://regrant.acme.test', apiToken: 'rg_secret_token', pollSeconds: 60 };
 const STATUS = statusOf([account('sales@acme.test', 'needs_reauth'), account('ops@acme.test', 'connected', 'custom')]);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { repeat } from '../../extension/utils/repeat.ts';
+import { repeat } from './repeat.ts';
 
 describe('asking again and again', () => {
   beforeEach(() => vi.useFakeTimers());

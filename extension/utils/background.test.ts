@@ -1,11 +1,11 @@
 import { fakeBrowser } from 'wxt/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../shared/api.ts';
-import { POLL_ALARM, startBackground } from '../../extension/utils/background.ts';
-import { BADGE_GREY, BADGE_RED } from '../../extension/utils/badge.ts';
-import { pollStateItem, type PollState } from '../../extension/utils/poll.ts';
-import { apiTokenItem, pollSecondsItem, serverUrlItem } from '../../extension/utils/settings.ts';
-import { account, statusOf } from './fixtures.ts';
+import { POLL_ALARM, startBackground } from './background.ts';
+import { BADGE_GREY, BADGE_RED } from './badge.ts';
+import { pollStateItem, type PollState } from './poll.ts';
+import { apiTokenItem, pollSecondsItem, serverUrlItem } from './settings.ts';
+import { account, statusOf } from '../../test/extension/fixtures.ts';
 
 /** The toolbar as the background leaves it (the fake browser has no `action`). */
 function toolbar() {
@@ -80,7 +80,13 @@ describe('the background', () => {
     expect(shown.text).toBe('');
     await fakeBrowser.alarms.onAlarm.trigger({ name: 'something-else', scheduledTime: Date.now() });
     expect(p.polls()).toBe(3);
-    expect(bg).toBeTruthy();
+
+    // The page-facing refresh polls, shows the answer on the badge and hands it back.
+    p.answer(statusOf([sales, ops]));
+    const refreshed = await bg.refresh();
+    expect(p.polls()).toBe(4);
+    expect(refreshed.status!.counts.needsReauth).toBe(1);
+    expect(shown).toMatchObject({ text: '1', color: BADGE_RED });
   });
 
   it('saving new options re-schedules the alarm and polls once at once', async () => {

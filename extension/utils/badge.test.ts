@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../shared/api.ts';
-import { BADGE_GREY, BADGE_RED, badgeFor } from '../../extension/utils/badge.ts';
-import type { PollState } from '../../extension/utils/poll.ts';
+import { BADGE_GREY, BADGE_RED, badgeFor } from './badge.ts';
+import type { PollState } from './poll.ts';
 
 function state(counts: Partial<StatusResponse['counts']>, problem: PollState['problem'] = null): PollState {
   return {

@@ -14,8 +14,8 @@ import {
   refusalText,
   reportText,
   rowsWith,
-} from '../../extension/utils/imports.ts';
-import { uploaded } from './import-server.ts';
+} from './imports.ts';
+import { uploaded } from '../../test/extension/import-server.ts';
 
 describe('the mapping a person starts from', () => {
   it('takes the server suggestion and leaves the other fields "not in the file"', () => {

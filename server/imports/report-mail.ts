@@ -1,0 +1,25 @@
+/**
+ * Queues a finished import's report for the person who ran it, in the transaction that marks
+ * the import finished: the summary in words and the per-row CSV. Regrant's mail queue
+ * delivers it (re-tried when the mail server refuses; logged without NOTIFY_SMTP_URL).
+ *
+ * @example await queueReport(trx, deps, importRow, finishedAt);
+ */
+import type { Db } from '../db/index.ts';
+import type { ImportRow } from '../db/schema.ts';
+import type { Notifier } from '../notify/index.ts';
+import { reportEmail } from './report.ts';
+import { countsOf, importRows } from './views.ts';
+
+export interface ReportDeps {
+  notifier: Notifier;
+  workspaceName: string;
+  publicUrl: string;
+}
+
+export async function queueReport(trx: Db, { notifier, workspaceName, publicUrl }: ReportDeps, imp: ImportRow, finishedAt: string): Promise<void> {
+  const to = await trx.selectFrom('users').select('email').where('id', '=', imp.user_id).executeTakeFirstOrThrow();
+  const rows = await importRows(trx, imp.id);
+  const mail = reportEmail({ workspace: workspaceName, importId: imp.id, rows, counts: countsOf(rows), startedAt: imp.started_at ?? finishedAt, finishedAt, publicUrl });
+  await notifier.add(trx, [{ kind: 'import_report', to: to.email, subject: mail.subject, text: mail.text, attachments: [{ ...mail.attachment, contentType: 'text/csv; charset=utf-8' }], importId: imp.id }]);
+}

@@ -1,0 +1,260 @@
+/**
+ * Every answer of Regrant's HTTP API as a zod schema: the one description of the API's shapes.
+ * The types are inferred from them; a server test parses real answers with them, so a field
+ * the server adds, drops or makes optional fails a test instead of surprising the extension.
+ *
+ * Objects are not strict, so a client checking an answer ignores fields added later; the
+ * server test compares the parsed answer with the raw one, which catches fields missing here.
+ *
+ * @example
+ *   const status = statusResponseSchema.parse(await res.json()); // StatusResponse
+ */
+import { z } from 'zod';
+import { ACCOUNT_STATES, DELIMITERS, ERROR_CODES, IMPORT_FIELDS, IMPORT_ROW_STATUSES, IMPORT_STATES, MESSAGE_STATES, PROVIDERS, SECURITY_MODES } from './api.ts';
+
+/** Times are ISO 8601 in UTC, as `Date.prototype.toISOString` writes them. */
+const time = z.iso.datetime();
+const count = z.number().int().nonnegative();
+
+const accountState = z.enum(ACCOUNT_STATES);
+
+/** Why an account is in its state, in words a person understands. */
+export const reasonSchema = z.object({
+  /** Stable code that logic may branch on, e.g. `smtp_auth_failed`. */
+  code: z.string(),
+  message: z.string(),
+  /** How to fix it. */
+  hint: z.string().optional(),
+});
+export type Reason = z.infer<typeof reasonSchema>;
+
+/** A code and words: why an email or an import row failed. */
+const problemSchema = z.object({ code: z.string(), message: z.string() });
+
+/** One row of `GET /api/status`. */
+export const accountStatusSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  provider: z.enum(PROVIDERS),
+  state: accountState,
+  reason: reasonSchema.nullable(),
+  lastCheckedAt: time.nullable(),
+  /** When it entered its state: "needs re-authentication for 3 h", and one alert per incident. */
+  stateChangedAt: time,
+  pendingEmails: count,
+});
+export type AccountStatus = z.infer<typeof accountStatusSchema>;
+
+export const statusCountsSchema = z.object({ total: count, connected: count, needsReauth: count, unreachable: count });
+export type StatusCounts = z.infer<typeof statusCountsSchema>;
+
+/** `GET /api/status` (200; a 304 has no body). */
+export const statusResponseSchema = z.object({ counts: statusCountsSchema, accounts: z.array(accountStatusSchema) });
+export type StatusResponse = z.infer<typeof statusResponseSchema>;
+
+/** SMTP or IMAP settings as the API shows them: never the password itself. */
+export const serverSettingsViewSchema = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  security: z.enum(SECURITY_MODES),
+  username: z.string(),
+  hasPassword: z.boolean(),
+});
+export type ServerSettingsView = z.infer<typeof serverSettingsViewSchema>;
+
+/** `GET /api/accounts/:id`, and the answer of `POST /api/accounts`, `PATCH …/:id` and `POST …/:id/check`. */
+export const accountViewSchema = accountStatusSchema.extend({
+  name: z.string().nullable(),
+  owner: z.object({ id: z.string(), email: z.string() }),
+  /** null for Google and Microsoft mailboxes. */
+  smtp: serverSettingsViewSchema.nullable(),
+  imap: serverSettingsViewSchema.nullable(),
+  nextCheckAt: time.nullable(),
+  createdAt: time,
+  updatedAt: time,
+});
+export type AccountView = z.infer<typeof accountViewSchema>;
+
+/** `GET /api/accounts` */
+export const accountListSchema = z.object({ accounts: z.array(accountViewSchema) });
+export type AccountList = z.infer<typeof accountListSchema>;
+
+/** One state transition of `GET /api/accounts/:id/events`. */
+export const accountEventSchema = z.object({
+  id: z.string(),
+  at: time,
+  from: accountState,
+  to: accountState,
+  reason: reasonSchema.nullable(),
+  /** What the server said, as it said it. */
+  detail: z.string().nullable(),
+});
+export type AccountEvent = z.infer<typeof accountEventSchema>;
+
+/** `GET /api/accounts/:id/events`: newest first. */
+export const accountEventsSchema = z.object({ events: z.array(accountEventSchema) });
+export type AccountEvents = z.infer<typeof accountEventsSchema>;
+
+/** Every API error has this body; `field` names the request field at fault. */
+export const apiErrorBodySchema = z.object({
+  error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), field: z.string().optional() }),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
+
+/** The test email Test Sending sent, or the recent one Test Receiving looked for. */
+export const testEmailViewSchema = z.object({
+  messageId: z.string(),
+  sentAt: time,
+  /** Found in INBOX by Test Receiving; null while nobody has looked. */
+  arrivedAt: time.nullable(),
+});
+export type TestEmailView = z.infer<typeof testEmailViewSchema>;
+
+/** What Test Sending or Test Receiving found, before the mailbox's state is added. */
+export const loginTestFindingSchema = z.object({
+  ok: z.boolean(),
+  /** Why the login or the send was refused (`ok: false`). */
+  error: reasonSchema.optional(),
+  testEmail: testEmailViewSchema.optional(),
+  /** A passing test with something to know, in words: the test email has not arrived yet. */
+  notice: z.string().optional(),
+});
+export type LoginTestFinding = z.infer<typeof loginTestFindingSchema>;
+
+/** `POST /api/accounts/:id/test-sending` and `…/test-receiving`. */
+export const loginTestResultSchema = loginTestFindingSchema.extend({
+  /** The account's state after the test: both tests passing make it `connected`. */
+  state: accountState,
+});
+export type LoginTestResult = z.infer<typeof loginTestResultSchema>;
+
+/**
+ * A one-time address to open in a browser: `POST /api/connect/:provider`,
+ * `POST /api/accounts/:id/regrant` and `POST /api/accounts/:id/share-link`.
+ */
+export const oneTimeLinkSchema = z.object({ url: z.url({ protocol: /^https?$/ }), expiresAt: time });
+export type OneTimeLink = z.infer<typeof oneTimeLinkSchema>;
+
+const signInSchema = z.object({
+  configured: z.boolean(),
+  /** What the administrator must set, when it is not configured. */
+  setup: z.string().optional(),
+});
+
+/** `GET /api/server`: which sign-ins this server offers. */
+export const serverInfoSchema = z.object({
+  workspace: z.string(),
+  providers: z.object({ google: signInSchema, microsoft: signInSchema }),
+});
+export type ServerInfo = z.infer<typeof serverInfoSchema>;
+
+const messageState = z.enum(MESSAGE_STATES);
+
+/** `POST /api/messages` answers 202 with this. */
+export const queuedMessageSchema = z.object({ id: z.string(), state: messageState });
+export type QueuedMessage = z.infer<typeof queuedMessageSchema>;
+
+/** `GET /api/messages/:id`: one email of the outbox. */
+export const messageViewSchema = queuedMessageSchema.extend({
+  accountId: z.string(),
+  /** The Message-ID header, fixed when queued and kept across retries. */
+  messageId: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  createdAt: time,
+  sentAt: time.nullable(),
+  attempts: count,
+  /** Why it failed (state failed), or the last trouble of a pending one. */
+  error: problemSchema.nullable(),
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
+
+/** A reply to one of the mailbox's sent emails. */
+export const replyViewSchema = z.object({
+  id: z.string(),
+  /** The outbox email replied to. */
+  messageId: z.string(),
+  from: z.string().nullable(),
+  subject: z.string().nullable(),
+  receivedAt: time,
+  /** An out-of-office or other automatic answer, kept apart from people's replies. */
+  autoReply: z.boolean(),
+});
+export type ReplyView = z.infer<typeof replyViewSchema>;
+
+/** `GET /api/accounts/:id/replies` */
+export const replyListSchema = z.object({ replies: z.array(replyViewSchema) });
+export type ReplyList = z.infer<typeof replyListSchema>;
+
+/** A sent email the receiving side could not deliver. */
+export const bounceViewSchema = z.object({
+  id: z.string(),
+  messageId: z.string(),
+  recipient: z.string().nullable(),
+  /** Enhanced status code, e.g. `5.1.1`. */
+  status: z.string().nullable(),
+  action: z.string().nullable(),
+  diagnostic: z.string().nullable(),
+  receivedAt: time,
+});
+export type BounceView = z.infer<typeof bounceViewSchema>;
+
+/** `GET /api/accounts/:id/bounces` */
+export const bounceListSchema = z.object({ bounces: z.array(bounceViewSchema) });
+export type BounceList = z.infer<typeof bounceListSchema>;
+
+/** `POST /api/imports` (201): the file was read; choose the mapping and run it. */
+export const importUploadSchema = z.object({
+  id: z.string(),
+  /** Column names in file order (a blank one is called "Column N"). */
+  headers: z.array(z.string()),
+  /** Field → header, for each field a header was recognised for. */
+  suggestedMapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.string()),
+  /** The first rows as header → cell, passwords masked. */
+  preview: z.array(z.record(z.string(), z.string())),
+  /** Data rows in the file (blank lines not counted). */
+  total: count,
+  delimiter: z.enum(DELIMITERS),
+  expiresAt: time,
+});
+export type ImportUpload = z.infer<typeof importUploadSchema>;
+
+const importRowStatus = z.enum(IMPORT_ROW_STATUSES);
+
+/** One row's outcome. `error` says why it was skipped or failed. */
+export const importRowViewSchema = z.object({
+  line: z.number().int().positive(),
+  email: z.string(),
+  status: importRowStatus,
+  error: problemSchema.optional(),
+  /** The mailbox's state now (created and updated rows). */
+  state: accountState.optional(),
+  accountId: z.string().optional(),
+});
+export type ImportRowView = z.infer<typeof importRowViewSchema>;
+
+/** `GET /api/imports/:id`, and `POST /api/imports/:id/run` (202, without rows). */
+export const importViewSchema = z.object({
+  id: z.string(),
+  state: z.enum(IMPORT_STATES),
+  total: count,
+  done: count,
+  counts: z.record(importRowStatus, count),
+  /** null until the import is run. */
+  updateExisting: z.boolean().nullable(),
+  createdAt: time,
+  startedAt: time.nullable(),
+  finishedAt: time.nullable(),
+  /** What became of the emailed report: `sent`, `pending` (re-tried), `logged` (no NOTIFY_SMTP_URL). */
+  report: z.object({ to: z.string(), state: z.enum(['pending', 'sent', 'logged']) }).nullable(),
+  /** Empty with `?rows=0`, in the list and in the answer of a run. */
+  rows: z.array(importRowViewSchema),
+});
+export type ImportView = z.infer<typeof importViewSchema>;
+
+/** `GET /api/imports`: the caller's last 20, newest first, without their rows. */
+export const importListSchema = z.object({ imports: z.array(importViewSchema) });
+export type ImportList = z.infer<typeof importListSchema>;
+
+/** `GET /healthz` */
+export const healthzSchema = z.object({ ok: z.literal(true) });
