@@ -15,6 +15,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountRow, AccountUpdate, NewAccountRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
+import type { HostGuard } from '../net/index.ts';
 import type { MailboxCredentials, ServerSettings } from '../providers/types.ts';
 import { newAccountRow } from './new-row.ts';
 import { bumpStatusVersion } from './status-version.ts';
@@ -33,6 +34,8 @@ export interface AccountsDeps {
   db: Db;
   sealer: Sealer;
   checkIntervalSeconds: number;
+  /** Refuses mail hosts on internal networks (ALLOW_PRIVATE_HOSTS opens ranges). */
+  hosts: Pick<HostGuard, 'assertMailHost'>;
 }
 
 const secretContext = (accountId: string, field: string) => `${accountId}:${field}`;
@@ -41,7 +44,7 @@ const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as con
 /** Rows per INSERT: ~30 columns each stays far below SQLite's 32,766 bound variables. */
 const INSERT_CHUNK = 200;
 
-export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDeps) {
+export function createAccounts({ db, sealer, checkIntervalSeconds, hosts }: AccountsDeps) {
   const visible = (actor: Actor) => {
     let q = db.selectFrom('accounts');
     if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);
@@ -101,6 +104,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
     // The unique address is checked again when the row is written; this is for a clear word early.
     const exists = !knownNew && (await db.selectFrom('accounts').select('id').where('email', '=', input.email).executeTakeFirst());
     if (exists) throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
+    await hosts.assertMailHost('smtp.host', input.smtp.host);
+    await hosts.assertMailHost('imap.host', input.imap.host);
     const id = newId('acc');
     const now = new Date().toISOString();
     return {
@@ -171,6 +176,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
       }
       // The same settings again are no change: a dead password stays parked, not re-tried.
       if (before && SETTING_KEYS.every((k) => merged[k] === before[k])) continue;
+      await hosts.assertMailHost(`${part}.host`, merged.host!);
       Object.assign(patch, sealedSettings(current.id, part, merged as ServerSettingsInput));
       credentialsChanged = true;
     }
