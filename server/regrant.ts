@@ -18,6 +18,7 @@ import { createLoginTests } from './health/login-test.ts';
 import { startScheduler, type Scheduler } from './health/scheduler.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log/index.ts';
+import { createHostGuard, type HostLookup } from './net/index.ts';
 import { createNotifier } from './notify/index.ts';
 import { defaultProviders, isOAuthProvider, type ProviderRegistry } from './providers/index.ts';
 import { purgeDeadSignIns } from './reauth/housekeeping.ts';
@@ -36,6 +37,8 @@ export interface RegrantOptions {
   imports?: Pick<ImportsDeps, 'probe' | 'leaseMs'>;
   /** How long Test Receiving looks for a test email not in INBOX yet (10 s, at most half of CHECK_TIMEOUT_SECONDS). */
   testEmailWaitMs?: number;
+  /** Resolves mailbox host names instead of the system resolver: a test plays a name whose address changes. */
+  lookup?: HostLookup;
 }
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
@@ -47,9 +50,10 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const instanceId = instance.id;
   const sealer = createSealer(loadOrCreateKey(config.secretKey, config.dataDir));
   const users = createUsers(db);
+  const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
   const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });
-  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random });
-  const providers = options.providers ?? defaultProviders(config);
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts });
+  const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
     db,
     accounts,
@@ -68,7 +72,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     outbox.reconnected(id).catch((error) => logger.error('outbox.reconnect_failed', { account: id, error }));
     void inbox.kick(id);
   });
-  const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs });
+  const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
   const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
   const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests });
@@ -82,6 +86,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     config,
     db,
     instance,
+    /** Judges mailbox hosts and webhook URLs against ALLOW_PRIVATE_HOSTS. */
+    hosts,
     users,
     accounts,
     health,

@@ -20,6 +20,7 @@ import { newId } from '../db/ids.ts';
 import type { AccountRow, AccountUpdate, NewAccountRow } from '../db/schema.ts';
 import type { AlertDraft } from '../notify/index.ts';
 import { DomainError } from '../errors.ts';
+import type { HostGuard } from '../net/index.ts';
 import type { MailboxCredentials, ServerSettings } from '../providers/types.ts';
 import { newAccountRow } from './new-row.ts';
 import { findAccount } from './repository.ts';
@@ -45,13 +46,15 @@ export interface AccountsDeps {
   workspaceName: string;
   /** A number in [0, 1) to spread checks; Math.random unless given. */
   random?: () => number;
+  /** Refuses mail hosts on internal networks (ALLOW_PRIVATE_HOSTS opens ranges). */
+  hosts: Pick<HostGuard, 'assertMailHost'>;
 }
 
 const secretContext = (accountId: string, field: string) => `${accountId}:${field}`;
 
 const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as const;
 
-export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random }: AccountsDeps) {
+export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts }: AccountsDeps) {
   const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName });
   const visible = (actor: Actor) => {
     let q = db.selectFrom('accounts');
@@ -111,6 +114,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
     // The unique address is checked again when the row is written; this is for a clear word early.
     const exists = !knownNew && (await db.selectFrom('accounts').select('id').where('email', '=', input.email).executeTakeFirst());
     if (exists) throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
+    await hosts.assertMailHost('smtp.host', input.smtp.host);
+    await hosts.assertMailHost('imap.host', input.imap.host);
     const id = newId('acc');
     const now = new Date().toISOString();
     return {
@@ -155,6 +160,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
       }
       // The same settings again are no change: a dead password stays parked, not re-tried.
       if (before && SETTING_KEYS.every((k) => merged[k] === before[k])) continue;
+      await hosts.assertMailHost(`${part}.host`, merged.host!);
       Object.assign(patch, sealedSettings(current.id, part, merged as ServerSettingsInput));
       credentialsChanged = true;
     }

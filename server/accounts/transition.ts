@@ -28,6 +28,7 @@ import { connectedEmail } from '../notify/connected-email.ts';
 import type { AlertDraft } from '../notify/index.ts';
 import { alertRecipients } from '../notify/recipients.ts';
 import { reconnectedEmail } from '../notify/reconnected-email.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 
 /** What was found about a mailbox, from wherever it was found. */
 export type Finding =
@@ -84,7 +85,6 @@ interface Plan {
   notice: ((trx: Db, eventId: string) => Promise<AlertDraft | null>) | null;
 }
 
-const isUnique = (error: unknown) => /UNIQUE|duplicate key/i.test(String(error));
 
 export function createTransitions(deps: TransitionDeps) {
   const timing = { intervalSeconds: deps.intervalSeconds, random: deps.random };
@@ -206,7 +206,7 @@ export function createTransitions(deps: TransitionDeps) {
         try {
           await trx.insertInto('accounts').values(written.slice(i, i + INSERT_CHUNK)).execute();
         } catch (error) {
-          if (!isUnique(error)) throw error;
+          if (!isUniqueViolation(error)) throw error;
           throw new DomainError('account_exists', rows.length === 1 ? `a mailbox ${rows[0].email} already exists in Regrant` : 'one of these mailboxes already exists in Regrant', 'email');
         }
       }

@@ -57,6 +57,10 @@ const FIX_PASSWORD = 'Enter the mailbox\'s current password in Regrant (or re-im
 const REGRANT = 'Re-grant access: press "Continue with Google/Microsoft" or send the mailbox holder a re-authentication link.';
 
 export const RULES: Rule[] = [
+  // Regrant itself would not connect: the host is, or now resolves to, an internal address
+  // (ALLOW_PRIVATE_HOSTS). No server was contacted, so looking again at the usual pace costs nothing.
+  { sources: ['smtp', 'imap', 'check'], when: (f) => f.code === 'HOST_NOT_ALLOWED', verdict: 'admin_action', code: 'host_not_allowed', message: 'The mail server\'s address is on a private or internal network, which Regrant does not connect to.', hint: 'Enter the mail server\'s public host name in the settings. If the server really is on an internal network, the Regrant operator can allow its range with ALLOW_PRIVATE_HOSTS.', retry: 'normal' },
+  { sources: ['smtp', 'imap'], when: (f) => f.code === 'NOT_A_MAIL_SERVER', verdict: 'transient', code: 'not_a_mail_server', message: 'Something answered at this host and port, but not a mail server.', hint: 'Check the host and port in the settings.', retry: 'normal' },
   // A check that outlived its time limit, or trouble on the wire: always transient.
   { sources: NETWORK, when: (f) => TIMEOUTS.has(f.code ?? ''), verdict: 'transient', code: 'timeout', message: 'The mail server did not answer in time.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
   { sources: NETWORK, when: (f) => f.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(f.text), verdict: 'transient', code: 'connection_refused', message: 'The mail server refused the connection.', hint: 'If this lasts, check the host and port in the settings.', retry: 'normal' },

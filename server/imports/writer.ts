@@ -20,7 +20,8 @@ import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
 import type { RowError } from './rows.ts';
 
-export type Outcome =
+/** What the runner decided for one row: a mailbox to create or update, or a result with nothing to write. */
+export type RowDecision =
   | { kind: 'create'; line: number; email: string; row: NewAccountRow }
   | { kind: 'update'; line: number; email: string; current: AccountRow; plan: UpdatePlan }
   | { kind: 'result'; line: number; email: string; status: 'skipped' | 'failed'; error: RowError; accountId?: string | null };
@@ -43,10 +44,10 @@ export interface WriterDeps {
 }
 
 export function createWriter({ db, accounts, health, logger, importId }: WriterDeps) {
-  const queue: Outcome[] = [];
+  const queue: RowDecision[] = [];
   let running: Promise<void> | null = null;
 
-  const result = (o: Outcome, status: 'created' | 'updated' | 'skipped' | 'failed', accountId: string | null, error?: RowError) => ({
+  const result = (o: RowDecision, status: 'created' | 'updated' | 'skipped' | 'failed', accountId: string | null, error?: RowError) => ({
     import_id: importId,
     line: o.line,
     email: o.email,
@@ -60,8 +61,8 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
   /** The settings of every row written passed their sign-in test just now. */
   const worked = { kind: 'signin' as const, failures: [] as [] };
 
-  /** Writes one outcome inside `trx`; answers the mailbox to announce as reconnected, if any. */
-  async function writeOne(trx: Db, o: Outcome): Promise<string | null> {
+  /** Writes one decided row inside `trx`; answers the mailbox to announce as reconnected, if any. */
+  async function writeOne(trx: Db, o: RowDecision): Promise<string | null> {
     if (o.kind === 'result') {
       await trx.insertInto('import_rows').values(result(o, o.status, o.accountId ?? null, o.error)).execute();
       return null;
@@ -89,7 +90,7 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
    * Writes a batch in few statements: the new mailboxes (with their events) and the results
    * as multi-row inserts; updates one by one (each re-reads its mailbox).
    */
-  async function writeMany(trx: Db, batch: Outcome[]): Promise<(string | null)[]> {
+  async function writeMany(trx: Db, batch: RowDecision[]): Promise<(string | null)[]> {
     const reconnected: (string | null)[] = [];
     const created: NewAccountRow[] = [];
     const results: ReturnType<typeof result>[] = [];
@@ -108,7 +109,7 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
     return reconnected;
   }
 
-  async function writeBatch(batch: Outcome[]): Promise<void> {
+  async function writeBatch(batch: RowDecision[]): Promise<void> {
     let reconnected: (string | null)[] = [];
     try {
       reconnected = await db.transaction().execute((trx) => writeMany(trx, batch));
@@ -150,7 +151,7 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
   }
 
   return {
-    push(o: Outcome): void {
+    push(o: RowDecision): void {
       queue.push(o);
       if (!running) void run().catch((error) => logger.error('import.write_failed', { import: importId, error }));
     },

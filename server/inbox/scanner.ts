@@ -11,6 +11,7 @@
  *   const scanner = createScanner(deps);
  *   health.onReconnected((id) => void scanner.kick(id));
  */
+import pLimit from 'p-limit';
 import { signIn } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
 import { connectedIdsWithSentMail, findAccount } from '../accounts/repository.ts';
@@ -149,9 +150,7 @@ export function createScanner(deps: ScannerDeps) {
      */
     async sweep(concurrency = 10): Promise<void> {
       const queue = await connectedIdsWithSentMail(db);
-      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-        for (let id = queue.shift(); id && !stopped; id = queue.shift()) if (!scanning.has(id)) await kick(id);
-      }));
+      await pLimit(concurrency).map(queue, (id) => (stopped || scanning.has(id) ? undefined : kick(id)));
     },
 
     async idle(): Promise<void> {
