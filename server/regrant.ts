@@ -51,8 +51,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const sealer = createSealer(loadOrCreateKey(config.secretKey, config.dataDir));
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
-  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, hosts });
   const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts });
   const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
     db,
@@ -63,9 +63,6 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     instanceId,
     intervalSeconds: config.checkIntervalSeconds,
     timeoutSeconds: config.checkTimeoutSeconds,
-    publicUrl: config.publicUrl,
-    workspaceName: config.workspaceName,
-    random: options.random,
   });
   const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config });
   const outbox = createOutbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });

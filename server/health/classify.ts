@@ -7,7 +7,10 @@
  * @example
  *   classify({ source: 'smtp', error }) // { verdict: 'needs_reauth', code: 'smtp_auth_failed', … }
  */
-import { factsOf, type ErrorFacts, type FailureSource } from './facts.ts';
+import type { Failure, FailureSource } from '../providers/errors.ts';
+import { factsOf, type ErrorFacts } from './facts.ts';
+
+export type { Failure };
 
 export type Verdict = 'ok' | 'needs_reauth' | 'admin_action' | 'transient';
 
@@ -22,13 +25,8 @@ export interface Classification {
   retry: RetryPolicy;
   /** What the server said, for the event log. Never holds a secret: servers do not echo them. */
   detail: string;
-}
-
-export interface Failure {
-  source: FailureSource;
-  error: unknown;
-  /** The login used an OAuth access token (XOAUTH2), not a password: the fix is a re-grant. */
-  oauth?: boolean;
+  /** Where it happened, in words ("smtp.example.com", "Google's sign-in service"), when the caller knows. */
+  place?: string;
 }
 
 interface Rule {

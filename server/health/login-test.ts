@@ -20,7 +20,8 @@ import { withDeadline } from '../providers/deadline.ts';
 import { ProviderFailure } from '../providers/failure.ts';
 import { settle } from '../providers/settle.ts';
 import type { CheckContext, MailboxCredentials, ServerSettings } from '../providers/types.ts';
-import { classify, type Failure } from './classify.ts';
+import type { Failure } from '../providers/errors.ts';
+import { classify } from './classify.ts';
 import { composeTestEmail, createTestEmails, notArrivedNotice, testEmailView } from './test-email.ts';
 
 export type LoginPart = 'smtp' | 'imap';

@@ -11,6 +11,8 @@
 import { SIGN_IN_LABEL } from '../../shared/api.ts';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Accounts, Actor } from '../accounts/index.ts';
+import { findAccountsByEmail } from '../accounts/repository.ts';
+import { findUser } from '../auth/repository.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import type { AccountRow, ImportRow } from '../db/schema.ts';
@@ -52,19 +54,15 @@ export async function runImport(deps: RunnerDeps, imp: ImportRow, signal: AbortS
   const table = tableOf(deps.sealer.open(imp.sealed_file!, fileContext(imp.id)));
   const mapping = JSON.parse(imp.mapping!) as Mapping;
   const updateExisting = imp.update_existing === 1;
-  const user = await db.selectFrom('users').select(['id', 'role']).where('id', '=', imp.user_id).executeTakeFirstOrThrow();
+  const user = await findUser(db, imp.user_id);
+  if (!user) throw new Error(`import ${imp.id}: its user ${imp.user_id} is gone`);
   const actor: Actor = { id: user.id, role: user.role };
 
   const finished = new Set((await db.selectFrom('import_rows').select('line').where('import_id', '=', imp.id).execute()).map((r) => r.line));
   const todo = validateRows(table, mapping).filter((r) => !finished.has(r.line));
   const writer = createWriter({ db, accounts, health: deps.health, logger, importId: imp.id });
 
-  const existing = new Map<string, AccountRow>();
-  const emails = todo.filter((r) => r.candidate).map((r) => r.email);
-  for (let i = 0; i < emails.length; i += 500) {
-    const found = await db.selectFrom('accounts').selectAll().where('email', 'in', emails.slice(i, i + 500)).execute();
-    for (const a of found) existing.set(a.email, a);
-  }
+  const existing: Map<string, AccountRow> = await findAccountsByEmail(db, todo.filter((r) => r.candidate).map((r) => r.email));
 
   // Refused passwords in a row, per server: a file with the wrong column mapped to the password
   // must not hammer one server with thousands of bad sign-ins (servers ban such clients).

@@ -1,7 +1,8 @@
 /**
  * Writes the rows of an import that are decided: a mailbox created or updated together with
- * its verdict (the settings passed their sign-in test, so it is connected), its event and the
- * row's result, in one transaction. A crash therefore never leaves a mailbox saved without its
+ * its verdict (the settings passed their sign-in test, so it is connected: accounts' one
+ * writer of a mailbox's state makes it so, with its event) and the row's result, in one
+ * transaction. A crash therefore never leaves a mailbox saved without its
  * row's result, and a resumed run never does a finished row twice (the result's primary key
  * refuses it). Rows are written in batches while the next ones are being tested.
  *
@@ -12,7 +13,8 @@
  */
 import type { Accounts, UpdatePlan } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
-import type { AccountEventsTable, AccountRow, NewAccountRow } from '../db/schema.ts';
+import { findAccount } from '../accounts/repository.ts';
+import type { AccountRow, NewAccountRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
@@ -27,7 +29,7 @@ export type RowDecision =
 /** Rows per transaction. */
 const BATCH_SIZE = 500;
 
-/** Rows per multi-row INSERT (events and results have ~10 columns). */
+/** Rows per multi-row INSERT (results have ~8 columns). */
 const CHUNK = 500;
 
 /** How long a batch waits for more rows before it is written. */
@@ -56,11 +58,8 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
     at: new Date().toISOString(),
   });
 
-  /** A new mailbox whose settings passed their sign-in: connected from its first row, with its event. */
-  const connectedRow = (r: NewAccountRow) => {
-    const { patch, event } = health.judgement({ id: r.id, state: 'new', transient_failures: 0, slow_retries: 0, next_check_at: r.next_check_at ?? null }, null);
-    return { row: { ...r, ...patch } as NewAccountRow, event };
-  };
+  /** The settings of every row written passed their sign-in test just now. */
+  const worked = { kind: 'signin' as const, failures: [] as [] };
 
   /** Writes one decided row inside `trx`; answers the mailbox to announce as reconnected, if any. */
   async function writeOne(trx: Db, o: RowDecision): Promise<string | null> {
@@ -69,14 +68,12 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
       return null;
     }
     if (o.kind === 'create') {
-      const { row, event } = connectedRow(o.row);
-      await accounts.applyCreate(trx, row);
-      if (event) await trx.insertInto('account_events').values(event).execute();
+      await accounts.admit(trx, [o.row], worked);
       await trx.insertInto('import_rows').values(result(o, 'created', o.row.id)).execute();
       // A mailbox that did not exist holds no email and awaits no reply: nothing to announce.
       return null;
     }
-    const fresh = await trx.selectFrom('accounts').selectAll().where('id', '=', o.current.id).executeTakeFirst();
+    const fresh = await findAccount(trx, o.current.id);
     if (!fresh || fresh.updated_at !== o.current.updated_at) {
       const error = fresh
         ? { code: 'changed_meanwhile', message: 'someone changed this mailbox while the import ran; nothing was saved, import the row again' }
@@ -84,21 +81,18 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
       await trx.insertInto('import_rows').values(result(o, 'failed', null, error)).execute();
       return null;
     }
-    const { patch, event } = health.judgement(fresh, null);
-    await accounts.applyUpdate(trx, fresh, o.plan, patch);
-    if (event) await trx.insertInto('account_events').values(event).execute();
+    const t = await accounts.applyUpdate(trx, fresh, o.plan, worked, { expect: { updatedAt: fresh.updated_at } });
     await trx.insertInto('import_rows').values(result(o, 'updated', fresh.id)).execute();
-    return event?.to_state === 'connected' ? fresh.id : null;
+    return t.reconnected ? fresh.id : null;
   }
 
   /**
-   * Writes a batch in few statements: the new mailboxes, their events and the results as
-   * multi-row inserts; updates one by one (each re-reads its mailbox).
+   * Writes a batch in few statements: the new mailboxes (with their events) and the results
+   * as multi-row inserts; updates one by one (each re-reads its mailbox).
    */
   async function writeMany(trx: Db, batch: RowDecision[]): Promise<(string | null)[]> {
     const reconnected: (string | null)[] = [];
     const created: NewAccountRow[] = [];
-    const events: AccountEventsTable[] = [];
     const results: ReturnType<typeof result>[] = [];
     for (const o of batch) {
       if (o.kind === 'update') {
@@ -106,14 +100,11 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
       } else if (o.kind === 'result') {
         results.push(result(o, o.status, o.accountId ?? null, o.error));
       } else {
-        const { row, event } = connectedRow(o.row);
-        created.push(row);
-        if (event) events.push(event);
+        created.push(o.row);
         results.push(result(o, 'created', o.row.id));
       }
     }
-    await accounts.applyCreateMany(trx, created);
-    for (let i = 0; i < events.length; i += CHUNK) await trx.insertInto('account_events').values(events.slice(i, i + CHUNK)).execute();
+    if (created.length) await accounts.admit(trx, created, worked);
     for (let i = 0; i < results.length; i += CHUNK) await trx.insertInto('import_rows').values(results.slice(i, i + CHUNK)).execute();
     return reconnected;
   }

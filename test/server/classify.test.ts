@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify, matchRule, RULES, worst, type Failure } from '../../server/health/classify.ts';
-import { CheckTimeoutError, ProviderHttpError } from '../../server/health/facts.ts';
+import { CheckTimeoutError, GoogleApiError, OAuthRequestError } from '../../server/providers/errors.ts';
 import { decide, type Standing } from '../../server/health/state.ts';
 import { createHostGuard } from '../../server/net/index.ts';
 import { verifyImap } from '../../server/providers/custom/imap.ts';
@@ -189,14 +189,14 @@ describe('network and check failures', () => {
 });
 
 describe('OAuth providers, by their documented error bodies', () => {
-  const google = (status: number, body: unknown) => ({ source: 'google_token' as const, error: new ProviderHttpError(status, body) });
+  const google = (status: number, body: unknown) => ({ source: 'google_token' as const, error: new OAuthRequestError(status, body) });
   const gmail = (status: number, reason: string) => ({
     source: 'gmail_api' as const,
-    error: new ProviderHttpError(status, { error: { code: status, message: reason, errors: [{ reason, domain: 'global' }], status: 'X' } }),
+    error: new GoogleApiError(status, { error: { code: status, message: reason, errors: [{ reason, domain: 'global' }], status: 'X' } }),
   });
   const microsoft = (status: number, error: string, codes: number[]) => ({
     source: 'microsoft_token' as const,
-    error: new ProviderHttpError(status, { error, error_description: `AADSTS${codes[0]}: …`, error_codes: codes }),
+    error: new OAuthRequestError(status, { error, error_description: `AADSTS${codes[0]}: …`, error_codes: codes }),
   });
 
   it('Google token endpoint', () => {
@@ -212,14 +212,14 @@ describe('OAuth providers, by their documented error bodies', () => {
     expectVerdict(gmail(401, 'authError'), 'needs_reauth', 'token_rejected');
     expectVerdict(gmail(403, 'insufficientPermissions'), 'needs_reauth', 'scopes_missing');
     expectVerdict(
-      { source: 'gmail_api', error: new ProviderHttpError(403, { error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' }] } }) },
+      { source: 'gmail_api', error: new GoogleApiError(403, { error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' }] } }) },
       'needs_reauth',
       'scopes_missing',
     );
     expectVerdict(gmail(403, 'domainPolicy'), 'admin_action', 'domain_policy');
     expectVerdict(gmail(403, 'accessNotConfigured'), 'admin_action', 'gmail_api_disabled');
     expectVerdict(
-      { source: 'gmail_api', error: new ProviderHttpError(403, { error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason: 'SERVICE_DISABLED' }] } }) },
+      { source: 'gmail_api', error: new GoogleApiError(403, { error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason: 'SERVICE_DISABLED' }] } }) },
       'admin_action',
       'gmail_api_disabled',
     );
