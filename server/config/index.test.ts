@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, environmentWithDotenv, loadConfig } from '../../server/config/index.ts';
+import { ConfigError, environmentWithDotenv, loadConfig } from './index.ts';
 
 describe('loadConfig', () => {
   it('runs with nothing set: SQLite in ./data, port 8787 on loopback, checks every 5 minutes', () => {
