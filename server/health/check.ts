@@ -15,6 +15,7 @@ import type { AccountRow, AccountUpdate, Database } from '../db/schema.ts';
 import type { MailboxCredentials } from '../providers/types.ts';
 import { DomainError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
+import { timeCheck, type Metrics } from '../metrics/index.ts';
 import { lostAccessEmail } from '../notify/alert-email.ts';
 import type { Notifier } from '../notify/index.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
@@ -38,6 +39,7 @@ export interface HealthDeps {
   /** Owns this process's leases (`server/instances/`), so two server processes never check one account at once. */
   instanceId: string;
   random?: () => number;
+  metrics?: Pick<Metrics, 'timeCheck'>;
 }
 
 export type ReconnectedListener = (accountId: string) => void;
@@ -134,7 +136,7 @@ export function createHealth(deps: HealthDeps) {
 
   /** Checks an account whose lease `row.lease_owner` this process holds, and releases it. */
   async function checkLeased(row: AccountRow, manual: boolean): Promise<AccountRow> {
-    return judged(row, await probe(accounts.credentials(row), (token) => accounts.storeRotatedRefreshToken(row, token)), manual);
+    return judged(row, await timeCheck(deps.metrics, row.provider, () => probe(accounts.credentials(row), (token) => accounts.storeRotatedRefreshToken(row, token))), manual);
   }
 
   /**
