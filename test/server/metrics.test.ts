@@ -23,7 +23,7 @@ const TOKEN = 'metrics-token-0123456789abcdef';
 const GMAIL = 'sales@gmail.test';
 const OPS = 'ops@acme.test';
 const LOST = 'hello@acme.test';
-const PASSWORDS = { [OPS]: 'ops-password-1', [LOST]: 'hello-password-1' };
+const PASSWORDS: Record<string, string> = { [OPS]: 'ops-password-1', [LOST]: 'hello-password-1' };
 const NOTIFY_PASSWORD = 'notify-url-secret';
 
 let world: OAuthWorld;
@@ -172,7 +172,8 @@ it('the same series, not only as many, for 10 and for 1,000 mailboxes', async ()
 it('a missing or wrong metrics token answers 401 on the main port and on METRICS_PORT', async () => {
   const ask = (port: number, headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${port}/metrics`, { headers });
   const expectRefusals = async (port: number) => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${btoa(`x:${TOKEN}`)}` }, { authorization: TOKEN }]) {
+    const refused: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${btoa(`x:${TOKEN}`)}` }, { authorization: TOKEN }];
+    for (const headers of refused) {
       const res = await ask(port, headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(await res.text()).not.toContain('regrant_');
