@@ -47,12 +47,17 @@ export function createLogger(sink?: LogSink, { level = 'info', format = 'json' }
     {
       level,
       base: undefined,
+      // Lines carry no msg; pino-pretty, fed by pino, finds the message under pino's messageKey.
       messageKey: 'event',
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),
-        // Every field, however deep, goes through the masking: keys by pattern, strings by content.
-        log: (fields) => redact(fields) as Record<string, unknown>,
+        // Every field, however deep, goes through the masking: keys by pattern, strings by
+        // content. The event comes first, so that a line reads "what, then details".
+        log: (fields) => {
+          const { event, ...rest } = redact(fields) as Record<string, unknown>;
+          return { event, ...rest };
+        },
       },
       mixin: () => {
         const requestId = currentRequestId();
@@ -62,9 +67,9 @@ export function createLogger(sink?: LogSink, { level = 'info', format = 'json' }
     destination(sink, format),
   );
   return {
-    info: (event, fields) => out.info(fields ?? {}, event),
-    warn: (event, fields) => out.warn(fields ?? {}, event),
-    error: (event, fields) => out.error(fields ?? {}, event),
+    info: (event, fields) => out.info({ ...fields, event }),
+    warn: (event, fields) => out.warn({ ...fields, event }),
+    error: (event, fields) => out.error({ ...fields, event }),
   };
 }
 
