@@ -20,13 +20,16 @@ afterEach(cleanup);
 it('an admin sees the server health: cycle, overdue checks, outbox, refused alert emails and the version', async () => {
   render(<ServerHealthPanel deps={{ api: async () => ({ serverHealth: async () => HEALTH }) as Partial<Api> as Api, now: () => NOW }} />);
   const panel = await screen.findByRole('region', { name: 'Regrant server health' });
-  expect(panel.textContent).toContain('needs attention');
-  expect(panel.textContent).toContain('12 mailboxes in 5 min, finished 5 min ago');
-  expect(panel.textContent).toContain('Checks overdue: 0');
-  expect(panel.textContent).toContain('Outbox: 3 waiting, the oldest queued 3 h ago');
-  expect(panel.textContent).toContain('2 refused');
-  expect(panel.textContent).toContain('Last refusal: Invalid login: 535 5.7.8 Authentication failed');
-  expect(panel.textContent).toContain('Version 0.1.0');
+  const said = [
+    'needs attention',
+    '12 mailboxes in 5 min, finished 5 min ago',
+    'Checks overdue: 0',
+    'Outbox: 3 waiting, the oldest queued 3 h ago',
+    '2 refused',
+    'Last refusal: Invalid login: 535 5.7.8 Authentication failed',
+    'Version 0.1.0',
+  ];
+  for (const words of said) expect(panel.textContent).toContain(words);
 });
 
 it('a member sees no panel: the server answers 403 and the client makes that "nothing to show"', async () => {
