@@ -16,6 +16,7 @@ import { validateRows } from '../server/imports/rows.ts';
 import { silentLogger } from '../server/log/index.ts';
 import { createRegrant, type RegrantOptions } from '../server/regrant.ts';
 import { startDovecot } from '../test/support/dovecot.ts';
+import { TEST_ALLOW_PRIVATE_HOSTS } from '../test/support/hosts.ts';
 import { startSmtp } from '../test/support/smtp.ts';
 import { median, num, report, runsOf } from './figures.ts';
 
@@ -33,7 +34,7 @@ function file(rows: number, smtpPort: number, imapPort: number): Uint8Array {
 /** Upload → every row written and the run finished, in ms. */
 async function importOnce(bytes: Uint8Array, options: RegrantOptions): Promise<{ ms: number; created: number }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-bench-'));
-  const rg = await createRegrant(loadConfig({ DATA_DIR: dataDir, CHECK_CONCURRENCY: concurrency }), { logger: silentLogger, ...options });
+  const rg = await createRegrant(loadConfig({ DATA_DIR: dataDir, CHECK_CONCURRENCY: concurrency, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS }), { logger: silentLogger, ...options });
   const { token } = await rg.users.add({ email: 'ann@acme.test', role: 'admin' });
   const actor = (await rg.users.byToken(token))!;
   const start = performance.now();

@@ -13,6 +13,7 @@ import { silentLogger } from '../server/log/index.ts';
 import { createRegrant } from '../server/regrant.ts';
 import { startGoogleFake } from '../test/fakes/google.ts';
 import { TestBrowser } from '../test/support/browser.ts';
+import { TEST_ALLOW_PRIVATE_HOSTS } from '../test/support/hosts.ts';
 import { startSmtp } from '../test/support/smtp.ts';
 import { median, num, report, runsOf } from './figures.ts';
 
@@ -24,7 +25,7 @@ const until = async (done: () => boolean) => {
 
 async function regrantInstance(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-bench-'));
-  const rg = await createRegrant(loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://regrant.test', ...env }), { logger: silentLogger });
+  const rg = await createRegrant(loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://regrant.test', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...env }), { logger: silentLogger });
   const { token } = await rg.users.add({ email: 'ann@acme.test', role: 'admin' });
   const actor = (await rg.users.byToken(token))!;
   return { rg, actor, close: async () => (await rg.close(), rmSync(dataDir, { recursive: true, force: true })) };

@@ -18,6 +18,7 @@ import { createLoginTests } from './health/login-test.ts';
 import { startScheduler, type Scheduler } from './health/scheduler.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log/index.ts';
+import { createHostGuard, type HostLookup } from './net/index.ts';
 import { createNotifier } from './notify/index.ts';
 import { defaultProviders, isOAuthProvider, type ProviderRegistry } from './providers/index.ts';
 import { purgeDeadSignIns } from './reauth/housekeeping.ts';
@@ -41,6 +42,8 @@ export interface RegrantOptions {
   testEmailWaitMs?: number;
   /** How long `serverDegraded` is reused between reads (5 s). */
   degradedCacheMs?: number;
+  /** Resolves mailbox host names instead of the system resolver: a test plays a name whose address changes. */
+  lookup?: HostLookup;
 }
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
@@ -54,9 +57,10 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const instanceId = instance.id;
   const sealer = createSealer(loadOrCreateKey(config.secretKey, config.dataDir));
   const users = createUsers(db);
-  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds });
+  const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
   const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics });
-  const providers = options.providers ?? defaultProviders(config);
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts });
+  const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
     db,
     accounts,
@@ -66,9 +70,6 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     instanceId,
     intervalSeconds: config.checkIntervalSeconds,
     timeoutSeconds: config.checkTimeoutSeconds,
-    publicUrl: config.publicUrl,
-    workspaceName: config.workspaceName,
-    random: options.random,
     metrics,
   });
   const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config, metrics });
@@ -79,7 +80,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     outbox.reconnected(id).catch((error) => logger.error('outbox.reconnect_failed', { account: id, error }));
     void inbox.kick(id);
   });
-  const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs });
+  const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
   const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
   const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null });
@@ -93,6 +94,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     config,
     db,
     instance,
+    /** Judges mailbox hosts and webhook URLs against ALLOW_PRIVATE_HOSTS. */
+    hosts,
     users,
     accounts,
     health,

@@ -97,6 +97,7 @@ export type {
   StatusCounts,
   StatusResponse,
   TestEmailView,
+  Trouble,
 } from './responses.ts';
 
 /** The fields of the bulk CSV (design §8), in template order. */

@@ -31,6 +31,23 @@ export type Reason = z.infer<typeof reasonSchema>;
 /** A code and words: why an email or an import row failed. */
 const problemSchema = z.object({ code: z.string(), message: z.string() });
 
+/**
+ * Trouble the last check ran into without changing the state, in words: "Could not reach the
+ * SMTP server smtp.example.com just now (connection refused); still counted as connected; next
+ * try in 30 s." `tries` of `of` while it counts towards unreachable ("No answer yet (1 of 3
+ * tries)"); `of` is null once the state no longer turns on it.
+ */
+export const troubleSchema = z.object({
+  message: z.string(),
+  /** Failed checks in a row. */
+  tries: count,
+  /** How many make a connected mailbox unreachable (3); null when the state no longer turns on it. */
+  of: count.nullable(),
+  at: time,
+  nextCheckAt: time.nullable(),
+});
+export type Trouble = z.infer<typeof troubleSchema>;
+
 /** One row of `GET /api/status`. */
 export const accountStatusSchema = z.object({
   id: z.string(),
@@ -42,6 +59,8 @@ export const accountStatusSchema = z.object({
   /** When it entered its state: "needs re-authentication for 3 h", and one alert per incident. */
   stateChangedAt: time,
   pendingEmails: count,
+  /** The last check's trouble that did not change the state; null when the last check said nothing of the kind. */
+  trouble: troubleSchema.nullable(),
 });
 export type AccountStatus = z.infer<typeof accountStatusSchema>;
 
@@ -110,9 +129,13 @@ export type AccountView = z.infer<typeof accountViewSchema>;
 export const accountListSchema = z.object({ accounts: z.array(accountViewSchema) });
 export type AccountList = z.infer<typeof accountListSchema>;
 
-/** One state transition of `GET /api/accounts/:id/events`. */
+/**
+ * One event of `GET /api/accounts/:id/events`: a state transition (`kind` state), or, with
+ * `?include=trouble`, a check that failed without changing the state (`kind` trouble).
+ */
 export const accountEventSchema = z.object({
   id: z.string(),
+  kind: z.enum(['state', 'trouble']),
   at: time,
   from: accountState,
   to: accountState,
@@ -122,7 +145,7 @@ export const accountEventSchema = z.object({
 });
 export type AccountEvent = z.infer<typeof accountEventSchema>;
 
-/** `GET /api/accounts/:id/events`: newest first. */
+/** `GET /api/accounts/:id/events`: newest first; state changes only unless `?include=trouble`. */
 export const accountEventsSchema = z.object({ events: z.array(accountEventSchema) });
 export type AccountEvents = z.infer<typeof accountEventsSchema>;
 

@@ -22,7 +22,7 @@ const concurrency = Number(concurrencyArg);
 const timeoutMs = Number(timeoutArg) * 1000;
 
 async function smtpLogin(s: ServerSettings): Promise<void> {
-  const transport = nodemailer.createTransport(smtpTransportOptions(s, { user: s.username, pass: s.password }, timeoutMs));
+  const transport = nodemailer.createTransport(smtpTransportOptions(s, { address: s.host }, { user: s.username, pass: s.password }, timeoutMs));
   try {
     await transport.verify();
   } finally {
@@ -31,7 +31,7 @@ async function smtpLogin(s: ServerSettings): Promise<void> {
 }
 
 async function imapLogin(s: ServerSettings): Promise<void> {
-  const client = new ImapFlow({ ...imapClientOptions(s, { user: s.username, pass: s.password }, timeoutMs), verifyOnly: true });
+  const client = new ImapFlow({ ...imapClientOptions(s, { address: s.host }, { user: s.username, pass: s.password }, timeoutMs), verifyOnly: true });
   client.on('error', () => {});
   try {
     await client.connect();

@@ -21,6 +21,7 @@ import { createUsers } from '../../server/auth/index.ts';
 import { newAccountRow } from '../../server/accounts/new-row.ts';
 import { createSealer } from '../../server/crypto/index.ts';
 import { openDatabase, type Db } from '../../server/db/index.ts';
+import { TEST_ALLOW_PRIVATE_HOSTS } from '../../test/support/hosts.ts';
 import { newId } from '../../server/db/ids.ts';
 import type { NewAccountRow } from '../../server/db/schema.ts';
 import { startDovecot, type Dovecot } from '../../test/support/dovecot.ts';
@@ -202,7 +203,7 @@ export async function spawnTsx(args: string[], env: Record<string, string>, stdi
 export async function spawnRegrant(data: SeededData, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<TsxProcess & { port: number }> {
   const port = await freePort();
   const log = process.env.REGRANT_BENCH_LOG ? openSync(process.env.REGRANT_BENCH_LOG, 'a') : 'ignore';
-  const server = await spawnTsx([...nodeArgs, 'server/main.ts'], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ...env }, log);
+  const server = await spawnTsx([...nodeArgs, 'server/main.ts'], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...env }, log);
   if (typeof log === 'number') closeSync(log);
   const deadline = Date.now() + 30_000;
   for (;;) {

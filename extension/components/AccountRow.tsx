@@ -1,6 +1,6 @@
 import { Component } from 'preact';
 import { MAILBOX_KIND_LABEL, type AccountStatus } from '../../shared/api.ts';
-import { STATE_LABEL } from '../utils/accounts.ts';
+import { STATE_LABEL, troubleNote } from '../utils/accounts.ts';
 import { sinceText } from '../utils/time.ts';
 import { useAction } from './use-action.ts';
 
@@ -54,6 +54,11 @@ function Row({ account, minute, actions }: RowProps) {
         )}
       </div>
       {account.reason && account.state !== 'connected' && <p class="reason">{account.reason.message}</p>}
+      {account.trouble && (
+        <p class="trouble">
+          {account.trouble.message} <span class="muted">({troubleNote(account.trouble, now)})</span>
+        </p>
+      )}
       {broken && (
         <div class="actions">
           {oauth ? (

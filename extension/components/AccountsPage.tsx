@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { MAILBOX_KIND_LABEL, SIGN_IN_LABEL, type AccountEvent, type AccountStatus, type AccountView, type OAuthProviderKind } from '../../shared/api.ts';
-import { STATE_LABEL, filterAccounts, orderAccounts } from '../utils/accounts.ts';
+import { STATE_LABEL, filterAccounts, orderAccounts, troubleNote } from '../utils/accounts.ts';
 import { problemOf } from '../utils/api.ts';
 import { openRegrant } from '../utils/regrant.ts';
 import { agoText, sinceText } from '../utils/time.ts';
@@ -150,6 +150,12 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
           {account.reason.hint && <p class="muted">{account.reason.hint}</p>}
         </div>
       )}
+      {account.trouble && (
+        <div class="banner warn trouble">
+          <p>{account.trouble.message}</p>
+          <p class="muted">{troubleNote(account.trouble, now)}</p>
+        </div>
+      )}
       {account.provider === 'custom' ? (
         <div class="forms">
           <SettingsForm part="smtp" email={account.email} saved={account.smtp} onTest={(patch) => test('smtp', patch)} />
@@ -160,12 +166,13 @@ function AccountDetail({ id, deps, now, onChanged }: { id: string; deps: Account
       )}
       <h3>History</h3>
       {events.length === 0 ? (
-        <p class="muted">No state changes yet.</p>
+        <p class="muted">No state changes or failed checks yet.</p>
       ) : (
         <ol class="events">
           {events.map((e) => (
             <li key={e.id}>
-              <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> {STATE_LABEL[e.from]} → <span class={`state ${e.to}`}>{STATE_LABEL[e.to]}</span>
+              <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>{' '}
+              {e.kind === 'trouble' ? <span class="trouble">Check failed, still {STATE_LABEL[e.to].toLowerCase()}</span> : <>{STATE_LABEL[e.from]} → <span class={`state ${e.to}`}>{STATE_LABEL[e.to]}</span></>}
               {e.reason && <div class="muted">{e.reason.message}</div>}
             </li>
           ))}

@@ -2,7 +2,8 @@
  * How the popup and the accounts page show mailboxes: who needs a person first, then who
  * cannot be reached, then the rest; and a filter that matches what a person would type.
  */
-import { MAILBOX_KIND_LABEL, type AccountState, type AccountStatus } from '../../shared/api.ts';
+import { MAILBOX_KIND_LABEL, type AccountState, type AccountStatus, type Trouble } from '../../shared/api.ts';
+import { agoText } from './time.ts';
 
 const RANK: Record<AccountState, number> = { needs_reauth: 0, unreachable: 1, new: 2, connected: 3 };
 
@@ -25,6 +26,12 @@ export function filterAccounts<T extends AccountStatus>(accounts: readonly T[], 
     const haystack = [a.email, a.provider, MAILBOX_KIND_LABEL[a.provider], STATE_LABEL[a.state], a.reason?.message ?? ''].join(' ').toLowerCase();
     return words.every((w) => haystack.includes(w));
   });
+}
+
+/** When the last check's trouble was, and how far it counts: "1 of 3 tries, just now". */
+export function troubleNote(trouble: Trouble, now: Date): string {
+  const tries = trouble.of === null ? '' : `${trouble.tries} of ${trouble.of} ${trouble.of === 1 ? 'try' : 'tries'}, `;
+  return `${tries}${agoText(trouble.at, now)}`;
 }
 
 /** The popup offers a filter box once the list no longer fits at a glance. */

@@ -114,7 +114,8 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
       return { changed: true, status: data, etag: res.headers.get('etag') };
     },
     account: (id: string) => json<AccountView>('GET', `/api/accounts/${encodeURIComponent(id)}`),
-    events: async (id: string) => (await json<AccountEvents>('GET', `/api/accounts/${encodeURIComponent(id)}/events`)).events,
+    /** State changes and the checks that failed without one, newest first. */
+    events: async (id: string) => (await json<AccountEvents>('GET', `/api/accounts/${encodeURIComponent(id)}/events?include=trouble`)).events,
     update: (id: string, patch: Record<string, unknown>) => json<AccountView>('PATCH', `/api/accounts/${encodeURIComponent(id)}`, patch),
     regrant: async (id: string) => ({ url: webUrl((await json<OneTimeLink>('POST', `/api/accounts/${encodeURIComponent(id)}/regrant`)).url) }),
     async shareLink(id: string): Promise<OneTimeLink> {

@@ -2,22 +2,30 @@
  * Mailboxes as the people who own them see them: create, list, read, change, remove.
  * Members reach only their own accounts (anything else is "not found"); admins reach all.
  * Passwords are sealed before they are written and never leave this module in a view.
+ * accounts/ is the only writer of the `accounts` table: every change of a mailbox's state
+ * goes through `transition` (transition.ts), other modules read through repository.ts.
  *
  * @example
  *   const view = await accounts.create(actor, { email, smtp, imap });
+ *   await db.transaction().execute((trx) => accounts.transition(trx, row, { kind: 'signin', failures: [] }));
  */
 import type { AccountEvent, AccountView, StatusResponse } from '../../shared/api.ts';
 import type { CreateAccountInput, ServerSettingsInput, UpdateAccountInput } from '../../shared/schemas.ts';
 import type { AuthUser } from '../auth/index.ts';
+import { findUser, findUserByEmail } from '../auth/repository.ts';
+import { bumpStatusVersion } from '../auth/status-version.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountRow, AccountUpdate, NewAccountRow } from '../db/schema.ts';
+import type { AlertDraft } from '../notify/index.ts';
 import { DomainError } from '../errors.ts';
+import type { HostGuard } from '../net/index.ts';
 import type { MailboxCredentials, ServerSettings } from '../providers/types.ts';
 import { newAccountRow } from './new-row.ts';
-import { bumpStatusVersion } from './status-version.ts';
-import { accountView, reasonOf, statusView } from './view.ts';
+import { findAccount } from './repository.ts';
+import { createTransitions, type Finding, type TransitionOptions } from './transition.ts';
+import { accountView, reasonOf, STATUS_COLUMNS, statusView } from './view.ts';
 import { pendingCounts, WAITING } from '../outbox/queue.ts';
 
 export type Actor = Pick<AuthUser, 'id' | 'role'>;
@@ -32,15 +40,22 @@ export interface AccountsDeps {
   db: Db;
   sealer: Sealer;
   checkIntervalSeconds: number;
+  /** Records the emails a transition sends (alerts, reconnection notices) in its transaction. */
+  notifier: { record(trx: Db, draft: AlertDraft): Promise<void> };
+  publicUrl: string;
+  workspaceName: string;
+  /** A number in [0, 1) to spread checks; Math.random unless given. */
+  random?: () => number;
+  /** Refuses mail hosts on internal networks (ALLOW_PRIVATE_HOSTS opens ranges). */
+  hosts: Pick<HostGuard, 'assertMailHost'>;
 }
 
 const secretContext = (accountId: string, field: string) => `${accountId}:${field}`;
 
 const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as const;
-/** Rows per INSERT: ~30 columns each stays far below SQLite's 32,766 bound variables. */
-const INSERT_CHUNK = 200;
 
-export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDeps) {
+export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts }: AccountsDeps) {
+  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName });
   const visible = (actor: Actor) => {
     let q = db.selectFrom('accounts');
     if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);
@@ -54,14 +69,15 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
   }
 
   async function view(found: AccountRow): Promise<AccountView> {
-    const owner = await db.selectFrom('users').select(['id', 'email']).where('id', '=', found.owner_id).executeTakeFirstOrThrow();
+    const owner = await findUser(db, found.owner_id);
+    if (!owner) throw new Error(`account ${found.id} has no owner ${found.owner_id}`);
     const pending = await db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', found.id).where('state', 'in', WAITING).executeTakeFirstOrThrow();
-    return accountView(found, owner, Number(pending.n));
+    return accountView(found, { id: owner.id, email: owner.email }, Number(pending.n));
   }
 
   async function resolveOwner(actor: Actor, ownerEmail: string | undefined): Promise<string> {
     if (!ownerEmail) return actor.id;
-    const owner = await db.selectFrom('users').select(['id']).where('email', '=', ownerEmail).executeTakeFirst();
+    const owner = await findUserByEmail(db, ownerEmail);
     if (!owner) throw new DomainError('invalid_input', `owner: there is no Regrant user ${ownerEmail}`, 'owner');
     if (owner.id !== actor.id && actor.role !== 'admin') {
       throw new DomainError('forbidden', 'owner: only an admin can give a mailbox to someone else', 'owner');
@@ -91,8 +107,6 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
     };
   }
 
-  const changed = (trx: Db, ownerId: string) => bumpStatusVersion(trx, ownerId, 'hard', checkIntervalSeconds);
-
   /** The row of a new custom mailbox, settings sealed; refused if the address is already known. */
   /** `knownNew`: the caller already looked the address up (an import does, for all its rows at once). */
   async function planCreate(actor: Actor, input: CreateAccountInput, { knownNew = false } = {}): Promise<NewAccountRow> {
@@ -100,6 +114,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
     // The unique address is checked again when the row is written; this is for a clear word early.
     const exists = !knownNew && (await db.selectFrom('accounts').select('id').where('email', '=', input.email).executeTakeFirst());
     if (exists) throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
+    await hosts.assertMailHost('smtp.host', input.smtp.host);
+    await hosts.assertMailHost('imap.host', input.imap.host);
     const id = newId('acc');
     const now = new Date().toISOString();
     return {
@@ -107,32 +123,6 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
       ...sealedSettings(id, 'smtp', input.smtp),
       ...sealedSettings(id, 'imap', input.imap),
     };
-  }
-
-  /** Writes a planned mailbox inside `trx`. */
-  async function applyCreate(trx: Db, r: NewAccountRow): Promise<void> {
-    try {
-      await trx.insertInto('accounts').values(r).execute();
-    } catch (error) {
-      if (/UNIQUE|duplicate key/i.test(String(error))) {
-        throw new DomainError('account_exists', `a mailbox ${r.email} already exists in Regrant`, 'email');
-      }
-      throw error;
-    }
-    await changed(trx, r.owner_id);
-  }
-
-  /** Writes many planned mailboxes inside `trx` (an import's batch): few statements, one status bump per owner. */
-  async function applyCreateMany(trx: Db, rows: NewAccountRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      try {
-        await trx.insertInto('accounts').values(rows.slice(i, i + INSERT_CHUNK)).execute();
-      } catch (error) {
-        if (/UNIQUE|duplicate key/i.test(String(error))) throw new DomainError('account_exists', 'one of these mailboxes already exists in Regrant', 'email');
-        throw error;
-      }
-    }
-    for (const owner of new Set(rows.map((r) => r.owner_id))) await changed(trx, owner);
   }
 
   /** What a change of `current` writes: `patch` is null when nothing would change. */
@@ -170,6 +160,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
       }
       // The same settings again are no change: a dead password stays parked, not re-tried.
       if (before && SETTING_KEYS.every((k) => merged[k] === before[k])) continue;
+      await hosts.assertMailHost(`${part}.host`, merged.host!);
       Object.assign(patch, sealedSettings(current.id, part, merged as ServerSettingsInput));
       credentialsChanged = true;
     }
@@ -180,31 +171,36 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
     return { patch: changes || credentialsChanged ? patch : null, credentialsChanged };
   }
 
-  /** Writes a planned change inside `trx`, with `extra` in the same row. */
-  async function applyUpdate(trx: Db, current: AccountRow, plan: UpdatePlan, extra: AccountUpdate = {}): Promise<void> {
-    const patch = { ...(plan.patch ?? {}), ...extra };
-    if (Object.keys(patch).length === 0) return;
-    await trx.updateTable('accounts').set(patch).where('id', '=', current.id).execute();
-    await changed(trx, current.owner_id);
-    if (patch.owner_id && patch.owner_id !== current.owner_id) {
-      await changed(trx, patch.owner_id);
+  /**
+   * Writes a planned change inside `trx` through the state machine: a change of settings, or
+   * (an import) settings whose sign-in was tested, with `finding` saying so. Answers what
+   * `transition` answers; `after` is null when the row changed since `current` was read.
+   */
+  async function applyUpdate(trx: Db, current: AccountRow, plan: UpdatePlan, finding?: Finding, opts: TransitionOptions = {}) {
+    const patch = plan.patch ?? {};
+    const t = await transitions.transition(trx, current, finding ?? { kind: 'settings', credentialsChanged: plan.credentialsChanged }, { ...opts, set: patch });
+    if (t.after && patch.owner_id && patch.owner_id !== current.owner_id) {
+      await bumpStatusVersion(trx, patch.owner_id, 'hard', checkIntervalSeconds);
       // Share links and sign-ins under way speak for the previous owner: they end with the hand-over.
       const now = patch.updated_at ?? new Date().toISOString();
       await trx.updateTable('share_links').set({ revoked_at: now }).where('account_id', '=', current.id).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
       await trx.updateTable('oauth_attempts').set({ finished_at: now, outcome: 'owner_changed' }).where('account_id', '=', current.id).where('finished_at', 'is', null).execute();
     }
+    return t;
   }
 
   return {
     async create(actor: Actor, input: CreateAccountInput): Promise<AccountView> {
       const r = await planCreate(actor, input);
-      await db.transaction().execute((trx) => applyCreate(trx, r));
-      return view(await db.selectFrom('accounts').selectAll().where('id', '=', r.id).executeTakeFirstOrThrow());
+      await db.transaction().execute((trx) => transitions.admit(trx, [r], null));
+      return view((await findAccount(db, r.id))!);
     },
 
     planCreate,
-    applyCreate,
-    applyCreateMany,
+    /** Writes new mailboxes inside `trx` (see transition.ts). */
+    admit: transitions.admit,
+    /** The one writer of a mailbox's state (see transition.ts). */
+    transition: transitions.transition,
 
     async list(actor: Actor): Promise<AccountView[]> {
       const rows = await visible(actor)
@@ -227,8 +223,9 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
     async update(actor: Actor, id: string, input: UpdateAccountInput): Promise<AccountView> {
       const current = await row(actor, id);
       const plan = await planUpdate(actor, current, input);
-      await db.transaction().execute((trx) => applyUpdate(trx, current, plan));
-      return view(await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+      // Nothing to write: the same values again leave the row (and a parked dead password) alone.
+      if (plan.patch) await db.transaction().execute((trx) => applyUpdate(trx, current, plan));
+      return view((await findAccount(db, id)) ?? current);
     },
 
     planUpdate,
@@ -238,15 +235,19 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
       const current = await row(actor, id);
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('accounts').where('id', '=', id).execute();
-        await changed(trx, current.owner_id);
+        await bumpStatusVersion(trx, current.owner_id, 'hard', checkIntervalSeconds);
       });
     },
 
-    async events(actor: Actor, id: string): Promise<AccountEvent[]> {
+    /** State changes, newest first; with `trouble`, the checks that failed without changing the state too. */
+    async events(actor: Actor, id: string, { trouble = false } = {}): Promise<AccountEvent[]> {
       await row(actor, id);
-      const rows = await db.selectFrom('account_events').selectAll().where('account_id', '=', id).orderBy('id', 'desc').limit(500).execute();
+      let query = db.selectFrom('account_events').selectAll().where('account_id', '=', id);
+      if (!trouble) query = query.where('kind', '=', 'state');
+      const rows = await query.orderBy('id', 'desc').limit(500).execute();
       return rows.map((e) => ({
         id: e.id,
+        kind: e.kind,
         at: e.at,
         from: e.from_state,
         to: e.to_state,
@@ -257,7 +258,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds }: AccountsDep
 
     async status(actor: Actor): Promise<StatusResponse> {
       const rows = await visible(actor)
-        .select(['id', 'email', 'provider', 'state', 'reason_code', 'reason_message', 'reason_hint', 'last_checked_at', 'state_changed_at'])
+        .select(STATUS_COLUMNS)
         .orderBy('email')
         .execute();
       const pending = await pendingCounts(db);

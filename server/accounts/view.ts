@@ -1,5 +1,10 @@
-import type { AccountStatus, AccountView, Reason, ServerSettingsView } from '../../shared/api.ts';
+import type { AccountStatus, AccountView, Reason, ServerSettingsView, Trouble } from '../../shared/api.ts';
 import type { AccountRow } from '../db/schema.ts';
+import { UNREACHABLE_AFTER } from '../health/state.ts';
+
+/** The columns of a mailbox's status. */
+export const STATUS_COLUMNS = ['id', 'email', 'provider', 'state', 'reason_code', 'reason_message', 'reason_hint', 'last_checked_at', 'state_changed_at', 'trouble_message', 'trouble_at', 'transient_failures', 'next_check_at'] as const;
+type StatusColumns = Pick<AccountRow, (typeof STATUS_COLUMNS)[number]>;
 
 export function reasonOf(row: Pick<AccountRow, 'reason_code' | 'reason_message' | 'reason_hint'>): Reason | null {
   if (!row.reason_code) return null;
@@ -18,7 +23,13 @@ function settings(row: AccountRow, part: 'smtp' | 'imap'): ServerSettingsView | 
   };
 }
 
-export function statusView(row: Pick<AccountRow, 'id' | 'email' | 'provider' | 'state' | 'reason_code' | 'reason_message' | 'reason_hint' | 'last_checked_at' | 'state_changed_at'>, pendingEmails = 0): AccountStatus {
+export function troubleOf(row: Pick<StatusColumns, 'state' | 'trouble_message' | 'trouble_at' | 'transient_failures' | 'next_check_at'>): Trouble | null {
+  if (!row.trouble_message || !row.trouble_at) return null;
+  const counting = row.state === 'connected' || row.state === 'new';
+  return { message: row.trouble_message, tries: row.transient_failures, of: counting ? UNREACHABLE_AFTER : null, at: row.trouble_at, nextCheckAt: row.next_check_at };
+}
+
+export function statusView(row: StatusColumns, pendingEmails = 0): AccountStatus {
   return {
     id: row.id,
     email: row.email,
@@ -28,6 +39,7 @@ export function statusView(row: Pick<AccountRow, 'id' | 'email' | 'provider' | '
     lastCheckedAt: row.last_checked_at,
     stateChangedAt: row.state_changed_at,
     pendingEmails,
+    trouble: troubleOf(row),
   };
 }
 

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { parseAllowedRanges, type AllowedRange } from '../net/ranges.ts';
 
 export interface Config {
   port: number;
@@ -23,6 +24,8 @@ export interface Config {
   workspaceName: string;
   shareLinkTtlHours: number;
   sendRatePerMinute: number | null;
+  /** Internal ranges mailbox hosts and webhook URLs may reach (ALLOW_PRIVATE_HOSTS); empty: none. */
+  allowPrivateHosts: AllowedRange[];
   google: GoogleConfig;
   microsoft: MicrosoftConfig;
   log: { level: LogLevel; format: LogFormat };
@@ -153,6 +156,7 @@ export function loadConfig(env: Env): Config {
     workspaceName: env.WORKSPACE_NAME?.trim() || 'Regrant',
     shareLinkTtlHours: int(env, 'SHARE_LINK_TTL_HOURS', 72, 1, 24 * 90),
     sendRatePerMinute: rate ? int(env, 'SEND_RATE_PER_MINUTE', 0, 1, 100_000) : null,
+    allowPrivateHosts: allowedRanges(env),
     google: {
       ...clientPair(env, 'GOOGLE'),
       authUrl: url(env, 'GOOGLE_AUTH_URL', 'https://accounts.google.com/o/oauth2/v2/auth', ['https:', 'http:'])!,
@@ -179,6 +183,14 @@ function clientPair(env: Env, prefix: 'GOOGLE' | 'MICROSOFT') {
   if (clientId && !clientSecret) throw new ConfigError(`${prefix}_CLIENT_SECRET`, `must be set when ${prefix}_CLIENT_ID is`);
   if (clientSecret && !clientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `must be set when ${prefix}_CLIENT_SECRET is`);
   return { clientId, clientSecret };
+}
+
+function allowedRanges(env: Env): AllowedRange[] {
+  try {
+    return parseAllowedRanges(env.ALLOW_PRIVATE_HOSTS ?? '');
+  } catch (error) {
+    throw new ConfigError('ALLOW_PRIVATE_HOSTS', `must be CIDR ranges separated by commas: ${(error as Error).message}`);
+  }
 }
 
 function tenant(env: Env): string {

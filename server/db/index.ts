@@ -17,6 +17,7 @@ import * as testEmails from './migrations/004-test-emails.ts';
 import * as imports from './migrations/005-imports.ts';
 import * as mailQueue from './migrations/006-mail-queue-instances.ts';
 import * as rateLimits from './migrations/007-rate-limits.ts';
+import * as trouble from './migrations/008-trouble.ts';
 
 export type Db = Kysely<Database>;
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '005-imports': imports,
   '006-mail-queue-instances': mailQueue,
   '007-rate-limits': rateLimits,
+  '008-trouble': trouble,
 };
 
 export function sqlitePath(databaseUrl: string): string {

@@ -59,13 +59,20 @@ export interface AccountsTable {
   lease_until: string | null;
   /** The event that opened the current needs_reauth incident. */
   incident_event_id: string | null;
+  /** The last check's trouble that did not change the state, in words; null once a check says otherwise. */
+  trouble_message: Generated<string | null>;
+  trouble_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
 
+/** `state`: the state changed (or was confirmed by a re-grant); `trouble`: a check failed without changing it. */
+export type AccountEventKind = 'state' | 'trouble';
+
 export interface AccountEventsTable {
   id: string;
   account_id: string;
+  kind: Generated<AccountEventKind>;
   at: string;
   from_state: AccountState;
   to_state: AccountState;
@@ -295,6 +302,7 @@ export type AccountRow = Selectable<AccountsTable>;
 export type NewAccountRow = Insertable<AccountsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
 export type AccountEventRow = Selectable<AccountEventsTable>;
+export type NewAccountEvent = Insertable<AccountEventsTable>;
 export type MailRow = Selectable<MailQueueTable>;
 export type ShareLinkRow = Selectable<ShareLinksTable>;
 export type OAuthAttemptRow = Selectable<OAuthAttemptsTable>;

@@ -1,30 +1,28 @@
 /**
- * One health check of one account: take its lease, ask its provider, classify the failure,
- * move the state machine, and record the event and the incident's alerts in one transaction.
+ * One health check of one account: take its lease, ask its provider, classify the failures,
+ * and hand them to accounts' one writer of a mailbox's state (state, events, the incident's
+ * alerts, in one transaction).
  *
  * @example
  *   const health = createHealth(deps);
  *   const row = await health.checkNow('acc_…'); // the account after the check
  */
-import type { ExpressionBuilder } from 'kysely';
 import { credentialsFingerprint, type CredentialsUsed } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
+import { claimAccount, claimDueAccounts, releaseAccount, type Lease } from '../accounts/leases.ts';
+import { findAccount } from '../accounts/repository.ts';
 import type { Db } from '../db/index.ts';
-import { leaseFree } from '../db/leases.ts';
-import type { AccountRow, AccountUpdate, Database } from '../db/schema.ts';
+import type { AccountRow, AccountUpdate } from '../db/schema.ts';
 import type { MailboxCredentials } from '../providers/types.ts';
 import { DomainError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
 import { timeCheck, type Metrics } from '../metrics/index.ts';
-import { lostAccessEmail } from '../notify/alert-email.ts';
 import type { Notifier } from '../notify/index.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { classify, worst, type Classification } from './classify.ts';
 import { withDeadline } from '../providers/deadline.ts';
-import { judge } from './judgement.ts';
 import { createResultWriter } from './results.ts';
-import type { Standing } from './state.ts';
-import type { AccountState } from '../../shared/api.ts';
+import { placeOf } from './trouble.ts';
 
 export interface HealthDeps {
   db: Db;
@@ -34,11 +32,8 @@ export interface HealthDeps {
   logger: Logger;
   intervalSeconds: number;
   timeoutSeconds: number;
-  publicUrl: string;
-  workspaceName: string;
   /** Owns this process's leases (`server/instances/`), so two server processes never check one account at once. */
   instanceId: string;
-  random?: () => number;
   metrics?: Pick<Metrics, 'timeCheck'>;
 }
 
@@ -55,7 +50,7 @@ export function createHealth(deps: HealthDeps) {
   const { db, accounts, providers, notifier, logger } = deps;
   const instanceId = deps.instanceId;
   const reconnected = new Set<ReconnectedListener>();
-  const results = createResultWriter({ db, notifier, intervalSeconds: deps.intervalSeconds });
+  const results = createResultWriter({ db, accounts, intervalSeconds: deps.intervalSeconds });
   const leaseMs = (deps.timeoutSeconds + 30) * 1000;
 
   /** A listener that throws must not undo or hide the reconnection itself. */
@@ -69,16 +64,10 @@ export function createHealth(deps: HealthDeps) {
     }
   }
 
-  /** A lease owned by this instance: free are leases that lapsed or whose instance died. */
-  function lease(ms = leaseMs) {
+  /** A lease owned by this instance: free are leases that lapsed or whose instance died (accounts/leases.ts). */
+  function lease(ms = leaseMs): Lease {
     const now = new Date();
-    const nowIso = now.toISOString();
-    return {
-      token: instanceId,
-      until: new Date(now.getTime() + ms).toISOString(),
-      nowIso,
-      free: (eb: ExpressionBuilder<Database, 'accounts'>) => leaseFree(eb, { now, me: instanceId }),
-    };
+    return { owner: instanceId, until: new Date(now.getTime() + ms).toISOString(), now };
   }
 
   /**
@@ -87,39 +76,19 @@ export function createHealth(deps: HealthDeps) {
    * lease covers that wait too.
    */
   async function claimDue(limit: number): Promise<AccountRow[]> {
-    const { token, until, nowIso, free } = lease(leaseMs + deps.timeoutSeconds * 1000);
-    // RETURNING hands back the claimed rows: finding them again by lease_owner scans the table.
-    return db
-      .updateTable('accounts')
-      .set({ lease_owner: token, lease_until: until })
-      .where('id', 'in', (qb) =>
-        qb.selectFrom('accounts').select('id').where('next_check_at', '<=', nowIso).where(free).orderBy('next_check_at').limit(limit),
-      )
-      .where(free)
-      .returningAll()
-      .execute();
+    return claimDueAccounts(db, lease(leaseMs + deps.timeoutSeconds * 1000), limit);
   }
 
-  async function claimOne(id: string): Promise<AccountRow | null> {
-    const { token, until, free } = lease();
-    return (await db.updateTable('accounts').set({ lease_owner: token, lease_until: until }).where('id', '=', id).where(free).returningAll().executeTakeFirst()) ?? null;
-  }
+  const claimOne = (id: string) => claimAccount(db, id, lease());
 
   /** Gives a claimed account back unchecked (or after a failed check). */
-  async function release(row: AccountRow, patch: AccountUpdate = {}): Promise<void> {
-    await db
-      .updateTable('accounts')
-      .set({ ...patch, lease_owner: null, lease_until: null })
-      .where('id', '=', row.id)
-      .where('lease_owner', '=', row.lease_owner)
-      .execute();
-  }
+  const release = (row: AccountRow, patch: Pick<AccountUpdate, 'next_check_at'> = {}) => releaseAccount(db, row, patch);
 
-  /** Signs in with `mailbox`'s credentials now: null when it works, else the classified failure. */
-  async function probe(mailbox: MailboxCredentials, rotatedRefreshToken?: (token: string) => Promise<void>): Promise<Classification | null> {
+  /** Signs in with `mailbox`'s credentials now: every failure, classified and placed; none when it works. */
+  async function probe(mailbox: MailboxCredentials, rotatedRefreshToken?: (token: string) => Promise<void>): Promise<Classification[]> {
     const provider = providers[mailbox.provider];
     if (!provider) {
-      return { verdict: 'admin_action', code: 'provider_not_configured', message: `This server is not set up for ${mailbox.provider} mailboxes.`, hint: `The Regrant administrator must configure ${mailbox.provider.toUpperCase()}_CLIENT_ID and ${mailbox.provider.toUpperCase()}_CLIENT_SECRET.`, retry: 'slow', detail: '' };
+      return [{ verdict: 'admin_action', code: 'provider_not_configured', message: `This server is not set up for ${mailbox.provider} mailboxes.`, hint: `The Regrant administrator must configure ${mailbox.provider.toUpperCase()}_CLIENT_ID and ${mailbox.provider.toUpperCase()}_CLIENT_SECRET.`, retry: 'slow', detail: '' }];
     }
     const controller = new AbortController();
     try {
@@ -128,9 +97,9 @@ export function createHealth(deps: HealthDeps) {
       const result = await withDeadline(deps.timeoutSeconds * 1000, controller, () =>
         provider.check(mailbox, { signal: controller.signal, timeoutMs: deps.timeoutSeconds * 1000, rotatedRefreshToken }),
       );
-      return result.ok ? null : worst(result.failures.map(classify));
+      return result.ok ? [] : result.failures.map((f) => ({ ...classify(f), place: placeOf(f.source, mailbox) }));
     } catch (error) {
-      return classify({ source: 'check', error });
+      return [{ ...classify({ source: 'check', error }), place: placeOf('check', mailbox) }];
     }
   }
 
@@ -140,37 +109,26 @@ export function createHealth(deps: HealthDeps) {
   }
 
   /**
-   * Moves a leased account by what was found (null: the login works): state, event and the
-   * incident's alerts in one transaction (shared with the other results of this moment),
-   * then releases the lease.
+   * Moves a leased account by what was found (none: the login works) through accounts'
+   * transition, in a transaction shared with the other results of this moment, releasing
+   * the lease in the same write.
    */
-  async function judged(row: AccountRow, found: Classification | null, manual: boolean): Promise<AccountRow> {
-    const now = new Date();
-    const nowIso = now.toISOString();
-    const { decision, patch, event } = judge(row, found, now, { intervalSeconds: deps.intervalSeconds, random: deps.random });
-    Object.assign(patch, { lease_owner: null, lease_until: null });
-    const visibleChange = manual || decision.transition || (decision.reason !== undefined && (decision.reason?.code ?? null) !== row.reason_code);
-    const alert =
-      event && decision.opensIncident && found
-        ? { eventId: event.id, ...lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName }) }
-        : null;
-
-    const after = await results.write({ row, patch, event, alert, change: visibleChange ? 'hard' : 'soft' });
-    if (!after) {
+  async function judged(row: AccountRow, failures: Classification[], manual: boolean): Promise<AccountRow> {
+    const t = await results.write({ row, failures, manual });
+    if (!t.after) {
       // The result judged settings that no longer exist: drop it and check the new ones soon.
       logger.info('check.superseded', { account: row.id });
-      await release(row, { next_check_at: nowIso });
-      return db.selectFrom('accounts').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+      await release(row, { next_check_at: new Date().toISOString() });
+      return (await findAccount(db, row.id)) ?? row;
     }
-
     // A good check that changes nothing is the common case: it stays out of the log.
-    if (found || decision.transition) {
-      logger.info('check', { account: row.id, from: row.state, to: decision.state, reason: found?.code ?? null, detail: found?.detail ?? null });
+    if (failures.length || t.decision?.transition) {
+      const found = worst(failures);
+      logger.info('check', { account: row.id, from: row.state, to: t.after.state, reason: found?.code ?? null, detail: failures.map((f) => f.detail).join('\n') || null });
     }
-    if (decision.opensIncident) void notifier.kick();
-    // Any way back to connected (from needs_reauth, unreachable or new) releases held emails.
-    if (decision.transition && decision.state === 'connected') announce(row.id);
-    return after;
+    if (t.notified) void notifier.kick();
+    if (t.reconnected) announce(row.id);
+    return t.after;
   }
 
   return {
@@ -221,7 +179,7 @@ export function createHealth(deps: HealthDeps) {
           await release(row);
           return 'superseded';
         }
-        const after = await judged(row, found, false);
+        const after = await judged(row, [found], false);
         if (after.state !== row.state || after.reason_code === found.code) return 'recorded';
         // The settings changed while it was being judged: the same as above.
         return after.updated_at !== row.updated_at ? 'superseded' : 'busy';
@@ -233,12 +191,9 @@ export function createHealth(deps: HealthDeps) {
 
     /**
      * Signs in with credentials that need not be saved yet (an import tests a row before it
-     * writes it): null when both logins work, else the classified failure.
+     * writes it): null when both logins work, else the failure that matters most.
      */
-    probe: (mailbox: MailboxCredentials) => probe(mailbox),
-
-    /** The patch and event a finding makes of `row` now, on this engine's schedule. */
-    judgement: (row: Standing & { id: string; state: AccountState }, found: Classification | null) => judge(row, found, new Date(), { intervalSeconds: deps.intervalSeconds, random: deps.random }),
+    probe: async (mailbox: MailboxCredentials) => worst(await probe(mailbox)),
 
     /** Tells the listeners that a mailbox was re-authenticated by another path (a re-grant). */
     announceReconnected(accountId: string): void {

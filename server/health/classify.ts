@@ -7,7 +7,10 @@
  * @example
  *   classify({ source: 'smtp', error }) // { verdict: 'needs_reauth', code: 'smtp_auth_failed', … }
  */
-import { factsOf, type ErrorFacts, type FailureSource } from './facts.ts';
+import type { Failure, FailureSource } from '../providers/errors.ts';
+import { factsOf, type ErrorFacts } from './facts.ts';
+
+export type { Failure };
 
 export type Verdict = 'ok' | 'needs_reauth' | 'admin_action' | 'transient';
 
@@ -22,13 +25,8 @@ export interface Classification {
   retry: RetryPolicy;
   /** What the server said, for the event log. Never holds a secret: servers do not echo them. */
   detail: string;
-}
-
-export interface Failure {
-  source: FailureSource;
-  error: unknown;
-  /** The login used an OAuth access token (XOAUTH2), not a password: the fix is a re-grant. */
-  oauth?: boolean;
+  /** Where it happened, in words ("smtp.example.com", "Google's sign-in service"), when the caller knows. */
+  place?: string;
 }
 
 interface Rule {
@@ -59,6 +57,10 @@ const FIX_PASSWORD = 'Enter the mailbox\'s current password in Regrant (or re-im
 const REGRANT = 'Re-grant access: press "Continue with Google/Microsoft" or send the mailbox holder a re-authentication link.';
 
 export const RULES: Rule[] = [
+  // Regrant itself would not connect: the host is, or now resolves to, an internal address
+  // (ALLOW_PRIVATE_HOSTS). No server was contacted, so looking again at the usual pace costs nothing.
+  { sources: ['smtp', 'imap', 'check'], when: (f) => f.code === 'HOST_NOT_ALLOWED', verdict: 'admin_action', code: 'host_not_allowed', message: 'The mail server\'s address is on a private or internal network, which Regrant does not connect to.', hint: 'Enter the mail server\'s public host name in the settings. If the server really is on an internal network, the Regrant operator can allow its range with ALLOW_PRIVATE_HOSTS.', retry: 'normal' },
+  { sources: ['smtp', 'imap'], when: (f) => f.code === 'NOT_A_MAIL_SERVER', verdict: 'transient', code: 'not_a_mail_server', message: 'Something answered at this host and port, but not a mail server.', hint: 'Check the host and port in the settings.', retry: 'normal' },
   // A check that outlived its time limit, or trouble on the wire: always transient.
   { sources: NETWORK, when: (f) => TIMEOUTS.has(f.code ?? ''), verdict: 'transient', code: 'timeout', message: 'The mail server did not answer in time.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
   { sources: NETWORK, when: (f) => f.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(f.text), verdict: 'transient', code: 'connection_refused', message: 'The mail server refused the connection.', hint: 'If this lasts, check the host and port in the settings.', retry: 'normal' },

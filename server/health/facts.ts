@@ -1,28 +1,11 @@
 /**
  * Reads the facts the classifier needs out of the different error shapes of nodemailer,
- * imapflow, fetch and the OAuth endpoints, so the rules can be one flat table.
+ * imapflow and fetch, and out of the providers' named errors (providers/errors.ts), so the
+ * rules can be one flat table.
+ *
+ * @example factsOf(new OAuthRequestError(400, { error: 'invalid_grant' })).oauthError // 'invalid_grant'
  */
-
-export type FailureSource = 'smtp' | 'imap' | 'google_token' | 'gmail_api' | 'microsoft_token' | 'check';
-
-/** An HTTP answer from a provider's token endpoint or API, kept for classification. */
-export class ProviderHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(`HTTP ${status}: ${describeBody(body)}`);
-    this.name = 'ProviderHttpError';
-  }
-}
-
-/** Raised by the health engine when a check outlives its time limit. */
-export class CheckTimeoutError extends Error {
-  readonly code = 'CHECK_TIMEOUT';
-  constructor(seconds: number) {
-    super(`no answer within ${seconds} s`);
-  }
-}
+import { GoogleApiError, OAuthRequestError, ProviderHttpError } from '../providers/errors.ts';
 
 export interface ErrorFacts {
   /** Node, nodemailer or imapflow error code (ECONNREFUSED, EAUTH, GREETING_TIMEOUT…). */
@@ -44,15 +27,6 @@ export interface ErrorFacts {
   errorCodes: number[];
   /** What the server said, for matching words and for the event's detail. */
   text: string;
-}
-
-function describeBody(body: unknown): string {
-  if (typeof body === 'string') return body.slice(0, 300);
-  try {
-    return JSON.stringify(body).slice(0, 300);
-  } catch {
-    return String(body);
-  }
 }
 
 function networkCode(err: Record<string, unknown>): string | null {
@@ -81,23 +55,18 @@ export function factsOf(error: unknown): ErrorFacts {
   };
   if (error instanceof ProviderHttpError) {
     facts.status = error.status;
-    const body = (error.body && typeof error.body === 'object' ? error.body : {}) as Record<string, unknown>;
-    const nested = body.error && typeof body.error === 'object' ? (body.error as Record<string, unknown>) : null;
-    facts.oauthError = typeof body.error === 'string' ? body.error : typeof nested?.status === 'string' ? nested.status : null;
-    facts.oauthSubtype = typeof body.error_subtype === 'string' ? body.error_subtype : null;
-    facts.errorCodes = Array.isArray(body.error_codes) ? body.error_codes.filter((c): c is number => typeof c === 'number') : [];
-    const reasons: string[] = [];
-    for (const e of (nested?.errors as unknown[]) ?? []) {
-      const reason = (e as Record<string, unknown>)?.reason;
-      if (typeof reason === 'string') reasons.push(reason);
-    }
-    for (const d of (nested?.details as unknown[]) ?? []) {
-      const reason = (d as Record<string, unknown>)?.reason;
-      if (typeof reason === 'string') reasons.push(reason);
-    }
-    facts.apiReasons = reasons;
-    const description = typeof body.error_description === 'string' ? body.error_description : typeof nested?.message === 'string' ? nested.message : '';
-    facts.text = [facts.oauthError, description].filter(Boolean).join(': ') || error.message;
+    facts.text = error.message;
+  }
+  if (error instanceof OAuthRequestError) {
+    facts.oauthError = error.code;
+    facts.oauthSubtype = error.subtype;
+    facts.errorCodes = error.errorCodes;
+    facts.text = [error.code, error.description].filter(Boolean).join(': ') || error.message;
+  }
+  if (error instanceof GoogleApiError) {
+    facts.oauthError = error.apiStatus;
+    facts.apiReasons = error.reasons;
+    facts.text = [error.apiStatus, error.description].filter(Boolean).join(': ') || error.message;
   }
   return facts;
 }

@@ -1,13 +1,13 @@
 /**
  * What a check's finding writes: the state machine's decision as a row patch, and the event
- * when the state changes. The health engine writes it under its lease; an import writes it
- * with the settings it tested, in the same transaction.
+ * when the state changes. accounts/transition.ts writes it, with whatever else the finding
+ * brings (the lease's release, settings an import tested, a new grant).
  *
  * @example const { patch, event } = judge(row, null, new Date(), { intervalSeconds: 300 });
  */
 import type { AccountState } from '../../shared/api.ts';
 import { newId } from '../db/ids.ts';
-import type { AccountEventsTable, AccountUpdate } from '../db/schema.ts';
+import type { AccountUpdate, NewAccountEvent } from '../db/schema.ts';
 import type { Classification } from './classify.ts';
 import { decide, type Decision, type Standing, type Timing } from './state.ts';
 
@@ -15,7 +15,7 @@ export interface Judgement {
   decision: Decision;
   /** State, reason, schedule and incident fields (no lease fields). */
   patch: AccountUpdate;
-  event: AccountEventsTable | null;
+  event: NewAccountEvent | null;
 }
 
 export function judge(row: Standing & { id: string; state: AccountState }, found: Classification | null, now: Date, timing: Timing): Judgement {

@@ -5,12 +5,13 @@
  * out in the last 30 minutes and has not been found yet, looks for it there.
  *
  * @example
- *   const tests = createLoginTests({ db, timeoutSeconds: 30 });
+ *   const tests = createLoginTests({ db, timeoutSeconds: 30, hosts });
  *   const result = await tests.sending(accounts.credentials(row));
  *   if (!result.ok) show(result.error.message);
  */
 import { SIGN_IN_LABEL, type LoginTestFinding, type Reason } from '../../shared/api.ts';
 import type { Db } from '../db/index.ts';
+import type { HostGuard } from '../net/index.ts';
 import { DomainError } from '../errors.ts';
 import { judgeSend } from '../outbox/judge.ts';
 import { findInImapInbox } from '../providers/custom/imap.ts';
@@ -19,7 +20,8 @@ import { withDeadline } from '../providers/deadline.ts';
 import { ProviderFailure } from '../providers/failure.ts';
 import { settle } from '../providers/settle.ts';
 import type { CheckContext, MailboxCredentials, ServerSettings } from '../providers/types.ts';
-import { classify, type Failure } from './classify.ts';
+import type { Failure } from '../providers/errors.ts';
+import { classify } from './classify.ts';
 import { composeTestEmail, createTestEmails, notArrivedNotice, testEmailView } from './test-email.ts';
 
 export type LoginPart = 'smtp' | 'imap';
@@ -32,6 +34,8 @@ export interface LoginTestsDeps {
   timeoutSeconds: number;
   /** How long Test Receiving keeps looking for a test email not in INBOX yet: 10 s, at most half the deadline. */
   arrivalWaitMs?: number;
+  /** The guard every mail connection goes through (ALLOW_PRIVATE_HOSTS). */
+  hosts: HostGuard;
 }
 
 /** The mailbox's settings for one part; only custom mailboxes have a password to test. */
@@ -53,8 +57,9 @@ function sendReason(failure: Failure): Reason {
   return { code: judged.code, message: judged.message, hint: 'The sign-in worked, but the server would not take an email to the mailbox\'s own address: ask the mail provider why.' };
 }
 
-export function createLoginTests({ db, timeoutSeconds, arrivalWaitMs = 10_000 }: LoginTestsDeps) {
+export function createLoginTests({ db, timeoutSeconds, arrivalWaitMs = 10_000, hosts }: LoginTestsDeps) {
   const testEmails = createTestEmails(db);
+  const custom = customProvider(hosts);
   const waitMs = Math.min(arrivalWaitMs, timeoutSeconds * 500);
 
   /** Runs one part under the test's deadline: its failure as the classifier reads it, or null. */
@@ -71,7 +76,7 @@ export function createLoginTests({ db, timeoutSeconds, arrivalWaitMs = 10_000 }:
       settingsOf(mailbox, 'smtp');
       const { messageId, raw } = await composeTestEmail(mailbox.email);
       const failure = await underDeadline('smtp', async (ctx) => {
-        const session = await customProvider.openSender(mailbox, ctx);
+        const session = await custom.openSender(mailbox, ctx);
         try {
           await session.send({ from: mailbox.email, to: mailbox.email, raw });
         } finally {
@@ -90,7 +95,7 @@ export function createLoginTests({ db, timeoutSeconds, arrivalWaitMs = 10_000 }:
       let opened = false;
       let found = false;
       const failure = await underDeadline('imap', async (ctx) => {
-        found = await findInImapInbox(imap, { messageId, waitMs, onOpened: () => (opened = true) }, ctx);
+        found = await findInImapInbox(imap, { messageId, waitMs, onOpened: () => (opened = true) }, { ...ctx, hosts });
       });
       // Trouble after INBOX opened (the deadline while looking) is not about the login.
       if (failure && !opened) return { ok: false, error: reasonOf(classify(failure)) };

@@ -1,5 +1,6 @@
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8, detectDelimiter, parseCsv, readCsv } from './csv.ts';
+import { decodeUtf8, detectDelimiter, MAX_RECORD_CHARS, parseCsv, readCsv, writeCsv } from './csv.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -14,15 +15,31 @@ describe('parseCsv', () => {
     ]);
   });
 
-  it('keeps a quote inside an unquoted cell as it is; a lone CR ends a line (old Mac files)', () => {
-    expect(parseCsv('a,b\r5"6,x\r', ',')).toEqual([
+  it('a lone CR ends a line (old Mac files), also in a file that mixes line endings', () => {
+    expect(parseCsv('a,b\r5,x\r\n6,y\n\r7,z', ',')).toEqual([
       { line: 1, cells: ['a', 'b'] },
-      { line: 2, cells: ['5"6', 'x'] },
+      { line: 2, cells: ['5', 'x'] },
+      { line: 3, cells: ['6', 'y'] },
+      { line: 5, cells: ['7', 'z'] },
     ]);
   });
 
-  it('names the line of a quote never closed, counting line breaks inside earlier quoted cells', () => {
-    expect(() => parseCsv('a,b\n"x\ny",1\n"open,2\n', ',')).toThrow('The quote opened on line 4 is never closed.');
+  it('names the line of a row whose quote is never closed, counting line breaks inside earlier quoted cells', () => {
+    expect(() => parseCsv('a,b\n"x\ny",1\n"open,2\n', ',')).toThrow('Line 4: a quote opened in this row is never closed.');
+  });
+
+  it('refuses quotes that RFC 4180 does not allow, naming the line and never the cell (it may be a password)', () => {
+    // The hand-written parser kept a quote inside an unquoted cell; csv-parse refuses it.
+    expect(() => parseCsv('a,b\n"x\ny",1\n5"secret,x\n', ',')).toThrow(/^Line 4: a quote inside a cell that does not start with one\. Put the whole cell in quotes/);
+    expect(() => parseCsv('a,b\n"x"secret,1\n', ',')).toThrow(/^Line 2: text after a closing quote\./);
+    expect(() => parseCsv('a,b\n5"secret,x\n', ',')).not.toThrow(/secret/);
+    expect(() => parseCsv('a,b\n"x"secret,1\n', ',')).not.toThrow(/secret/);
+  });
+
+  it('a row longer than MAX_RECORD_CHARS is refused by the line it starts on, before it fills memory', () => {
+    const tooLong = 'Line 3 starts a row of more than 100,000 characters: a quote in it is never closed, or this is not a file of mailboxes.';
+    expect(() => parseCsv(`a\n1\n${'x'.repeat(MAX_RECORD_CHARS + 10)}\n`, ',')).toThrow(tooLong);
+    expect(() => parseCsv(`a\n1\n"${'x\n'.repeat(MAX_RECORD_CHARS)}`, ',')).toThrow(tooLong);
   });
 
   it('stops past maxRows data rows', () => {
@@ -37,6 +54,14 @@ describe('detectDelimiter', () => {
     expect(detectDelimiter('a\tb\tc')).toBe('\t');
     expect(detectDelimiter('"x;y;z",b\n')).toBe(',');
     expect(detectDelimiter('email\nann@acme.test')).toBe(',');
+  });
+
+  it('skips blank lines before the header, reads a quoted header cell holding a line break, and looks at the header only', () => {
+    expect(detectDelimiter('\r\n\nemail;name\n')).toBe(';');
+    expect(detectDelimiter(' \n;;\nemail;name;full name\n')).toBe(';');
+    expect(detectDelimiter('"e\nmail"\tname\tpass\n1;2;3;4;5')).toBe('\t');
+    // The hand-written scan went on to the first line holding a delimiter; the header alone decides now.
+    expect(detectDelimiter('email\nann;x')).toBe(',');
   });
 });
 
@@ -68,5 +93,17 @@ describe('what spreadsheets write, and what no file of mailboxes has', () => {
     expect(() => readCsv(bytes(`email${','.repeat(150)}\nx\n`))).toThrow('The header has 151 columns; a file of mailboxes has at most 100. Is the first line the header?');
     expect(() => readCsv(bytes(`email,${'n'.repeat(201)}\nx,y\n`))).toThrow('The name of column 2 is longer than 200 characters');
     expect(() => readCsv(bytes(`email\nx${','.repeat(5000)}\n`))).toThrow('Line 2 has more than 1000 cells: this is not a file of mailboxes.');
+  });
+});
+
+describe('writeCsv', () => {
+  it('starts with a BOM, ends lines with CRLF, quotes what needs it, and neutralises what a spreadsheet would run as a formula', () => {
+    const cells = ['=1+1', '+1', '-2', '@SUM(A1)', '\t=x', '\r=x', '\uFF1DSUM(A1)', 'plain@acme.test', 'a, "b"', '=cmd|"x",1', 'two\nlines'];
+    const text = writeCsv([['h'], cells]);
+    expect(text.startsWith('\uFEFFh\r\n')).toBe(true);
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(text).toContain(`'=1+1,'+1,'-2,'@SUM(A1),'\t=x,"'\r=x",'\uFF1DSUM(A1),plain@acme.test,"a, ""b""","'=cmd|""x"",1","two\nlines"`);
+    // Read back by a CSV reader, each cell is its text, with the guard's quote before a formula.
+    expect(parse(text, { bom: true, relax_column_count: true })[1]).toEqual(cells.map((c) => (/^[=+\-@\t\r\uFF1D]/.test(c) ? `'${c}` : c)));
   });
 });

@@ -1,14 +1,18 @@
 /**
- * Reading a CSV file a person exported from a spreadsheet: UTF-8 with or without a BOM,
- * comma, semicolon or tab found from the header line, RFC 4180 quoting (a quoted cell may
- * hold the delimiter, quotes doubled, and line breaks). Every record knows the line it
- * started on, so errors can name it.
+ * CSV in and out. Reading a file a person exported from a spreadsheet: UTF-8 with or
+ * without a BOM, comma, semicolon or tab found from the header line, RFC 4180 quoting (a
+ * quoted cell may hold the delimiter, quotes doubled, and line breaks), parsed by csv-parse.
+ * Every record knows the line it started on, so errors can name it. Writing: csv-stringify,
+ * with a BOM (Excel's sign of UTF-8) and no cell a spreadsheet would run as a formula.
  *
  * @example
  *   const table = readCsv(bytes, { maxRows: 10_000 });
  *   table.headers; // ['Email', 'SMTP Host', …]
  *   table.rows[0]; // { line: 2, cells: ['ann@acme.test', 'smtp.acme.test', …] }
+ *   writeCsv([['line', 'email'], ['2', '=cmd']]); // '\uFEFFline,email\r\n2,\'=cmd\r\n'
  */
+import { parse, CsvError as ParseError, type Options } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import type { Delimiter } from '../../shared/api.ts';
 import { DomainError } from '../errors.ts';
 
@@ -30,6 +34,10 @@ export class CsvError extends DomainError {}
 export const MAX_COLUMNS = 100;
 const MAX_CELLS = 1000;
 const MAX_HEADER_LENGTH = 200;
+/** A row of mailbox settings is well under a kilobyte; past this it is not one. */
+export const MAX_RECORD_CHARS = 100_000;
+const DELIMITERS: Delimiter[] = [',', ';', '\t'];
+const HEADER_READ = Symbol('header read');
 
 /** The file's text, or a CsvError naming the line where it stops being UTF-8. */
 export function decodeUtf8(bytes: Uint8Array): string {
@@ -67,92 +75,95 @@ function firstInvalidUtf8(b: Uint8Array, from: number): number {
   return b.length - 1;
 }
 
-/** The delimiter that splits the header line most often (outside quotes); comma on a tie. */
+/**
+ * The options every read shares: strict RFC 4180 quotes, any of the three line endings
+ * (files pasted together mix them; old Mac files end lines with a lone CR), rows of any length.
+ */
+const READ = { bom: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], max_record_size: MAX_RECORD_CHARS } satisfies Options;
+
+/**
+ * The delimiter that splits the header (the first record with a non-blank cell) into the
+ * most cells, with quotes read as the parser reads them; comma on a tie. csv-parse's own
+ * `delimiter_auto` weighs every ASCII character over the first 2 KB and fails on a quoted
+ * header cell.
+ */
 export function detectDelimiter(text: string): Delimiter {
-  const counts = { ',': 0, ';': 0, '\t': 0 };
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === '\n' || ch === '\r')) {
-      if (counts[','] + counts[';'] + counts['\t'] > 0) break;
-    } else if (!quoted && ch in counts) counts[ch as Delimiter]++;
+  const headerCells = (d: Delimiter): number => {
+    let header: string[] = [];
+    try {
+      const onRecord = (r: string[]) => {
+        if (isBlank(r)) return null;
+        header = r;
+        throw HEADER_READ; // nothing after the header needs reading
+      };
+      parse(text, { ...READ, delimiter: d, on_record: onRecord });
+    } catch (thrown) {
+      if (thrown !== HEADER_READ) return 0; // the header's quotes do not parse with this delimiter
+    }
+    return header.length;
+  };
+  let best: Delimiter = ',';
+  let most = headerCells(',');
+  for (const d of DELIMITERS.slice(1)) {
+    const n = headerCells(d);
+    if (n > most) [best, most] = [d, n];
   }
-  const best = (Object.keys(counts) as Delimiter[]).reduce((a, b) => (counts[b] > counts[a] ? b : a), ',');
   return best;
 }
 
+/** A blank line, or a row of empty cells (spreadsheets write those for formatted empty rows). */
+const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
+
+function lineBreaks(s: string): number {
+  return s.match(/\r\n|\r|\n/g)?.length ?? 0;
+}
+
 /**
- * Splits `text` into records. Throws a CsvError on a quote that is never closed or text
- * right after a closing quote, and a `payload_too_large` one past `maxRows` data rows.
+ * Splits `text` into records, leaving out blank ones. Throws a CsvError naming the line on a
+ * quote that is never closed, a quote inside an unquoted cell, text right after a closing
+ * quote or a row of too many cells, and a `payload_too_large` one past `maxRows` data rows.
  */
 export function parseCsv(text: string, delimiter: Delimiter, maxRows = Infinity): CsvRecord[] {
   const records: CsvRecord[] = [];
+  // The line the next record starts on: csv-parse counts the lines where a record ends.
   let line = 1;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const startLine = line;
-    const cells: string[] = [];
-    let endOfRecord = false;
-    while (!endOfRecord) {
-      let cell = '';
-      if (text[i] === '"') {
-        const openedOn = line;
-        i++;
-        for (;;) {
-          const q = text.indexOf('"', i);
-          if (q < 0) throw new CsvError('invalid_csv', `The quote opened on line ${openedOn} is never closed.`);
-          const chunk = text.slice(i, q);
-          line += countLineBreaks(chunk);
-          cell += chunk;
-          if (text[q + 1] === '"') {
-            cell += '"';
-            i = q + 2;
-            continue;
-          }
-          i = q + 1;
-          break;
-        }
-        const next = text[i];
-        if (i < n && next !== delimiter && next !== '\n' && next !== '\r') {
-          throw new CsvError('invalid_csv', `Line ${line}: text after a closing quote. A quote inside a quoted cell must be doubled ("").`);
-        }
-      } else {
-        let j = i;
-        while (j < n && text[j] !== delimiter && text[j] !== '\n' && text[j] !== '\r') j++;
-        cell = text.slice(i, j);
-        i = j;
-      }
-      cells.push(cell);
-      if (cells.length > MAX_CELLS) {
-        throw new CsvError('invalid_csv', `Line ${startLine} has more than ${MAX_CELLS} cells: this is not a file of mailboxes.`);
-      }
-      if (i >= n) endOfRecord = true;
-      else if (text[i] === delimiter) i++;
-      else {
-        i += text[i] === '\r' && text[i + 1] === '\n' ? 2 : 1;
-        line++;
-        endOfRecord = true;
-      }
+  const onRecord = ({ record, raw }: { record: string[]; raw: string }): null => {
+    const start = line;
+    line += lineBreaks(raw);
+    if (record.length > MAX_CELLS) {
+      throw new CsvError('invalid_csv', `Line ${start} has more than ${MAX_CELLS} cells: this is not a file of mailboxes.`);
     }
-    // A blank line, or a row of empty cells (spreadsheets write those for formatted empty rows).
-    if (cells.every((c) => c.trim() === '')) continue;
-    records.push({ line: startLine, cells });
+    if (isBlank(record)) return null;
+    records.push({ line: start, cells: record });
     if (records.length > maxRows + 1) {
       throw new CsvError('payload_too_large', `The file has more than ${maxRows.toLocaleString('en-US')} rows. Split it into files of at most ${maxRows.toLocaleString('en-US')} rows.`);
     }
+    return null; // kept here, not in csv-parse's result
+  };
+  try {
+    // csv-parse's types do not follow `raw: true` into the argument on_record receives.
+    parse(text, { ...READ, delimiter, raw: true, on_record: onRecord as unknown as (record: string[]) => null });
+  } catch (error) {
+    if (error instanceof ParseError) throw new CsvError('invalid_csv', parseProblem(error, line));
+    throw error;
   }
   return records;
 }
 
-function countLineBreaks(s: string): number {
-  let count = 0;
-  for (let k = 0; k < s.length; k++) {
-    if (s[k] === '\n') count++;
-    else if (s[k] === '\r' && s[k + 1] !== '\n') count++;
+/** csv-parse's error in words, naming the line its record starts on and never a cell's text (it may be a password). */
+function parseProblem(error: ParseError, line: number): string {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return `Line ${line}: a quote opened in this row is never closed.`;
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return `Line ${line}: text after a closing quote. A quote inside a quoted cell must be doubled ("").`;
+    case 'INVALID_OPENING_QUOTE':
+      return `Line ${line}: a quote inside a cell that does not start with one. Put the whole cell in quotes and double the quote inside ("").`;
+    case 'CSV_MAX_RECORD_SIZE':
+      return `Line ${line} starts a row of more than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters: a quote in it is never closed, or this is not a file of mailboxes.`;
+    default:
+      return `Line ${line} cannot be read as CSV (${error.code}).`;
   }
-  return count;
 }
 
 /**
@@ -190,4 +201,14 @@ export function tableOf(text: string, maxRows = Infinity): CsvTable {
     seen.set(key, k);
   });
   return { delimiter, headers, rows };
+}
+
+/**
+ * A CSV file for a person to open in a spreadsheet: a BOM (Excel reads the file as UTF-8
+ * only with one), CRLF line ends, and every cell that starts with `=`, `+`, `-`, `@` (or
+ * their full-width forms, a tab or a carriage return) prefixed with `'` so it stays text.
+ */
+export function writeCsv(rows: string[][]): string {
+  // Giving record_delimiter turns off quoting of cells with line breaks unless quote_record_delimiter says so.
+  return stringify(rows, { bom: true, escape_formulas: true, record_delimiter: 'windows', quote_record_delimiter: true });
 }

@@ -6,7 +6,7 @@
  * @example suggestMapping(['E-mail', 'Outgoing server', 'Password']) // { email: 'E-mail', smtp_host: 'Outgoing server', smtp_password: 'Password', imap_password: 'Password' }
  */
 import { IMPORT_FIELDS, type ImportField } from '../../shared/api.ts';
-import { BOM } from './report.ts';
+import { writeCsv } from './csv.ts';
 
 export type Mapping = Partial<Record<ImportField, string>>;
 
@@ -88,5 +88,5 @@ export const looksSecret = (header: string) => SECRET_HEADER.test(header);
 /** The template offered for download: every field as a header, and one example row. */
 export function templateCsv(): string {
   const example = ['sales@example.com', 'Sales', '', 'mail.example.com', '465', 'tls', 'sales@example.com', 'app-password', 'mail.example.com', '993', 'tls', 'sales@example.com', 'app-password'];
-  return `${BOM}${IMPORT_FIELDS.join(',')}\r\n${example.join(',')}\r\n`;
+  return writeCsv([[...IMPORT_FIELDS], example]);
 }

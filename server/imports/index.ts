@@ -6,9 +6,10 @@
  *
  * @example
  *   const upload = await imports.upload(actor, bytes);
- *   await imports.run(actor, upload.id, '{"mapping":{…},"updateExisting":true}');
+ *   await imports.run(actor, upload.id, { mapping: upload.suggestedMapping, updateExisting: true, duplicateFields: [] });
  *   (await imports.get(actor, upload.id)).counts; // { created, updated, skipped, failed }
  */
+import pLimit from 'p-limit';
 import type { ImportUpload, ImportView } from '../../shared/api.ts';
 import { IMPORT_MAX_ROWS } from '../../shared/import-fields.ts';
 import type { Accounts, Actor } from '../accounts/index.ts';
@@ -25,7 +26,7 @@ import { decodeUtf8, tableOf } from './csv.ts';
 import { looksSecret, suggestMapping } from './fields.ts';
 import { queueReport } from './report-mail.ts';
 import { checkMapping } from './rows.ts';
-import { fileContext, runImport, type RunnerDeps } from './runner.ts';
+import { fileContext, runImport, type RunEnd, type RunnerDeps } from './runner.ts';
 import { importRows, importView } from './views.ts';
 import { reportCsv } from './report.ts';
 
@@ -54,34 +55,13 @@ export const RESULTS_KEPT_MS = 30 * 24 * 3600_000;
 const PREVIEW_ROWS = 5;
 const TICK_MS = 5000;
 
-/**
- * At most `places` pieces of work at once, the others waiting in order.
- *
- * @example const gate = createGate(2); await gate(() => signIn());
- */
-export function createGate(places: number) {
-  let busy = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    if (busy >= places) await new Promise<void>((r) => waiting.push(r));
-    else busy++;
-    try {
-      return await work();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else busy--;
-    }
-  };
-}
-
 export function createImports(deps: ImportsDeps) {
   const { db, sealer, logger } = deps;
   const leaseMs = deps.leaseMs ?? 20_000;
   const me = deps.instanceId;
   const runs = new Set<{ id: string; controller: AbortController; done: Promise<void> }>();
   let stopped = false;
-  const runnerDeps: RunnerDeps = { db, sealer, accounts: deps.accounts, health: deps.health, logger, concurrency: deps.concurrency, probe: deps.probe ?? deps.health.probe, gate: createGate(deps.concurrency) };
+  const runnerDeps: RunnerDeps = { db, sealer, accounts: deps.accounts, health: deps.health, logger, concurrency: deps.concurrency, probe: deps.probe ?? deps.health.probe, gate: pLimit(deps.concurrency) };
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> | null = null;
 
@@ -106,9 +86,9 @@ export function createImports(deps: ImportsDeps) {
         .catch((error) => logger.warn('import.lease_renew_failed', { import: imp.id, error }));
     }, leaseMs / 3);
     const done = (async () => {
-      let outcome: Awaited<ReturnType<typeof runImport>> = 'incomplete';
+      let end: RunEnd = 'incomplete';
       try {
-        outcome = await runImport(runnerDeps, imp, controller.signal);
+        end = await runImport(runnerDeps, imp, controller.signal);
       } catch (error) {
         logger.error('import.run_failed', { import: imp.id, error });
       } finally {
@@ -116,7 +96,7 @@ export function createImports(deps: ImportsDeps) {
       }
       const now = new Date().toISOString();
       const mine = db.updateTable('imports').where('id', '=', imp.id).where('lease_owner', '=', me);
-      if (outcome === 'finished') {
+      if (end === 'finished') {
         // The file held passwords: it goes as soon as the run no longer needs it. The report
         // is queued with the end of the run, so it is sent once whatever happens next.
         const finished = await db.transaction().execute(async (trx) => {
@@ -129,7 +109,7 @@ export function createImports(deps: ImportsDeps) {
           logger.info('import.finished', { import: imp.id });
           void deps.notifier.kick();
         }
-      } else if (outcome === 'stopped') {
+      } else if (end === 'stopped') {
         await mine.set({ lease_owner: null, lease_until: null }).execute();
       } else {
         // Some rows could not be written: try again in a while rather than at once.

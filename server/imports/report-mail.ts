@@ -5,6 +5,7 @@
  *
  * @example await queueReport(trx, deps, importRow, finishedAt);
  */
+import { findUser } from '../auth/repository.ts';
 import type { Db } from '../db/index.ts';
 import type { ImportRow } from '../db/schema.ts';
 import type { Notifier } from '../notify/index.ts';
@@ -18,7 +19,8 @@ export interface ReportDeps {
 }
 
 export async function queueReport(trx: Db, { notifier, workspaceName, publicUrl }: ReportDeps, imp: ImportRow, finishedAt: string): Promise<void> {
-  const to = await trx.selectFrom('users').select('email').where('id', '=', imp.user_id).executeTakeFirstOrThrow();
+  const to = await findUser(trx, imp.user_id);
+  if (!to) throw new Error(`import ${imp.id}: its user ${imp.user_id} is gone`);
   const rows = await importRows(trx, imp.id);
   const mail = reportEmail({ workspace: workspaceName, importId: imp.id, rows, counts: countsOf(rows), startedAt: imp.started_at ?? finishedAt, finishedAt, publicUrl });
   await notifier.add(trx, [{ kind: 'import_report', to: to.email, subject: mail.subject, text: mail.text, attachments: [{ ...mail.attachment, contentType: 'text/csv; charset=utf-8' }], importId: imp.id }]);

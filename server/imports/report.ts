@@ -6,29 +6,16 @@
  *
  * @example
  *   const csv = reportCsv(rows);
- *   const mail = reportEmail({ workspace, file: 'team.csv', rows, counts, finishedAt });
+ *   const mail = reportEmail({ workspace, importId, rows, counts, startedAt, finishedAt, publicUrl });
  */
 import type { AccountState, ImportRowStatus, ImportRowView } from '../../shared/api.ts';
-
-/**
- * A cell as a spreadsheet will read it: one starting with `=`, `+`, `-`, `@` (or a tab or
- * carriage return, which some spreadsheets skip before such a sign) is prefixed with `'` so
- * it stays text; quoted when it holds a comma, a quote or a line break.
- */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** Excel reads a CSV file as UTF-8 only when it starts with a byte order mark. */
-export const BOM = '\uFEFF';
+import { writeCsv } from './csv.ts';
 
 const STATE_WORDS: Record<AccountState, string> = { new: 'not checked yet', connected: 'connected', needs_reauth: 'needs re-authentication', unreachable: 'unreachable' };
 
 export function reportCsv(rows: ImportRowView[]): string {
   const head = ['line', 'email', 'status', 'mailbox_state', 'reason_code', 'reason'];
-  const body = rows.map((r) => [String(r.line), r.email, r.status, r.state ? STATE_WORDS[r.state] : '', r.error?.code ?? '', r.error?.message ?? ''].map(csvCell).join(','));
-  return BOM + [head.join(','), ...body].join('\r\n') + '\r\n';
+  return writeCsv([head, ...rows.map((r) => [String(r.line), r.email, r.status, r.state ? STATE_WORDS[r.state] : '', r.error?.code ?? '', r.error?.message ?? ''])]);
 }
 
 export interface ReportInput {

@@ -1,7 +1,8 @@
 /**
  * Writes the rows of an import that are decided: a mailbox created or updated together with
- * its verdict (the settings passed their sign-in test, so it is connected), its event and the
- * row's result, in one transaction. A crash therefore never leaves a mailbox saved without its
+ * its verdict (the settings passed their sign-in test, so it is connected: accounts' one
+ * writer of a mailbox's state makes it so, with its event) and the row's result, in one
+ * transaction. A crash therefore never leaves a mailbox saved without its
  * row's result, and a resumed run never does a finished row twice (the result's primary key
  * refuses it). Rows are written in batches while the next ones are being tested.
  *
@@ -12,13 +13,15 @@
  */
 import type { Accounts, UpdatePlan } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
-import type { AccountEventsTable, AccountRow, NewAccountRow } from '../db/schema.ts';
+import { findAccount } from '../accounts/repository.ts';
+import type { AccountRow, NewAccountRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
 import type { RowError } from './rows.ts';
 
-export type Outcome =
+/** What the runner decided for one row: a mailbox to create or update, or a result with nothing to write. */
+export type RowDecision =
   | { kind: 'create'; line: number; email: string; row: NewAccountRow }
   | { kind: 'update'; line: number; email: string; current: AccountRow; plan: UpdatePlan }
   | { kind: 'result'; line: number; email: string; status: 'skipped' | 'failed'; error: RowError; accountId?: string | null };
@@ -26,7 +29,7 @@ export type Outcome =
 /** Rows per transaction. */
 const BATCH_SIZE = 500;
 
-/** Rows per multi-row INSERT (events and results have ~10 columns). */
+/** Rows per multi-row INSERT (results have ~8 columns). */
 const CHUNK = 500;
 
 /** How long a batch waits for more rows before it is written. */
@@ -41,10 +44,10 @@ export interface WriterDeps {
 }
 
 export function createWriter({ db, accounts, health, logger, importId }: WriterDeps) {
-  const queue: Outcome[] = [];
+  const queue: RowDecision[] = [];
   let running: Promise<void> | null = null;
 
-  const result = (o: Outcome, status: 'created' | 'updated' | 'skipped' | 'failed', accountId: string | null, error?: RowError) => ({
+  const result = (o: RowDecision, status: 'created' | 'updated' | 'skipped' | 'failed', accountId: string | null, error?: RowError) => ({
     import_id: importId,
     line: o.line,
     email: o.email,
@@ -55,27 +58,22 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
     at: new Date().toISOString(),
   });
 
-  /** A new mailbox whose settings passed their sign-in: connected from its first row, with its event. */
-  const connectedRow = (r: NewAccountRow) => {
-    const { patch, event } = health.judgement({ id: r.id, state: 'new', transient_failures: 0, slow_retries: 0, next_check_at: r.next_check_at ?? null }, null);
-    return { row: { ...r, ...patch } as NewAccountRow, event };
-  };
+  /** The settings of every row written passed their sign-in test just now. */
+  const worked = { kind: 'signin' as const, failures: [] as [] };
 
-  /** Writes one outcome inside `trx`; answers the mailbox to announce as reconnected, if any. */
-  async function writeOne(trx: Db, o: Outcome): Promise<string | null> {
+  /** Writes one decided row inside `trx`; answers the mailbox to announce as reconnected, if any. */
+  async function writeOne(trx: Db, o: RowDecision): Promise<string | null> {
     if (o.kind === 'result') {
       await trx.insertInto('import_rows').values(result(o, o.status, o.accountId ?? null, o.error)).execute();
       return null;
     }
     if (o.kind === 'create') {
-      const { row, event } = connectedRow(o.row);
-      await accounts.applyCreate(trx, row);
-      if (event) await trx.insertInto('account_events').values(event).execute();
+      await accounts.admit(trx, [o.row], worked);
       await trx.insertInto('import_rows').values(result(o, 'created', o.row.id)).execute();
       // A mailbox that did not exist holds no email and awaits no reply: nothing to announce.
       return null;
     }
-    const fresh = await trx.selectFrom('accounts').selectAll().where('id', '=', o.current.id).executeTakeFirst();
+    const fresh = await findAccount(trx, o.current.id);
     if (!fresh || fresh.updated_at !== o.current.updated_at) {
       const error = fresh
         ? { code: 'changed_meanwhile', message: 'someone changed this mailbox while the import ran; nothing was saved, import the row again' }
@@ -83,21 +81,18 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
       await trx.insertInto('import_rows').values(result(o, 'failed', null, error)).execute();
       return null;
     }
-    const { patch, event } = health.judgement(fresh, null);
-    await accounts.applyUpdate(trx, fresh, o.plan, patch);
-    if (event) await trx.insertInto('account_events').values(event).execute();
+    const t = await accounts.applyUpdate(trx, fresh, o.plan, worked, { expect: { updatedAt: fresh.updated_at } });
     await trx.insertInto('import_rows').values(result(o, 'updated', fresh.id)).execute();
-    return event?.to_state === 'connected' ? fresh.id : null;
+    return t.reconnected ? fresh.id : null;
   }
 
   /**
-   * Writes a batch in few statements: the new mailboxes, their events and the results as
-   * multi-row inserts; updates one by one (each re-reads its mailbox).
+   * Writes a batch in few statements: the new mailboxes (with their events) and the results
+   * as multi-row inserts; updates one by one (each re-reads its mailbox).
    */
-  async function writeMany(trx: Db, batch: Outcome[]): Promise<(string | null)[]> {
+  async function writeMany(trx: Db, batch: RowDecision[]): Promise<(string | null)[]> {
     const reconnected: (string | null)[] = [];
     const created: NewAccountRow[] = [];
-    const events: AccountEventsTable[] = [];
     const results: ReturnType<typeof result>[] = [];
     for (const o of batch) {
       if (o.kind === 'update') {
@@ -105,19 +100,16 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
       } else if (o.kind === 'result') {
         results.push(result(o, o.status, o.accountId ?? null, o.error));
       } else {
-        const { row, event } = connectedRow(o.row);
-        created.push(row);
-        if (event) events.push(event);
+        created.push(o.row);
         results.push(result(o, 'created', o.row.id));
       }
     }
-    await accounts.applyCreateMany(trx, created);
-    for (let i = 0; i < events.length; i += CHUNK) await trx.insertInto('account_events').values(events.slice(i, i + CHUNK)).execute();
+    if (created.length) await accounts.admit(trx, created, worked);
     for (let i = 0; i < results.length; i += CHUNK) await trx.insertInto('import_rows').values(results.slice(i, i + CHUNK)).execute();
     return reconnected;
   }
 
-  async function writeBatch(batch: Outcome[]): Promise<void> {
+  async function writeBatch(batch: RowDecision[]): Promise<void> {
     let reconnected: (string | null)[] = [];
     try {
       reconnected = await db.transaction().execute((trx) => writeMany(trx, batch));
@@ -159,7 +151,7 @@ export function createWriter({ db, accounts, health, logger, importId }: WriterD
   }
 
   return {
-    push(o: Outcome): void {
+    push(o: RowDecision): void {
       queue.push(o);
       if (!running) void run().catch((error) => logger.error('import.write_failed', { import: importId, error }));
     },

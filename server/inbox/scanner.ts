@@ -11,8 +11,10 @@
  *   const scanner = createScanner(deps);
  *   health.onReconnected((id) => void scanner.kick(id));
  */
+import pLimit from 'p-limit';
 import { signIn } from '../accounts/credentials-used.ts';
 import type { Accounts } from '../accounts/index.ts';
+import { connectedIdsWithSentMail, findAccount } from '../accounts/repository.ts';
 import type { Db } from '../db/index.ts';
 import type { Health } from '../health/check.ts';
 import { classify } from '../health/classify.ts';
@@ -61,7 +63,7 @@ export function createScanner(deps: ScannerDeps) {
 
   /** `retried`: the scan before this one was refused with credentials replaced meanwhile. */
   async function scanOnce(accountId: string, retried = false): Promise<ScanResult | null> {
-    const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+    const account = await findAccount(db, accountId);
     const provider = account ? providers[account.provider] : undefined;
     if (!account || !provider || account.state !== 'connected') return null;
     const oldest = await db.selectFrom('outbox_messages').select('created_at').where('account_id', '=', accountId).orderBy('id').limit(1).executeTakeFirst();
@@ -147,16 +149,8 @@ export function createScanner(deps: ScannerDeps) {
      * mailbox whose scan is still under way is left to it: the sweep waits only on its own.
      */
     async sweep(concurrency = 10): Promise<void> {
-      const rows = await db
-        .selectFrom('accounts')
-        .select('id')
-        .where('state', '=', 'connected')
-        .where((eb) => eb.exists(eb.selectFrom('outbox_messages').select('id').whereRef('outbox_messages.account_id', '=', 'accounts.id')))
-        .execute();
-      const queue = rows.map((r) => r.id);
-      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-        for (let id = queue.shift(); id && !stopped; id = queue.shift()) if (!scanning.has(id)) await kick(id);
-      }));
+      const queue = await connectedIdsWithSentMail(db);
+      await pLimit(concurrency).map(queue, (id) => (stopped || scanning.has(id) ? undefined : kick(id)));
     },
 
     async idle(): Promise<void> {

@@ -12,8 +12,9 @@
  */
 import { signIn, type CredentialsUsed } from '../accounts/credentials-used.ts';
 import { setTimeout as delay } from 'node:timers/promises';
-import { bumpStatusVersion } from '../accounts/status-version.ts';
+import { bumpStatusVersion } from '../auth/status-version.ts';
 import type { Accounts } from '../accounts/index.ts';
+import { accountIsConnected, findAccount } from '../accounts/repository.ts';
 import type { Db } from '../db/index.ts';
 import { leaseFree } from '../db/leases.ts';
 import type { AccountRow, OutboxRow } from '../db/schema.ts';
@@ -88,7 +89,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       .where('id', '=', head.id)
       .where('state', '=', head.state)
       .where((eb) => (head.state === 'pending' ? eb('next_attempt_at', '<=', nowIso) : leaseFree(eb, { now, me })))
-      .where((eb) => eb.exists(eb.selectFrom('accounts').select('id').where('id', '=', accountId).where('state', '=', 'connected')))
+      .where(accountIsConnected(accountId))
       .returningAll()
       .executeTakeFirst();
     return taken ?? null;
@@ -167,7 +168,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   async function flush(accountId: string): Promise<void> {
-    const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+    const account = await findAccount(db, accountId);
     const provider = account ? providers[account.provider] : undefined;
     if (!account || !provider || account.state !== 'connected') return;
     const flight = new AbortController();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderHttpError } from '../health/facts.ts';
+import { GoogleApiError, OAuthRequestError } from '../providers/errors.ts';
 import { judgeSend } from './judge.ts';
 
 // nodemailer's error shapes: code, responseCode and the server's reply.
@@ -14,7 +14,7 @@ describe('judgeSend', () => {
   it('a refused sign-in is a lost login, never a failed email', () => {
     expect(judgeSend({ source: 'smtp', error: smtpError('EAUTH', 535, '535 5.7.8 Authentication credentials invalid') })).toMatchObject({ kind: 'login_lost', classification: { code: 'smtp_auth_failed' } });
     expect(judgeSend({ source: 'smtp', error: smtpError('EAUTH', 535, '535 5.7.3 Authentication unsuccessful'), oauth: true })).toMatchObject({ kind: 'login_lost', classification: { code: 'xoauth2_rejected' } });
-    expect(judgeSend({ source: 'google_token', error: new ProviderHttpError(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }) })).toMatchObject({ kind: 'login_lost', classification: { code: 'grant_revoked' } });
+    expect(judgeSend({ source: 'google_token', error: new OAuthRequestError(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }) })).toMatchObject({ kind: 'login_lost', classification: { code: 'grant_revoked' } });
     expect(judgeSend({ source: 'smtp', error: smtpError('EENVELOPE', 530, '530 5.7.0 Authentication required') })).toMatchObject({ kind: 'login_lost' });
   });
 
@@ -22,12 +22,12 @@ describe('judgeSend', () => {
     expect(judgeSend({ source: 'smtp', error: smtpError('EMESSAGE', 451, '451 4.3.0 Try again later') })).toMatchObject({ kind: 'retry' });
     expect(judgeSend({ source: 'smtp', error: smtpError('EMESSAGE', 550, '550 5.4.5 Daily user sending quota exceeded') })).toMatchObject({ kind: 'retry' });
     expect(judgeSend({ source: 'smtp', error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' }) })).toMatchObject({ kind: 'retry' });
-    expect(judgeSend({ source: 'gmail_api', error: new ProviderHttpError(429, { error: { code: 429, status: 'RESOURCE_EXHAUSTED', errors: [{ reason: 'rateLimitExceeded' }] } }) })).toMatchObject({ kind: 'retry' });
+    expect(judgeSend({ source: 'gmail_api', error: new GoogleApiError(429, { error: { code: 429, status: 'RESOURCE_EXHAUSTED', errors: [{ reason: 'rateLimitExceeded' }] } }) })).toMatchObject({ kind: 'retry' });
   });
 
   it('Gmail refusing the message itself (400) fails it; a failed precondition is about the mailbox', () => {
-    expect(judgeSend({ source: 'gmail_api', error: new ProviderHttpError(400, { error: { code: 400, message: 'Invalid To header', status: 'INVALID_ARGUMENT', errors: [{ reason: 'invalidArgument' }] } }) })).toMatchObject({ kind: 'rejected' });
-    expect(judgeSend({ source: 'gmail_api', error: new ProviderHttpError(400, { error: { code: 400, message: 'Precondition check failed.', status: 'FAILED_PRECONDITION', errors: [{ reason: 'failedPrecondition' }] } }) })).toMatchObject({ kind: 'retry' });
+    expect(judgeSend({ source: 'gmail_api', error: new GoogleApiError(400, { error: { code: 400, message: 'Invalid To header', status: 'INVALID_ARGUMENT', errors: [{ reason: 'invalidArgument' }] } }) })).toMatchObject({ kind: 'rejected' });
+    expect(judgeSend({ source: 'gmail_api', error: new GoogleApiError(400, { error: { code: 400, message: 'Precondition check failed.', status: 'FAILED_PRECONDITION', errors: [{ reason: 'failedPrecondition' }] } }) })).toMatchObject({ kind: 'retry' });
   });
 
   it('a refusal at MAIL FROM or the greeting is about the mailbox: the email waits, a policy refusal is recorded', () => {

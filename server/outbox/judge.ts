@@ -8,7 +8,8 @@
  *
  * @example judgeSend({ source: 'smtp', error }) // { kind: 'rejected', code: 'recipient_rejected', … }
  */
-import { classify, type Classification, type Failure } from '../health/classify.ts';
+import { classify, type Classification } from '../health/classify.ts';
+import type { Failure } from '../providers/errors.ts';
 import { factsOf } from '../health/facts.ts';
 
 export type SendJudgement =

@@ -8,7 +8,7 @@
 import type { MessageView, QueuedMessage } from '../../shared/api.ts';
 import type { QueueMessageInput } from '../../shared/schemas.ts';
 import type { Accounts, Actor } from '../accounts/index.ts';
-import { bumpStatusVersion } from '../accounts/status-version.ts';
+import { bumpStatusVersion } from '../auth/status-version.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { OutboxRow } from '../db/schema.ts';

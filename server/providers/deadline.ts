@@ -8,7 +8,7 @@
  *   const controller = new AbortController();
  *   await withDeadline(30_000, controller, () => provider.check(mailbox, { signal: controller.signal, timeoutMs }));
  */
-import { CheckTimeoutError } from '../health/facts.ts';
+import { CheckTimeoutError } from './errors.ts';
 
 /** A provider that ignores the abort is cut off this long after it. */
 export const ABORT_GRACE_MS = 2000;

@@ -1,4 +1,4 @@
-import type { Failure } from '../health/classify.ts';
+import type { Failure } from './errors.ts';
 
 /**
  * A send or an inbox scan that a provider could not do, carrying the raw failure (where it

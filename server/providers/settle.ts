@@ -1,5 +1,4 @@
-import type { Failure } from '../health/classify.ts';
-import type { FailureSource } from '../health/facts.ts';
+import type { Failure, FailureSource } from './errors.ts';
 
 /**
  * One step of a check as a value: null when it succeeded, its failure otherwise. When the

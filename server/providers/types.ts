@@ -3,7 +3,7 @@
  * engine, the API and the alerts do not care which one they talk to.
  */
 import type { ProviderKind, Security } from '../../shared/api.ts';
-import type { Failure } from '../health/classify.ts';
+import type { Failure } from './errors.ts';
 
 export interface ServerSettings {
   host: string;

@@ -6,7 +6,7 @@
  * @example
  *   const { url } = await attempts.createStart({ provider: 'google', purpose: 'regrant', accountId, userId, loginHint });
  *   const begun = await attempts.startByToken(token, browserId); // → the consent URL
- *   const taken = await attempts.take(state, browserId);         // → the attempt, once
+ *   const taken = await attempts.take('google', state, browserId); // → the attempt, once
  */
 import { hashToken, randomToken, type Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';

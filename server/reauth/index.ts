@@ -10,18 +10,20 @@
  */
 import { SIGN_IN_LABEL, type ProviderKind } from '../../shared/api.ts';
 import type { Actor, Accounts } from '../accounts/index.ts';
+import { findAccount, findAccountByEmail } from '../accounts/repository.ts';
+import { findUser } from '../auth/repository.ts';
 import type { Config } from '../config/index.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import type { AccountRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { classify } from '../health/classify.ts';
-import { ProviderHttpError } from '../health/facts.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
 import type { Metrics } from '../metrics/index.ts';
 import type { Notifier } from '../notify/index.ts';
 import { isOAuthProvider, type ProviderRegistry } from '../providers/index.ts';
+import { OAuthRequestError } from '../providers/errors.ts';
 import { idTokenEmail } from '../providers/id-token.ts';
 import type { OAuthProvider, TokenGrant } from '../providers/types.ts';
 import { createAttempts, type AttemptDraft, type Begun } from './attempts.ts';
@@ -68,10 +70,7 @@ function errorText(error: string, description: unknown): string {
 }
 
 function providerMessage(error: unknown): string {
-  if (error instanceof ProviderHttpError && error.body && typeof error.body === 'object') {
-    const body = error.body as Record<string, unknown>;
-    if (typeof body.error === 'string') return errorText(body.error, body.error_description);
-  }
+  if (error instanceof OAuthRequestError && error.code) return errorText(error.code, error.description);
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -91,7 +90,7 @@ export function createReauth(deps: ReauthDeps) {
   const { db, accounts, health, notifier, logger, config } = deps;
   const attempts = createAttempts({ db, sealer: deps.sealer, publicUrl: config.publicUrl });
   const links = createShareLinks({ db, publicUrl: config.publicUrl, ttlHours: config.shareLinkTtlHours });
-  const grantDeps = { db, accounts, links, notifier, intervalSeconds: config.checkIntervalSeconds, workspaceName: config.workspaceName };
+  const grantDeps = { db, accounts, links };
   const redirectUri = (kind: OAuthKind) => `${config.publicUrl}/oauth/${kind}/callback`;
 
   function oauth(kind: string): OAuthProvider | null {
@@ -144,7 +143,7 @@ export function createReauth(deps: ReauthDeps) {
     const email = idTokenEmail(grant.idToken);
     if (!provider.discard || !email) return;
     try {
-      if (await db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirst()) return;
+      if (await findAccountByEmail(db, email)) return;
       await provider.discard(grant);
     } catch (error) {
       logger.warn('reauth.discard_failed', { attempt: attemptId, error });
@@ -157,7 +156,7 @@ export function createReauth(deps: ReauthDeps) {
     if (attempt.purpose === 'connect') {
       const refused = await refusedBy(attempt, provider, grant, email);
       if (refused) return refused;
-      let existing = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+      let existing = await findAccountByEmail(db, email);
       if (!existing) {
         try {
           const id = await storeNewAccount(grantDeps, { attempt, email, refreshToken, providerLabel: label });
@@ -166,16 +165,17 @@ export function createReauth(deps: ReauthDeps) {
           return { kind: 'connected', email, provider: label };
         } catch (error) {
           // Another sign-in added the same mailbox a moment ago: treat it as the existing one.
-          if (!/UNIQUE|duplicate key/i.test(String(error))) throw error;
-          existing = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+          if (!(error instanceof DomainError && error.code === 'account_exists')) throw error;
+          existing = await findAccountByEmail(db, email);
+          if (!existing) throw error;
         }
       }
-      const user = attempt.user_id ? await db.selectFrom('users').select(['id', 'role']).where('id', '=', attempt.user_id).executeTakeFirst() : undefined;
+      const user = attempt.user_id ? await findUser(db, attempt.user_id) : undefined;
       const mayRegrant = existing.provider === provider.kind && user && (user.role === 'admin' || user.id === existing.owner_id);
       if (!mayRegrant) return { kind: 'account_exists', email };
       return regrantAccount({ ...attempt, account_id: existing.id }, provider, existing, refreshToken);
     }
-    const account = attempt.account_id ? await db.selectFrom('accounts').selectAll().where('id', '=', attempt.account_id).executeTakeFirst() : undefined;
+    const account = attempt.account_id ? await findAccount(db, attempt.account_id) : undefined;
     if (!account) return { kind: 'state_invalid', why: 'unknown' };
     if (account.email.toLowerCase() !== email) {
       logger.warn('reauth.wrong_mailbox', { account: account.id, provider: provider.kind });

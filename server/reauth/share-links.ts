@@ -8,6 +8,8 @@
  *   const { url, expiresAt } = await links.create(accountRow, creatorId);
  *   const found = await links.lookup(token); // { link, account } or { failure: 'expired', … }
  */
+import { findAccount } from '../accounts/repository.ts';
+import { findUser } from '../auth/repository.ts';
 import { hashToken, randomToken } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
@@ -24,8 +26,7 @@ export interface LinkFound {
 export function createShareLinks({ db, publicUrl, ttlHours }: { db: Db; publicUrl: string; ttlHours: number }) {
   async function creatorEmail(userId: string | null): Promise<string | null> {
     if (!userId) return null;
-    const user = await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
-    return user?.email ?? null;
+    return (await findUser(db, userId))?.email ?? null;
   }
 
   return {
@@ -63,7 +64,9 @@ export function createShareLinks({ db, publicUrl, ttlHours }: { db: Db; publicUr
       if (link.used_at) return { failure: 'used', creatorEmail: creator };
       if (link.revoked_at) return { failure: 'revoked', creatorEmail: creator };
       if (link.expires_at < new Date().toISOString()) return { failure: 'expired', creatorEmail: creator };
-      const account = await db.selectFrom('accounts').selectAll().where('id', '=', link.account_id).executeTakeFirstOrThrow();
+      const account = await findAccount(db, link.account_id);
+      // The mailbox went with its links (they cascade): this one is as good as unknown.
+      if (!account) return { failure: 'unknown', creatorEmail: null };
       return { link, account, creatorEmail: creator };
     },
 

@@ -13,6 +13,7 @@ export function account(email: string, state: AccountState, provider: ProviderKi
     lastCheckedAt: '2026-11-28T09:00:00.000Z',
     stateChangedAt: `2026-11-28T0${n % 9}:00:00.000Z`,
     pendingEmails: 0,
+    trouble: null,
     ...extra,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
+import { SourceMap, type SourceMapping } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -91,7 +91,7 @@ it('stack traces of the compiled server point at the TypeScript sources', () => 
   const line = js.findIndex((l) => l.includes('"listening"'));
   expect(line).toBeGreaterThan(0);
   const map = new SourceMap(JSON.parse(readFileSync(path.join(dir, 'dist/server/main.js.map'), 'utf8')));
-  const origin = map.findEntry(line, js[line].indexOf('"listening"'));
+  const origin = map.findEntry(line, js[line].indexOf('"listening"')) as SourceMapping;
   expect(origin.originalSource).toMatch(/server\/main\.ts$/);
   const source = readFileSync(path.join(dir, 'server/main.ts'), 'utf8').split('\n');
   expect(source[origin.originalLine]).toContain("'listening'");

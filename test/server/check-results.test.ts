@@ -2,9 +2,9 @@
  * Check results that arrive together are written together, and still each on its own terms:
  * one whose settings changed meanwhile is dropped, one that cannot be written fails alone.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AccountRow } from '../../server/db/schema.ts';
-import { judge } from '../../server/health/judgement.ts';
 import { createResultWriter, type ResultWrite } from '../../server/health/results.ts';
 import { customMailbox, startRegrant, type TestRegrant } from '../support/regrant.ts';
 
@@ -28,17 +28,14 @@ beforeEach(async () => {
   seen = [];
 });
 
-/** A good check's result for a claimed row, as the health engine makes it. */
-function good(row: AccountRow): ResultWrite {
-  const { patch, event } = judge(row, null, new Date(), { intervalSeconds: 300 });
-  return { row, patch: { ...patch, lease_owner: null, lease_until: null }, event, alert: null, change: event ? 'hard' : 'soft' };
-}
+/** A good check's result for a claimed row, as the health engine hands it over. */
+const good = (row: AccountRow): ResultWrite => ({ row, failures: [], manual: false });
 
-const writer = () => createResultWriter({ db: rg.db, notifier: rg.notifier, intervalSeconds: 300 });
+const writer = () => createResultWriter({ db: rg.db, accounts: rg.accounts, intervalSeconds: 300 });
 
 it('results of the same moment share one transaction, and each gets its account back', async () => {
   const results = writer();
-  const after = await Promise.all(claimed.map((row) => results.write(good(row))));
+  const after = (await Promise.all(claimed.map((row) => results.write(good(row))))).map((t) => t.after);
   expect(after.map((row) => [row?.email, row?.state, row?.lease_owner])).toEqual([
     ['ann@acme.test', 'connected', null],
     ['bob@acme.test', 'connected', null],
@@ -55,7 +52,7 @@ it('a result about settings changed meanwhile is dropped, and the others are wri
   const [ann, bob, cy] = claimed;
   await rg.db.updateTable('accounts').set({ updated_at: new Date(Date.now() + 5).toISOString() }).where('id', '=', bob.id).execute();
   const results = writer();
-  const [a, b, c] = await Promise.all([ann, bob, cy].map((row) => results.write(good(row))));
+  const [a, b, c] = (await Promise.all([ann, bob, cy].map((row) => results.write(good(row))))).map((t) => t.after);
   expect(a?.lease_owner).toBeNull();
   expect(b).toBeNull();
   expect(c?.lease_owner).toBeNull();
@@ -65,12 +62,10 @@ it('a result about settings changed meanwhile is dropped, and the others are wri
 
 it('a result that cannot be written fails alone; the others of its moment are written', async () => {
   const [ann, bob, cy] = claimed;
-  const broken = good(bob);
-  // An event whose id is taken: its insert fails, and with it the shared transaction.
-  const taken = await rg.db.selectFrom('account_events').select('id').executeTakeFirstOrThrow();
-  broken.event = { ...(broken.event ?? { account_id: bob.id, at: new Date().toISOString(), from_state: 'new', to_state: 'connected', reason_code: 'check_ok', message: 'ok', hint: null, detail: null }), id: taken.id };
+  // The database refuses bob's result (its lease released): that write fails, and with it the shared transaction.
+  await sql.raw(`create trigger refuse_bob before update on accounts when new.id = '${bob.id}' and new.lease_owner is null begin select raise(abort, 'refused for the test'); end`).execute(rg.db);
   const results = writer();
-  const outcomes = await Promise.allSettled([results.write(good(ann)), results.write(broken), results.write(good(cy))]);
+  const outcomes = await Promise.allSettled([results.write(good(ann)), results.write(good(bob)), results.write(good(cy))]).finally(() => sql.raw('drop trigger refuse_bob').execute(rg.db));
   expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   const rows = await rg.db.selectFrom('accounts').select(['email', 'lease_owner']).orderBy('email').execute();
   expect(rows).toEqual([

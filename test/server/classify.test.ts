@@ -5,17 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify, matchRule, RULES, worst, type Failure } from '../../server/health/classify.ts';
-import { CheckTimeoutError, ProviderHttpError } from '../../server/health/facts.ts';
+import { CheckTimeoutError, GoogleApiError, OAuthRequestError } from '../../server/providers/errors.ts';
 import { decide, type Standing } from '../../server/health/state.ts';
+import { createHostGuard } from '../../server/net/index.ts';
 import { verifyImap } from '../../server/providers/custom/imap.ts';
 import { verifySmtp } from '../../server/providers/custom/smtp.ts';
 import type { ServerSettings } from '../../server/providers/types.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
+import { loopbackHosts } from '../support/hosts.ts';
 import { freePort, startSilentServer } from '../support/ports.ts';
 import { startScriptedImap } from '../support/scripted-imap.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 
-const ctx = (timeoutMs = 3000) => ({ signal: new AbortController().signal, timeoutMs });
+const ctx = (timeoutMs = 3000) => ({ signal: new AbortController().signal, timeoutMs, hosts: loopbackHosts });
 const settings = (port: number, username: string, password: string, security: ServerSettings['security'] = 'none'): ServerSettings => ({
   host: '127.0.0.1',
   port,
@@ -187,14 +189,14 @@ describe('network and check failures', () => {
 });
 
 describe('OAuth providers, by their documented error bodies', () => {
-  const google = (status: number, body: unknown) => ({ source: 'google_token' as const, error: new ProviderHttpError(status, body) });
+  const google = (status: number, body: unknown) => ({ source: 'google_token' as const, error: new OAuthRequestError(status, body) });
   const gmail = (status: number, reason: string) => ({
     source: 'gmail_api' as const,
-    error: new ProviderHttpError(status, { error: { code: status, message: reason, errors: [{ reason, domain: 'global' }], status: 'X' } }),
+    error: new GoogleApiError(status, { error: { code: status, message: reason, errors: [{ reason, domain: 'global' }], status: 'X' } }),
   });
   const microsoft = (status: number, error: string, codes: number[]) => ({
     source: 'microsoft_token' as const,
-    error: new ProviderHttpError(status, { error, error_description: `AADSTS${codes[0]}: …`, error_codes: codes }),
+    error: new OAuthRequestError(status, { error, error_description: `AADSTS${codes[0]}: …`, error_codes: codes }),
   });
 
   it('Google token endpoint', () => {
@@ -210,14 +212,14 @@ describe('OAuth providers, by their documented error bodies', () => {
     expectVerdict(gmail(401, 'authError'), 'needs_reauth', 'token_rejected');
     expectVerdict(gmail(403, 'insufficientPermissions'), 'needs_reauth', 'scopes_missing');
     expectVerdict(
-      { source: 'gmail_api', error: new ProviderHttpError(403, { error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' }] } }) },
+      { source: 'gmail_api', error: new GoogleApiError(403, { error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' }] } }) },
       'needs_reauth',
       'scopes_missing',
     );
     expectVerdict(gmail(403, 'domainPolicy'), 'admin_action', 'domain_policy');
     expectVerdict(gmail(403, 'accessNotConfigured'), 'admin_action', 'gmail_api_disabled');
     expectVerdict(
-      { source: 'gmail_api', error: new ProviderHttpError(403, { error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason: 'SERVICE_DISABLED' }] } }) },
+      { source: 'gmail_api', error: new GoogleApiError(403, { error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason: 'SERVICE_DISABLED' }] } }) },
       'admin_action',
       'gmail_api_disabled',
     );
@@ -237,6 +239,59 @@ describe('OAuth providers, by their documented error bodies', () => {
     expectVerdict(microsoft(503, 'temporarily_unavailable', []), 'transient', 'provider_unavailable');
     expectVerdict(microsoft(429, 'too_many_requests', []), 'transient', 'rate_limited');
     expectVerdict({ source: 'microsoft_token', error: new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }) }, 'transient', 'network_error');
+  });
+});
+
+describe('hosts Regrant refuses, and peers that are not mail servers', () => {
+  const closed = { signal: new AbortController().signal, timeoutMs: 3000, hosts: createHostGuard({ allowed: [] }) };
+
+  it('a host on loopback, with ALLOW_PRIVATE_HOSTS empty, is refused before any connection: admin_action', async () => {
+    let connections = 0;
+    const server = net.createServer((s) => {
+      connections++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    for (const [source, run] of [['smtp', () => verifySmtp(settings(port, 'x@acme.test', 'x'), closed)], ['imap', () => verifyImap(settings(port, 'x@acme.test', 'x'), closed)]] as const) {
+      const c = expectVerdict(await failureOf(source, run), 'admin_action', 'host_not_allowed');
+      expect(c.detail).toBe(`${source}: 127.0.0.1 is a loopback address`);
+      expect(c.hint).toMatch(/ALLOW_PRIVATE_HOSTS/);
+    }
+    expect(connections).toBe(0);
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  const strangers: [string, string][] = [
+    ['an SSH server', 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n'],
+    ['a web server', 'HTTP/1.1 400 Bad Request\r\nServer: nginx/1.22.1 (internal-admin)\r\nContent-Type: text/html\r\n\r\n<title>Intranet</title>\r\n'],
+    ['Redis', '-ERR unknown command \'EHLO\', with args beginning with: \r\n'],
+  ];
+  for (const [who, banner] of strangers) {
+    for (const source of ['smtp', 'imap'] as const) {
+      it(`${who} behind ${source.toUpperCase()} settings is "not a mail server", and nothing it said is quoted`, async () => {
+        const peer = await startRawServer(banner);
+        const verify = source === 'smtp' ? verifySmtp : verifyImap;
+        const c = expectVerdict(await failureOf(source, () => verify(settings(peer.port, 'x@acme.test', 'x'), ctx(800))), 'transient', 'not_a_mail_server');
+        expect(c.detail).toBe(`${source}: 127.0.0.1 port ${peer.port} answered, but not as an ${source.toUpperCase()} server`);
+        for (const word of ['SSH', 'OpenSSH', 'HTTP', 'nginx', 'Intranet', 'ERR', 'EHLO']) expect(c.detail).not.toContain(word);
+        await peer.close();
+      });
+    }
+  }
+
+  it('an SMTP greeting followed by a web page is "not a mail server" too', async () => {
+    const server = net.createServer((s) => {
+      s.on('error', () => {});
+      s.write('220 mail.acme.test ESMTP\r\n');
+      s.on('data', () => s.write('HTTP/1.1 200 OK internal dashboard\r\n'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const c = classify(await failureOf('smtp', () => verifySmtp(settings(port, 'x@acme.test', 'x'), ctx())));
+    expect(c.code).toBe('not_a_mail_server');
+    expect(c.detail).not.toMatch(/dashboard/);
+    await new Promise<void>((r) => server.close(() => r()));
   });
 });
 

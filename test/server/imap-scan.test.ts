@@ -7,12 +7,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_MAIL_BYTES, scanImap } from '../../server/providers/mail/imap-scan.ts';
 import type { MailPosition } from '../../server/providers/types.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
+import { loopbackHosts } from '../support/hosts.ts';
 import { appendToInbox, unrelated } from '../support/mail-samples.ts';
 
 const MAILBOX = 'catchup@acme.test';
 let imap: Dovecot;
 const server = () => ({ host: '127.0.0.1', port: imap.port, security: 'none' as const });
-const ctx = () => ({ signal: new AbortController().signal, timeoutMs: 5000 });
+const ctx = () => ({ signal: new AbortController().signal, timeoutMs: 5000, hosts: loopbackHosts });
 
 beforeAll(async () => {
   imap = await startDovecot({ [MAILBOX]: 'pw' });

@@ -50,9 +50,13 @@ describe('a file that cannot be read is refused whole, and nothing is stored', (
     expect(await stored()).toEqual(before);
   });
 
-  it('an unbalanced quote names the line it opened on; text after a closing quote names its line', async () => {
-    await expectRefused(await upload(ann, `${HEADER}\n${ROW}\n"b@acme.test,127.0.0.1,2525\n${ROW}\n`), 400, 'invalid_csv', 'The quote opened on line 3 is never closed.');
+  it('an unbalanced quote, text after a closing quote or a quote inside an unquoted cell names its line, never the cell', async () => {
+    const before = await stored();
+    await expectRefused(await upload(ann, `${HEADER}\n${ROW}\n"b@acme.test,127.0.0.1,2525\n${ROW}\n`), 400, 'invalid_csv', 'Line 3: a quote opened in this row is never closed.');
     await expectRefused(await upload(ann, `${HEADER}\n${ROW}\n${ROW}\n"b@acme.test"x,1\n`), 400, 'invalid_csv', /^Line 4: text after a closing quote/);
+    const quoteInPassword = ROW.replace(',pw,', ',p"w,');
+    await expectRefused(await upload(ann, `${HEADER}\n${ROW}\n${quoteInPassword}\n`), 400, 'invalid_csv', 'Line 3: a quote inside a cell that does not start with one. Put the whole cell in quotes and double the quote inside ("").');
+    expect(await stored()).toEqual(before);
   });
 
   it('not UTF-8: the line is named; UTF-16 is recognised', async () => {

@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ImportUpload, ImportView } from '../../shared/api.ts';
 import { REFUSALS_BEFORE_STOP } from '../../server/imports/runner.ts';
-import { createGate } from '../../server/imports/index.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
@@ -48,22 +47,29 @@ it('after ten refused passwords in a row, the rest of the file is not tried on t
   expect(view.counts.failed).toBe(EMAILS.length);
 });
 
-it('the shared gate lets no more than its places run at once, in order', async () => {
-  const gate = createGate(2);
+it('two imports at once share the CHECK_CONCURRENCY sign-in places, and each tries its rows in file order', async () => {
   let running = 0;
   let most = 0;
-  const order: number[] = [];
-  await Promise.all(
-    Array.from({ length: 6 }, (_, i) =>
-      gate(async () => {
-        running++;
-        most = Math.max(most, running);
-        await new Promise((r) => setTimeout(r, 5));
-        order.push(i);
-        running--;
-      }),
-    ),
-  );
-  expect(most).toBe(2);
-  expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  const tried: string[] = [];
+  const probe = async (mailbox: { email: string }) => {
+    most = Math.max(most, ++running);
+    tried.push(mailbox.email);
+    await new Promise((r) => setTimeout(r, 5));
+    running--;
+    return null;
+  };
+  const other = await startRegrant({ CHECK_CONCURRENCY: '2' }, { imports: { probe } });
+  try {
+    const admin = await other.user('ann@acme.test', 'admin');
+    const file = (prefix: string) => ['email,smtp_host,smtp_port,smtp_username,smtp_password,imap_host,imap_port', ...Array.from({ length: 6 }, (_, i) => `${prefix}${i}@acme.test,mail.acme.test,587,${prefix}${i},pw,mail.acme.test,993`)].join('\n');
+    const ups = await Promise.all(['a', 'b'].map(async (p) => (await (await admin.request('POST', '/api/imports', file(p), { 'content-type': 'text/csv' })).json()) as ImportUpload));
+    const runs = await Promise.all(ups.map((up) => admin.post(`/api/imports/${up.id}/run`, { mapping: up.suggestedMapping })));
+    expect(runs.map((r) => r.status)).toEqual([202, 202]);
+    await other.imports.settled();
+    expect(most).toBe(2);
+    expect(tried).toHaveLength(12);
+    for (const p of ['a', 'b']) expect(tried.filter((e) => e.startsWith(p))).toEqual(Array.from({ length: 6 }, (_, i) => `${p}${i}@acme.test`));
+  } finally {
+    await other.destroy();
+  }
 });

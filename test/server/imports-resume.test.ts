@@ -17,6 +17,7 @@ import { freePort, waitForPort } from '../support/ports.ts';
 import { eventually } from '../support/regrant.ts';
 import { killServer, spawnServer } from '../support/server-process.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { TEST_ALLOW_PRIVATE_HOSTS } from '../support/hosts.ts';
 
 const ROWS = 40;
 const KILL_AFTER = 12;
@@ -47,7 +48,7 @@ afterAll(async () => {
 });
 
 it('a server killed during an import resumes it after a restart without redoing finished rows', async () => {
-  const setup = await createRegrant(loadConfig({ DATA_DIR: dataDir }), { logger: silentLogger });
+  const setup = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS }), { logger: silentLogger });
   const { token } = await setup.users.add({ email: 'ann@acme.test', role: 'admin' });
   await setup.close();
   const port = await freePort();
@@ -73,7 +74,7 @@ it('a server killed during an import resumes it after a restart without redoing 
   const first = server;
   await eventually(() => first.signalCode !== null, 10_000);
 
-  const peek = await createRegrant(loadConfig({ DATA_DIR: dataDir }), { logger: silentLogger });
+  const peek = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS }), { logger: silentLogger });
   const before = await peek.db.selectFrom('import_rows').select(['line', 'email', 'status', 'at']).where('import_id', '=', up.id).orderBy('line').execute();
   await peek.close();
   expect(before.length).toBeGreaterThanOrEqual(KILL_AFTER);
@@ -94,7 +95,7 @@ it('a server killed during an import resumes it after a restart without redoing 
   expect(done.counts).toEqual({ created: ROWS, updated: 0, skipped: 0, failed: 0 });
   // Finished rows kept their result, and their mailboxes were not signed in to again.
   const after = new Map(done.rows.map((r) => [r.line, r]));
-  const peekAgain = await createRegrant(loadConfig({ DATA_DIR: dataDir }), { logger: silentLogger });
+  const peekAgain = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS }), { logger: silentLogger });
   const rowsAfter = new Map((await peekAgain.db.selectFrom('import_rows').select(['line', 'at']).where('import_id', '=', up.id).execute()).map((r) => [r.line, r.at]));
   const accounts = await peekAgain.db.selectFrom('accounts').select('email').execute();
   await peekAgain.close();

@@ -18,9 +18,9 @@ it('an access token goes to a remote server only over TLS: STARTTLS becomes requ
   const login = { user: 'mia@contoso.test', accessToken: 'token' };
   const smtp = forOAuthLogin(mailServerFromUrl('smtp://smtp.office365.com:587'));
   expect(smtp.security).toBe('starttls');
-  expect(smtpTransportOptions(smtp, login, 1000)).toMatchObject({ secure: false, requireTLS: true, ignoreTLS: false, auth: { type: 'OAuth2', user: 'mia@contoso.test', accessToken: 'token' } });
+  expect(smtpTransportOptions(smtp, { address: '52.96.0.1', servername: smtp.host }, login, 1000)).toMatchObject({ secure: false, requireTLS: true, ignoreTLS: false, auth: { type: 'OAuth2', user: 'mia@contoso.test', accessToken: 'token' } });
   const imap = forOAuthLogin(mailServerFromUrl('imap://outlook.office365.com'));
-  expect(imapClientOptions(imap, login, 1000)).toMatchObject({ secure: false, doSTARTTLS: true });
+  expect(imapClientOptions(imap, { address: '52.96.0.1', servername: imap.host }, login, 1000)).toMatchObject({ secure: false, doSTARTTLS: true });
   // TLS from the first byte stays as it is; a server on this machine may be plain.
   expect(forOAuthLogin(mailServerFromUrl('imaps://outlook.office365.com:993')).security).toBe('tls');
   for (const host of ['127.0.0.1', 'localhost', '[::1]']) expect(forOAuthLogin(mailServerFromUrl(`smtp://${host}:2525`)).security).toBe('opportunistic');

@@ -19,6 +19,7 @@ import { freePort, waitForPort } from '../support/ports.ts';
 import { customMailbox, eventually } from '../support/regrant.ts';
 import { killServer, spawnServer } from '../support/server-process.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { TEST_ALLOW_PRIVATE_HOSTS } from '../support/hosts.ts';
 
 const MAILBOX = 'bulk@acme.test';
 const EMAILS = 500;
@@ -57,7 +58,7 @@ afterAll(async () => {
 
 it('a server killed while flushing 500 emails sends every one after a restart, at most one twice', async () => {
   // 500 emails queued for a mailbox that is not connected yet, written by the server's own code.
-  const setup = await createRegrant(loadConfig({ DATA_DIR: dataDir }), { logger: silentLogger });
+  const setup = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS }), { logger: silentLogger });
   const { token } = await setup.users.add({ email: 'ann@acme.test', role: 'admin' });
   const actor = (await setup.users.byToken(token))!;
   const account = await setup.accounts.create(actor, customMailbox(MAILBOX, smtp, imap, 'pw') as Parameters<typeof setup.accounts.create>[1]);

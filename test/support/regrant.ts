@@ -14,6 +14,7 @@ import type { MessageView, Role } from '../../shared/api.ts';
 import { loadConfig } from '../../server/config/index.ts';
 import { silentLogger, type Logger } from '../../server/log/index.ts';
 import { createRegrant, type Regrant, type RegrantOptions } from '../../server/regrant.ts';
+import { TEST_ALLOW_PRIVATE_HOSTS } from './hosts.ts';
 
 export interface Client {
   token: string;
@@ -34,7 +35,7 @@ export interface TestRegrant extends Regrant {
 
 export async function startRegrant(env: Record<string, string> = {}, options: RegrantOptions & { logger?: Logger } = {}): Promise<TestRegrant> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, CHECK_TIMEOUT_SECONDS: '5', PUBLIC_URL: 'http://regrant.test', ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, CHECK_TIMEOUT_SECONDS: '5', PUBLIC_URL: 'http://regrant.test', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...env });
   const regrant = await createRegrant(config, { logger: silentLogger, ...options });
 
   const client = (token: string, email = ''): Client => appClient(regrant.app, token, email);

@@ -8,11 +8,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { TEST_ALLOW_PRIVATE_HOSTS } from './hosts.ts';
 
 const TSX = path.resolve('node_modules/.bin/tsx');
 
 export function spawnServer(env: Record<string, string>): ChildProcess {
-  return spawn(TSX, ['server/main.ts'], { env: { ...process.env, ...env }, stdio: 'ignore', detached: true });
+  return spawn(TSX, ['server/main.ts'], { env: { ...process.env, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...env }, stdio: 'ignore', detached: true });
 }
 
 /** Sends `signal` to the server's process group, if it still runs. */

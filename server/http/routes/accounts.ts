@@ -16,7 +16,8 @@ export function accountRoutes(accounts: Accounts, health: Health) {
       await accounts.remove(c.var.user, c.req.param('id'));
       return c.body(null, 204);
     })
-    .get('/:id/events', async (c) => c.json({ events: await accounts.events(c.var.user, c.req.param('id')) }))
+    // State changes; `?include=trouble` adds the checks that failed without changing the state.
+    .get('/:id/events', async (c) => c.json({ events: await accounts.events(c.var.user, c.req.param('id'), { trouble: c.req.query('include') === 'trouble' }) }))
     .post('/:id/check', async (c) => {
       const { id } = await accounts.row(c.var.user, c.req.param('id'));
       await health.checkNow(id);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Accounts } from '../../accounts/index.ts';
-import { statusEtag } from '../../accounts/status-version.ts';
+import { statusEtag } from '../../auth/status-version.ts';
 import type { AuthEnv } from '../auth.ts';
 
 /**

@@ -1,7 +1,8 @@
 import { verifySmtpLogin } from '../mail/smtp.ts';
-import type { CheckContext, ServerSettings } from '../types.ts';
+import type { MailContext } from '../mail/server.ts';
+import type { ServerSettings } from '../types.ts';
 
 /** Logs in with the saved SMTP settings and quits; sends nothing. */
-export function verifySmtp(s: ServerSettings, ctx: CheckContext): Promise<void> {
+export function verifySmtp(s: ServerSettings, ctx: MailContext): Promise<void> {
   return verifySmtpLogin(s, { user: s.username, pass: s.password }, ctx);
 }

@@ -12,7 +12,7 @@ import type { GoogleConfig } from '../../config/index.ts';
 import { providerError } from '../http-error.ts';
 import { resultOf } from '../settle.ts';
 import type { OAuthProvider, TokenGrant } from '../types.ts';
-import { ProviderHttpError } from '../../health/facts.ts';
+import { httpErrorOf } from '../errors.ts';
 import { googleClient, refreshedClient, revocationUrl } from './client.ts';
 import { ProviderFailure } from '../failure.ts';
 import { gmailScan, gmailSender } from './mail.ts';
@@ -88,7 +88,7 @@ export function googleProvider(config: GoogleConfig): OAuthProvider {
         const code = cause?.code ?? cause?.message ?? (error as Error).name;
         throw new Error(`Google's revocation endpoint could not be reached (${code})`);
       }
-      if (!response.ok) throw new ProviderHttpError(response.status, await response.json().catch(() => null));
+      if (!response.ok) throw httpErrorOf(response.status, await response.json().catch(() => null));
     },
 
     async check(mailbox, ctx) {

@@ -6,10 +6,8 @@
  *   const found = await findInInbox(server, { user, pass }, { messageId: '<regrant-test.…@acme.test>', waitMs: 10_000 }, ctx);
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ImapFlow } from 'imapflow';
-import type { CheckContext } from '../types.ts';
-import { imapClientOptions } from './imap.ts';
-import type { MailLogin, MailServer } from './server.ts';
+import { imapClient } from './imap.ts';
+import type { MailContext, MailLogin, MailServer } from './server.ts';
 
 export interface InboxLookup {
   /** The Message-ID to look for, with its angle brackets; null only signs in and opens INBOX. */
@@ -22,13 +20,12 @@ export interface InboxLookup {
 }
 
 /** Answers whether the message is in INBOX (false when there was none to look for); throws what the server refused. */
-export async function findInInbox(server: MailServer, login: MailLogin, lookup: InboxLookup, ctx: CheckContext): Promise<boolean> {
-  const client = new ImapFlow(imapClientOptions(server, login, ctx.timeoutMs));
-  client.on('error', () => {}); // failures surface through the awaited calls
+export async function findInInbox(server: MailServer, login: MailLogin, lookup: InboxLookup, ctx: MailContext): Promise<boolean> {
+  const { client, connect } = await imapClient(server, login, ctx);
   const close = () => client.close();
   ctx.signal.addEventListener('abort', close, { once: true });
   try {
-    await client.connect();
+    await connect();
     // Read-only (EXAMINE): looking must not take the \Recent flag from the holder's mail client.
     await client.mailboxOpen('INBOX', { readOnly: true });
     lookup.onOpened?.();

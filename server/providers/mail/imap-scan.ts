@@ -6,11 +6,10 @@
  *
  * @example const next = await scanImap(server, { user, pass }, request, ctx);
  */
-import { ImapFlow } from 'imapflow';
 import { failingAs } from '../failure.ts';
-import type { CheckContext, MailPosition, ScanRequest } from '../types.ts';
-import { imapClientOptions } from './imap.ts';
-import type { MailLogin, MailServer } from './server.ts';
+import type { MailPosition, ScanRequest } from '../types.ts';
+import { imapClient } from './imap.ts';
+import type { MailContext, MailLogin, MailServer } from './server.ts';
 
 /** Messages fetched per round trip: bounds memory on a long catch-up. */
 const BATCH = 50;
@@ -20,13 +19,12 @@ const BATCH = 50;
  */
 export const MAX_MAIL_BYTES = 512 * 1024;
 
-export async function scanImap(server: MailServer, login: MailLogin, request: ScanRequest, ctx: CheckContext, oauth = false): Promise<MailPosition> {
-  const client = new ImapFlow(imapClientOptions(server, login, ctx.timeoutMs));
-  client.on('error', () => {}); // failures surface through the awaited calls
+export async function scanImap(server: MailServer, login: MailLogin, request: ScanRequest, ctx: MailContext, oauth = false): Promise<MailPosition> {
+  const { client, connect } = await failingAs('imap', () => imapClient(server, login, ctx), oauth);
   const close = () => client.close();
   ctx.signal.addEventListener('abort', close, { once: true });
   try {
-    await failingAs('imap', () => client.connect(), oauth);
+    await failingAs('imap', connect, oauth);
     return await failingAs('imap', async () => {
       const box = await client.mailboxOpen('INBOX', { readOnly: true });
       const uidValidity = String(box.uidValidity);

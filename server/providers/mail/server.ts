@@ -1,4 +1,6 @@
 import type { Security } from '../../../shared/api.ts';
+import { isIpLiteral, type HostGuard } from '../../net/index.ts';
+import type { CheckContext } from '../types.ts';
 
 /**
  * Where a mail server is and how to reach it. `opportunistic` means STARTTLS when the server
@@ -8,6 +10,31 @@ export interface MailServer {
   host: string;
   port: number;
   security: Security | 'opportunistic';
+}
+
+/** A check's context, with the guard every mail connection goes through. */
+export interface MailContext extends CheckContext {
+  hosts: HostGuard;
+}
+
+/** Where a connection really goes: the checked address, and the name TLS presents and verifies. */
+export interface Destination {
+  address: string;
+  /** The host name for SNI and the certificate check; absent when the host is an IP address. */
+  servername?: string;
+}
+
+/**
+ * Resolves the server's host once and judges every address it has (HostNotAllowedError for
+ * an internal one): the connection then goes to the judged address, never to a second
+ * lookup's answer, while TLS still checks the certificate against the host name.
+ *
+ * @example const to = await destinationOf({ host: 'smtp.acme.test', port: 587, security: 'starttls' }, ctx); // { address: '93.184.216.34', servername: 'smtp.acme.test' }
+ */
+export async function destinationOf(server: MailServer, ctx: MailContext): Promise<Destination> {
+  const address = await ctx.hosts.addressFor(server.host, ctx.signal);
+  ctx.signal.throwIfAborted(); // a connection opened now would outlive the check that wanted it
+  return isIpLiteral(server.host) ? { address } : { address, servername: server.host };
 }
 
 /** A password login, or an OAuth access token for XOAUTH2 (never a refresh token). */

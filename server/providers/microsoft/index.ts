@@ -4,10 +4,13 @@
  * to IMAP and SMTP with the fresh access token. Both are checked because a tenant can turn
  * SMTP AUTH off while IMAP still works, and then nothing is sent.
  *
- * @example const microsoft = microsoftProvider(config.microsoft);
+ * MICROSOFT_IMAP_URL and MICROSOFT_SMTP_URL are reached through the host guard as well.
+ *
+ * @example const microsoft = microsoftProvider(config.microsoft, hosts);
  */
 import { SIGN_IN_LABEL } from '../../../shared/api.ts';
 import type { MicrosoftConfig } from '../../config/index.ts';
+import type { HostGuard } from '../../net/index.ts';
 import { verifyImapLogin } from '../mail/imap.ts';
 import { forOAuthLogin, mailServerFromUrl } from '../mail/server.ts';
 import { openSmtpSender, verifySmtpLogin } from '../mail/smtp.ts';
@@ -33,9 +36,10 @@ function untilAborted<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 const INTERACTIVE_TIMEOUT_MS = 20_000;
 
-export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
+export function microsoftProvider(config: MicrosoftConfig, hosts: HostGuard): OAuthProvider {
   const imap = forOAuthLogin(mailServerFromUrl(config.imapUrl));
   const smtp = forOAuthLogin(mailServerFromUrl(config.smtpUrl));
+  const guarded = (ctx: CheckContext) => ({ ...ctx, hosts });
 
   // A check, a send and an inbox scan of one mailbox may want a token at about the same time:
   // a refresh token is spent once (the one it rotates to may be all that works afterwards), and
@@ -99,7 +103,7 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
       const signal = AbortSignal.timeout(INTERACTIVE_TIMEOUT_MS);
       // Exchange Online lets a token into a mailbox only when it belongs to it: this, not the
       // id_token's claims, is what shows the grant is for this mailbox.
-      await verifyImapLogin(imap, { user: email, accessToken: grant.accessToken }, { signal, timeoutMs: INTERACTIVE_TIMEOUT_MS });
+      await verifyImapLogin(imap, { user: email, accessToken: grant.accessToken }, { signal, timeoutMs: INTERACTIVE_TIMEOUT_MS, hosts });
     },
 
     async check(mailbox, ctx) {
@@ -110,15 +114,15 @@ export function microsoftProvider(config: MicrosoftConfig): OAuthProvider {
         return resultOf([{ source: 'microsoft_token', error: providerError(error, ctx.signal) }]);
       }
       const login = { user: mailbox.email, accessToken: token };
-      return resultOf(await Promise.all([settle('imap', verifyImapLogin(imap, login, ctx), ctx.signal, true), settle('smtp', verifySmtpLogin(smtp, login, ctx), ctx.signal, true)]));
+      return resultOf(await Promise.all([settle('imap', verifyImapLogin(imap, login, guarded(ctx)), ctx.signal, true), settle('smtp', verifySmtpLogin(smtp, login, guarded(ctx)), ctx.signal, true)]));
     },
 
     async openSender(mailbox, ctx) {
-      return openSmtpSender(smtp, { user: mailbox.email, accessToken: await tokenFor(mailbox, ctx) }, ctx, true);
+      return openSmtpSender(smtp, { user: mailbox.email, accessToken: await tokenFor(mailbox, ctx) }, guarded(ctx), true);
     },
 
     async scan(mailbox, request, ctx) {
-      return scanImap(imap, { user: mailbox.email, accessToken: await tokenFor(mailbox, ctx) }, request, ctx, true);
+      return scanImap(imap, { user: mailbox.email, accessToken: await tokenFor(mailbox, ctx) }, request, guarded(ctx), true);
     },
   };
 }

@@ -5,7 +5,7 @@
  * @example const grant = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token }, signal);
  */
 import type { MicrosoftConfig } from '../../config/index.ts';
-import { ProviderHttpError } from '../../health/facts.ts';
+import { OAuthRequestError, ProviderHttpError } from '../errors.ts';
 import type { TokenGrant } from '../types.ts';
 
 export const MICROSOFT_SCOPES = ['offline_access', 'openid', 'email', 'profile', 'https://outlook.office.com/IMAP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send'];
@@ -31,7 +31,7 @@ export function authorizeUrl(config: MicrosoftConfig, p: { state: string; codeCh
   return url.toString();
 }
 
-/** POSTs a grant to the token endpoint; a refusal becomes a ProviderHttpError with Microsoft's body. */
+/** POSTs a grant to the token endpoint; a refusal becomes an OAuthRequestError with Microsoft's fields. */
 export async function tokenRequest(config: MicrosoftConfig, grant: Record<string, string>, signal: AbortSignal): Promise<TokenGrant> {
   const body = new URLSearchParams({
     client_id: config.clientId ?? '',
@@ -47,8 +47,8 @@ export async function tokenRequest(config: MicrosoftConfig, grant: Record<string
   } catch {
     throw new ProviderHttpError(response.status, text.slice(0, 300));
   }
-  if (!response.ok) throw new ProviderHttpError(response.status, json);
-  if (typeof json.access_token !== 'string') throw new ProviderHttpError(response.status, { error: 'invalid_response', error_description: 'no access_token in the answer' });
+  if (!response.ok) throw new OAuthRequestError(response.status, json);
+  if (typeof json.access_token !== 'string') throw new OAuthRequestError(response.status, { error: 'invalid_response', error_description: 'no access_token in the answer' });
   return {
     accessToken: json.access_token,
     refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : null,

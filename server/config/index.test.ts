@@ -53,6 +53,8 @@ describe('loadConfig', () => {
     [{ MICROSOFT_TENANT: 'contoso/../x' }, 'MICROSOFT_TENANT', /common, organizations, consumers/],
     [{ MICROSOFT_IMAP_URL: 'https://outlook.office365.com' }, 'MICROSOFT_IMAP_URL', /imaps:\/\/ or imap:\/\//],
     [{ GOOGLE_TOKEN_URL: 'oauth2.googleapis.com/token' }, 'GOOGLE_TOKEN_URL', /must be a URL/],
+    [{ ALLOW_PRIVATE_HOSTS: '127.0.0.0/8,10.0.0.0/40' }, 'ALLOW_PRIVATE_HOSTS', /CIDR ranges separated by commas.*"10\.0\.0\.0\/40" is not a CIDR range/],
+    [{ ALLOW_PRIVATE_HOSTS: 'mail.internal' }, 'ALLOW_PRIVATE_HOSTS', /"mail\.internal" is not a CIDR range/],
   ];
   for (const [env, variable, problem] of wrong) {
     it(`${variable}=${Object.values(env)[0]} is refused, naming ${variable}`, () => {
@@ -68,6 +70,12 @@ describe('loadConfig', () => {
       expect((caught as ConfigError).message).toMatch(problem);
     });
   }
+
+  it('opens no internal range unless ALLOW_PRIVATE_HOSTS names it', () => {
+    expect(loadConfig({}).allowPrivateHosts).toEqual([]);
+    const ranges = loadConfig({ ALLOW_PRIVATE_HOSTS: '127.0.0.0/8, fd00::/8' }).allowPrivateHosts;
+    expect(ranges.map(([ip, bits]) => `${ip.toString()}/${bits}`)).toEqual(['127.0.0.0/8', 'fd00::/8']);
+  });
 
   it('accepts a proper SECRET_KEY', () => {
     const key = Buffer.alloc(32, 9).toString('base64');
@@ -94,5 +102,17 @@ describe('the server process', () => {
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toEqual(['regrant: configuration error: PORT must be a whole number from 0 to 65535 (got "eighty")']);
+  });
+
+  it('refuses to start with a wrong ALLOW_PRIVATE_HOSTS, saying which entry', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'regrant-env-'));
+    const run = spawnSync(path.resolve('node_modules/.bin/tsx'), [path.resolve('server/main.ts')], {
+      cwd: dir,
+      env: { ...process.env, DATA_DIR: dir, PORT: '0', ALLOW_PRIVATE_HOSTS: '127.0.0.0/8,192.168.0.0/16/2' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual(['regrant: configuration error: ALLOW_PRIVATE_HOSTS must be CIDR ranges separated by commas: "192.168.0.0/16/2" is not a CIDR range such as 10.0.0.0/8 or fd00::/8']);
   });
 });

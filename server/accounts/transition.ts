@@ -1,0 +1,231 @@
+/**
+ * The one writer of a mailbox's state. Whatever moved it (a scheduled or manual check, a send
+ * or an inbox scan that found the login gone, a re-grant from the popup or a share link, an
+ * import that tested new settings, a change of settings), `transition` writes, in the caller's
+ * transaction: the row (through the state machine of health/state.ts), its event, the
+ * incident's alert or the reconnection notice, and the owners' status versions. `admit` does
+ * the same for mailboxes that are new.
+ *
+ * @example
+ *   const t = await transitions.transition(trx, row, { kind: 'signin', failures: [] }, {
+ *     set: { lease_owner: null, lease_until: null },
+ *     expect: { leaseOwner: row.lease_owner, updatedAt: row.updated_at },
+ *   });
+ *   if (t.reconnected) health.announceReconnected(row.id);
+ */
+import { findUser } from '../auth/repository.ts';
+import { bumpStatusVersion, StatusVersions, type StatusChange } from '../auth/status-version.ts';
+import type { Db } from '../db/index.ts';
+import { newId } from '../db/ids.ts';
+import type { AccountRow, AccountUpdate, NewAccountEvent, NewAccountRow } from '../db/schema.ts';
+import { DomainError } from '../errors.ts';
+import { worst, type Classification } from '../health/classify.ts';
+import { judge } from '../health/judgement.ts';
+import type { Decision } from '../health/state.ts';
+import { troubleMessage } from '../health/trouble.ts';
+import { lostAccessEmail } from '../notify/alert-email.ts';
+import { connectedEmail } from '../notify/connected-email.ts';
+import type { AlertDraft } from '../notify/index.ts';
+import { alertRecipients } from '../notify/recipients.ts';
+import { reconnectedEmail } from '../notify/reconnected-email.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+
+/** What was found about a mailbox, from wherever it was found. */
+export type Finding =
+  /** A sign-in was tried (a check, a send, a scan, an import's test): its failures, none when it worked. `manual`: a person asked. */
+  | { kind: 'signin'; failures: Classification[]; manual?: boolean }
+  /** A new OAuth grant that opens the mailbox, through `by` ("a re-grant by ann@…", "a share link created by …"). */
+  | { kind: 'regranted'; providerLabel: string; by: string; alsoTell?: string | null }
+  /** Settings changed by a person and not tested yet: the state stays. */
+  | { kind: 'settings'; credentialsChanged: boolean };
+
+export interface TransitionOptions {
+  /** More of the row, written in the same statement: settings, a sealed refresh token, the lease's release. */
+  set?: AccountUpdate;
+  /** Write only while the row still holds these: the lease a check holds, the settings it judged. */
+  expect?: { leaseOwner?: string | null; updatedAt?: string };
+  /** Gathers the status-version bumps of a batch; without it they are made at once. */
+  versions?: StatusVersions;
+  now?: Date;
+}
+
+export interface Transition {
+  /** The row as written; null when it no longer held what `expect` said (or is gone): nothing was written. */
+  after: AccountRow | null;
+  /** The state machine's decision (null for a change of settings). */
+  decision: Decision | null;
+  /** Events written: the state change, or the trouble of a check that changed nothing. */
+  events: NewAccountEvent[];
+  /** Back to connected by this write: held emails may go, the inbox may catch up. */
+  reconnected: boolean;
+  /** An email to people was recorded: the notifier has work. */
+  notified: boolean;
+}
+
+export interface TransitionDeps {
+  notifier: { record(trx: Db, draft: AlertDraft): Promise<void> };
+  intervalSeconds: number;
+  random?: () => number;
+  publicUrl: string;
+  workspaceName: string;
+}
+
+/** Rows per INSERT: ~30 columns each stays far below SQLite's 32,766 bound variables. */
+const INSERT_CHUNK = 200;
+/** Events per INSERT (~10 columns). */
+const EVENT_CHUNK = 500;
+
+interface Plan {
+  patch: AccountUpdate;
+  decision: Decision | null;
+  events: NewAccountEvent[];
+  change: StatusChange;
+  reconnected: boolean;
+  /** The email this write sends, once the row is written. */
+  notice: ((trx: Db, eventId: string) => Promise<AlertDraft | null>) | null;
+}
+
+
+export function createTransitions(deps: TransitionDeps) {
+  const timing = { intervalSeconds: deps.intervalSeconds, random: deps.random };
+
+  /** What a sign-in's failures (none: it worked) make of `row`. */
+  function signin(row: AccountRow, finding: Extract<Finding, { kind: 'signin' }>, now: Date): Plan {
+    const nowIso = now.toISOString();
+    const found = worst(finding.failures);
+    const { decision, patch, event } = judge(row, found, now, timing);
+    // Every failure is on record (SMTP and IMAP both), not only the one that decided.
+    const detail = finding.failures.map((f) => f.detail).join('\n').slice(0, 1000) || null;
+    const events: NewAccountEvent[] = event ? [{ ...event, detail }] : [];
+    // Trouble that changed nothing yet is said in words: to whoever asked, and while it counts
+    // towards "unreachable". Later trouble of an unreachable mailbox says nothing new.
+    const counting = row.state === 'connected' || row.state === 'new';
+    const troubled = found?.verdict === 'transient' && !decision.transition && (finding.manual || counting);
+    if (troubled) {
+      const nextInMs = decision.next_check_at ? Date.parse(decision.next_check_at) - now.getTime() : null;
+      const message = troubleMessage(finding.failures, decision.state, nextInMs);
+      Object.assign(patch, { trouble_message: message, trouble_at: nowIso });
+      events.push({ id: newId('evt'), kind: 'trouble', account_id: row.id, at: nowIso, from_state: row.state, to_state: decision.state, reason_code: found.code, message, hint: found.hint, detail });
+    } else {
+      Object.assign(patch, { trouble_message: null, trouble_at: null });
+    }
+    const reasonChanged = decision.reason !== undefined && (decision.reason?.code ?? null) !== row.reason_code;
+    const troubleChanged = (patch.trouble_message ?? null) !== (row.trouble_message ?? null);
+    const visible = finding.manual || decision.transition || reasonChanged || troubleChanged;
+    const opens = decision.opensIncident && found && event;
+    return {
+      patch,
+      decision,
+      events,
+      change: visible ? 'hard' : 'soft',
+      // Any way back to connected (from needs_reauth, unreachable or new) releases held emails.
+      reconnected: decision.transition && decision.state === 'connected',
+      notice: opens
+        ? async (trx, eventId) => ({
+            accountId: row.id,
+            eventId,
+            recipients: await alertRecipients(trx, row),
+            ...lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName }),
+          })
+        : null,
+    };
+  }
+
+  /** A new grant: connected, always an event (a re-grant of a connected mailbox is worth a line too), and a notice to its people. */
+  function regranted(row: AccountRow, finding: Extract<Finding, { kind: 'regranted' }>, now: Date): Plan {
+    const nowIso = now.toISOString();
+    const { decision, patch } = judge(row, null, now, timing);
+    Object.assign(patch, { trouble_message: null, trouble_at: null });
+    const event: NewAccountEvent = { id: newId('evt'), account_id: row.id, at: nowIso, from_state: row.state, to_state: 'connected', reason_code: 'regranted', message: `Re-authenticated with ${finding.providerLabel} through ${finding.by}.`, hint: null, detail: null };
+    return {
+      patch,
+      decision,
+      events: [event],
+      change: 'hard',
+      // Even when it already counted as connected: what waited for the new grant goes now.
+      reconnected: true,
+      notice: async (trx, eventId) => {
+        const owner = await findUser(trx, row.owner_id);
+        const recipients = [owner?.email, finding.alsoTell].filter((e): e is string => Boolean(e));
+        const mail = reconnectedEmail({ email: row.email, provider: finding.providerLabel, by: finding.by, at: nowIso, workspace: deps.workspaceName });
+        return { accountId: row.id, eventId, recipients: [...new Set(recipients.map((e) => e.toLowerCase()))], ...mail };
+      },
+    };
+  }
+
+  function planOf(row: AccountRow, finding: Finding, now: Date): Plan {
+    if (finding.kind === 'signin') return signin(row, finding, now);
+    if (finding.kind === 'regranted') return regranted(row, finding, now);
+    // New settings are untried: what the old ones ran into no longer says anything.
+    const patch: AccountUpdate = finding.credentialsChanged ? { trouble_message: null, trouble_at: null } : {};
+    return { patch, decision: null, events: [], change: 'hard', reconnected: false, notice: null };
+  }
+
+  async function finish(trx: Db, plan: Plan, ownerId: string, versions: StatusVersions | undefined): Promise<boolean> {
+    for (const event of plan.events) await trx.insertInto('account_events').values(event).execute();
+    const draft = plan.notice && plan.events[0] ? await plan.notice(trx, plan.events[0].id) : null;
+    if (draft) await deps.notifier.record(trx, draft);
+    if (versions) versions.note(ownerId, plan.change);
+    else await bumpStatusVersion(trx, ownerId, plan.change, deps.intervalSeconds);
+    return draft !== null;
+  }
+
+  return {
+    /** Moves `row` by `finding`, inside `trx`: row, events, notice and status versions, or nothing when `expect` no longer holds. */
+    async transition(trx: Db, row: AccountRow, finding: Finding, opts: TransitionOptions = {}): Promise<Transition> {
+      const plan = planOf(row, finding, opts.now ?? new Date());
+      // The state machine's fields win over `set` (an import's settings carry a schedule of
+      // their own); they also come first, so the statement reads as a result, not a claim.
+      const values = { ...plan.patch, ...opts.set, ...plan.patch };
+      // Nothing of the row changes (settings said again): the statement still proves it is there.
+      let query = trx.updateTable('accounts').set(Object.keys(values).length ? values : { id: row.id }).where('id', '=', row.id);
+      const { leaseOwner, updatedAt } = opts.expect ?? {};
+      if (leaseOwner !== undefined) query = leaseOwner === null ? query.where('lease_owner', 'is', null) : query.where('lease_owner', '=', leaseOwner);
+      if (updatedAt !== undefined) query = query.where('updated_at', '=', updatedAt);
+      const after = await query.returningAll().executeTakeFirst();
+      if (!after) return { after: null, decision: plan.decision, events: [], reconnected: false, notified: false };
+      const notified = await finish(trx, plan, row.owner_id, opts.versions);
+      return { after, decision: plan.decision, events: plan.events, reconnected: plan.reconnected, notified };
+    },
+
+    /**
+     * Writes new mailboxes inside `trx`: as they are (null: `new`, not checked yet), connected
+     * after a sign-in that worked (an import's test), or connected with a new OAuth grant.
+     * Answers whether a notice was recorded. An address already known is refused (account_exists).
+     */
+    async admit(trx: Db, rows: NewAccountRow[], finding: null | { kind: 'signin'; failures: [] } | { kind: 'connected'; providerLabel: string }): Promise<boolean> {
+      const now = new Date();
+      const events: NewAccountEvent[] = [];
+      const written = rows.map((r) => {
+        if (!finding) return r;
+        const { patch, event } = judge({ id: r.id, state: 'new', transient_failures: 0, slow_retries: 0, next_check_at: r.next_check_at ?? null }, null, now, timing);
+        if (event) events.push(finding.kind === 'connected' ? { ...event, reason_code: 'connected', message: `Connected with ${finding.providerLabel}.` } : event);
+        return { ...r, ...patch } as NewAccountRow;
+      });
+      for (let i = 0; i < written.length; i += INSERT_CHUNK) {
+        try {
+          await trx.insertInto('accounts').values(written.slice(i, i + INSERT_CHUNK)).execute();
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          throw new DomainError('account_exists', rows.length === 1 ? `a mailbox ${rows[0].email} already exists in Regrant` : 'one of these mailboxes already exists in Regrant', 'email');
+        }
+      }
+      for (let i = 0; i < events.length; i += EVENT_CHUNK) await trx.insertInto('account_events').values(events.slice(i, i + EVENT_CHUNK)).execute();
+      let notified = false;
+      if (finding?.kind === 'connected') {
+        for (const r of written) {
+          const owner = await findUser(trx, r.owner_id);
+          const event = events.find((e) => e.account_id === r.id);
+          if (!owner || !event) continue;
+          const mail = connectedEmail({ email: r.email, provider: finding.providerLabel, owner: owner.email, workspace: deps.workspaceName });
+          await deps.notifier.record(trx, { accountId: r.id, eventId: event.id, recipients: [...new Set([r.email, owner.email.toLowerCase()])], ...mail });
+          notified = true;
+        }
+      }
+      for (const owner of new Set(rows.map((r) => r.owner_id))) await bumpStatusVersion(trx, owner, 'hard', deps.intervalSeconds);
+      return notified;
+    },
+  };
+}
+
+export type Transitions = ReturnType<typeof createTransitions>;
