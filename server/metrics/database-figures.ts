@@ -1,45 +1,22 @@
 /**
- * What the database says about Regrant's work, one grouped query each: mailboxes by state and
- * provider, checks overdue, emails waiting in the outbox (by their mailbox's state) and in the
- * queue of Regrant's own emails. Read when /metrics is scraped and for the server health
- * answer; every instance of a fleet reads the same rows, so a dashboard takes their `max`.
+ * What the database says about Regrant's work, one grouped query each, read when /metrics is
+ * scraped and for the server health answer: the mailboxes' figures come from accounts/
+ * (the table's owner), the queue of Regrant's own emails is read here. Every instance of a
+ * fleet reads the same rows, so a dashboard takes their `max`.
  *
  * @example
- *   const overdue = await checksOverdue(db, new Date(), 300); // mailboxes due over 5 minutes ago
+ *   const own = await mailQueueWaiting(db); // [{ kind: 'alert', waiting: 3, oldestAt, failing: 3 }]
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { AccountState, ProviderKind } from '../../shared/api.ts';
 import type { MailKind } from '../db/schema.ts';
+
+export { checksOverdue, lastCheckCycle, mailboxCounts, outboxByMailboxState } from '../accounts/figures.ts';
 
 export interface Waiting {
   waiting: number;
   /** When the oldest one was queued; null when none waits. */
   oldestAt: string | null;
-}
-
-export async function mailboxCounts(db: Db): Promise<Array<{ state: AccountState; provider: ProviderKind; count: number }>> {
-  const rows = await db.selectFrom('accounts').select(['state', 'provider', (eb) => eb.fn.countAll<number>().as('count')]).groupBy(['state', 'provider']).execute();
-  return rows.map((r) => ({ state: r.state, provider: r.provider, count: Number(r.count) }));
-}
-
-/** Mailboxes whose check was due more than one check interval ago: checking has fallen behind. */
-export async function checksOverdue(db: Db, now: Date, intervalSeconds: number): Promise<number> {
-  const cutoff = new Date(now.getTime() - intervalSeconds * 1000).toISOString();
-  const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('next_check_at', '<', cutoff).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** Emails queued to go out from mailboxes and not sent yet, by the state of their mailbox (a broken one holds them). */
-export async function outboxWaiting(db: Db): Promise<Array<Waiting & { mailboxState: AccountState }>> {
-  const rows = await db
-    .selectFrom('outbox_messages as o')
-    .innerJoin('accounts as a', 'a.id', 'o.account_id')
-    .select(['a.state', (eb) => eb.fn.countAll<number>().as('waiting'), (eb) => eb.fn.min('o.created_at').as('oldest')])
-    .where('o.state', 'in', ['pending', 'sending'])
-    .groupBy('a.state')
-    .execute();
-  return rows.map((r) => ({ mailboxState: r.state, waiting: Number(r.waiting), oldestAt: (r.oldest as string | null) ?? null }));
 }
 
 /** Regrant's own emails not delivered yet, by kind; `failing`: those whose last try was refused. */

@@ -13,7 +13,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../db/index.ts';
-import { ageSeconds, checksOverdue, mailboxCounts, mailQueueWaiting, outboxWaiting } from './database-figures.ts';
+import { ageSeconds, checksOverdue, mailboxCounts, mailQueueWaiting, outboxByMailboxState } from './database-figures.ts';
 import { bounded, checkOutcomes, MAIL_KIND_LABELS, METHOD_LABELS, OTHER, PROVIDER_LABELS, STATE_LABELS, STATUS_LABELS, UNMATCHED_ROUTE, type MailOutcome } from './labels.ts';
 
 export interface MetricsDeps {
@@ -72,7 +72,7 @@ export function createMetrics({ db, intervalSeconds, version, defaults = false }
 
   async function readDatabase(): Promise<void> {
     const now = new Date();
-    const [boxes, late, held, own] = await Promise.all([mailboxCounts(db), checksOverdue(db, now, intervalSeconds), outboxWaiting(db), mailQueueWaiting(db)]);
+    const [boxes, late, held, own] = await Promise.all([mailboxCounts(db), checksOverdue(db, now, intervalSeconds), outboxByMailboxState(db), mailQueueWaiting(db)]);
     for (const state of STATE_LABELS) for (const provider of PROVIDER_LABELS) mailboxes.set({ state, provider }, 0);
     for (const b of boxes) mailboxes.set({ state: bounded(STATE_LABELS, b.state), provider: bounded(PROVIDER_LABELS, b.provider) }, b.count);
     overdue.set(late);

@@ -12,7 +12,7 @@
 import type { ServerHealth } from '../../shared/api.ts';
 import type { Db } from '../db/index.ts';
 import { redactString } from '../log/redact.ts';
-import { checksOverdue, mailQueueWaiting, outboxWaiting, type Waiting } from './database-figures.ts';
+import { checksOverdue, lastCheckCycle, mailQueueWaiting, outboxByMailboxState, type Waiting } from './database-figures.ts';
 
 export interface OwnHealthDeps {
   db: Db;
@@ -43,18 +43,6 @@ export function createOwnHealth({ db, intervalSeconds, version, degradedCacheMs 
     return [...(late > 0 ? (['checks_overdue'] as const) : []), ...(failing ? (['alert_emails_failing'] as const) : [])];
   }
 
-  async function lastCycle(): Promise<ServerHealth['checks']['lastCycle']> {
-    const row = await db
-      .selectFrom('accounts')
-      .select((eb) => [eb.fn.min('last_checked_at').as('first'), eb.fn.max('last_checked_at').as('last'), eb.fn.countAll<number>().as('n')])
-      .where('state', 'in', ['connected', 'unreachable'])
-      .where('last_checked_at', 'is not', null)
-      .executeTakeFirstOrThrow();
-    if (!row.first || !row.last) return null;
-    const [startedAt, finishedAt] = [String(row.first), String(row.last)];
-    return { startedAt, finishedAt, seconds: (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000, mailboxes: Number(row.n) };
-  }
-
   async function lastError(): Promise<ServerHealth['alertEmails']['lastError']> {
     const row = await db
       .selectFrom('mail_queue')
@@ -81,7 +69,7 @@ export function createOwnHealth({ db, intervalSeconds, version, degradedCacheMs 
 
     async report(): Promise<ServerHealth> {
       const now = new Date();
-      const [found, overdue, cycle, outbox, own, error] = await Promise.all([problems(now), checksOverdue(db, now, intervalSeconds), lastCycle(), outboxWaiting(db), mailQueueWaiting(db), lastError()]);
+      const [found, overdue, cycle, outbox, own, error] = await Promise.all([problems(now), checksOverdue(db, now, intervalSeconds), lastCheckCycle(db), outboxByMailboxState(db), mailQueueWaiting(db), lastError()]);
       return {
         version,
         degraded: found.length > 0,
