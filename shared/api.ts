@@ -91,6 +91,7 @@ export type {
   Reason,
   ReplyList,
   ReplyView,
+  ServerHealth,
   ServerInfo,
   ServerSettingsView,
   StatusCounts,

@@ -6,7 +6,7 @@
  *   const api = createApi({ serverUrl, apiToken });
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
-import type { AccountEvents, ApiErrorBody, AccountView, ImportField, ImportList, ImportUpload, ImportView, LoginTestResult, OneTimeLink, StatusResponse } from '../../shared/api.ts';
+import type { AccountEvents, ApiErrorBody, AccountView, ImportField, ImportList, ImportUpload, ImportView, LoginTestResult, OneTimeLink, ServerHealth, StatusResponse } from '../../shared/api.ts';
 
 export type ApiErrorCode = 'not_configured' | 'unreachable' | 'not_regrant' | 'token_rejected' | 'server_error' | 'request_failed';
 
@@ -137,6 +137,15 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     importStatus: (id: string, { rows = true } = {}) => json<ImportView>('GET', rows ? importPath(id) : `${importPath(id)}?rows=0`),
     /** `GET /api/imports/:id/report.csv`: one line a row, the file that is also emailed. */
     importReport: (id: string) => csv(`${importPath(id)}/report.csv`),
+    /** `GET /api/server/health`: Regrant's own health; null for a member (403: admins only). */
+    async serverHealth(): Promise<ServerHealth | null> {
+      try {
+        return await json<ServerHealth>('GET', '/api/server/health');
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 403) return null;
+        throw error;
+      }
+    },
   };
 }
 

@@ -17,6 +17,11 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBe(`sqlite://${path.resolve('data', 'regrant.sqlite')}`);
   });
 
+  it('logs JSON from info up, and serves no metrics, unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ log: { level: 'info', format: 'json' }, metricsToken: null, metricsPort: null });
+    expect(loadConfig({ LOG_LEVEL: 'WARN', LOG_FORMAT: 'pretty', METRICS_TOKEN: 'x'.repeat(20), METRICS_PORT: '9464' })).toMatchObject({ log: { level: 'warn', format: 'pretty' }, metricsToken: 'x'.repeat(20), metricsPort: 9464 });
+  });
+
   it('points Google and Microsoft at their real endpoints, with no client until one is set', () => {
     const c = loadConfig({});
     expect(c.google).toEqual({ clientId: null, clientSecret: null, authUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://oauth2.googleapis.com/token', apiUrl: 'https://gmail.googleapis.com/' });
@@ -38,6 +43,11 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /must start with sqlite:\/\//],
     [{ DATABASE_URL: 'postgres://db/regrant' }, 'DATABASE_URL', /not supported by this version yet/],
     [{ SEND_RATE_PER_MINUTE: '-3' }, 'SEND_RATE_PER_MINUTE', /whole number/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of trace, debug, info, warn, error, fatal, silent \(got "loud"\)/],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT', /one of json, pretty/],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN', /at least 16 characters/],
+    [{ METRICS_PORT: '9464' }, 'METRICS_PORT', /needs METRICS_TOKEN/],
+    [{ METRICS_TOKEN: 'x'.repeat(20), METRICS_PORT: '0' }, 'METRICS_PORT', /from 1 to 65535/],
     [{ GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com' }, 'GOOGLE_CLIENT_SECRET', /must be set when GOOGLE_CLIENT_ID is/],
     [{ MICROSOFT_CLIENT_SECRET: 'secret' }, 'MICROSOFT_CLIENT_ID', /must be set when MICROSOFT_CLIENT_SECRET is/],
     [{ MICROSOFT_TENANT: 'contoso/../x' }, 'MICROSOFT_TENANT', /common, organizations, consumers/],
