@@ -172,6 +172,23 @@ describe.each(BROWSERS)('in %s', (browserName) => {
     await popup.close();
   });
 
+  it('with no page open the alarm still polls: a mailbox that loses its grant turns the badge red within one interval', async () => {
+    const options = await browser.open('options.html');
+    await options.getByLabel('Check every').selectOption('30');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await options.getByText(/^Saved\./).waitFor();
+    await options.close();
+    // Firefox unloads an idle event page: the alarm has to wake it.
+    if (browser.backgroundRunning) await eventually(async () => !(await browser.backgroundRunning!()), 20_000);
+
+    world.google.revoke(GMAIL);
+    const checked = (await (await admin.post(`/api/accounts/${ids[GMAIL]}/check`)).json()) as AccountView;
+    expect(checked.state).toBe('needs_reauth');
+    // One 30-second interval, and room for a slow alarm on a loaded machine.
+    const badge = await eventually(async () => ((await browser.badge()).text === '1' ? browser.badge() : null), 50_000);
+    expect(badge).toEqual({ text: '1', color: RED, title: 'Regrant: 1 mailbox needs re-authentication' });
+  }, 90_000);
+
   it('the server going down turns the badge grey, not empty', async () => {
     const closed = new Promise((r) => http.close(r));
     (http as import('node:http').Server).closeAllConnections(); // the browser's keep-alive sockets too

@@ -35,6 +35,8 @@ export interface Found extends Finders {
   click(): Promise<void>;
   fill(value: string): Promise<void>;
   check(): Promise<void>;
+  /** Chooses the option of a <select> with this value. */
+  selectOption(value: string): Promise<unknown>;
   inputValue(): Promise<string>;
   textContent(): Promise<string | null>;
   allTextContents(): Promise<string[]>;
@@ -62,6 +64,11 @@ export interface ExtensionBrowser {
   nextTab(trigger: () => Promise<void>): Promise<TestPage>;
   /** The toolbar badge: its text, background colour as [r, g, b, a], and the button's title. */
   badge(): Promise<{ text: string; color: number[]; title: string }>;
+  /**
+   * Whether the background runs now; only where it is unloaded when idle within a story's
+   * time (Firefox's event page, here after a few seconds).
+   */
+  backgroundRunning?(): Promise<boolean>;
   close(): Promise<void>;
 }
 

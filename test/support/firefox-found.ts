@@ -47,7 +47,12 @@ async function byLabel(root: Handle, label: string): Promise<Handle[]> {
     const named = (f: HTMLInputElement) =>
       norm(f.getAttribute('aria-label')) === want ||
       (f.getAttribute('aria-labelledby') ?? '').split(/\s+/).some((id) => norm(document.getElementById(id)?.textContent) === want) ||
-      [...(f.labels ?? [])].some((l) => norm(l.textContent) === want);
+      [...(f.labels ?? [])].some((l) => {
+        // A label's text without the fields inside it (a <select>'s options are not its label).
+        const text = l.cloneNode(true) as HTMLElement;
+        text.querySelectorAll('input, select, textarea').forEach((c) => c.remove());
+        return norm(text.textContent) === want;
+      });
     return [...el.querySelectorAll<HTMLInputElement>('input, select, textarea')].filter(named);
   }, label);
   return handlesOf(list);
@@ -92,6 +97,7 @@ function found(page: Page, roots: () => Promise<Handle[]>, query: Query, what: s
       const box = await one();
       if (!(await box.evaluate((el) => (el as HTMLInputElement).checked))) await box.click();
     },
+    selectOption: async (value) => (await one()).select(value),
     inputValue: async () => (await one()).evaluate((el) => (el as HTMLInputElement).value),
     textContent: async () => (await one()).evaluate((el) => el.textContent),
     allTextContents: async () => Promise.all((await all()).map((h) => h.evaluate((el) => el.textContent ?? ''))),

@@ -28,6 +28,7 @@ const ADDON_UUID = '3c2a8f4e-7b1d-4e0a-9f6c-2d5b8a1e4c70';
 export const FIREFOX_EXTENSION_ORIGIN = `moz-extension://${ADDON_UUID}`;
 /** A port nothing listens on: every request that is not for loopback goes there and fails. */
 const DEAD_PROXY_PORT = 9;
+const BACKGROUND_IDLE_MS = 5_000;
 /** A step that cannot happen should fail with its own message well before the test's limit. */
 const STEP_MS = 15_000;
 
@@ -35,6 +36,9 @@ const STEP_MS = 15_000;
 function offlinePrefs(downloads: string): Record<string, unknown> {
   return {
     'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: ADDON_UUID }),
+    // The event page is unloaded after 5 idle seconds instead of 30: every story meets a
+    // background woken by an alarm, a message or a storage change, as people's browsers do.
+    'extensions.background.idle.timeout': BACKGROUND_IDLE_MS,
     'network.proxy.type': 1,
     'network.proxy.http': '127.0.0.1',
     'network.proxy.http_port': DEAD_PROXY_PORT,
@@ -150,6 +154,11 @@ export async function launchFirefox(extensionDir = FIREFOX_EXTENSION_DIR): Promi
         return testPage(page, downloads);
       },
       badge: () => probe.evaluate(readBadge),
+      backgroundRunning: () =>
+        probe.evaluate(async () => {
+          const runtime = (globalThis as unknown as { browser: { runtime: { getContexts(f: object): Promise<unknown[]> } } }).browser.runtime;
+          return (await runtime.getContexts({ contextTypes: ['BACKGROUND'] })).length > 0;
+        }),
       async close() {
         await browser.close();
         rmSync(downloads, { recursive: true, force: true });
