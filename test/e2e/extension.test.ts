@@ -76,6 +76,11 @@ describe.each(BROWSERS)('in %s', (browserName) => {
   it('after the options are saved, the badge shows how many mailboxes need re-authentication', async () => {
     // Nothing configured yet: the first poll at install says "unknown", never "all good".
     expect(await badgeText('?')).toMatchObject({ color: GREY });
+    // What a person sees the first time: the popup says what to do, and where.
+    const first = await browser.open('popup.html');
+    await first.getByText('Connect the extension to your Regrant server to see your mailboxes.').waitFor();
+    await first.getByRole('button', { name: 'Open options' }).waitFor();
+    await first.close();
 
     const options = await browser.open('options.html');
     await options.getByLabel('Server URL').fill(`${serverUrl}/`);
