@@ -94,6 +94,7 @@ export type {
   ServerInfo,
   ServerSettingsView,
   StatusCounts,
+  StatusDelta,
   StatusResponse,
   TestEmailView,
   Trouble,

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import type { Accounts } from '../../accounts/index.ts';
 import { statusEtag } from '../../auth/status-version.ts';
+import { DomainError } from '../../errors.ts';
 import type { AuthEnv } from '../auth.ts';
 
 /**
- * GET /api/status. The ETag comes from the user row the auth step already read, so a 304
- * costs one indexed lookup and reads no account.
+ * GET /api/status, and `?since=VERSION` for what changed since. The ETag comes from the user
+ * row the auth step already read, so a 304 costs one indexed lookup and reads no account.
  */
 export function statusRoutes(accounts: Accounts) {
   return new Hono<AuthEnv>().get('/', async (c) => {
@@ -14,6 +15,8 @@ export function statusRoutes(accounts: Accounts) {
     c.header('Cache-Control', 'private, no-cache');
     const asked = c.req.header('if-none-match');
     if (asked && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return c.body(null, 304);
-    return c.json(await accounts.status(c.var.user));
+    const since = c.req.query('since');
+    if (since !== undefined && !/^\d{1,15}$/.test(since)) throw new DomainError('invalid_input', 'since must be a version a status answer gave (a whole number)', 'since');
+    return c.json(await accounts.status(c.var.user, since === undefined ? null : Number(since)));
   });
 }
