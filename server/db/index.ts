@@ -10,6 +10,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { createChangeClock, registerChangeClock } from './change-clock.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as reauth from './migrations/002-reauth.ts';
 import * as outbox from './migrations/003-outbox.ts';
@@ -49,10 +50,12 @@ export async function openDatabase(databaseUrl: string, onQuery?: (sql: string) 
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  const clock = createChangeClock(sqlite, withStatementCache(sqlite));
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new SqliteDialect({ database: clock.database }),
     log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
   });
+  registerChangeClock(db, clock.read);
   await migrate(db);
   return db;
 }
