@@ -20,7 +20,7 @@ import { silentLogger } from '../server/log/index.ts';
 import { createRegrant } from '../server/regrant.ts';
 import { freePort, waitForPort } from '../test/support/ports.ts';
 import { median, num, report, runsOf } from './figures.ts';
-import { buildServer, compileScript, spawnNode, type TsxProcess } from './support/mailboxes.ts';
+import { buildServer, compileScript, spawnNode, type BenchProcess } from './support/mailboxes.ts';
 
 const MAILBOXES = 10_000;
 const RUNS = 5;
@@ -59,7 +59,7 @@ async function seed(dataDir: string): Promise<string> {
 }
 
 /** A JavaScript file under plain node (as `npm start` runs the server) on a free port, once it accepts connections. */
-async function startProcess(args: string[], env: Record<string, string>): Promise<TsxProcess & { port: number }> {
+async function startProcess(args: string[], env: Record<string, string>): Promise<BenchProcess & { port: number }> {
   const port = await freePort();
   const started = await spawnNode(args, { ...env, PORT: String(port) });
   await waitForPort(port, 30_000, () => started.child.exitCode !== null);
@@ -78,7 +78,7 @@ async function load(url: string, headers: Record<string, string>, status: number
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-bench-'));
-const processes: TsxProcess[] = [];
+const processes: BenchProcess[] = [];
 try {
   const token = await seed(dataDir);
   const auth = { authorization: `Bearer ${token}` };

@@ -29,8 +29,6 @@ import { startDovecot, type Dovecot } from '../../test/support/dovecot.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { startSmtp, type TestSmtp } from '../../test/support/smtp.ts';
 
-export const TSX = path.resolve('node_modules/.bin/tsx');
-
 export interface Mailbox {
   email: string;
   password: string;
@@ -148,53 +146,13 @@ export function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/**
- * A script under tsx, as `npm start` runs the server: the tsx command starts the script in a
- * child node process (with its loader) and relays signals. `pid` is that child's.
- */
-export interface TsxProcess {
-  /** The node process running the script (not the tsx wrapper). */
+/** A benchmark's child process: plain node running compiled JavaScript. */
+export interface BenchProcess {
+  /** The node process running the script. */
   pid: number;
-  /** The tsx wrapper process. */
-  wrapperPid: number;
   child: ChildProcess;
   died: Promise<never>;
   stop(): Promise<void>;
-}
-
-export async function spawnTsx(args: string[], env: Record<string, string>, stdio: 'pipe' | 'ignore' | number = 'ignore'): Promise<TsxProcess> {
-  const child = spawn(TSX, args, { env: { ...process.env, ...env }, stdio: [typeof stdio === 'number' ? 'ignore' : stdio, stdio, 'inherit'], detached: true });
-  const wrapperPid = child.pid!;
-  let pid = 0;
-  for (let i = 0; i < 200 && !pid; i++) {
-    await new Promise((r) => setTimeout(r, 25));
-    try {
-      pid = Number(readFileSync(`/proc/${wrapperPid}/task/${wrapperPid}/children`, 'utf8').trim().split(/\s+/)[0]) || 0;
-    } catch {
-      if (child.exitCode !== null) throw new Error(`tsx ${args.join(' ')} exited with ${child.exitCode}`);
-    }
-  }
-  if (!pid) throw new Error(`tsx ${args.join(' ')} started no node process`);
-  let stopping = false;
-  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`code ${code}, signal ${signal}`)));
-  const died = exited.then((how) => (stopping ? new Promise<never>(() => {}) : Promise.reject(new Error(`tsx ${args.join(' ')} ended by itself (${how})`))));
-  died.catch(() => {}); // only a caller racing it cares
-  return {
-    pid,
-    wrapperPid,
-    child,
-    /** Rejects if the process ends before stop() is called. */
-    died,
-    async stop() {
-      stopping = true;
-      if (child.exitCode === null && child.signalCode === null) {
-        process.kill(wrapperPid, 'SIGTERM'); // tsx relays it to the script, once
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (child.exitCode === null && child.signalCode === null) process.kill(-wrapperPid, 'SIGKILL');
-      }
-      await exited;
-    },
-  };
 }
 
 /** Builds the server as `npm start` does (`scripts/build-server.mjs`: only when its sources changed). */
@@ -213,8 +171,8 @@ export function compileScript(script: string): string {
   return outfile;
 }
 
-/** A JavaScript file under plain node, as `npm start` runs the compiled server. `pid` and `wrapperPid` are both the node process. */
-export async function spawnNode(args: string[], env: Record<string, string>, stdio: 'pipe' | 'ignore' | number = 'ignore'): Promise<TsxProcess> {
+/** A JavaScript file under plain node, as `npm start` runs the compiled server. */
+export async function spawnNode(args: string[], env: Record<string, string>, stdio: 'pipe' | 'ignore' | number = 'ignore'): Promise<BenchProcess> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: [typeof stdio === 'number' ? 'ignore' : stdio, stdio, 'inherit'], detached: true });
   const pid = child.pid!;
   let stopping = false;
@@ -223,7 +181,6 @@ export async function spawnNode(args: string[], env: Record<string, string>, std
   died.catch(() => {});
   return {
     pid,
-    wrapperPid: pid,
     child,
     died,
     async stop() {
@@ -243,7 +200,7 @@ export async function spawnNode(args: string[], env: Record<string, string>, std
  * on the seeded DATA_DIR, once /healthz answers; `nodeArgs` such as --cpu-prof go to its node.
  * Its log goes to the file REGRANT_BENCH_LOG names, if any.
  */
-export async function spawnRegrant(data: SeededData, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<TsxProcess & { port: number }> {
+export async function spawnRegrant(data: SeededData, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BenchProcess & { port: number }> {
   buildServer();
   const port = await freePort();
   const log = process.env.REGRANT_BENCH_LOG ? openSync(process.env.REGRANT_BENCH_LOG, 'a') : 'ignore';
