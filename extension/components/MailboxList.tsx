@@ -1,10 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { AccountState, AccountStatus } from '../../shared/api.ts';
-import { FILTER_THRESHOLD, STATE_LABEL, filterAccounts } from '../utils/accounts.ts';
+import { FILTER_THRESHOLD, PAGE_SIZE, STATE_LABEL, filterAccounts } from '../utils/accounts.ts';
 import { AccountRow, type RowActions } from './AccountRow.tsx';
 
-/** Rows on a page: a few screens' worth, cheap to render (rows out of sight skip layout). */
-export const PAGE_SIZE = 200;
 /** About 11 rows fit in the 580-pixel popup; a few more cover a zoomed-out one. */
 const FIRST_PAINT_ROWS = 15;
 

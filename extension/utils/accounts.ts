@@ -46,5 +46,8 @@ export function troubleNote(trouble: Trouble, now: Date): string {
   return `${tries}${agoText(trouble.at, now)}`;
 }
 
+/** Rows on a page of the popup: a few screens' worth, cheap to render (rows out of sight skip layout). */
+export const PAGE_SIZE = 200;
+
 /** The popup offers a filter box once the list no longer fits at a glance. */
 export const FILTER_THRESHOLD = 10;

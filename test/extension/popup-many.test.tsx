@@ -5,9 +5,9 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountStatus } from '../../shared/api.ts';
-import { MailboxList, PAGE_SIZE } from '../../extension/components/MailboxList.tsx';
+import { MailboxList } from '../../extension/components/MailboxList.tsx';
 import type { RowActions } from '../../extension/components/AccountRow.tsx';
-import { orderAccounts } from '../../extension/utils/accounts.ts';
+import { orderAccounts, PAGE_SIZE } from '../../extension/utils/accounts.ts';
 import { account } from './fixtures.ts';
 
 const actions: RowActions = { regrant: async () => undefined, copyLink: async () => '', fix: () => undefined };
