@@ -26,7 +26,7 @@ import { newAccountRow } from './new-row.ts';
 import { readStatus } from './status.ts';
 import { findAccount } from './repository.ts';
 import { createTransitions, type Finding, type TransitionOptions } from './transition.ts';
-import { accountView, reasonOf, STATUS_COLUMNS, statusView } from './view.ts';
+import { accountView, reasonOf } from './view.ts';
 import { pendingCounts, WAITING } from '../outbox/queue.ts';
 
 export type Actor = Pick<AuthUser, 'id' | 'role'>;
