@@ -14,6 +14,8 @@ export interface PopupDeps {
   /** Calls back whenever the background stores a new poll; answers the unsubscribe. */
   watchState(listener: (state: PollState | null) => void): () => void;
   pollNow(): Promise<PollState | null>;
+  /** The whole cached list, when the popup opened with its first page only (`partial`). */
+  readCached?(): Promise<PollState | null>;
   api(): Promise<Api>;
   openTab(url: string): Promise<void>;
   openAccounts(accountId: string | null): void;
@@ -35,6 +37,10 @@ export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | n
   useEffect(() => {
     let live = true;
     const stop = deps.watchState((next) => live && setState(next));
+    // Opened with the first page only: the whole list follows for search and pages.
+    if (cached?.partial && deps.readCached) {
+      void deps.readCached().then((whole) => live && whole && setState((now) => (now?.partial ? whole : now)), () => undefined);
+    }
     void deps
       .pollNow()
       .then((fresh) => live && fresh && setState(fresh))
@@ -44,7 +50,7 @@ export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | n
       live = false;
       stop();
     };
-  }, [deps]);
+  }, [deps, cached]);
 
   const actions: RowActions = useMemo(
     () => ({

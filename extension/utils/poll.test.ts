@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApi } from './api.ts';
-import { createPoller, pollStateItem, readCachedPoll, type PollState } from './poll.ts';
+import { createPoller, headOf, pollStateItem, readCachedPoll, type PollState } from './poll.ts';
 import type { Settings } from './settings.ts';
 import { account, scriptedFetch, statusOf, type Reply } from '../../test/extension/fixtures.ts';
 
@@ -171,10 +171,29 @@ describe('the cached poll the popup shows', () => {
   });
 
   it("the first render uses the read the popup's early script started, else reads for itself", async () => {
-    const early = Promise.resolve({ pollState: JSON.stringify(cached) });
+    const early = Promise.resolve({ pollHead: JSON.stringify(cached) });
     expect(await readCachedPoll({ regrantCachedPoll: early })).toEqual(cached);
     expect(await readCachedPoll({})).toBeNull();
     await pollStateItem.setValue(cached);
     expect(await readCachedPoll({})).toEqual(cached);
+  });
+});
+
+describe('the first page kept beside the whole list', () => {
+  it('a list longer than a page is stored whole, and beside it its first page in the popup order, marked partial', async () => {
+    const boxes = Array.from({ length: 450 }, (_, i) => account(`box${String(i).padStart(3, '0')}@acme.test`, i === 300 ? 'needs_reauth' : 'connected', 'custom'));
+    const state: PollState = { source: 's', status: statusOf(boxes), etag: '"v1"', checkedAt: null, problem: null };
+    await pollStateItem.setValue(state);
+    expect(await pollStateItem.getValue()).toEqual(state);
+    const head = (await readCachedPoll({}))!;
+    expect(head.partial).toBe(true);
+    expect(head.status!.counts).toEqual(state.status!.counts);
+    expect(head.status!.accounts).toHaveLength(200);
+    expect(head.status!.accounts[0].email).toBe('box300@acme.test');
+    expect(head.status!.accounts[1].email).toBe('box000@acme.test');
+    const small = { ...state, status: statusOf(boxes.slice(0, 3)) };
+    expect(headOf(small)).toBe(small);
+    await pollStateItem.setValue(null);
+    expect(await readCachedPoll({})).toBeNull();
   });
 });
