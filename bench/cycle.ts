@@ -3,7 +3,7 @@
  * CHECK_CONCURRENCY (default 50): mailboxes checked per second, Regrant against a bare script
  * doing the same logins with the same libraries, options and concurrency.
  *
- * Both run as `npm start` runs the server: a script under tsx in its own process, started
+ * Both run as `npm start` runs the server: compiled JavaScript under plain node in its own process, started
  * fresh for each run, timed from the moment the work is handed to it (Regrant: every
  * mailbox made due in its database; bare: "go" on its standard input) to the end of the
  * last check (Regrant: the latest `last_checked_at`). Start-up is not in the time. Runs
@@ -19,7 +19,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { median, num, report, runsOf } from './figures.ts';
-import { cpuMsOf, memoryOf, seedDatabase, settingsOf, spawnRegrant, spawnTsx, startMailServers, type MailServers, type SeededData } from './support/mailboxes.ts';
+import { compileScript, cpuMsOf, memoryOf, seedDatabase, settingsOf, spawnNode, spawnRegrant, startMailServers, type MailServers, type SeededData } from './support/mailboxes.ts';
 
 const MAILBOXES = Number(process.env.MAILBOXES ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -32,7 +32,7 @@ const cpu = { bare: [] as number[], regrant: [] as number[] };
 const peak = { bare: [] as number[], regrant: [] as number[] };
 
 async function bareRun(file: string): Promise<number> {
-  const bare = await spawnTsx(['bench/support/bare-checks.ts', file, CONCURRENCY, TIMEOUT_SECONDS], {}, 'pipe');
+  const bare = await spawnNode([compileScript('bench/support/bare-checks.ts'), file, CONCURRENCY, TIMEOUT_SECONDS], {}, 'pipe');
   const lines = createInterface({ input: bare.child.stdout! })[Symbol.asyncIterator]();
   if ((await lines.next()).value !== 'ready') throw new Error('the bare script did not start');
   const cpuBefore = cpuMsOf(bare.pid);

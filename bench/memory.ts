@@ -1,10 +1,10 @@
 /**
  * Server memory with 10,000 custom mailboxes in the database: the resident size (VmRSS from
- * /proc) of a spawned `server/main.ts` (the node process tsx starts, as `npm start` runs it)
+ * /proc) of the process `npm start` runs (`node dist/server/main.js`, compiled first)
  * during a whole check cycle of all of them on a local smtp-server + Dovecot (its peak,
  * VmHWM, which also covers start-up; the largest 250 ms sample within the cycle is printed
  * too), and idle afterwards (median of samples over IDLE_SECONDS, GC left to itself).
- * References in the same run: the same tsx loader in a process that loads nothing, and one
+ * References in the same run: plain node that loads nothing, and compiled JavaScript under node
  * that only serves a bare Hono route, so the runtime's own share shows.
  *
  *   npx tsx bench/memory.ts
@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { median, num, report, runsOf } from './figures.ts';
-import { memoryOf, seedDatabase, spawnRegrant, spawnTsx, startMailServers } from './support/mailboxes.ts';
+import { compileScript, memoryOf, seedDatabase, spawnNode, spawnRegrant, startMailServers } from './support/mailboxes.ts';
 
 const MAILBOXES = Number(process.env.MAILBOXES ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -30,8 +30,8 @@ async function idleRss(pid: number, seconds: number): Promise<number> {
   return median(samples);
 }
 
-/** A reference process under tsx (or plain node), idle for a few seconds: its median RSS. */
-async function referenceRss(kind: 'node' | 'tsx' | 'hono'): Promise<number> {
+/** A reference process under plain node, idle for a few seconds: its median RSS. */
+async function referenceRss(kind: 'node' | 'hono'): Promise<number> {
   if (kind === 'node') {
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60_000)'], { stdio: 'ignore' });
     await sleep(1000);
@@ -39,7 +39,7 @@ async function referenceRss(kind: 'node' | 'tsx' | 'hono'): Promise<number> {
     child.kill();
     return rss;
   }
-  const proc = await spawnTsx(['bench/support/idle-process.ts', ...(kind === 'hono' ? ['hono'] : [])], {}, 'pipe');
+  const proc = await spawnNode([compileScript('bench/support/idle-process.ts'), 'hono'], {}, 'pipe');
   await createInterface({ input: proc.child.stdout! })[Symbol.asyncIterator]().next();
   const rss = await idleRss(proc.pid, 3);
   await proc.stop();
@@ -50,14 +50,13 @@ const mail = await startMailServers(MAILBOXES);
 const data = await seedDatabase(mail);
 const during: number[] = [];
 const idle: number[] = [];
-const wrapper: number[] = [];
 /** RSS once started (before the cycle), and the largest of the samples taken during the cycle. */
 const started: number[] = [];
 const sampled: number[] = [];
-const refs = { node: [] as number[], tsx: [] as number[], hono: [] as number[] };
+const refs = { node: [] as number[], hono: [] as number[] };
 try {
   for (let run = 0; run < RUNS; run++) {
-    for (const kind of ['node', 'tsx', 'hono'] as const) refs[kind].push(await referenceRss(kind));
+    for (const kind of ['node', 'hono'] as const) refs[kind].push(await referenceRss(kind));
     const server = await spawnRegrant(data);
     try {
       const beforeCycle = memoryOf(server.pid);
@@ -74,11 +73,10 @@ try {
       sampled.push(await sampler);
       started.push(beforeCycle.rssMb);
       idle.push(await idleRss(server.pid, IDLE_SECONDS));
-      wrapper.push(memoryOf(server.wrapperPid).rssMb);
     } finally {
       await server.stop();
     }
-    console.log(`run ${run + 1}: started ${num(started.at(-1)!)} MB; during the cycle ${num(during.at(-1)!)} MB peak (VmHWM, start-up included; largest sample in the cycle ${num(sampled.at(-1)!)} MB), idle ${num(idle.at(-1)!)} MB (tsx wrapper process ${num(wrapper.at(-1)!)} MB); references: node ${num(refs.node.at(-1)!)} MB, tsx ${num(refs.tsx.at(-1)!)} MB, tsx + Hono ${num(refs.hono.at(-1)!)} MB`);
+    console.log(`run ${run + 1}: started ${num(started.at(-1)!)} MB; during the cycle ${num(during.at(-1)!)} MB peak (VmHWM, start-up included; largest sample in the cycle ${num(sampled.at(-1)!)} MB), idle ${num(idle.at(-1)!)} MB; references: node ${num(refs.node.at(-1)!)} MB, node + Hono ${num(refs.hono.at(-1)!)} MB`);
   }
 } finally {
   await data.remove();
@@ -86,7 +84,6 @@ try {
 }
 
 const mb = (x: number) => num(x);
-const reference = `idle processes: node ${num(median(refs.node))} MB, tsx ${num(median(refs.tsx))} MB, tsx + bare Hono server ${num(median(refs.hono))} MB`;
+const reference = `idle processes: node ${num(median(refs.node))} MB, node + bare Hono server (compiled) ${num(median(refs.hono))} MB`;
 report({ name: `server RSS, ${num(MAILBOXES)} mailboxes, idle after a cycle`, value: `${num(median(idle))} MB`, reference, goal: '≤ 150 MB', met: median(idle) <= 150, runs: runsOf(idle, mb) });
 report({ name: `server RSS, ${num(MAILBOXES)} mailboxes, peak (VmHWM) up to the end of a check cycle`, value: `${num(median(during))} MB`, reference, goal: '≤ 250 MB', met: median(during) <= 250, runs: runsOf(during, mb) });
-console.log(`the tsx wrapper process that \`npm start\` also runs: ${num(median(wrapper))} MB more (median of ${wrapper.length})`);

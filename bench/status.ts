@@ -1,13 +1,16 @@
 /**
  * GET /api/status with 10,000 mailboxes in the database, measured over HTTP with autocannon:
  * requests per second of the 304 (If-None-Match) and 200 (full list) paths of a real Regrant
- * server process (`server/main.ts`), against a bare Hono route returning a constant in a
- * process started the same way. The three are measured in turn in every run; medians of 5.
- * The server and autocannon each get one of the machine's cores.
+ * server process (as `npm start` runs it: `dist/server/main.js` under plain node, built first),
+ * against a bare Hono route returning a constant in a process started the same way (compiled,
+ * plain node). The three are measured in turn in every run; medians of 5. The server and
+ * autocannon each get one of the machine's cores. Then one mailbox changes, and the size of the
+ * delta a client's next poll (`?since=`) downloads is measured against the full list.
  *
  *   npx tsx bench/status.ts
  */
 import autocannon from 'autocannon';
+import type { StatusResponse } from '../shared/api.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +20,7 @@ import { silentLogger } from '../server/log/index.ts';
 import { createRegrant } from '../server/regrant.ts';
 import { freePort, waitForPort } from '../test/support/ports.ts';
 import { median, num, report, runsOf } from './figures.ts';
-import { spawnTsx, type TsxProcess } from './support/mailboxes.ts';
+import { buildServer, compileScript, spawnNode, type BenchProcess } from './support/mailboxes.ts';
 
 const MAILBOXES = 10_000;
 const RUNS = 5;
@@ -55,10 +58,10 @@ async function seed(dataDir: string): Promise<string> {
   return token;
 }
 
-/** A script under tsx (as `npm start` runs the server) on a free port, once it accepts connections. */
-async function startProcess(script: string, env: Record<string, string>): Promise<TsxProcess & { port: number }> {
+/** A JavaScript file under plain node (as `npm start` runs the server) on a free port, once it accepts connections. */
+async function startProcess(args: string[], env: Record<string, string>): Promise<BenchProcess & { port: number }> {
   const port = await freePort();
-  const started = await spawnTsx([script], { ...env, PORT: String(port) });
+  const started = await spawnNode(args, { ...env, PORT: String(port) });
   await waitForPort(port, 30_000, () => started.child.exitCode !== null);
   return { ...started, port };
 }
@@ -75,17 +78,19 @@ async function load(url: string, headers: Record<string, string>, status: number
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-bench-'));
-const processes: TsxProcess[] = [];
+const processes: BenchProcess[] = [];
 try {
   const token = await seed(dataDir);
   const auth = { authorization: `Bearer ${token}` };
-  const regrant = await startProcess('server/main.ts', { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-  const bare = await startProcess('bench/support/bare-route.ts', {});
+  buildServer();
+  const regrant = await startProcess(['--enable-source-maps', 'dist/server/main.js'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  const bare = await startProcess([compileScript('bench/support/bare-route.ts')], {});
   processes.push(regrant, bare);
   const statusUrl = `http://127.0.0.1:${regrant.port}/api/status`;
   const first = await fetch(statusUrl, { headers: auth });
   const etag = first.headers.get('etag');
-  const bytes = (await first.arrayBuffer()).byteLength;
+  const firstBody = await first.arrayBuffer();
+  const bytes = firstBody.byteLength;
   if (first.status !== 200 || !etag) throw new Error(`GET /api/status answered ${first.status} without an ETag`);
   const notModified = { ...auth, 'if-none-match': etag };
 
@@ -113,6 +118,18 @@ try {
     name: `GET /api/status, 200 path (${num(bytes / 1024)} KiB JSON of ${num(MAILBOXES)} mailboxes, 2 connections)`,
     value: `${num(median(results.full), 1)} req/s`, reference, ratio: median(results.full) / bareRate,
     runs: runsOf(results.full, (r) => num(r, 1)),
+  });
+
+  // One mailbox changes: what the extension's next poll downloads.
+  const { version, accounts } = JSON.parse(new TextDecoder().decode(firstBody)) as StatusResponse;
+  const changed = await fetch(`http://127.0.0.1:${regrant.port}/api/accounts/${accounts[4242].id}`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'changed by the benchmark' }) });
+  if (changed.status !== 200) throw new Error(`PATCH answered ${changed.status}`);
+  const delta = await fetch(`${statusUrl}?since=${version}`, { headers: notModified });
+  const deltaBytes = (await delta.arrayBuffer()).byteLength;
+  if (delta.status !== 200) throw new Error(`the poll after a change answered ${delta.status}`);
+  report({
+    name: `GET /api/status?since=VERSION after one of ${num(MAILBOXES)} mailboxes changed`,
+    value: `${num(deltaBytes / 1024, 1)} KiB`, reference: `full list: ${num(bytes / 1024)} KiB`, goal: '≤ 16 KiB', met: deltaBytes <= 16 * 1024, runs: `one poll, ${num(deltaBytes)} bytes`,
   });
 } finally {
   await Promise.all(processes.map((p) => p.stop()));

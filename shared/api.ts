@@ -95,6 +95,7 @@ export type {
   ServerInfo,
   ServerSettingsView,
   StatusCounts,
+  StatusDelta,
   StatusResponse,
   TestEmailView,
   Trouble,

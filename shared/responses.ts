@@ -61,14 +61,23 @@ export const accountStatusSchema = z.object({
   pendingEmails: count,
   /** The last check's trouble that did not change the state; null when the last check said nothing of the kind. */
   trouble: troubleSchema.nullable(),
+  /** The mailbox's display name (status answers carry it, for the popup's search). */
+  name: z.string().nullable().optional(),
+  /** The owner's email address (status answers carry it, for the popup's search). */
+  ownerEmail: z.string().optional(),
 });
 export type AccountStatus = z.infer<typeof accountStatusSchema>;
 
 export const statusCountsSchema = z.object({ total: count, connected: count, needsReauth: count, unreachable: count });
 export type StatusCounts = z.infer<typeof statusCountsSchema>;
 
-/** `GET /api/status` (200; a 304 has no body). */
+/**
+ * `GET /api/status` (200; a 304 has no body): every mailbox the caller sees. `version` is what a
+ * later poll asks `?since=`; `full` says a delta was asked for and could not be answered.
+ */
 export const statusResponseSchema = z.object({
+  version: count.optional(),
+  full: z.literal(true).optional(),
   counts: statusCountsSchema,
   accounts: z.array(accountStatusSchema),
   /** Regrant itself needs its operator: checks are overdue, or its alert emails are refused. */
@@ -101,6 +110,23 @@ export const serverHealthSchema = z.object({
   }),
 });
 export type ServerHealth = z.infer<typeof serverHealthSchema>;
+
+/**
+ * `GET /api/status?since=VERSION` (200): what changed for the caller since `version` VERSION:
+ * mailboxes new or changed (whole, as in the full list) and ids of mailboxes the caller no longer
+ * sees (removed, or given to another owner). `counts` are of everything the caller sees now.
+ */
+export const statusDeltaSchema = z.object({
+  version: count,
+  counts: statusCountsSchema,
+  changed: z.array(accountStatusSchema),
+  removed: z.array(z.string()),
+  serverDegraded: z.boolean().optional(),
+});
+export type StatusDelta = z.infer<typeof statusDeltaSchema>;
+
+/** Either answer of `GET /api/status?since=VERSION`. */
+export const statusSinceSchema = z.union([statusDeltaSchema, statusResponseSchema]);
 
 /** SMTP or IMAP settings as the API shows them: never the password itself. */
 export const serverSettingsViewSchema = z.object({

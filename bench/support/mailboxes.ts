@@ -2,7 +2,7 @@
  * What the cycle and memory benchmarks share: N custom mailboxes on a local smtp-server and
  * Dovecot (high-performance mode, a passwd-file of N users), a SQLite database seeded with
  * them as the server stores them (passwords sealed with the server's key), and Regrant as
- * `npm start` runs it: `tsx server/main.ts` in its own process.
+ * `npm start` runs it: the compiled `dist/server/main.js` under plain node, in its own process.
  *
  * @example
  *   const mail = await startMailServers(10_000);
@@ -11,11 +11,12 @@
  *   const start = await data.makeDue();
  *   const { lastCheckedMs, connected } = await data.cycleDone(start);
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import { sql } from 'kysely';
 import { createUsers } from '../../server/auth/index.ts';
 import { newAccountRow } from '../../server/accounts/new-row.ts';
@@ -27,8 +28,6 @@ import type { NewAccountRow } from '../../server/db/schema.ts';
 import { startDovecot, type Dovecot } from '../../test/support/dovecot.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { startSmtp, type TestSmtp } from '../../test/support/smtp.ts';
-
-export const TSX = path.resolve('node_modules/.bin/tsx');
 
 export interface Mailbox {
   email: string;
@@ -147,49 +146,49 @@ export function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/**
- * A script under tsx, as `npm start` runs the server: the tsx command starts the script in a
- * child node process (with its loader) and relays signals. `pid` is that child's.
- */
-export interface TsxProcess {
-  /** The node process running the script (not the tsx wrapper). */
+/** A benchmark's child process: plain node running compiled JavaScript. */
+export interface BenchProcess {
+  /** The node process running the script. */
   pid: number;
-  /** The tsx wrapper process. */
-  wrapperPid: number;
   child: ChildProcess;
   died: Promise<never>;
   stop(): Promise<void>;
 }
 
-export async function spawnTsx(args: string[], env: Record<string, string>, stdio: 'pipe' | 'ignore' | number = 'ignore'): Promise<TsxProcess> {
-  const child = spawn(TSX, args, { env: { ...process.env, ...env }, stdio: [typeof stdio === 'number' ? 'ignore' : stdio, stdio, 'inherit'], detached: true });
-  const wrapperPid = child.pid!;
-  let pid = 0;
-  for (let i = 0; i < 200 && !pid; i++) {
-    await new Promise((r) => setTimeout(r, 25));
-    try {
-      pid = Number(readFileSync(`/proc/${wrapperPid}/task/${wrapperPid}/children`, 'utf8').trim().split(/\s+/)[0]) || 0;
-    } catch {
-      if (child.exitCode !== null) throw new Error(`tsx ${args.join(' ')} exited with ${child.exitCode}`);
-    }
-  }
-  if (!pid) throw new Error(`tsx ${args.join(' ')} started no node process`);
+/** Builds the server as `npm start` does (`scripts/build-server.mjs`: only when its sources changed). */
+export function buildServer(): void {
+  const built = spawnSync(process.execPath, ['scripts/build-server.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('scripts/build-server.mjs failed');
+}
+
+/**
+ * A TypeScript script of the benchmarks compiled to one JavaScript file (its packages left to
+ * node_modules), so that a reference runs under plain node as the server does.
+ */
+export function compileScript(script: string): string {
+  const outfile = path.resolve('dist/bench', `${path.basename(script, '.ts')}.js`);
+  buildSync({ entryPoints: [script], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', target: 'node20', logLevel: 'warning' });
+  return outfile;
+}
+
+/** A JavaScript file under plain node, as `npm start` runs the compiled server. */
+export async function spawnNode(args: string[], env: Record<string, string>, stdio: 'pipe' | 'ignore' | number = 'ignore'): Promise<BenchProcess> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: [typeof stdio === 'number' ? 'ignore' : stdio, stdio, 'inherit'], detached: true });
+  const pid = child.pid!;
   let stopping = false;
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`code ${code}, signal ${signal}`)));
-  const died = exited.then((how) => (stopping ? new Promise<never>(() => {}) : Promise.reject(new Error(`tsx ${args.join(' ')} ended by itself (${how})`))));
-  died.catch(() => {}); // only a caller racing it cares
+  const died = exited.then((how) => (stopping ? new Promise<never>(() => {}) : Promise.reject(new Error(`node ${args.join(' ')} ended by itself (${how})`))));
+  died.catch(() => {});
   return {
     pid,
-    wrapperPid,
     child,
-    /** Rejects if the process ends before stop() is called. */
     died,
     async stop() {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
-        process.kill(wrapperPid, 'SIGTERM'); // tsx relays it to the script, once
+        process.kill(pid, 'SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (child.exitCode === null && child.signalCode === null) process.kill(-wrapperPid, 'SIGKILL');
+        if (child.exitCode === null && child.signalCode === null) process.kill(-pid, 'SIGKILL');
       }
       await exited;
     },
@@ -197,13 +196,15 @@ export async function spawnTsx(args: string[], env: Record<string, string>, stdi
 }
 
 /**
- * `server/main.ts` on the seeded DATA_DIR, once /healthz answers; `nodeArgs` such as --cpu-prof
- * go to its node. Its log goes to the file REGRANT_BENCH_LOG names, if any.
+ * Regrant as `npm start` runs it (`node --enable-source-maps dist/server/main.js`, built first)
+ * on the seeded DATA_DIR, once /healthz answers; `nodeArgs` such as --cpu-prof go to its node.
+ * Its log goes to the file REGRANT_BENCH_LOG names, if any.
  */
-export async function spawnRegrant(data: SeededData, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<TsxProcess & { port: number }> {
+export async function spawnRegrant(data: SeededData, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BenchProcess & { port: number }> {
+  buildServer();
   const port = await freePort();
   const log = process.env.REGRANT_BENCH_LOG ? openSync(process.env.REGRANT_BENCH_LOG, 'a') : 'ignore';
-  const server = await spawnTsx([...nodeArgs, 'server/main.ts'], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...env }, log);
+  const server = await spawnNode([...nodeArgs, '--enable-source-maps', 'dist/server/main.js'], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...env }, log);
   if (typeof log === 'number') closeSync(log);
   const deadline = Date.now() + 30_000;
   for (;;) {

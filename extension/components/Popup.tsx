@@ -1,18 +1,21 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import type { AccountStatus } from '../../shared/api.ts';
-import { FILTER_THRESHOLD, filterAccounts, orderAccounts } from '../utils/accounts.ts';
+import { orderAccounts } from '../utils/accounts.ts';
 import type { Api } from '../utils/api.ts';
 import { allWell } from '../utils/badge.ts';
 import type { PollState } from '../utils/poll.ts';
 import { POPUP_MARKS } from '../utils/popup-marks.ts';
 import { openRegrant } from '../utils/regrant.ts';
 import { agoText, expiresInText } from '../utils/time.ts';
-import { AccountRow, type RowActions } from './AccountRow.tsx';
+import type { RowActions } from './AccountRow.tsx';
+import { MailboxList } from './MailboxList.tsx';
 
 export interface PopupDeps {
   /** Calls back whenever the background stores a new poll; answers the unsubscribe. */
   watchState(listener: (state: PollState | null) => void): () => void;
   pollNow(): Promise<PollState | null>;
+  /** The whole cached list, when the popup opened with its first page only (`partial`). */
+  readCached?(): Promise<PollState | null>;
   api(): Promise<Api>;
   openTab(url: string): Promise<void>;
   openAccounts(accountId: string | null): void;
@@ -21,9 +24,6 @@ export interface PopupDeps {
   now(): Date;
 }
 
-/** About 11 rows fit in the 580-pixel popup; a few more cover a zoomed-out one. */
-const FIRST_PAINT_ROWS = 15;
-
 /**
  * The toolbar popup: the last known list (`cached`, read before the first render) at once, a
  * fresh one a moment later.
@@ -31,13 +31,16 @@ const FIRST_PAINT_ROWS = 15;
 export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | null }) {
   const [state, setState] = useState<PollState | null>(cached);
   const [polling, setPolling] = useState(true);
-  const [query, setQuery] = useState('');
 
   // An effect, so after the first paint: waking the background and polling would otherwise
   // compete with showing the cached list.
   useEffect(() => {
     let live = true;
     const stop = deps.watchState((next) => live && setState(next));
+    // Opened with the first page only: the whole list follows for search and pages.
+    if (cached?.partial && deps.readCached) {
+      void deps.readCached().then((whole) => live && whole && setState((now) => (now?.partial ? whole : now)), () => undefined);
+    }
     void deps
       .pollNow()
       .then((fresh) => live && fresh && setState(fresh))
@@ -47,7 +50,7 @@ export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | n
       live = false;
       stop();
     };
-  }, [deps]);
+  }, [deps, cached]);
 
   const actions: RowActions = useMemo(
     () => ({
@@ -67,18 +70,8 @@ export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | n
   );
 
   const accounts = useMemo(() => orderAccounts(state?.status?.accounts ?? []), [state]);
-  const shown = useMemo(() => filterAccounts(accounts, query), [accounts, query]);
   const now = deps.now();
   const minute = Math.floor(now.getTime() / 60_000) * 60_000;
-  // The first paint shows what fits on screen; the rest follows a moment later, so a long
-  // list does not hold up the first look.
-  const [limit, setLimit] = useState(FIRST_PAINT_ROWS);
-  useEffect(() => {
-    if (limit < shown.length) {
-      const timer = setTimeout(() => setLimit(Infinity), 0);
-      return () => clearTimeout(timer);
-    }
-  }, [limit, shown.length]);
   const listed = accounts.length > 0;
   // Right after the list is committed to the page, before it is painted (see popup-marks.ts).
   useLayoutEffect(() => {
@@ -105,23 +98,7 @@ export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | n
           The extension could not get the mailboxes' state. Close the popup and open it again.
         </p>
       ) : state?.status ? (
-        <>
-          {accounts.length > FILTER_THRESHOLD && (
-            <label class="filter">
-              <span class="sr-only">Filter mailboxes</span>
-              <input type="search" placeholder="Filter mailboxes" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
-            </label>
-          )}
-          {shown.length === 0 ? (
-            <p class="empty">No mailbox matches "{query}".</p>
-          ) : (
-            <ul class="accounts" aria-label="Mailboxes">
-              {shown.slice(0, limit).map((account) => (
-                <AccountRow key={account.id} account={account} minute={minute} actions={actions} />
-              ))}
-            </ul>
-          )}
-        </>
+        <MailboxList accounts={accounts} minute={minute} actions={actions} />
       ) : null}
     </main>
   );

@@ -6,7 +6,7 @@
  *   const api = createApi({ serverUrl, apiToken });
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
-import type { AccountEvents, ApiErrorBody, AccountView, ImportField, ImportList, ImportUpload, ImportView, LoginTestResult, OneTimeLink, ServerHealth, StatusResponse } from '../../shared/api.ts';
+import type { AccountEvents, ApiErrorBody, AccountView, ImportField, ImportList, ImportUpload, ImportView, LoginTestResult, OneTimeLink, ServerHealth, StatusDelta, StatusResponse } from '../../shared/api.ts';
 
 export type ApiErrorCode = 'not_configured' | 'unreachable' | 'not_regrant' | 'token_rejected' | 'server_error' | 'request_failed';
 
@@ -25,7 +25,7 @@ export class ApiError extends Error {
   }
 }
 
-export type StatusAnswer = { changed: true; status: StatusResponse; etag: string | null } | { changed: false };
+export type StatusAnswer<T = StatusResponse> = { changed: true; status: T; etag: string | null } | { changed: false };
 
 export interface ApiOptions {
   serverUrl: string;
@@ -102,17 +102,22 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     return res.blob();
   }
 
+  async function status(etag?: string | null, since?: number | null): Promise<StatusAnswer<StatusResponse | StatusDelta>> {
+    const path = since == null ? '/api/status' : `/api/status?since=${since}`;
+    const res = await request('GET', path, undefined, etag ? { 'if-none-match': etag } : {});
+    if (res.status === 304) return { changed: false };
+    const data = await readJson(res);
+    if (!isStatus(data) || (since == null && !('accounts' in data))) throw new ApiError('not_regrant', `${serverUrl} answered, but not like a Regrant server. Check the address.`, res.status);
+    return { changed: true, status: data, etag: res.headers.get('etag') };
+  }
+
   const importPath = (id: string) => `/api/imports/${encodeURIComponent(id)}`;
 
   return {
     /** `GET /api/status`, conditional on the last ETag. */
-    async status(etag?: string | null): Promise<StatusAnswer> {
-      const res = await request('GET', '/api/status', undefined, etag ? { 'if-none-match': etag } : {});
-      if (res.status === 304) return { changed: false };
-      const data = await readJson(res);
-      if (!isStatus(data)) throw new ApiError('not_regrant', `${serverUrl} answered, but not like a Regrant server. Check the address.`, res.status);
-      return { changed: true, status: data, etag: res.headers.get('etag') };
-    },
+    status: (etag?: string | null) => status(etag) as Promise<StatusAnswer>,
+    /** `GET /api/status?since=VERSION`: what changed since that version (a full list when it is too old, or null). */
+    statusSince: (etag: string | null, since: number | null | undefined) => status(etag, since),
     account: (id: string) => json<AccountView>('GET', `/api/accounts/${encodeURIComponent(id)}`),
     /** State changes and the checks that failed without one, newest first. */
     events: async (id: string) => (await json<AccountEvents>('GET', `/api/accounts/${encodeURIComponent(id)}/events?include=trouble`)).events,
@@ -160,9 +165,9 @@ async function readJson(res: Response): Promise<unknown> {
   }
 }
 
-function isStatus(data: unknown): data is StatusResponse {
-  const d = data as StatusResponse | null;
-  return !!d && typeof d.counts?.needsReauth === 'number' && Array.isArray(d.accounts);
+function isStatus(data: unknown): data is StatusResponse | StatusDelta {
+  const d = data as (StatusResponse & Partial<StatusDelta>) | null;
+  return !!d && typeof d.counts?.needsReauth === 'number' && (Array.isArray(d.accounts) || (Array.isArray(d.changed) && Array.isArray(d.removed)));
 }
 
 /** A message for any error the API client can throw. */

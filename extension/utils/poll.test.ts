@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApi } from './api.ts';
-import { createPoller, pollStateItem, readCachedPoll, type PollState } from './poll.ts';
+import { createPoller, headOf, pollStateItem, readCachedPoll, type PollState } from './poll.ts';
 import type { Settings } from './settings.ts';
 import { account, scriptedFetch, statusOf, type Reply } from '../../test/extension/fixtures.ts';
 
@@ -120,6 +120,34 @@ describe('polling /api/status', () => {
     expect(state.problem).toEqual({ code: 'unreachable', message: 'https://regrant.acme.test did not answer within 1 s. Check the address, and that the server is running.' });
   });
 
+  it('once the list has a version, the next poll asks only what changed since, and applies it', async () => {
+    const versioned = { ...STATUS, version: 7 };
+    const sales = STATUS.accounts[0];
+    const fixedSales = { ...sales, state: 'connected' as const, reason: null };
+    const delta = { version: 9, counts: { total: 2, connected: 2, needsReauth: 0, unreachable: 0 }, changed: [fixedSales], removed: [] };
+    const gone = { version: 10, counts: { total: 1, connected: 1, needsReauth: 0, unreachable: 0 }, changed: [], removed: [STATUS.accounts[1].id] };
+    const p = poller([{ status: 200, body: versioned, etag: '"v7"' }, { status: 200, body: delta, etag: '"v9"' }, { status: 304 }, { status: 200, body: gone, etag: '"v10"' }]);
+    await p.poll();
+    const second = await p.poll();
+    expect(p.requests[1]).toMatchObject({ url: 'https://regrant.acme.test/api/status?since=7', headers: { 'if-none-match': '"v7"' } });
+    expect(second.status).toMatchObject({ version: 9, counts: { needsReauth: 0 } });
+    expect(second.status!.accounts).toEqual([STATUS.accounts[1], fixedSales].sort((a, b) => (a.email < b.email ? -1 : 1)));
+    expect((await p.poll()).status).toEqual(second.status);
+    expect(p.requests[2].url).toBe('https://regrant.acme.test/api/status?since=9');
+    const fourth = await p.poll();
+    expect(fourth.status!.accounts).toEqual([fixedSales]);
+    expect(fourth.status!.counts.total).toBe(1);
+    expect(await pollStateItem.getValue()).toEqual(fourth);
+    expect(await fakeBrowser.storage.session.get('pollState')).toEqual({});
+  });
+
+  it('a full list marked full (the version kept was too old) replaces the list', async () => {
+    const full = { ...statusOf([account('new@acme.test', 'connected')]), version: 40, full: true };
+    const p = poller([{ status: 200, body: { ...STATUS, version: 3 }, etag: '"v3"' }, { status: 200, body: full, etag: '"v40"' }]);
+    await p.poll();
+    expect((await p.poll()).status).toEqual(full);
+  });
+
   it('polls asked for at the same moment share one request', async () => {
     const p = poller([{ status: 200, body: STATUS, etag: '"v1"' }]);
     const [a, b] = await Promise.all([p.poll(), p.poll()]);
@@ -135,7 +163,7 @@ describe('the cached poll the popup shows', () => {
     const heard: Array<PollState | null> = [];
     const stop = pollStateItem.watch((state) => heard.push(state));
     await pollStateItem.setValue(cached);
-    await fakeBrowser.storage.session.set({ somethingElse: 1 });
+    await fakeBrowser.storage.local.set({ somethingElse: 1 });
     await pollStateItem.setValue(null);
     stop();
     await pollStateItem.setValue(cached);
@@ -143,10 +171,29 @@ describe('the cached poll the popup shows', () => {
   });
 
   it("the first render uses the read the popup's early script started, else reads for itself", async () => {
-    const early = Promise.resolve({ pollState: JSON.stringify(cached) });
+    const early = Promise.resolve({ pollHead: JSON.stringify(cached) });
     expect(await readCachedPoll({ regrantCachedPoll: early })).toEqual(cached);
     expect(await readCachedPoll({})).toBeNull();
     await pollStateItem.setValue(cached);
     expect(await readCachedPoll({})).toEqual(cached);
+  });
+});
+
+describe('the first page kept beside the whole list', () => {
+  it('a list longer than a page is stored whole, and beside it its first page in the popup order, marked partial', async () => {
+    const boxes = Array.from({ length: 450 }, (_, i) => account(`box${String(i).padStart(3, '0')}@acme.test`, i === 300 ? 'needs_reauth' : 'connected', 'custom'));
+    const state: PollState = { source: 's', status: statusOf(boxes), etag: '"v1"', checkedAt: null, problem: null };
+    await pollStateItem.setValue(state);
+    expect(await pollStateItem.getValue()).toEqual(state);
+    const head = (await readCachedPoll({}))!;
+    expect(head.partial).toBe(true);
+    expect(head.status!.counts).toEqual(state.status!.counts);
+    expect(head.status!.accounts).toHaveLength(200);
+    expect(head.status!.accounts[0].email).toBe('box300@acme.test');
+    expect(head.status!.accounts[1].email).toBe('box000@acme.test');
+    const small = { ...state, status: statusOf(boxes.slice(0, 3)) };
+    expect(headOf(small)).toBe(small);
+    await pollStateItem.setValue(null);
+    expect(await readCachedPoll({})).toBeNull();
   });
 });

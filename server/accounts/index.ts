@@ -9,11 +9,11 @@
  *   const view = await accounts.create(actor, { email, smtp, imap });
  *   await db.transaction().execute((trx) => accounts.transition(trx, row, { kind: 'signin', failures: [] }));
  */
-import type { AccountEvent, AccountView, StatusResponse } from '../../shared/api.ts';
+import type { AccountEvent, AccountView, StatusDelta, StatusResponse } from '../../shared/api.ts';
 import type { CreateAccountInput, ServerSettingsInput, UpdateAccountInput } from '../../shared/schemas.ts';
 import type { AuthUser } from '../auth/index.ts';
 import { findUser, findUserByEmail } from '../auth/repository.ts';
-import { bumpStatusVersion } from '../auth/status-version.ts';
+import { markStatusChange } from './status-stamp.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
@@ -23,9 +23,10 @@ import { DomainError } from '../errors.ts';
 import type { HostGuard } from '../net/index.ts';
 import type { MailboxCredentials, ServerSettings } from '../providers/types.ts';
 import { newAccountRow } from './new-row.ts';
+import { readStatus } from './status.ts';
 import { findAccount } from './repository.ts';
 import { createTransitions, type Finding, type TransitionOptions } from './transition.ts';
-import { accountView, reasonOf, STATUS_COLUMNS, statusView } from './view.ts';
+import { accountView, reasonOf } from './view.ts';
 import { pendingCounts, WAITING } from '../outbox/queue.ts';
 
 export type Actor = Pick<AuthUser, 'id' | 'role'>;
@@ -180,7 +181,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
     const patch = plan.patch ?? {};
     const t = await transitions.transition(trx, current, finding ?? { kind: 'settings', credentialsChanged: plan.credentialsChanged }, { ...opts, set: patch });
     if (t.after && patch.owner_id && patch.owner_id !== current.owner_id) {
-      await bumpStatusVersion(trx, patch.owner_id, 'hard', checkIntervalSeconds);
+      // The new owner sees it from now on; the former one no longer does.
+      await markStatusChange(trx, [current.owner_id, patch.owner_id], 'hard', checkIntervalSeconds, { accounts: [current.id], removed: [{ id: current.id, ownerId: current.owner_id }] });
       // Share links and sign-ins under way speak for the previous owner: they end with the hand-over.
       const now = patch.updated_at ?? new Date().toISOString();
       await trx.updateTable('share_links').set({ revoked_at: now }).where('account_id', '=', current.id).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
@@ -235,7 +237,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
       const current = await row(actor, id);
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('accounts').where('id', '=', id).execute();
-        await bumpStatusVersion(trx, current.owner_id, 'hard', checkIntervalSeconds);
+        await markStatusChange(trx, current.owner_id, 'hard', checkIntervalSeconds, { removed: [{ id, ownerId: current.owner_id }] });
       });
     },
 
@@ -256,19 +258,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
       }));
     },
 
-    async status(actor: Actor): Promise<StatusResponse> {
-      const rows = await visible(actor)
-        .select(STATUS_COLUMNS)
-        .orderBy('email')
-        .execute();
-      const pending = await pendingCounts(db);
-      const accounts = rows.map((r) => statusView(r, pending.get(r.id) ?? 0));
-      const count = (state: string) => accounts.filter((a) => a.state === state).length;
-      return {
-        counts: { total: accounts.length, connected: count('connected'), needsReauth: count('needs_reauth'), unreachable: count('unreachable') },
-        accounts,
-      };
-    },
+    /** `GET /api/status`: the full list, or with `since` what changed since that version (see status.ts). */
+    status: (actor: Actor, since: number | null = null): Promise<StatusResponse | StatusDelta> => readStatus(db, actor, since),
 
     /** Seals an OAuth refresh token for the account `id`, ready to be written. */
     sealRefreshToken(id: string, token: string): string {

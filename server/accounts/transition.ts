@@ -14,7 +14,8 @@
  *   if (t.reconnected) health.announceReconnected(row.id);
  */
 import { findUser } from '../auth/repository.ts';
-import { bumpStatusVersion, StatusVersions, type StatusChange } from '../auth/status-version.ts';
+import type { StatusChange } from '../auth/status-version.ts';
+import { markStatusChange, StatusVersions } from './status-stamp.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountRow, AccountUpdate, NewAccountEvent, NewAccountRow } from '../db/schema.ts';
@@ -161,12 +162,12 @@ export function createTransitions(deps: TransitionDeps) {
     return { patch, decision: null, events: [], change: 'hard', reconnected: false, notice: null };
   }
 
-  async function finish(trx: Db, plan: Plan, ownerId: string, versions: StatusVersions | undefined): Promise<boolean> {
+  async function finish(trx: Db, plan: Plan, row: AccountRow, versions: StatusVersions | undefined): Promise<boolean> {
     for (const event of plan.events) await trx.insertInto('account_events').values(event).execute();
     const draft = plan.notice && plan.events[0] ? await plan.notice(trx, plan.events[0].id) : null;
     if (draft) await deps.notifier.record(trx, draft);
-    if (versions) versions.note(ownerId, plan.change);
-    else await bumpStatusVersion(trx, ownerId, plan.change, deps.intervalSeconds);
+    if (versions) versions.note(row.owner_id, plan.change, row.id);
+    else await markStatusChange(trx, row.owner_id, plan.change, deps.intervalSeconds, { accounts: [row.id] });
     return draft !== null;
   }
 
@@ -184,7 +185,7 @@ export function createTransitions(deps: TransitionDeps) {
       if (updatedAt !== undefined) query = query.where('updated_at', '=', updatedAt);
       const after = await query.returningAll().executeTakeFirst();
       if (!after) return { after: null, decision: plan.decision, events: [], reconnected: false, notified: false };
-      const notified = await finish(trx, plan, row.owner_id, opts.versions);
+      const notified = await finish(trx, plan, row, opts.versions);
       return { after, decision: plan.decision, events: plan.events, reconnected: plan.reconnected, notified };
     },
 
@@ -222,7 +223,7 @@ export function createTransitions(deps: TransitionDeps) {
           notified = true;
         }
       }
-      for (const owner of new Set(rows.map((r) => r.owner_id))) await bumpStatusVersion(trx, owner, 'hard', deps.intervalSeconds);
+      await markStatusChange(trx, [...new Set(rows.map((r) => r.owner_id))], 'hard', deps.intervalSeconds, { accounts: rows.map((r) => r.id) });
       return notified;
     },
   };

@@ -9,6 +9,7 @@ import type { Role } from '../../shared/api.ts';
 import { hashToken, randomToken } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
+import { changeClock } from '../db/change-clock.ts';
 import type { User } from '../db/schema.ts';
 
 export class AuthError extends Error {
@@ -22,6 +23,9 @@ export class AuthError extends Error {
 
 export type AuthUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'status_version'>;
 
+/** Tokens whose lookup is kept at most. */
+const MAX_KNOWN = 5000;
+
 export function createUsers(db: Db) {
   // Every API request runs this lookup: it is built once, since building a query costs more
   // than running this one. Its only parameter is the token's hash.
@@ -32,6 +36,12 @@ export function createUsers(db: Db) {
     .where('api_tokens.token_hash', '=', '')
     .where('api_tokens.revoked_at', 'is', null)
     .compile();
+  // Answers of that lookup, by token hash, while the database is provably unchanged since they
+  // were read (db/change-clock.ts): a revocation by the CLI, a new status version, anything
+  // committed by anyone empties it, so a revoked token fails on the very next request.
+  const clock = changeClock(db);
+  const known = new Map<string, AuthUser | null>();
+  let knownAt = '';
 
   async function issueToken(userId: string, label: string | null): Promise<{ id: string; token: string }> {
     const token = randomToken('rg');
@@ -104,11 +114,27 @@ export function createUsers(db: Db) {
       if (result.numUpdatedRows === 0n) throw new AuthError('token_not_found', `no active token ${id}`);
     },
 
-    /** The user holding this bearer token; one indexed lookup, no write. */
+    /** The user holding this bearer token; one indexed lookup, none while nothing changed since the last. */
     async byToken(token: string): Promise<AuthUser | null> {
-      const lookup: typeof tokenLookup = { ...tokenLookup, parameters: [hashToken(token)] };
+      const hash = hashToken(token);
+      // Read before the lookup: a change after it makes the answer kept below stale at once.
+      const now = clock?.() ?? null;
+      if (now !== knownAt) {
+        known.clear();
+        knownAt = now ?? '';
+      } else if (now !== null) {
+        const user = known.get(hash);
+        if (user) return user;
+      }
+      const lookup: typeof tokenLookup = { ...tokenLookup, parameters: [hash] };
       const { rows } = await db.executeQuery(lookup);
-      return rows[0] ?? null;
+      const user = rows[0] ?? null;
+      // Only known tokens are kept (a flood of unknown ones must not grow the map), and a few thousand at most.
+      if (user && now !== null && knownAt === now) {
+        if (known.size >= MAX_KNOWN) known.clear();
+        known.set(hash, user);
+      }
+      return user;
     },
   };
 }

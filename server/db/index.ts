@@ -10,6 +10,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { createChangeClock, registerChangeClock } from './change-clock.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as reauth from './migrations/002-reauth.ts';
 import * as outbox from './migrations/003-outbox.ts';
@@ -18,6 +19,7 @@ import * as imports from './migrations/005-imports.ts';
 import * as mailQueue from './migrations/006-mail-queue-instances.ts';
 import * as rateLimits from './migrations/007-rate-limits.ts';
 import * as trouble from './migrations/008-trouble.ts';
+import * as statusDelta from './migrations/011-status-delta.ts';
 
 export type Db = Kysely<Database>;
 
@@ -30,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '006-mail-queue-instances': mailQueue,
   '007-rate-limits': rateLimits,
   '008-trouble': trouble,
+  '011-status-delta': statusDelta,
 };
 
 export function sqlitePath(databaseUrl: string): string {
@@ -47,10 +50,12 @@ export async function openDatabase(databaseUrl: string, onQuery?: (sql: string) 
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  const clock = createChangeClock(sqlite, withStatementCache(sqlite));
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new SqliteDialect({ database: clock.database }),
     log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
   });
+  registerChangeClock(db, clock.read);
   await migrate(db);
   return db;
 }

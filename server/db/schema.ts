@@ -62,6 +62,8 @@ export interface AccountsTable {
   /** The last check's trouble that did not change the state, in words; null once a check says otherwise. */
   trouble_message: Generated<string | null>;
   trouble_at: Generated<string | null>;
+  /** The status version of the last visible change of this mailbox (see auth/status-version.ts). */
+  status_seq: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -188,6 +190,23 @@ export interface Database {
   imports: ImportsTable;
   import_rows: ImportRowsTable;
   rate_limits: RateLimitsTable;
+  status_sequence: StatusSequenceTable;
+  status_removals: StatusRemovalsTable;
+}
+
+/** One row (id 1): the last status version given out, and below which deltas are no longer answered. */
+export interface StatusSequenceTable {
+  id: number;
+  value: number;
+  removals_floor: number;
+}
+
+/** A mailbox its former owner (and, when removed, the admins) no longer sees, from version `seq` on. */
+export interface StatusRemovalsTable {
+  account_id: string;
+  owner_id: string;
+  seq: number;
+  at: string;
 }
 
 /** One rate-limit window: `key` is the limit's name and whose requests (`share-address:192.0.2.1`). */

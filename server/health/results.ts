@@ -12,7 +12,7 @@
  */
 import type { Accounts } from '../accounts/index.ts';
 import type { Transition } from '../accounts/transition.ts';
-import { StatusVersions } from '../auth/status-version.ts';
+import { StatusVersions } from '../accounts/status-stamp.ts';
 import type { Db } from '../db/index.ts';
 import type { AccountRow } from '../db/schema.ts';
 import type { Classification } from './classify.ts';

@@ -12,7 +12,7 @@
  */
 import { signIn, type CredentialsUsed } from '../accounts/credentials-used.ts';
 import { setTimeout as delay } from 'node:timers/promises';
-import { bumpStatusVersion } from '../auth/status-version.ts';
+import { markStatusChange } from '../accounts/status-stamp.ts';
 import type { Accounts } from '../accounts/index.ts';
 import { accountIsConnected, findAccount } from '../accounts/repository.ts';
 import type { Db } from '../db/index.ts';
@@ -108,7 +108,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         .where('lease_owner', '=', me)
         .executeTakeFirst();
       if (done.numUpdatedRows > 0n && (patch.state === 'sent' || patch.state === 'failed')) {
-        await bumpStatusVersion(trx, ownerId, 'hard', deps.checkIntervalSeconds);
+        await markStatusChange(trx, ownerId, 'hard', deps.checkIntervalSeconds, { accounts: [row.account_id] });
       }
     });
   }

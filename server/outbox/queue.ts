@@ -8,7 +8,7 @@
 import type { MessageView, QueuedMessage } from '../../shared/api.ts';
 import type { QueueMessageInput } from '../../shared/schemas.ts';
 import type { Accounts, Actor } from '../accounts/index.ts';
-import { bumpStatusVersion } from '../auth/status-version.ts';
+import { markStatusChange } from '../accounts/status-stamp.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { OutboxRow } from '../db/schema.ts';
@@ -73,7 +73,7 @@ export function createQueue(deps: { db: Db; accounts: Accounts; checkIntervalSec
             sent_at: null,
           })
           .execute();
-        await bumpStatusVersion(trx, account.owner_id, 'hard', deps.checkIntervalSeconds);
+        await markStatusChange(trx, account.owner_id, 'hard', deps.checkIntervalSeconds, { accounts: [account.id] });
       });
       return { id, state: 'pending', accountId: account.id };
     },

@@ -145,6 +145,25 @@ describe('the popup', () => {
     expect(rows()).toEqual(['box117@acme.test']);
   });
 
+  it('opened with the first page of a long list, reads the whole list after the first frame', async () => {
+    const boxes = Array.from({ length: 250 }, (_, i) => account(`box${String(i).padStart(3, '0')}@acme.test`, 'connected'));
+    const whole = pollState(boxes);
+    const head: PollState = { ...whole, status: { ...whole.status!, accounts: boxes.slice(0, 200) }, partial: true };
+    let reads = 0;
+    const deps = {
+      watchState: () => () => undefined,
+      pollNow: () => new Promise<PollState | null>(() => undefined),
+      readCached: async () => (reads++, whole),
+      now: () => NOW,
+    } as unknown as PopupDeps;
+    render(<Popup deps={deps} cached={head} />);
+    expect(screen.queryByRole('navigation', { name: 'Pages of mailboxes' })).toBeNull();
+    await screen.findByRole('navigation', { name: 'Pages of mailboxes' });
+    expect(reads).toBe(1);
+    fireEvent.input(screen.getByRole('searchbox', { name: 'Filter mailboxes' }), { target: { value: 'box249' } });
+    expect(rows()).toEqual(['box249@acme.test']);
+  });
+
   it('asks the background for a fresh list only once the cached list is on the page', async () => {
     const listedWhenAsked: number[] = [];
     const deps = {

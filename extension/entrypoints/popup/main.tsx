@@ -17,6 +17,7 @@ document.head.append(Object.assign(document.createElement('style'), { textConten
 const deps: PopupDeps = {
   watchState: (listener) => pollStateItem.watch(listener),
   pollNow,
+  readCached: () => pollStateItem.getValue(),
   api: async () => createApi(await loadSettings()),
   openTab: async (url) => void (await browser.tabs.create({ url })),
   openAccounts: (id) => void browser.tabs.create({ url: accountsPageUrl(browser, id) }),

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import type { Accounts } from '../../accounts/index.ts';
 import { statusEtag } from '../../auth/status-version.ts';
+import { DomainError } from '../../errors.ts';
 import type { AuthEnv } from '../auth.ts';
 
 /**
- * GET /api/status. The ETag comes from the user row the auth step already read, so a 304
- * costs one indexed lookup and reads no account; `serverDegraded` (read every few seconds at
- * most) is part of it, so a poll sees it turn on and off.
+ * GET /api/status, and `?since=VERSION` for what changed since. The ETag comes from the user
+ * row the auth step already read, so a 304 costs one indexed lookup and reads no account;
+ * `serverDegraded` (read every few seconds at most) is part of it, so a poll sees it turn on and off.
  */
 export function statusRoutes(accounts: Accounts, serverDegraded: () => Promise<boolean> = async () => false) {
   return new Hono<AuthEnv>().get('/', async (c) => {
@@ -16,6 +17,8 @@ export function statusRoutes(accounts: Accounts, serverDegraded: () => Promise<b
     c.header('Cache-Control', 'private, no-cache');
     const asked = c.req.header('if-none-match');
     if (asked && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return c.body(null, 304);
-    return c.json({ ...(await accounts.status(c.var.user)), serverDegraded: degraded });
+    const since = c.req.query('since');
+    if (since !== undefined && !/^\d{1,15}$/.test(since)) throw new DomainError('invalid_input', 'since must be a version a status answer gave (a whole number)', 'since');
+    return c.json({ ...(await accounts.status(c.var.user, since === undefined ? null : Number(since))), serverDegraded: degraded });
   });
 }
