@@ -20,6 +20,10 @@ export class AuthError extends Error {
   }
 }
 
+const DAY_MS = 86_400_000;
+/** `last_used_at` is written at most this often per token. */
+export const LAST_USED_RESOLUTION_MS = 3_600_000;
+
 export type AuthUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'status_version'>;
 
 export function createUsers(db: Db) {
@@ -28,19 +32,30 @@ export function createUsers(db: Db) {
   const tokenLookup = db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.status_version'])
+    .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.status_version', 'api_tokens.id as token_id', 'api_tokens.last_used_at', 'api_tokens.expires_at'])
     .where('api_tokens.token_hash', '=', '')
     .where('api_tokens.revoked_at', 'is', null)
     .compile();
 
-  async function issueToken(userId: string, label: string | null): Promise<{ id: string; token: string }> {
+  async function issueToken(userId: string, label: string | null, expiresInDays: number | null = null): Promise<{ id: string; token: string; expiresAt: string | null }> {
+    if (expiresInDays !== null && !(Number.isInteger(expiresInDays) && expiresInDays >= 1 && expiresInDays <= 3650)) {
+      throw new AuthError('invalid_input', `--expires-in-days must be a whole number of days from 1 to 3650 (got "${expiresInDays}")`);
+    }
     const token = randomToken('rg');
     const id = newId('tok');
+    const now = new Date();
+    const expiresAt = expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * DAY_MS).toISOString();
     await db
       .insertInto('api_tokens')
-      .values({ id, user_id: userId, token_hash: hashToken(token), label, created_at: new Date().toISOString(), revoked_at: null })
+      .values({ id, user_id: userId, token_hash: hashToken(token), label, created_at: now.toISOString(), revoked_at: null, expires_at: expiresAt })
       .execute();
-    return { id, token };
+    return { id, token, expiresAt };
+  }
+
+  /** Notes that a token was used; at most once an hour, so a busy token costs no write per request. */
+  async function noteUse(tokenId: string, lastUsedAt: string | null, now: Date): Promise<void> {
+    if (lastUsedAt && now.getTime() - Date.parse(lastUsedAt) < LAST_USED_RESOLUTION_MS) return;
+    await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', tokenId).execute();
   }
 
   async function byEmail(email: string): Promise<User | undefined> {
@@ -77,10 +92,11 @@ export function createUsers(db: Db) {
       return db.selectFrom('users').selectAll().orderBy('email').execute();
     },
 
-    async createToken(email: string, label: string | null = null): Promise<{ id: string; token: string }> {
+    /** A further token for `email`; `expiresInDays` null: it never expires. */
+    async createToken(email: string, label: string | null = null, expiresInDays: number | null = null): Promise<{ id: string; token: string; expiresAt: string | null }> {
       const user = await byEmail(email);
       if (!user) throw new AuthError('user_not_found', `no user ${email}`);
-      return issueToken(user.id, label);
+      return issueToken(user.id, label, expiresInDays);
     },
 
     async listTokens(email: string) {
@@ -88,7 +104,7 @@ export function createUsers(db: Db) {
       if (!user) throw new AuthError('user_not_found', `no user ${email}`);
       return db
         .selectFrom('api_tokens')
-        .select(['id', 'label', 'created_at', 'revoked_at'])
+        .select(['id', 'label', 'created_at', 'revoked_at', 'last_used_at', 'expires_at'])
         .where('user_id', '=', user.id)
         .orderBy('id')
         .execute();
@@ -104,11 +120,19 @@ export function createUsers(db: Db) {
       if (result.numUpdatedRows === 0n) throw new AuthError('token_not_found', `no active token ${id}`);
     },
 
-    /** The user holding this bearer token; one indexed lookup, no write. */
-    async byToken(token: string): Promise<AuthUser | null> {
+    /**
+     * The user holding this bearer token, or null when it is unknown, revoked or expired. One
+     * indexed lookup; a write at most once an hour per token, to note that it was used.
+     */
+    async byToken(token: string, now = new Date()): Promise<AuthUser | null> {
       const lookup: typeof tokenLookup = { ...tokenLookup, parameters: [hashToken(token)] };
       const { rows } = await db.executeQuery(lookup);
-      return rows[0] ?? null;
+      const found = rows[0];
+      if (!found) return null;
+      const { token_id, last_used_at, expires_at, ...user } = found;
+      if (expires_at && expires_at <= now.toISOString()) return null;
+      await noteUse(token_id, last_used_at, now);
+      return user;
     },
   };
 }

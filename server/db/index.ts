@@ -18,6 +18,7 @@ import * as imports from './migrations/005-imports.ts';
 import * as mailQueue from './migrations/006-mail-queue-instances.ts';
 import * as rateLimits from './migrations/007-rate-limits.ts';
 import * as trouble from './migrations/008-trouble.ts';
+import * as hardening from './migrations/010-hardening.ts';
 
 export type Db = Kysely<Database>;
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '006-mail-queue-instances': mailQueue,
   '007-rate-limits': rateLimits,
   '008-trouble': trouble,
+  '010-hardening': hardening,
 };
 
 export function sqlitePath(databaseUrl: string): string {

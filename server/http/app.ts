@@ -11,6 +11,7 @@ import type { LoginTests } from '../health/login-test.ts';
 import type { Logger } from '../log/index.ts';
 import type { Reauth } from '../reauth/index.ts';
 import { apiLimits } from './abuse-limits.ts';
+import { apiHeaders } from './api-headers.ts';
 import { requireUser } from './auth.ts';
 import { extensionCors } from './cors.ts';
 import { errorBody, requestCutOff, respondWithError } from './errors.ts';
@@ -68,6 +69,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.route('/', reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigins, logger }));
   const limits = apiLimits(db);
 
+  app.use('/api/*', apiHeaders);
   app.use(
     '/api/*',
     extensionCors({
