@@ -12,6 +12,7 @@ import { createAccounts } from './accounts/index.ts';
 import { createUsers } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createSealer, loadOrCreateKey } from './crypto/index.ts';
+import { closeDataDir } from './db/data-dir.ts';
 import { openDatabase } from './db/index.ts';
 import { createHealth } from './health/check.ts';
 import { createLoginTests } from './health/login-test.ts';
@@ -43,12 +44,16 @@ export interface RegrantOptions {
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
   const logger = options.logger ?? createLogger();
+  const tightened = (t: { path: string; from: string; to: string }) => logger.warn('data_dir.tightened', { path: t.path, from: t.from, to: t.to });
+  closeDataDir(config.dataDir, tightened);
   const db = await openDatabase(config.databaseUrl, options.onQuery);
   // Registered before anything is claimed; removes the dead instances it finds (a predecessor
   // killed on this machine), whose leases are then free at once.
   const instance = await startInstance(db, logger);
   const instanceId = instance.id;
   const sealer = createSealer(loadOrCreateKey(config.secretKey, config.dataDir));
+  // The database's -wal and -shm exist now: they, and anything else SQLite made, are 0600 too.
+  closeDataDir(config.dataDir, tightened);
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
   const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });

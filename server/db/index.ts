@@ -4,11 +4,10 @@
  * @example
  *   const db = await openDatabase('sqlite:///tmp/regrant.sqlite');
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
+import { createPrivateFile } from './data-dir.ts';
 import { withStatementCache } from './statement-cache.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as reauth from './migrations/002-reauth.ts';
@@ -44,7 +43,8 @@ export async function openDatabase(databaseUrl: string, onQuery?: (sql: string) 
     throw new Error('DATABASE_URL: only sqlite:// is supported in this version');
   }
   const file = sqlitePath(databaseUrl);
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  // The database holds email bodies and recipients: it is created 0600, never wider.
+  if (file !== ':memory:') createPrivateFile(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
