@@ -23,7 +23,8 @@ import { DomainError } from '../errors.ts';
 import type { HostGuard } from '../net/index.ts';
 import type { MailboxCredentials, ServerSettings } from '../providers/types.ts';
 import { newAccountRow } from './new-row.ts';
-import { findAccount } from './repository.ts';
+import { notYours, mayKnow } from './refusals.ts';
+import { findAccount, findAccountByEmail } from './repository.ts';
 import { createTransitions, type Finding, type TransitionOptions } from './transition.ts';
 import { accountView, reasonOf, STATUS_COLUMNS, statusView } from './view.ts';
 import { pendingCounts, WAITING } from '../outbox/queue.ts';
@@ -110,10 +111,12 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
   /** The row of a new custom mailbox, settings sealed; refused if the address is already known. */
   /** `knownNew`: the caller already looked the address up (an import does, for all its rows at once). */
   async function planCreate(actor: Actor, input: CreateAccountInput, { knownNew = false } = {}): Promise<NewAccountRow> {
-    const ownerId = await resolveOwner(actor, input.owner);
+    // Whose the address is comes first: a member hears nothing else about someone else's mailbox.
     // The unique address is checked again when the row is written; this is for a clear word early.
-    const exists = !knownNew && (await db.selectFrom('accounts').select('id').where('email', '=', input.email).executeTakeFirst());
+    const exists = !knownNew && (await db.selectFrom('accounts').select(['id', 'owner_id']).where('email', '=', input.email).executeTakeFirst());
+    if (exists && !mayKnow(actor, exists.owner_id)) throw notYours(input.email);
     if (exists) throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
+    const ownerId = await resolveOwner(actor, input.owner);
     await hosts.assertMailHost('smtp.host', input.smtp.host);
     await hosts.assertMailHost('imap.host', input.imap.host);
     const id = newId('acc');
@@ -192,7 +195,14 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
   return {
     async create(actor: Actor, input: CreateAccountInput): Promise<AccountView> {
       const r = await planCreate(actor, input);
-      await db.transaction().execute((trx) => transitions.admit(trx, [r], null));
+      try {
+        await db.transaction().execute((trx) => transitions.admit(trx, [r], null));
+      } catch (error) {
+        // Someone added the address a moment ago: a member is told no more than before.
+        const taken = error instanceof DomainError && error.code === 'account_exists' && (await findAccountByEmail(db, input.email));
+        if (taken && !mayKnow(actor, taken.owner_id)) throw notYours(input.email);
+        throw error;
+      }
       return view((await findAccount(db, r.id))!);
     },
 
