@@ -87,7 +87,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.route('/api/accounts', accountReauthRoutes(reauth));
   app.route('/api/accounts', accountTestRoutes(accounts, health, loginTests));
   app.route('/api/accounts', accountRoutes(accounts, health));
-  app.route('/api/messages', messageRoutes(outbox));
+  app.route('/api/messages', messageRoutes(outbox, limits.messages));
   app.route('/api/accounts', inboxRoutes(inbox));
   app.route('/api/imports', importRoutes(imports, limits.uploads));
   app.all('/api/*', () => {
