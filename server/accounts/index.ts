@@ -49,14 +49,16 @@ export interface AccountsDeps {
   random?: () => number;
   /** Refuses mail hosts on internal networks (ALLOW_PRIVATE_HOSTS opens ranges). */
   hosts: Pick<HostGuard, 'assertMailHost'>;
+  /** MAX_MAILBOXES_PER_MEMBER (500 unless given). */
+  maxMailboxesPerMember?: number;
 }
 
 const secretContext = (accountId: string, field: string) => `${accountId}:${field}`;
 
 const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as const;
 
-export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts }: AccountsDeps) {
-  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName });
+export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts, maxMailboxesPerMember = 500 }: AccountsDeps) {
+  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName, maxMailboxesPerMember });
   const visible = (actor: Actor) => {
     let q = db.selectFrom('accounts');
     if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);
@@ -181,6 +183,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
    */
   async function applyUpdate(trx: Db, current: AccountRow, plan: UpdatePlan, finding?: Finding, opts: TransitionOptions = {}) {
     const patch = plan.patch ?? {};
+    // A member given a mailbox by an admin is held to MAX_MAILBOXES_PER_MEMBER too.
+    if (patch.owner_id && patch.owner_id !== current.owner_id) await transitions.assertRoom(trx, [patch.owner_id]);
     const t = await transitions.transition(trx, current, finding ?? { kind: 'settings', credentialsChanged: plan.credentialsChanged }, { ...opts, set: patch });
     if (t.after && patch.owner_id && patch.owner_id !== current.owner_id) {
       await bumpStatusVersion(trx, patch.owner_id, 'hard', checkIntervalSeconds);

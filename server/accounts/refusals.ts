@@ -15,3 +15,8 @@ export function notYours(email: string): DomainError {
 
 /** Whether `actor` may hear what a mailbox owned by `ownerId` is: an admin, or its owner. */
 export const mayKnow = (actor: { id: string; role: string }, ownerId: string) => actor.role === 'admin' || actor.id === ownerId;
+
+/** A member at MAX_MAILBOXES_PER_MEMBER: 422, with what to do about it. */
+export function mailboxLimit(ownerEmail: string, has: number, max: number): DomainError {
+  return new DomainError('mailbox_limit', `${ownerEmail} has ${has} mailboxes in Regrant, the most a member may have (MAX_MAILBOXES_PER_MEMBER is ${max}). Remove one first, or ask an administrator.`);
+}

@@ -12,6 +12,8 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('accounts').addColumn('verified_at', 'text').execute();
   await sql`UPDATE accounts SET verified_at = state_changed_at WHERE state = 'connected' OR provider <> 'custom'`.execute(db);
+  // Alerts about one member's mailboxes in the last hour are counted (notify/recipients.ts).
+  await db.schema.createIndex('mail_queue_account_time').on('mail_queue').columns(['account_id', 'created_at']).execute();
   await db.schema.alterTable('api_tokens').addColumn('last_used_at', 'text').execute();
   await db.schema.alterTable('api_tokens').addColumn('expires_at', 'text').execute();
   await db.schema
