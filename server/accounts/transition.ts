@@ -13,7 +13,7 @@
  *   });
  *   if (t.reconnected) health.announceReconnected(row.id);
  */
-import { findUser } from '../auth/repository.ts';
+import { adminsAndOwner, findUser } from '../auth/repository.ts';
 import { bumpStatusVersion, StatusVersions, type StatusChange } from '../auth/status-version.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
@@ -243,7 +243,9 @@ export function createTransitions(deps: TransitionDeps) {
           const event = events.find((e) => e.account_id === r.id);
           if (!owner || !event) continue;
           const mail = connectedEmail({ email: r.email, provider: finding.providerLabel, owner: owner.email, workspace: deps.workspaceName });
-          await deps.notifier.record(trx, { accountId: r.id, eventId: event.id, recipients: [...new Set([r.email, owner.email.toLowerCase()])], ...mail });
+          // Every admin hears of every mailbox newly connected: whoever consented, whoever owns it.
+          const people = (await adminsAndOwner(trx, r.owner_id)).map((p) => p.email.toLowerCase());
+          await deps.notifier.record(trx, { accountId: r.id, eventId: event.id, recipients: [...new Set([r.email.toLowerCase(), ...people])], ...mail });
           notified = true;
         }
       }

@@ -18,7 +18,7 @@ import { errorBody, requestCutOff, respondWithError } from './errors.ts';
 import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { reauthPages } from './routes/reauth-pages.ts';
-import { accountReauthRoutes, connectRoutes } from './routes/reauth.ts';
+import { accountReauthRoutes, connectRoutes, pendingConnectionRoutes } from './routes/reauth.ts';
 import { statusRoutes } from './routes/status.ts';
 import type { Inbox } from '../inbox/index.ts';
 import type { Outbox } from '../outbox/index.ts';
@@ -84,6 +84,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.route('/api/status', statusRoutes(accounts));
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
   app.route('/api/connect', connectRoutes(reauth));
+  app.route('/api/pending-connections', pendingConnectionRoutes(reauth));
   app.route('/api/accounts', accountReauthRoutes(reauth));
   app.route('/api/accounts', accountTestRoutes(accounts, health, loginTests));
   app.route('/api/accounts', accountRoutes(accounts, health));
