@@ -191,6 +191,7 @@ export function createReauth(deps: ReauthDeps) {
           void notifier.kick();
           return { kind: 'connected', email, provider: label };
         } catch (error) {
+          if (error instanceof DomainError && error.code === 'mailbox_limit') return { kind: 'mailbox_limit', message: error.message };
           // Another sign-in added the same mailbox a moment ago: treat it as the existing one.
           if (!(error instanceof DomainError && error.code === 'account_exists')) throw error;
           existing = await findAccountByEmail(db, email);

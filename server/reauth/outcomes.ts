@@ -21,11 +21,13 @@ export type Outcome =
   | { kind: 'connect_held'; email: string; provider: string; requester: string }
   /** An admin's connect of an address Regrant holds as a password mailbox: held until they approve the replacement. */
   | { kind: 'replace_held'; email: string; provider: string; owner: string }
+  /** The member owns MAX_MAILBOXES_PER_MEMBER mailboxes already. */
+  | { kind: 'mailbox_limit'; message: string }
   | { kind: 'rate_limited' }
   | { kind: 'unexpected' };
 
 /** The HTTP status each outcome is answered with. */
-export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 202 | 400 | 403 | 409 | 410 | 429 | 500 | 502 | 503> = {
+export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 202 | 400 | 403 | 409 | 410 | 422 | 429 | 500 | 502 | 503> = {
   reconnected: 200,
   connected: 200,
   wrong_mailbox: 409,
@@ -40,6 +42,7 @@ export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 202 | 400 | 403 | 409
   account_exists: 409,
   connect_held: 202,
   replace_held: 202,
+  mailbox_limit: 422,
   rate_limited: 429,
   unexpected: 500,
 };

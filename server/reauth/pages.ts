@@ -110,6 +110,8 @@ export function outcomePage(o: Outcome, workspace: string) {
     case 'replace_held':
       return page('This mailbox is in Regrant with a password', '', html`<p><span class="mailbox">${o.email}</span> is a password (SMTP/IMAP) mailbox in ${workspace}, owned by <span class="mailbox">${o.owner}</span>. Nothing was changed yet.</p>
 <p>To replace its password settings with this ${o.provider} connection, approve it among the pending connections (<code>GET /api/pending-connections</code>, then <code>POST …/approve</code>). Its owner, history and held emails stay.</p>`);
+    case 'mailbox_limit':
+      return page('No room for another mailbox', 'bad', html`<p>${o.message}</p><p>Nothing was changed.</p>`);
     case 'rate_limited':
       return page('Too many requests', 'bad', html`<p>Please wait a minute, then reload this page.</p>`);
     case 'unexpected':

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccountView, ApiErrorBody } from '../../shared/api.ts';
 import type { PendingConnectionView } from '../../server/reauth/pending.ts';
+import { TestBrowser } from '../support/browser.ts';
 import { consent } from '../support/oauth-servers.ts';
 import { ORIGIN, startOAuthWorld, type OAuthWorld } from '../support/oauth-world.ts';
 import { customMailbox, type Client } from '../support/regrant.ts';
@@ -114,6 +115,17 @@ it("a password mailbox never blocks an admin's Google connect: the admin is told
   expect(row!.oauth_refresh_token).not.toBeNull();
   const events = (await (await admin.get(`/api/accounts/${custom.id}/events`)).json()) as { events: { reason: { message: string } | null }[] };
   expect(events.events[0].reason?.message).toMatch(/Google connection approved by boss@acme.test, replacing its password settings/);
+});
+
+it('a member at MAX_MAILBOXES_PER_MEMBER connecting their own address is told why nothing was added', async () => {
+  const capped = await world.regrant({ MAX_MAILBOXES_PER_MEMBER: '1' });
+  const other = await capped.user('other@gmail.test', 'member');
+  expect((await other.post('/api/accounts', customMailbox('first@acme.test', { port: 2525 }, { port: 1143 }, 'pw'))).status).toBe(201);
+  const url = ((await (await other.post('/api/connect/google')).json()) as { url: string }).url;
+  const page = await consent(new TestBrowser(capped.app, ORIGIN), world, 'google', 'other@gmail.test', url);
+  expect(page.status).toBe(422);
+  expect(page.html).toContain('other@gmail.test has 1 mailboxes in Regrant, the most a member may have (MAX_MAILBOXES_PER_MEMBER is 1).');
+  expect(await capped.db.selectFrom('accounts').select('email').execute()).toEqual([{ email: 'first@acme.test' }]);
 });
 
 it('the confirmation page is only for connects: an expired or used link says so', async () => {
