@@ -4,30 +4,41 @@
  * cannot put a half-shaped value into the popup. A status row that does not fit is left out
  * (and counted), so one bad row never blanks the list of the others.
  *
+ * The schemas (and zod, ~95 KB) are loaded on the first check, not with the page: the popup
+ * renders from the background's cached status and needs them only for Re-grant or Copy link.
+ *
  * @example
- *   const status = checkedStatus(await res.json()); // null when it is not a status at all
- *   const link = checked(oneTimeLinkSchema, data);   // null when it does not fit
+ *   const status = await checkedStatus(await res.json()); // null when it is not a status at all
+ *   const link = await checked((s) => s.oneTimeLinkSchema, data); // null when it does not fit
  */
 import type { StatusResponse } from '../../shared/api.ts';
-import { accountStatusSchema, statusCountsSchema } from '../../shared/responses.ts';
+
+export type Schemas = typeof import('../../shared/responses.ts');
 
 /** What the checks need of a schema: zod's `safeParse`. */
 export interface Schema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false };
 }
 
-/** `value` as the schema reads it, or null when it does not fit. */
-export function checked<T>(schema: Schema<T>, value: unknown): T | null {
-  const result = schema.safeParse(value);
+let loading: Promise<Schemas> | null = null;
+const schemas = () => (loading ??= import('../../shared/responses.ts'));
+
+/** `value` as the chosen schema reads it, or null when it does not fit. */
+export async function checked<T>(pick: (s: Schemas) => Schema<T>, value: unknown): Promise<T | null> {
+  const result = pick(await schemas()).safeParse(value);
   return result.success ? result.data : null;
 }
 
 /** A status answer with the rows that fit; `skipped` counts those left out. null: not a status answer. */
-export function checkedStatus(value: unknown): (StatusResponse & { skipped: number }) | null {
+export async function checkedStatus(value: unknown): Promise<(StatusResponse & { skipped: number }) | null> {
   const v = value as { counts?: unknown; accounts?: unknown } | null;
   if (!v || typeof v !== 'object' || !Array.isArray(v.accounts)) return null;
-  const counts = checked(statusCountsSchema, v.counts);
-  if (!counts) return null;
-  const accounts = v.accounts.map((row) => checked(accountStatusSchema, row)).filter((row) => row !== null);
-  return { ...(value as object), counts, accounts, skipped: v.accounts.length - accounts.length };
+  const { statusCountsSchema, accountStatusSchema } = await schemas();
+  const counts = statusCountsSchema.safeParse(v.counts);
+  if (!counts.success) return null;
+  const accounts = v.accounts.flatMap((row) => {
+    const parsed = accountStatusSchema.safeParse(row);
+    return parsed.success ? [parsed.data] : [];
+  });
+  return { ...(value as object), counts: counts.data, accounts, skipped: v.accounts.length - accounts.length };
 }

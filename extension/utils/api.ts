@@ -7,8 +7,7 @@
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
 import type { ApiErrorBody, ImportField, OneTimeLink, StatusResponse } from '../../shared/api.ts';
-import { accountEventsSchema, accountViewSchema, importListSchema, importUploadSchema, importViewSchema, loginTestResultSchema, oneTimeLinkSchema } from '../../shared/responses.ts';
-import { checked, checkedStatus, type Schema } from './answers.ts';
+import { checked, checkedStatus, type Schema, type Schemas } from './answers.ts';
 import { serverPage } from './server-page.ts';
 
 export type ApiErrorCode = 'not_configured' | 'unreachable' | 'not_regrant' | 'token_rejected' | 'server_error' | 'request_failed';
@@ -89,15 +88,15 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     throw new ApiError('not_regrant', `${serverUrl} answered with an address that is not one of its own pages; Regrant opens only pages of the server set in the options.`);
   }
 
-  async function json<T>(schema: Schema<T>, method: string, path: string, body?: unknown): Promise<T> {
+  async function json<T>(schema: (s: Schemas) => Schema<T>, method: string, path: string, body?: unknown): Promise<T> {
     return jsonOf(schema, await request(method, path, body === undefined ? undefined : { json: body }));
   }
 
   /** The answer, checked against its shared schema before anything uses it. */
-  async function jsonOf<T>(schema: Schema<T>, res: Response): Promise<T> {
+  async function jsonOf<T>(schema: (s: Schemas) => Schema<T>, res: Response): Promise<T> {
     const data = await readJson(res);
     if (data === null) throw new ApiError('not_regrant', `${serverUrl} did not answer with Regrant's JSON. Check the address.`, res.status);
-    const fit = checked(schema, data);
+    const fit = await checked(schema, data);
     if (fit === null) throw new ApiError('not_regrant', `${serverUrl} answered in a shape this extension does not know. Check the address, or update the extension.`, res.status);
     return fit;
   }
@@ -117,33 +116,33 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
       const res = await request('GET', '/api/status', undefined, etag ? { 'if-none-match': etag } : {});
       if (res.status === 304) return { changed: false };
       // Rows that do not fit the shared schema are left out, not the whole list (answers.ts).
-      const checkedAnswer = checkedStatus(await readJson(res));
+      const checkedAnswer = await checkedStatus(await readJson(res));
       if (!checkedAnswer) throw new ApiError('not_regrant', `${serverUrl} answered, but not like a Regrant server. Check the address.`, res.status);
       const { skipped: _skipped, ...status } = checkedAnswer;
       return { changed: true, status, etag: res.headers.get('etag') };
     },
-    account: (id: string) => json(accountViewSchema, 'GET', `/api/accounts/${encodeURIComponent(id)}`),
+    account: (id: string) => json((s) => s.accountViewSchema, 'GET', `/api/accounts/${encodeURIComponent(id)}`),
     /** State changes and the checks that failed without one, newest first. */
-    events: async (id: string) => (await json(accountEventsSchema, 'GET', `/api/accounts/${encodeURIComponent(id)}/events?include=trouble`)).events,
-    update: (id: string, patch: Record<string, unknown>) => json(accountViewSchema, 'PATCH', `/api/accounts/${encodeURIComponent(id)}`, patch),
-    regrant: async (id: string) => ({ url: webUrl((await json(oneTimeLinkSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/regrant`)).url) }),
+    events: async (id: string) => (await json((s) => s.accountEventsSchema, 'GET', `/api/accounts/${encodeURIComponent(id)}/events?include=trouble`)).events,
+    update: (id: string, patch: Record<string, unknown>) => json((s) => s.accountViewSchema, 'PATCH', `/api/accounts/${encodeURIComponent(id)}`, patch),
+    regrant: async (id: string) => ({ url: webUrl((await json((s) => s.oneTimeLinkSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/regrant`)).url) }),
     async shareLink(id: string): Promise<OneTimeLink> {
-      const link = await json(oneTimeLinkSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/share-link`);
+      const link = await json((s) => s.oneTimeLinkSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/share-link`);
       return { url: webUrl(link.url), expiresAt: link.expiresAt };
     },
-    testSending: (id: string) => json(loginTestResultSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
-    testReceiving: (id: string) => json(loginTestResultSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
+    testSending: (id: string) => json((s) => s.loginTestResultSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
+    testReceiving: (id: string) => json((s) => s.loginTestResultSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
     /** `GET /api/imports`: the caller's last imports, newest first, without their rows. */
-    imports: async () => (await json(importListSchema, 'GET', '/api/imports')).imports,
+    imports: async () => (await json((s) => s.importListSchema, 'GET', '/api/imports')).imports,
     /** `GET /api/imports/template.csv`: the bulk CSV with its columns in order. */
     importTemplate: () => csv('/api/imports/template.csv'),
     /** `POST /api/imports`: the file's bytes as they are; the server finds the encoding and the delimiter. */
-    uploadImport: async (file: Blob) => jsonOf(importUploadSchema, await request('POST', '/api/imports', { bytes: file, type: 'text/csv' }, {}, Math.max(timeoutMs, UPLOAD_TIMEOUT_MS))),
+    uploadImport: async (file: Blob) => jsonOf((s) => s.importUploadSchema, await request('POST', '/api/imports', { bytes: file, type: 'text/csv' }, {}, Math.max(timeoutMs, UPLOAD_TIMEOUT_MS))),
     /** `POST /api/imports/:id/run`: answers 202 with the import, usually still running. */
     runImport: (id: string, mapping: Partial<Record<ImportField, string>>, updateExisting: boolean) =>
-      json(importViewSchema, 'POST', `${importPath(id)}/run`, { mapping, updateExisting }),
+      json((s) => s.importViewSchema, 'POST', `${importPath(id)}/run`, { mapping, updateExisting }),
     /** `GET /api/imports/:id`; `rows: false` while following a run (10,000 rows are 1 MB a poll). */
-    importStatus: (id: string, { rows = true } = {}) => json(importViewSchema, 'GET', rows ? importPath(id) : `${importPath(id)}?rows=0`),
+    importStatus: (id: string, { rows = true } = {}) => json((s) => s.importViewSchema, 'GET', rows ? importPath(id) : `${importPath(id)}?rows=0`),
     /** `GET /api/imports/:id/report.csv`: one line a row, the file that is also emailed. */
     importReport: (id: string) => csv(`${importPath(id)}/report.csv`),
   };
