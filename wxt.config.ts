@@ -1,5 +1,16 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+import { storeSafeLibraries } from './extension/vite/store-safe-libraries.ts';
+
+/**
+ * Firefox's add-on id (AMO and the tests know it by it), and 140 ESR as the oldest Firefox:
+ * the first to read `data_collection_permissions`, which AMO requires (Regrant collects
+ * nothing: it talks only to the person's own server). On Android that key came in 142.
+ */
+const FIREFOX_SETTINGS = {
+  gecko: { id: 'regrant@regrant.dev', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+  gecko_android: { strict_min_version: '142.0' },
+};
 
 /**
  * The Regrant browser extension: `npm run build` writes `.output/chrome-mv3` and
@@ -12,18 +23,23 @@ export default defineConfig({
   // Explicit imports: every file says where its names come from, and unit tests need no magic.
   imports: false,
   manifestVersion: 3,
-  // The Firefox sources zip must never carry the server's database, key or .env.
-  zip: { excludeSources: ['data/**', '.env', '.env.*', '.output/**'] },
-  vite: () => ({ plugins: [preact()] }),
+  // The Firefox sources zip (for AMO's reviewers) carries what builds the extension: never the
+  // server's database, key or .env, nor the server, tests, demo and benchmarks.
+  zip: { excludeSources: ['data/**', '.env', '.env.*', '.output/**', 'server/**', 'test/**', 'demo/**', 'bench/**'] },
+  // Two library branches the extension never takes, out of AMO's linter's way (see the plugin).
+  vite: () => ({ plugins: [preact(), storeSafeLibraries()] }),
   manifest: ({ browser }) => ({
     name: 'Regrant',
     description: 'A red count on the toolbar when a sending mailbox loses its login, and the fix in one click.',
-    // The server answers CORS for extension origins, so no host permission (and no prompt) is needed.
-    permissions: ['alarms', 'storage', 'notifications'],
+    // The server answers CORS for extension origins, so no host permission (and no prompt) is
+    // needed, in Chrome and in Firefox alike (whose MV3 host permissions a person may withhold).
+    // Firefox lets the popup write the clipboard only within 5 s of the click, unless the add-on
+    // has clipboardWrite (no prompt): Copy link writes after a round trip to the server.
+    permissions: ['alarms', 'storage', 'notifications', ...(browser === 'firefox' ? ['clipboardWrite'] : [])],
     action: { default_title: 'Regrant' },
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
     // Chrome 120 is the first to run alarms every 30 s, the shortest interval the options offer.
     ...(browser === 'firefox' ? {} : { minimum_chrome_version: '120' }),
-    ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'regrant@regrant.dev', strict_min_version: '115.0', data_collection_permissions: { required: ['none'] } } } } : {}),
+    ...(browser === 'firefox' ? { browser_specific_settings: FIREFOX_SETTINGS } : {}),
   }),
 });

@@ -22,7 +22,7 @@ const outDir = path.join(root, 'dist', 'server');
 const stampFile = path.join(outDir, 'build.json');
 const ENTRIES = { main: 'server/main.ts', cli: 'server/cli/main.ts' };
 
-/** Every file the bundles can include: server/ and shared/ without their tests, and this script. */
+/** Every file the bundles can include: server/ and shared/ without their tests, this script and package.json. */
 function sources() {
   const found = [];
   const walk = (dir) => {
@@ -34,7 +34,7 @@ function sources() {
   };
   walk('server');
   walk('shared');
-  found.push('scripts/build-server.mjs');
+  found.push('scripts/build-server.mjs', 'package.json'); // package.json: the version the server reports
   return found.sort();
 }
 

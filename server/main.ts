@@ -1,7 +1,8 @@
 /** `npm start`: read the configuration, open the database, check mailboxes, serve the API. */
 import { setFlagsFromString } from 'node:v8';
-import { ConfigError, environmentWithDotenv, loadConfig } from './config/index.ts';
-import { createHttpServer } from './http/serve.ts';
+import { ConfigError, environmentWithDotenv, loadConfig, type Config } from './config/index.ts';
+import { startListeners } from './http/listeners.ts';
+import { createLogger, type Logger } from './log/index.ts';
 import { createRegrant } from './regrant.ts';
 
 // A check cycle makes much short-lived garbage around a live heap of ~30 MB, and by default V8
@@ -10,9 +11,12 @@ import { createRegrant } from './regrant.ts';
 // --optimize-for-size would give ~165 / ~120 MB but doubles the CPU a check costs.
 setFlagsFromString('--heap-growing-percent=50');
 
-let config;
+let config: Config;
+let logger: Logger;
 try {
   config = loadConfig(environmentWithDotenv(process.env));
+  // LOG_FORMAT=pretty without pino-pretty installed is a configuration error too.
+  logger = createLogger(undefined, config.log);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`regrant: configuration error: ${error.message}`);
@@ -21,20 +25,22 @@ try {
   throw error;
 }
 
-const regrant = await createRegrant(config);
+const regrant = await createRegrant(config, { logger });
 regrant.start();
-const server = createHttpServer(regrant.app.fetch);
-server.listen(config.port, config.host, () => {
-  regrant.logger.info('listening', { url: `http://${config.host}:${config.port}`, publicUrl: config.publicUrl, dataDir: config.dataDir });
-});
-server.on('error', (error) => {
-  console.error(`regrant: cannot listen on ${config.host}:${config.port}: ${error.message}`);
+const listening = await startListeners(regrant).catch((error: Error) => {
+  console.error(`regrant: cannot listen on ${config.host}:${config.port}${config.metricsPort ? ` and 127.0.0.1:${config.metricsPort}` : ''}: ${error.message}`);
   process.exit(1);
+});
+logger.info('listening', {
+  url: `http://${config.host}:${listening.port}`,
+  publicUrl: config.publicUrl,
+  dataDir: config.dataDir,
+  metrics: config.metricsToken === null ? 'off' : listening.metricsPort ? `http://127.0.0.1:${listening.metricsPort}/metrics` : '/metrics',
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    server.close();
+    void listening.close();
     void regrant.close().then(() => process.exit(0));
   });
 }

@@ -28,6 +28,9 @@ import { createInbox } from './inbox/index.ts';
 import { createOutbox } from './outbox/index.ts';
 import { createImports, type ImportsDeps } from './imports/index.ts';
 import { startInstance } from './instances/index.ts';
+import { createMetrics } from './metrics/index.ts';
+import { createOwnHealth } from './metrics/own-health.ts';
+import { VERSION } from './metrics/version.ts';
 
 export interface RegrantOptions {
   logger?: Logger;
@@ -38,15 +41,19 @@ export interface RegrantOptions {
   imports?: Pick<ImportsDeps, 'probe' | 'leaseMs'>;
   /** How long Test Receiving looks for a test email not in INBOX yet (10 s, at most half of CHECK_TIMEOUT_SECONDS). */
   testEmailWaitMs?: number;
+  /** How long `serverDegraded` is reused between reads (5 s). */
+  degradedCacheMs?: number;
   /** Resolves mailbox host names instead of the system resolver: a test plays a name whose address changes. */
   lookup?: HostLookup;
 }
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
-  const logger = options.logger ?? createLogger();
+  const logger = options.logger ?? createLogger(undefined, config.log);
   const tightened = (t: { path: string; from: string; to: string }) => logger.warn('data_dir.tightened', { path: t.path, from: t.from, to: t.to });
   closeDataDir(config.dataDir, tightened);
   const db = await openDatabase(config.databaseUrl, options.onQuery);
+  const metrics = createMetrics({ db, intervalSeconds: config.checkIntervalSeconds, version: VERSION, defaults: config.metricsToken !== null });
+  const ownHealth = createOwnHealth({ db, intervalSeconds: config.checkIntervalSeconds, version: VERSION, degradedCacheMs: options.degradedCacheMs });
   // Registered before anything is claimed; removes the dead instances it finds (a predecessor
   // killed on this machine), whose leases are then free at once.
   const instance = await startInstance(db, logger);
@@ -56,7 +63,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   closeDataDir(config.dataDir, tightened);
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
-  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger });
+  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics });
   const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember });
   const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
@@ -68,8 +75,9 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     instanceId,
     intervalSeconds: config.checkIntervalSeconds,
     timeoutSeconds: config.checkTimeoutSeconds,
+    metrics,
   });
-  const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config });
+  const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config, metrics });
   const outbox = createOutbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });
   const inbox = createInbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
   // Re-authenticated by any path: the held emails go now, and the inbox catches up.
@@ -80,7 +88,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
   const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests });
+  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
@@ -103,6 +111,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     imports,
     app,
     logger,
+    metrics,
+    ownHealth,
     /** Starts the health-check scheduler, alert delivery, the outbox sweep and inbox scans. */
     start() {
       scheduler ??= startScheduler(health, { concurrency: config.checkConcurrency, logger });

@@ -92,6 +92,7 @@ export type {
   Reason,
   ReplyList,
   ReplyView,
+  ServerHealth,
   ServerInfo,
   ServerSettingsView,
   StatusCounts,

@@ -68,8 +68,39 @@ export const statusCountsSchema = z.object({ total: count, connected: count, nee
 export type StatusCounts = z.infer<typeof statusCountsSchema>;
 
 /** `GET /api/status` (200; a 304 has no body). */
-export const statusResponseSchema = z.object({ counts: statusCountsSchema, accounts: z.array(accountStatusSchema) });
+export const statusResponseSchema = z.object({
+  counts: statusCountsSchema,
+  accounts: z.array(accountStatusSchema),
+  /** Regrant itself needs its operator: checks are overdue, or its alert emails are refused. */
+  serverDegraded: z.boolean().optional(),
+});
 export type StatusResponse = z.infer<typeof statusResponseSchema>;
+
+/** Emails waiting, and when the oldest was queued (null: none waits). */
+const waitingSchema = z.object({ waiting: count, oldestAt: time.nullable() });
+
+/** `GET /api/server/health` (admins): Regrant's own health at a glance. */
+export const serverHealthSchema = z.object({
+  version: z.string(),
+  degraded: z.boolean(),
+  /** Why it is degraded; empty when it is not. */
+  problems: z.array(z.enum(['checks_overdue', 'alert_emails_failing'])),
+  checks: z.object({
+    intervalSeconds: count,
+    /** Mailboxes due more than one interval ago. */
+    overdue: count,
+    /** Every connected or unreachable mailbox was last checked between these two times; null before the first check. */
+    lastCycle: z.object({ startedAt: time, finishedAt: time, seconds: z.number().nonnegative(), mailboxes: count }).nullable(),
+  }),
+  outbox: waitingSchema,
+  alertEmails: waitingSchema.extend({
+    /** Waiting after a refused delivery. */
+    failing: count,
+    /** What the mail server said to the latest refused one. */
+    lastError: z.object({ message: z.string(), attempts: count, nextAttemptAt: time }).nullable(),
+  }),
+});
+export type ServerHealth = z.infer<typeof serverHealthSchema>;
 
 /** SMTP or IMAP settings as the API shows them: never the password itself. */
 export const serverSettingsViewSchema = z.object({

@@ -5,6 +5,7 @@ import { problemOf } from '../utils/api.ts';
 import { openRegrant } from '../utils/regrant.ts';
 import { agoText, sinceText } from '../utils/time.ts';
 import { BulkImport, type BulkImportDeps } from './BulkImport.tsx';
+import { ServerHealthPanel } from './ServerHealthPanel.tsx';
 import { SettingsForm, type Part } from './SettingsForm.tsx';
 import { useAction } from './use-action.ts';
 
@@ -85,6 +86,7 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
             </ul>
           </>
         )}
+        <ServerHealthPanel deps={deps} />
       </aside>
       <section class="detail">
         {importOpened && (

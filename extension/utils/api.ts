@@ -6,7 +6,7 @@
  *   const api = createApi({ serverUrl, apiToken });
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
-import type { ApiErrorBody, ImportField, OneTimeLink, StatusResponse } from '../../shared/api.ts';
+import type { ApiErrorBody, ImportField, OneTimeLink, ServerHealth, StatusResponse } from '../../shared/api.ts';
 import { checked, checkedStatus, type Schema, type Schemas } from './answers.ts';
 import { serverPage } from './server-page.ts';
 
@@ -145,6 +145,15 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     importStatus: (id: string, { rows = true } = {}) => json((s) => s.importViewSchema, 'GET', rows ? importPath(id) : `${importPath(id)}?rows=0`),
     /** `GET /api/imports/:id/report.csv`: one line a row, the file that is also emailed. */
     importReport: (id: string) => csv(`${importPath(id)}/report.csv`),
+    /** `GET /api/server/health`: Regrant's own health; null for a member (403: admins only). */
+    async serverHealth(): Promise<ServerHealth | null> {
+      try {
+        return await json((s) => s.serverHealthSchema, 'GET', '/api/server/health');
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 403) return null;
+        throw error;
+      }
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../shared/api.ts';
-import { BADGE_GREY, BADGE_RED, badgeFor } from './badge.ts';
+import { BADGE_GREY, BADGE_RED, SERVER_DEGRADED, badgeFor } from './badge.ts';
 import type { PollState } from './poll.ts';
 
 function state(counts: Partial<StatusResponse['counts']>, problem: PollState['problem'] = null): PollState {
@@ -33,5 +33,15 @@ describe('the toolbar badge', () => {
 
   it('mentions unreachable mailboxes without turning red', () => {
     expect(badgeFor(state({ unreachable: 1, connected: 2 }))).toMatchObject({ text: '', title: 'Regrant: no mailbox needs re-authentication (3 mailboxes; 1 unreachable for now)' });
+  });
+
+  it('says so in the tooltip when the server reports itself degraded, with or without red mailboxes', () => {
+    const degraded = (counts: Partial<StatusResponse['counts']>): PollState => {
+      const s = state(counts);
+      return { ...s, status: { ...s.status!, serverDegraded: true } };
+    };
+    expect(badgeFor(degraded({}))).toMatchObject({ text: '', title: `Regrant: no mailbox needs re-authentication (3 mailboxes). ${SERVER_DEGRADED}` });
+    expect(badgeFor(degraded({ needsReauth: 1 }))).toMatchObject({ text: '1', title: `Regrant: 1 mailbox needs re-authentication. ${SERVER_DEGRADED}` });
+    expect(badgeFor(state({})).title).not.toContain(SERVER_DEGRADED);
   });
 });

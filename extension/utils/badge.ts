@@ -21,17 +21,21 @@ export function allWell(total: number, unreachable: number): string {
   return `no mailbox needs re-authentication (${total === 1 ? '1 mailbox' : `${total} mailboxes`}${trouble})`;
 }
 
+/** Said after the rest when the server reports itself degraded: the badge may be behind. */
+export const SERVER_DEGRADED = 'The Regrant server itself needs attention (checks overdue or alert emails failing): tell its administrator.';
+
 export function badgeFor(state: PollState | null): Badge {
   if (!state || state.problem || !state.status) {
     const why = state?.problem?.message ?? 'Not checked yet.';
     return { text: '?', background: BADGE_GREY, title: `Regrant: state unknown. ${why}` };
   }
   const { needsReauth, total, unreachable } = state.status.counts;
+  const degraded = state.status.serverDegraded ? `. ${SERVER_DEGRADED}` : '';
   if (needsReauth > 0) {
     const mailboxes = needsReauth === 1 ? '1 mailbox needs' : `${needsReauth} mailboxes need`;
-    return { text: needsReauth > 99 ? '99+' : String(needsReauth), background: BADGE_RED, title: `Regrant: ${mailboxes} re-authentication` };
+    return { text: needsReauth > 99 ? '99+' : String(needsReauth), background: BADGE_RED, title: `Regrant: ${mailboxes} re-authentication${degraded}` };
   }
-  return { text: '', background: BADGE_RED, title: total === 0 ? 'Regrant: no mailboxes yet' : `Regrant: ${allWell(total, unreachable)}` };
+  return { text: '', background: BADGE_RED, title: (total === 0 ? 'Regrant: no mailboxes yet' : `Regrant: ${allWell(total, unreachable)}`) + degraded };
 }
 
 /** The part of `browser.action` the badge needs. */

@@ -30,7 +30,17 @@ export interface Config {
   allowPrivateHosts: AllowedRange[];
   google: GoogleConfig;
   microsoft: MicrosoftConfig;
+  log: { level: LogLevel; format: LogFormat };
+  /** null: no `/metrics`. Its bearer token, wherever it is served. */
+  metricsToken: string | null;
+  /** null: `/metrics` on the main port; else on this port of 127.0.0.1 only. */
+  metricsPort: number | null;
 }
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface GoogleConfig {
   /** null: Google mailboxes cannot be connected; the API and pages say what to set. */
@@ -105,6 +115,20 @@ function secretKey(env: Env): Buffer | null {
   return key;
 }
 
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (!choices.includes(raw as T)) throw new ConfigError(name, `must be one of ${choices.join(', ')} (got "${raw}")`);
+  return raw as T;
+}
+
+function metricsToken(env: Env): string | null {
+  const raw = env.METRICS_TOKEN?.trim();
+  if (!raw) return null;
+  if (raw.length < 16 || /\s/.test(raw)) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters without spaces (openssl rand -hex 24)');
+  return raw;
+}
+
 /** Builds the configuration, or throws a ConfigError naming the first wrong variable. */
 export function loadConfig(env: Env): Config {
   const port = int(env, 'PORT', 8787, 0, 65535);
@@ -118,6 +142,7 @@ export function loadConfig(env: Env): Config {
   const notifyFrom = env.NOTIFY_FROM?.trim() || 'Regrant <regrant@localhost>';
   if (!/@/.test(notifyFrom)) throw new ConfigError('NOTIFY_FROM', `must be an email address (got "${notifyFrom}")`);
   const rate = env.SEND_RATE_PER_MINUTE?.trim();
+  if (env.METRICS_PORT?.trim() && !env.METRICS_TOKEN?.trim()) throw new ConfigError('METRICS_PORT', 'needs METRICS_TOKEN too: /metrics is only served with a token');
   return {
     port,
     host,
@@ -141,6 +166,9 @@ export function loadConfig(env: Env): Config {
       tokenUrl: url(env, 'GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token', ['https:', 'http:'])!,
       apiUrl: url(env, 'GOOGLE_API_URL', 'https://gmail.googleapis.com', ['https:', 'http:'])! + '/',
     },
+    log: { level: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'), format: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'json') },
+    metricsToken: metricsToken(env),
+    metricsPort: env.METRICS_PORT?.trim() ? int(env, 'METRICS_PORT', 0, 1, 65535) : null,
     microsoft: {
       ...clientPair(env, 'MICROSOFT'),
       tenant: tenant(env),

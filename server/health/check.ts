@@ -16,6 +16,7 @@ import type { AccountRow, AccountUpdate } from '../db/schema.ts';
 import type { MailboxCredentials } from '../providers/types.ts';
 import { DomainError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
+import { timeCheck, type Metrics } from '../metrics/index.ts';
 import type { Notifier } from '../notify/index.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { classify, worst, type Classification } from './classify.ts';
@@ -33,6 +34,7 @@ export interface HealthDeps {
   timeoutSeconds: number;
   /** Owns this process's leases (`server/instances/`), so two server processes never check one account at once. */
   instanceId: string;
+  metrics?: Pick<Metrics, 'timeCheck'>;
 }
 
 export type ReconnectedListener = (accountId: string) => void;
@@ -103,7 +105,7 @@ export function createHealth(deps: HealthDeps) {
 
   /** Checks an account whose lease `row.lease_owner` this process holds, and releases it. */
   async function checkLeased(row: AccountRow, manual: boolean): Promise<AccountRow> {
-    return judged(row, await probe(accounts.credentials(row), (token) => accounts.storeRotatedRefreshToken(row, token)), manual);
+    return judged(row, await timeCheck(deps.metrics, row.provider, () => probe(accounts.credentials(row), (token) => accounts.storeRotatedRefreshToken(row, token))), manual);
   }
 
   /**

@@ -41,7 +41,7 @@ interface Rule {
 
 const NETWORK = ['smtp', 'imap', 'google_token', 'gmail_api', 'microsoft_token', 'check'] as FailureSource[];
 const OAUTH = ['google_token', 'gmail_api', 'microsoft_token'] as FailureSource[];
-const TIMEOUTS = new Set(['ETIMEDOUT', 'ETIMEOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'CHECK_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+const TIMEOUTS = new Set(['ETIMEDOUT', 'ETIMEOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'CHECK_TIMEOUT', 'TIMEOUT_ERR', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 const DNS = new Set(['EDNS', 'ENOTFOUND', 'EAI_AGAIN']);
 const NET = new Set(['ECONNECTION', 'ESOCKET', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'NoConnection', 'EConnectionClosed', 'ClosedAfterConnectText', 'UND_ERR_SOCKET']);
 const isTls = (f: ErrorFacts) =>

@@ -8,7 +8,7 @@
 import { GoogleApiError, OAuthRequestError, ProviderHttpError } from '../providers/errors.ts';
 
 export interface ErrorFacts {
-  /** Node, nodemailer or imapflow error code (ECONNREFUSED, EAUTH, GREETING_TIMEOUT…). */
+  /** Node, nodemailer or imapflow error code (ECONNREFUSED, EAUTH, GREETING_TIMEOUT…); TIMEOUT_ERR for a TimeoutError. */
   code: string | null;
   /** SMTP reply code (535). */
   responseCode: number | null;
@@ -29,8 +29,15 @@ export interface ErrorFacts {
   text: string;
 }
 
+/**
+ * What `AbortSignal.timeout` aborts with (a DOMException named TimeoutError, legacy code
+ * TIMEOUT_ERR); fetch and a body read reject with it, also when it fires mid-answer.
+ */
+const TIMED_OUT = 'TimeoutError';
+
 function networkCode(err: Record<string, unknown>): string | null {
   const cause = err.cause as Record<string, unknown> | undefined;
+  if (err.name === TIMED_OUT || cause?.name === TIMED_OUT) return 'TIMEOUT_ERR';
   const code = err.code ?? cause?.code;
   return typeof code === 'string' ? code : null;
 }

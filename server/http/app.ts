@@ -26,6 +26,11 @@ import { inboxRoutes } from './routes/inbox.ts';
 import { messageRoutes } from './routes/messages.ts';
 import type { Imports } from '../imports/index.ts';
 import { importRoutes } from './routes/imports.ts';
+import type { Metrics } from '../metrics/index.ts';
+import type { OwnHealth } from '../metrics/own-health.ts';
+import { markUnmatched, observeRequests } from './observe.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { serverHealthRoutes } from './routes/server-health.ts';
 
 export interface AppDeps {
   /** Where rate limits are counted, so they hold across server processes. */
@@ -43,13 +48,19 @@ export interface AppDeps {
   outbox: Outbox;
   inbox: Inbox;
   imports: Imports;
+  metrics?: Metrics;
+  /** Regrant's own health: `/api/server/health`, and `serverDegraded` in `/api/status`. */
+  ownHealth?: OwnHealth;
+  /** Serves `/metrics` on this app with this bearer token; null: not here (unset, or on METRICS_PORT). */
+  metricsToken?: string | null;
 }
 
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
-export function createApp({ db, users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports }: AppDeps) {
+export function createApp({ db, users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports, metrics, ownHealth, metricsToken }: AppDeps) {
   const app = new Hono();
+  app.use('*', observeRequests({ logger, metrics }));
   // The route's pattern, not its path: paths of pages carry share-link and start tokens.
   app.onError((error, c) => {
     const route = `${c.req.method} ${c.req.routePath}`;
@@ -59,9 +70,13 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
     }
     return respondWithError(c, error, (e) => logger.error('http.unexpected', { route, error: e }));
   });
-  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) => {
+    markUnmatched(c);
+    return c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404);
+  });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  if (metrics && metricsToken) app.route('/', metricsRoutes(metrics, metricsToken));
   app.get('/', (c) =>
     c.text(`${workspaceName} (Regrant) is running. Use the Regrant browser extension with this server's URL and your API token.\n`),
   );
@@ -74,15 +89,16 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
     '/api/*',
     extensionCors({
       origin: EXTENSION_ORIGIN,
-      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'X-Request-Id'],
       allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-      exposeHeaders: ['ETag'],
+      exposeHeaders: ['ETag', 'X-Request-Id'],
       maxAgeSeconds: 600,
     }),
   );
   app.use('/api/*', requireUser(users, limits.unknownToken));
-  app.route('/api/status', statusRoutes(accounts));
+  app.route('/api/status', statusRoutes(accounts, ownHealth?.degraded));
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
+  if (ownHealth) app.route('/api/server/health', serverHealthRoutes(ownHealth));
   app.route('/api/connect', connectRoutes(reauth));
   app.route('/api/pending-connections', pendingConnectionRoutes(reauth));
   app.route('/api/accounts', accountReauthRoutes(reauth));
@@ -91,8 +107,10 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.route('/api/messages', messageRoutes(outbox, limits.messages));
   app.route('/api/accounts', inboxRoutes(inbox));
   app.route('/api/imports', importRoutes(imports, limits.uploads));
-  app.all('/api/*', () => {
+  app.all('/api/*', (c) => {
+    markUnmatched(c);
     throw new DomainError('not_found', 'no such API route');
   });
+  metrics?.knowRoutes(app.routes.map((r) => r.path));
   return app;
 }

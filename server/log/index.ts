@@ -1,25 +1,27 @@
 /**
- * One-line structured logs. Anything that looks like a secret is masked before it is written,
- * so a password that slips into an error object still never reaches a log file.
+ * Structured logs through pino: one JSON object a line (`LOG_FORMAT=json`, the default) or
+ * pino-pretty for a terminal (`LOG_FORMAT=pretty`), from `LOG_LEVEL` up. Every module calls it
+ * the same way, an event name and its fields; anything that looks like a secret is masked
+ * before it is written (redact.ts), and a line written while a request is handled carries
+ * that request's id (request-context.ts).
  *
- * @example log.info('check', { account: 'acc_1', state: 'connected' })
+ * @example
+ *   const log = createLogger(undefined, { level: 'info', format: 'json' });
+ *   log.info('check', { account: 'acc_1', state: 'connected' });
+ *   // {"level":"info","time":"2025-…","event":"check","account":"acc_1","state":"connected"}
  */
-const SECRET_KEY = /pass|secret|token|authorization|cookie|key|credential/i;
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^@\s/]+)@/gi;
+import pino from 'pino';
+import type { LogFormat, LogLevel } from '../config/index.ts';
+import { prettyStream } from './pretty.ts';
+import { redact } from './redact.ts';
+import { currentRequestId } from './request-context.ts';
 
-export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(URL_CREDENTIALS, '$1$2:***@');
-  if (value instanceof Error) return redact({ name: value.name, message: value.message, code: (value as { code?: unknown }).code }, depth);
-  if (Array.isArray(value)) return depth > 4 ? '[…]' : value.map((v) => redact(v, depth + 1));
-  if (value && typeof value === 'object') {
-    if (depth > 4) return '[…]';
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '***' : redact(v, depth + 1)]),
-    );
-  }
-  return value;
-}
+export { redact, redactString } from './redact.ts';
+export { currentRequestId, inRequest } from './request-context.ts';
 
+export type { LogFormat, LogLevel } from '../config/index.ts';
+
+/** Where lines go instead of standard output (tests, the demo's log file): one call a line, without its newline. */
 export type LogSink = (line: string) => void;
 
 export interface Logger {
@@ -28,13 +30,46 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(sink: LogSink = (line) => process.stdout.write(line + '\n')): Logger {
-  const write = (level: string, event: string, fields?: Record<string, unknown>) =>
-    sink(JSON.stringify({ t: new Date().toISOString(), level, event, ...(redact(fields ?? {}) as object) }));
+export interface LogOptions {
+  level?: LogLevel;
+  /** Ignored when a sink is given: a sink always receives JSON lines. */
+  format?: LogFormat;
+}
+
+function destination(sink: LogSink | undefined, format: LogFormat): pino.DestinationStream {
+  if (sink) return { write: (line: string) => sink(line.endsWith('\n') ? line.slice(0, -1) : line) };
+  if (format === 'pretty') return prettyStream();
+  return pino.destination({ dest: 1, sync: true });
+}
+
+export function createLogger(sink?: LogSink, { level = 'info', format = 'json' }: LogOptions = {}): Logger {
+  const out = pino(
+    {
+      level,
+      base: undefined,
+      // Lines carry no msg; pino-pretty, fed by pino, finds the message under pino's messageKey.
+      messageKey: 'event',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        // Every field, however deep, goes through the masking: keys by pattern, strings by
+        // content. The event comes first, so that a line reads "what, then details".
+        log: (fields) => {
+          const { event, ...rest } = redact(fields) as Record<string, unknown>;
+          return { event, ...rest };
+        },
+      },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
+    },
+    destination(sink, format),
+  );
   return {
-    info: (e, f) => write('info', e, f),
-    warn: (e, f) => write('warn', e, f),
-    error: (e, f) => write('error', e, f),
+    info: (event, fields) => out.info({ ...fields, event }),
+    warn: (event, fields) => out.warn({ ...fields, event }),
+    error: (event, fields) => out.error({ ...fields, event }),
   };
 }
 

@@ -18,6 +18,7 @@ import { newId } from '../db/ids.ts';
 import { leaseFree } from '../db/leases.ts';
 import type { Database, MailKind, MailRow } from '../db/schema.ts';
 import type { Logger } from '../log/index.ts';
+import type { Metrics } from '../metrics/index.ts';
 import { ownEmailRetryMs } from '../retry/policy.ts';
 
 export interface MailAttachment {
@@ -45,6 +46,7 @@ export interface MailQueueDeps {
   smtpUrl: string | null;
   from: string;
   logger: Logger;
+  metrics?: Pick<Metrics, 'ownEmail'>;
 }
 
 /** Emails claimed at once; their lease covers sending them one after another. */
@@ -52,7 +54,7 @@ const CLAIM_BATCH = 10;
 /** How long a claim lasts while its instance lives (nodemailer gives up a stalled send long before). */
 const LEASE_MS = 5 * 60_000;
 
-export function createMailQueue({ db, instanceId, smtpUrl, from, logger }: MailQueueDeps) {
+export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics }: MailQueueDeps) {
   let transport: Transporter | null = smtpUrl ? nodemailer.createTransport(smtpUrl, { from }) : null;
   let running: Promise<void> | null = null;
   let again = false;
@@ -93,17 +95,20 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger }: MailQ
     if (!transport) {
       logger.warn(`${email.kind}.logged`, { ...about, subject: email.subject, why: 'NOTIFY_SMTP_URL is not set' });
       await settle(email, { state: 'logged', sent_at: new Date().toISOString() });
+      metrics?.ownEmail(email.kind, 'logged');
       return;
     }
     try {
       await transport.sendMail({ from, to: email.recipient, subject: email.subject, text: email.text_body, attachments });
       await settle(email, { state: 'sent', sent_at: new Date().toISOString(), last_error: null });
       logger.info(`${email.kind}.sent`, about);
+      metrics?.ownEmail(email.kind, 'sent');
     } catch (error) {
       const attempts = email.attempts + 1;
       const message = error instanceof Error ? error.message : String(error);
       await settle(email, { state: 'pending', last_error: message.slice(0, 500), next_attempt_at: new Date(Date.now() + ownEmailRetryMs(attempts)).toISOString() });
       logger.warn(`${email.kind}.retry`, { ...about, attempts, error: message });
+      metrics?.ownEmail(email.kind, 'failed');
     }
   }
 

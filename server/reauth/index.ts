@@ -20,6 +20,7 @@ import { DomainError } from '../errors.ts';
 import { classify } from '../health/classify.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
+import type { Metrics } from '../metrics/index.ts';
 import type { Notifier } from '../notify/index.ts';
 import { isOAuthProvider, type ProviderRegistry } from '../providers/index.ts';
 import { OAuthRequestError } from '../providers/errors.ts';
@@ -40,6 +41,7 @@ export interface ReauthDeps {
   providers: ProviderRegistry;
   logger: Logger;
   config: Pick<Config, 'publicUrl' | 'workspaceName' | 'shareLinkTtlHours' | 'checkIntervalSeconds'>;
+  metrics?: Pick<Metrics, 'shareLinkCreated' | 'shareLinkUsed'>;
 }
 
 export type OAuthKind = 'google' | 'microsoft';
@@ -230,6 +232,7 @@ export function createReauth(deps: ReauthDeps) {
       return { kind: 'link_invalid', why, creatorEmail: await links.creatorEmail(link?.created_by ?? null) };
     }
     logger.info('reauth.regranted', { account: account.id, provider: provider.kind, via: attempt.purpose });
+    if (attempt.purpose === 'share') deps.metrics?.shareLinkUsed();
     void notifier.kick();
     health.announceReconnected(account.id);
     return { kind: 'reconnected', email: account.email, provider: provider.label };
@@ -262,6 +265,7 @@ export function createReauth(deps: ReauthDeps) {
       const { account } = await oauthAccount(actor, id);
       const link = await links.create(account, actor.id);
       logger.info('share_link.created', { account: account.id, by: actor.id });
+      deps.metrics?.shareLinkCreated();
       return link;
     },
 

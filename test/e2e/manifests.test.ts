@@ -1,6 +1,7 @@
 /**
  * The built extension for both browsers: Manifest V3, only the permissions it uses, no host
- * permission (the server answers CORS), and every page and icon the manifest names exists.
+ * permission (the server answers CORS), and every page and icon the manifest names exists;
+ * Firefox's build with what addons.mozilla.org requires.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,10 +15,10 @@ const read = (browser: string) => {
 describe.each(['chrome', 'firefox'])('the %s build', (browser) => {
   const { dir, manifest } = read(browser);
 
-  it('is Manifest V3 asking only for alarms, storage and notifications, with no host access', () => {
+  it('is Manifest V3 asking only for alarms, storage and notifications (Firefox: and to write the clipboard), with no host access', () => {
     expect(manifest.manifest_version).toBe(3);
     expect(manifest.name).toBe('Regrant');
-    expect(manifest.permissions).toEqual(['alarms', 'storage', 'notifications']);
+    expect(manifest.permissions).toEqual(['alarms', 'storage', 'notifications', ...(browser === 'firefox' ? ['clipboardWrite'] : [])]);
     expect(manifest.host_permissions).toBeUndefined();
     expect(manifest.optional_permissions).toBeUndefined();
     expect(manifest.content_scripts).toBeUndefined();
@@ -32,10 +33,13 @@ describe.each(['chrome', 'firefox'])('the %s build', (browser) => {
   });
 });
 
-it('Chrome runs the background as a service worker; Firefox as an event page with its add-on id', () => {
+it('Chrome runs the background as a service worker; Firefox as an event page, with its add-on id and no data collected', () => {
   expect(read('chrome').manifest.background).toEqual({ service_worker: 'background.js' });
   const firefox = read('firefox').manifest;
   expect(firefox.background).toEqual({ scripts: ['background.js'] });
-  expect(firefox.browser_specific_settings.gecko).toMatchObject({ id: 'regrant@regrant.dev', strict_min_version: '115.0' });
+  expect(firefox.browser_specific_settings).toEqual({
+    gecko: { id: 'regrant@regrant.dev', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+    gecko_android: { strict_min_version: '142.0' },
+  });
   expect(existsSync(path.resolve('.output/firefox-mv3/background.js'))).toBe(true);
 });

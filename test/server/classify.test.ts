@@ -3,6 +3,7 @@
  * the real client library: smtp-server + nodemailer, Dovecot or a scripted IMAP peer + imapflow.
  * OAuth rows use the providers' documented error bodies.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify, matchRule, RULES, worst, type Failure } from '../../server/health/classify.ts';
 import { CheckTimeoutError, GoogleApiError, OAuthRequestError } from '../../server/providers/errors.ts';
@@ -179,6 +180,32 @@ describe('network and check failures', () => {
   it('DNS failures and our own check timeout are transient', () => {
     expectVerdict({ source: 'smtp', error: Object.assign(new Error('getaddrinfo ENOTFOUND mail.nowhere.test'), { code: 'EDNS' }) }, 'transient', 'dns_failed');
     expectVerdict({ source: 'check', error: new CheckTimeoutError(30) }, 'transient', 'timeout');
+  });
+
+  it('a request cut off by its own time limit (AbortSignal.timeout) is a timeout, before the answer or in the middle of its body', async () => {
+    const stalled = await startSilentServer();
+    const half = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).write('{"access_tok'));
+    await new Promise<void>((r) => half.listen(0, '127.0.0.1', r));
+    try {
+      // The platform's own TimeoutError, taken once it has fired: no race with the requests below.
+      const expired = AbortSignal.timeout(1);
+      await new Promise((r) => expired.addEventListener('abort', r, { once: true }));
+      const beforeAnswer = await fetch(`http://127.0.0.1:${stalled.port}/token`, { method: 'POST', signal: expired }).catch((e: unknown) => e);
+      const controller = new AbortController();
+      const response = await fetch(`http://127.0.0.1:${(half.address() as AddressInfo).port}/token`, { method: 'POST', signal: controller.signal });
+      const reading = response.text();
+      controller.abort(expired.reason);
+      const midBody = await reading.catch((e: unknown) => e);
+      for (const error of [beforeAnswer, midBody, expired.reason]) {
+        expect(error).toMatchObject({ name: 'TimeoutError' });
+        for (const source of ['microsoft_token', 'google_token', 'gmail_api', 'imap', 'check'] as const) expectVerdict({ source, error }, 'transient', 'timeout');
+      }
+      expectVerdict({ source: 'microsoft_token', error: new TypeError('fetch failed', { cause: expired.reason }) }, 'transient', 'timeout');
+    } finally {
+      await stalled.close();
+      half.closeAllConnections();
+      await new Promise((r) => half.close(r));
+    }
   });
 
   it('anything unknown is transient, never a re-auth', () => {

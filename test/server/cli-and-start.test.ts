@@ -37,7 +37,7 @@ it('user add prints the token last; the server started with npm start accepts it
     expect(await health.json()).toEqual({ ok: true });
     const status = await fetch(`http://127.0.0.1:${port}/api/status`, { headers: { authorization: `Bearer ${token}` } });
     expect(status.status).toBe(200);
-    expect(await status.json()).toEqual({ counts: { total: 0, connected: 0, needsReauth: 0, unreachable: 0 }, accounts: [] });
+    expect(await status.json()).toEqual({ counts: { total: 0, connected: 0, needsReauth: 0, unreachable: 0 }, accounts: [], serverDegraded: false });
     const refused = await fetch(`http://127.0.0.1:${port}/api/status`, { headers: { authorization: 'Bearer rg_wrong' } });
     expect(refused.status).toBe(401);
   } finally {

@@ -8,9 +8,11 @@
  *   expect(await chrome.badge()).toEqual({ text: '2', color: [217, 48, 37, 255] });
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { readBadge, type ExtensionBrowser as AnyExtensionBrowser, type TestPage } from './extension-browser.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
@@ -49,16 +51,45 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR): Promise
       await tab.goto(`chrome-extension://${extensionId}/${page}`);
       return tab;
     },
-    badge: () =>
-      worker.evaluate(async () => {
-        const action = (globalThis as unknown as { chrome: { action: Record<string, (d: object) => Promise<never>> } }).chrome.action;
-        const [text, color, title] = await Promise.all([action.getBadgeText({}), action.getBadgeBackgroundColor({}), action.getTitle({})]);
-        return { text: text as string, color: color as number[], title: title as string };
-      }),
+    badge: () => worker.evaluate(readBadge),
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
+  };
+}
+
+/** A Playwright page as the stories' TestPage: its locators are already `Found`s. */
+function testPage(page: Page): TestPage {
+  return {
+    getByRole: (role, options) => page.getByRole(role, options),
+    getByLabel: (label, options) => page.getByLabel(label, options),
+    getByText: (text) => page.getByText(text),
+    locator: (selector) => page.locator(selector),
+    url: async () => page.url(),
+    evaluate: (fn) => page.evaluate(fn),
+    press: (key) => page.keyboard.press(key),
+    async download(trigger) {
+      const [file] = await Promise.all([page.waitForEvent('download'), trigger()]);
+      return { name: file.suggestedFilename(), text: await readFile((await file.path())!, 'utf8') };
+    },
+    close: () => page.close(),
+  };
+}
+
+/** Chromium with the extension, behind the interface the stories share with Firefox; pages may use the clipboard. */
+export async function launchChromium(): Promise<AnyExtensionBrowser> {
+  const chrome = await launchWithExtension();
+  await chrome.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  return {
+    name: 'chromium',
+    open: async (file) => testPage(await chrome.open(file)),
+    async nextTab(trigger) {
+      const [tab] = await Promise.all([chrome.context.waitForEvent('page'), trigger()]);
+      return testPage(tab);
+    },
+    badge: () => chrome.badge(),
+    close: () => chrome.close(),
   };
 }
 

@@ -1,4 +1,4 @@
-// Runs before the tests: they use a real Dovecot IMAP server and Debian's Chromium. When one
+// Runs before the tests: they use a real Dovecot IMAP server, Debian's Chromium and Firefox ESR. When one
 // is missing, say which package brings it, and install it when we are root on a Debian
 // machine with apt-get.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 const needs = [
   { what: 'a real IMAP server (Dovecot)', paths: ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'], pkg: 'dovecot-imapd' },
   { what: 'a real browser (Chromium)', paths: [process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'], pkg: 'chromium' },
+  { what: 'a second real browser (Firefox ESR)', paths: [process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'], pkg: 'firefox-esr' },
+  { what: 'promtool (Prometheus), which checks the documented alert rules', paths: ['/usr/bin/promtool'], pkg: 'prometheus' },
 ];
 const missing = needs.filter((n) => !n.paths.some((p) => existsSync(p)));
 if (missing.length) {

@@ -7,7 +7,11 @@ import { pollNow } from '../../utils/messages.ts';
 import { idFromHash } from '../../utils/page-hash.ts';
 import { saveFile } from '../../utils/save-file.ts';
 import { loadSettings } from '../../utils/settings.ts';
+import { z } from 'zod';
 import './accounts.css';
+
+// Extension pages forbid eval: zod (the settings forms' validation) is told not to probe for it.
+z.config({ jitless: true });
 
 const deps: AccountsPageDeps = {
   api: async () => createApi(await loadSettings()),

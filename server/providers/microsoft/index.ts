@@ -25,7 +25,10 @@ import { authorizeUrl, MICROSOFT_SCOPES, tokenRequest } from './oauth.ts';
 
 const REQUIRED = MICROSOFT_SCOPES.slice(4);
 
-/** `shared`, or the abort's reason once `signal` aborts: a caller gives up on a shared refresh, the refresh goes on. */
+/**
+ * `shared`, or the abort's reason once `signal` aborts: a caller gives up on a shared refresh, the refresh goes on.
+ * A caller that joined late gets the refresh's own timeout (a TimeoutError) before its deadline: still a timeout.
+ */
 function untilAborted<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, environmentWithDotenv, loadConfig } from '../../server/config/index.ts';
+import { ConfigError, environmentWithDotenv, loadConfig } from './index.ts';
 
 describe('loadConfig', () => {
   it('runs with nothing set: SQLite in ./data, port 8787 on loopback, checks every 5 minutes', () => {
@@ -15,6 +15,11 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 8787, host: '127.0.0.1', publicUrl: 'http://localhost:8787', checkIntervalSeconds: 300, checkConcurrency: 50, workspaceName: 'Regrant', shareLinkTtlHours: 72, sendRatePerMinute: null, notifySmtpUrl: null, secretKey: null });
     expect(c.dataDir).toBe(path.resolve('data'));
     expect(c.databaseUrl).toBe(`sqlite://${path.resolve('data', 'regrant.sqlite')}`);
+  });
+
+  it('logs JSON from info up, and serves no metrics, unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ log: { level: 'info', format: 'json' }, metricsToken: null, metricsPort: null });
+    expect(loadConfig({ LOG_LEVEL: 'WARN', LOG_FORMAT: 'pretty', METRICS_TOKEN: 'x'.repeat(20), METRICS_PORT: '9464' })).toMatchObject({ log: { level: 'warn', format: 'pretty' }, metricsToken: 'x'.repeat(20), metricsPort: 9464 });
   });
 
   it('points Google and Microsoft at their real endpoints, with no client until one is set', () => {
@@ -38,6 +43,11 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /must start with sqlite:\/\//],
     [{ DATABASE_URL: 'postgres://db/regrant' }, 'DATABASE_URL', /not supported by this version yet/],
     [{ SEND_RATE_PER_MINUTE: '-3' }, 'SEND_RATE_PER_MINUTE', /whole number/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of trace, debug, info, warn, error, fatal, silent \(got "loud"\)/],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT', /one of json, pretty/],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN', /at least 16 characters/],
+    [{ METRICS_PORT: '9464' }, 'METRICS_PORT', /needs METRICS_TOKEN/],
+    [{ METRICS_TOKEN: 'x'.repeat(20), METRICS_PORT: '0' }, 'METRICS_PORT', /from 1 to 65535/],
     [{ GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com' }, 'GOOGLE_CLIENT_SECRET', /must be set when GOOGLE_CLIENT_ID is/],
     [{ MICROSOFT_CLIENT_SECRET: 'secret' }, 'MICROSOFT_CLIENT_ID', /must be set when MICROSOFT_CLIENT_SECRET is/],
     [{ MICROSOFT_TENANT: 'contoso/../x' }, 'MICROSOFT_TENANT', /common, organizations, consumers/],
