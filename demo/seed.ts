@@ -40,7 +40,7 @@ export async function seed(world: World): Promise<Seeded> {
     member: appClient(regrant.app, (await regrant.users.add({ email: MEMBER, role: 'member', name: 'Sam Member' })).token, MEMBER),
   };
   const ids = new Map<string, string>();
-  for (const m of world.cast) ids.set(m.email, (await add(world, people[m.owner], m)).id);
+  for (const m of world.cast) ids.set(m.email, (await add(world, people[m.owner], m, people.admin)).id);
 
   await Promise.all(world.cast.map((m) => breakAndCheck(world, people.admin, m, ids.get(m.email)!)));
   for (const m of world.cast) {
@@ -57,9 +57,16 @@ export async function seed(world: World): Promise<Seeded> {
   return { ...people, ids, surprises };
 }
 
-/** Adds the mailbox as its owner: OAuth consent through the stand-in, or the accounts API. */
-async function add(world: World, owner: Client, m: DemoMailbox): Promise<AccountView> {
-  if (m.provider !== 'custom') return connectThroughConsent(new TestBrowser(world.regrant.app, world.url), owner, world.servers, m.provider, m.email);
+/**
+ * Adds the mailbox as its owner: OAuth consent through the stand-in (a member's connect of an
+ * address not their own waits for the admin, who approves it), or the accounts API.
+ */
+async function add(world: World, owner: Client, m: DemoMailbox, admin: Client): Promise<AccountView> {
+  const approve = async () => {
+    const { pending } = (await (await admin.get('/api/pending-connections')).json()) as { pending: { id: string }[] };
+    for (const held of pending) await admin.post(`/api/pending-connections/${held.id}/approve`);
+  };
+  if (m.provider !== 'custom') return connectThroughConsent(new TestBrowser(world.regrant.app, world.url), owner, world.servers, m.provider, m.email, approve);
   const port = m.seeded === 'server_down' ? world.refusingPort : m.seeded === 'not_checked' ? world.silentPort : null;
   const servers = port ? { smtp: { port }, imap: { port } } : { smtp: world.servers.smtp, imap: world.servers.imap! };
   // The wrong password is the one Regrant was given before the mailbox's holder changed it.

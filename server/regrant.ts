@@ -12,6 +12,7 @@ import { createAccounts } from './accounts/index.ts';
 import { createUsers } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createSealer, loadOrCreateKey } from './crypto/index.ts';
+import { closeDataDir } from './db/data-dir.ts';
 import { openDatabase } from './db/index.ts';
 import { createHealth } from './health/check.ts';
 import { createLoginTests } from './health/login-test.ts';
@@ -48,6 +49,8 @@ export interface RegrantOptions {
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
   const logger = options.logger ?? createLogger(undefined, config.log);
+  const tightened = (t: { path: string; from: string; to: string }) => logger.warn('data_dir.tightened', { path: t.path, from: t.from, to: t.to });
+  closeDataDir(config.dataDir, tightened);
   const db = await openDatabase(config.databaseUrl, options.onQuery);
   const metrics = createMetrics({ db, intervalSeconds: config.checkIntervalSeconds, version: VERSION, defaults: config.metricsToken !== null });
   const ownHealth = createOwnHealth({ db, intervalSeconds: config.checkIntervalSeconds, version: VERSION, degradedCacheMs: options.degradedCacheMs });
@@ -56,10 +59,12 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const instance = await startInstance(db, logger);
   const instanceId = instance.id;
   const sealer = createSealer(loadOrCreateKey(config.secretKey, config.dataDir));
+  // The database's -wal and -shm exist now: they, and anything else SQLite made, are 0600 too.
+  closeDataDir(config.dataDir, tightened);
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
   const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics });
-  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts });
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember });
   const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
     db,

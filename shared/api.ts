@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'account_exists',
+  'mailbox_limit',
   'check_in_progress',
   'wrong_provider',
   'provider_not_configured',

@@ -6,7 +6,9 @@
  *   const api = createApi({ serverUrl, apiToken });
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
-import type { AccountEvents, ApiErrorBody, AccountView, ImportField, ImportList, ImportUpload, ImportView, LoginTestResult, OneTimeLink, ServerHealth, StatusDelta, StatusResponse } from '../../shared/api.ts';
+import type { ApiErrorBody, ImportField, OneTimeLink, ServerHealth, StatusDelta, StatusResponse } from '../../shared/api.ts';
+import { checked, checkedStatus, type Schema, type Schemas } from './answers.ts';
+import { serverPage } from './server-page.ts';
 
 export type ApiErrorCode = 'not_configured' | 'unreachable' | 'not_regrant' | 'token_rejected' | 'server_error' | 'request_failed';
 
@@ -79,20 +81,24 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     return new ApiError('request_failed', error.message, res.status, String(error.code), typeof error.field === 'string' ? error.field : undefined);
   }
 
-  /** Only a web address from the server is opened in a tab or put on the clipboard, whatever its type says. */
+  /** Only a page of this very server is opened in a tab or put on the clipboard (server-page.ts). */
   function webUrl(value: unknown): string {
-    if (typeof value === 'string' && /^https?:\/\//i.test(value) && URL.canParse(value)) return value;
-    throw new ApiError('not_regrant', `${serverUrl} answered without a usable web address.`);
+    const page = serverPage(value, serverUrl);
+    if (page) return page;
+    throw new ApiError('not_regrant', `${serverUrl} answered with an address that is not one of its own pages; Regrant opens only pages of the server set in the options.`);
   }
 
-  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return jsonOf<T>(await request(method, path, body === undefined ? undefined : { json: body }));
+  async function json<T>(schema: (s: Schemas) => Schema<T>, method: string, path: string, body?: unknown): Promise<T> {
+    return jsonOf(schema, await request(method, path, body === undefined ? undefined : { json: body }));
   }
 
-  async function jsonOf<T>(res: Response): Promise<T> {
+  /** The answer, checked against its shared schema before anything uses it. */
+  async function jsonOf<T>(schema: (s: Schemas) => Schema<T>, res: Response): Promise<T> {
     const data = await readJson(res);
     if (data === null) throw new ApiError('not_regrant', `${serverUrl} did not answer with Regrant's JSON. Check the address.`, res.status);
-    return data as T;
+    const fit = await checked(schema, data);
+    if (fit === null) throw new ApiError('not_regrant', `${serverUrl} answered in a shape this extension does not know. Check the address, or update the extension.`, res.status);
+    return fit;
   }
 
   /** A CSV file the server makes (the import template, a report), to be saved by the person. */
@@ -106,9 +112,12 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     const path = since == null ? '/api/status' : `/api/status?since=${since}`;
     const res = await request('GET', path, undefined, etag ? { 'if-none-match': etag } : {});
     if (res.status === 304) return { changed: false };
-    const data = await readJson(res);
-    if (!isStatus(data) || (since == null && !('accounts' in data))) throw new ApiError('not_regrant', `${serverUrl} answered, but not like a Regrant server. Check the address.`, res.status);
-    return { changed: true, status: data, etag: res.headers.get('etag') };
+    // Rows that do not fit the shared schema are left out, not the whole list (answers.ts);
+    // a delta is an answer only to a poll that asked for one.
+    const checkedAnswer = await checkedStatus(await readJson(res), { delta: since != null });
+    if (!checkedAnswer) throw new ApiError('not_regrant', `${serverUrl} answered, but not like a Regrant server. Check the address.`, res.status);
+    const { skipped: _skipped, ...status } = checkedAnswer;
+    return { changed: true, status, etag: res.headers.get('etag') };
   }
 
   const importPath = (id: string) => `/api/imports/${encodeURIComponent(id)}`;
@@ -118,34 +127,34 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     status: (etag?: string | null) => status(etag) as Promise<StatusAnswer>,
     /** `GET /api/status?since=VERSION`: what changed since that version (a full list when it is too old, or null). */
     statusSince: (etag: string | null, since: number | null | undefined) => status(etag, since),
-    account: (id: string) => json<AccountView>('GET', `/api/accounts/${encodeURIComponent(id)}`),
+    account: (id: string) => json((s) => s.accountViewSchema, 'GET', `/api/accounts/${encodeURIComponent(id)}`),
     /** State changes and the checks that failed without one, newest first. */
-    events: async (id: string) => (await json<AccountEvents>('GET', `/api/accounts/${encodeURIComponent(id)}/events?include=trouble`)).events,
-    update: (id: string, patch: Record<string, unknown>) => json<AccountView>('PATCH', `/api/accounts/${encodeURIComponent(id)}`, patch),
-    regrant: async (id: string) => ({ url: webUrl((await json<OneTimeLink>('POST', `/api/accounts/${encodeURIComponent(id)}/regrant`)).url) }),
+    events: async (id: string) => (await json((s) => s.accountEventsSchema, 'GET', `/api/accounts/${encodeURIComponent(id)}/events?include=trouble`)).events,
+    update: (id: string, patch: Record<string, unknown>) => json((s) => s.accountViewSchema, 'PATCH', `/api/accounts/${encodeURIComponent(id)}`, patch),
+    regrant: async (id: string) => ({ url: webUrl((await json((s) => s.oneTimeLinkSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/regrant`)).url) }),
     async shareLink(id: string): Promise<OneTimeLink> {
-      const link = await json<OneTimeLink>('POST', `/api/accounts/${encodeURIComponent(id)}/share-link`);
+      const link = await json((s) => s.oneTimeLinkSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/share-link`);
       return { url: webUrl(link.url), expiresAt: link.expiresAt };
     },
-    testSending: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
-    testReceiving: (id: string) => json<LoginTestResult>('POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
+    testSending: (id: string) => json((s) => s.loginTestResultSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
+    testReceiving: (id: string) => json((s) => s.loginTestResultSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
     /** `GET /api/imports`: the caller's last imports, newest first, without their rows. */
-    imports: async () => (await json<ImportList>('GET', '/api/imports')).imports,
+    imports: async () => (await json((s) => s.importListSchema, 'GET', '/api/imports')).imports,
     /** `GET /api/imports/template.csv`: the bulk CSV with its columns in order. */
     importTemplate: () => csv('/api/imports/template.csv'),
     /** `POST /api/imports`: the file's bytes as they are; the server finds the encoding and the delimiter. */
-    uploadImport: async (file: Blob) => jsonOf<ImportUpload>(await request('POST', '/api/imports', { bytes: file, type: 'text/csv' }, {}, Math.max(timeoutMs, UPLOAD_TIMEOUT_MS))),
+    uploadImport: async (file: Blob) => jsonOf((s) => s.importUploadSchema, await request('POST', '/api/imports', { bytes: file, type: 'text/csv' }, {}, Math.max(timeoutMs, UPLOAD_TIMEOUT_MS))),
     /** `POST /api/imports/:id/run`: answers 202 with the import, usually still running. */
     runImport: (id: string, mapping: Partial<Record<ImportField, string>>, updateExisting: boolean) =>
-      json<ImportView>('POST', `${importPath(id)}/run`, { mapping, updateExisting }),
+      json((s) => s.importViewSchema, 'POST', `${importPath(id)}/run`, { mapping, updateExisting }),
     /** `GET /api/imports/:id`; `rows: false` while following a run (10,000 rows are 1 MB a poll). */
-    importStatus: (id: string, { rows = true } = {}) => json<ImportView>('GET', rows ? importPath(id) : `${importPath(id)}?rows=0`),
+    importStatus: (id: string, { rows = true } = {}) => json((s) => s.importViewSchema, 'GET', rows ? importPath(id) : `${importPath(id)}?rows=0`),
     /** `GET /api/imports/:id/report.csv`: one line a row, the file that is also emailed. */
     importReport: (id: string) => csv(`${importPath(id)}/report.csv`),
     /** `GET /api/server/health`: Regrant's own health; null for a member (403: admins only). */
     async serverHealth(): Promise<ServerHealth | null> {
       try {
-        return await json<ServerHealth>('GET', '/api/server/health');
+        return await json((s) => s.serverHealthSchema, 'GET', '/api/server/health');
       } catch (error) {
         if (error instanceof ApiError && error.status === 403) return null;
         throw error;
@@ -165,10 +174,6 @@ async function readJson(res: Response): Promise<unknown> {
   }
 }
 
-function isStatus(data: unknown): data is StatusResponse | StatusDelta {
-  const d = data as (StatusResponse & Partial<StatusDelta>) | null;
-  return !!d && typeof d.counts?.needsReauth === 'number' && (Array.isArray(d.accounts) || (Array.isArray(d.changed) && Array.isArray(d.removed)));
-}
 
 /** A message for any error the API client can throw. */
 export function problemOf(error: unknown): { code: ApiErrorCode; message: string } {

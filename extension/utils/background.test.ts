@@ -75,7 +75,10 @@ describe('the background', () => {
     expect(shown).toMatchObject({ text: '?', color: BADGE_GREY });
 
     p.answer(statusOf([{ ...sales, state: 'connected', reason: null }, ops]));
-    const answered = (await fakeBrowser.runtime.sendMessage({ type: 'poll-now' })) as PollState;
+    // A message from another extension is ignored; this extension's own pages are answered.
+    expect((await fakeBrowser.runtime.onMessage.trigger({ type: 'poll-now' }, { id: 'another-extension' })).filter(Boolean)).toEqual([]);
+    expect(p.polls()).toBe(2);
+    const answered: PollState = await (await fakeBrowser.runtime.onMessage.trigger({ type: 'poll-now' }, { id: fakeBrowser.runtime.id })).find(Boolean);
     expect(answered.status!.counts.needsReauth).toBe(0);
     expect(shown.text).toBe('');
     await fakeBrowser.alarms.onAlarm.trigger({ name: 'something-else', scheduledTime: Date.now() });

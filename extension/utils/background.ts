@@ -8,7 +8,7 @@ type Browser = typeof extensionBrowser;
 import type { AccountStatus, StatusResponse } from '../../shared/api.ts';
 import { badgeFor, showBadge } from './badge.ts';
 import { announcedItem, newIncidents } from './incidents.ts';
-import { isMessage } from './messages.ts';
+import { fromThisExtension, isMessage } from './messages.ts';
 import { accountsPageUrl } from './pages.ts';
 import { pollStateItem, type Poller, type PollState } from './poll.ts';
 import { apiTokenItem, loadSettings, pollSecondsItem, serverUrlItem } from './settings.ts';
@@ -71,7 +71,7 @@ export function startBackground(browser: Browser, poller: Poller) {
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === POLL_ALARM) void refresh();
   });
-  browser.runtime.onMessage.addListener((message: unknown) => (isMessage(message) ? refresh() : undefined));
+  browser.runtime.onMessage.addListener((message: unknown, sender) => (fromThisExtension(sender, browser.runtime.id) && isMessage(message) ? refresh() : undefined));
   // Saving the options polls at once with the new server, token and interval: the three
   // values land one after another, so their changes are taken together.
   let saving: ReturnType<typeof setTimeout> | undefined;

@@ -24,7 +24,8 @@ import type { HostGuard } from '../net/index.ts';
 import type { MailboxCredentials, ServerSettings } from '../providers/types.ts';
 import { newAccountRow } from './new-row.ts';
 import { readStatus } from './status.ts';
-import { findAccount } from './repository.ts';
+import { notYours, mayKnow } from './refusals.ts';
+import { findAccount, findAccountByEmail } from './repository.ts';
 import { createTransitions, type Finding, type TransitionOptions } from './transition.ts';
 import { accountView, reasonOf } from './view.ts';
 import { pendingCounts, WAITING } from '../outbox/queue.ts';
@@ -49,14 +50,16 @@ export interface AccountsDeps {
   random?: () => number;
   /** Refuses mail hosts on internal networks (ALLOW_PRIVATE_HOSTS opens ranges). */
   hosts: Pick<HostGuard, 'assertMailHost'>;
+  /** MAX_MAILBOXES_PER_MEMBER (500 unless given). */
+  maxMailboxesPerMember?: number;
 }
 
 const secretContext = (accountId: string, field: string) => `${accountId}:${field}`;
 
 const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as const;
 
-export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts }: AccountsDeps) {
-  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName });
+export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts, maxMailboxesPerMember = 500 }: AccountsDeps) {
+  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName, maxMailboxesPerMember });
   const visible = (actor: Actor) => {
     let q = db.selectFrom('accounts');
     if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);
@@ -111,10 +114,12 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
   /** The row of a new custom mailbox, settings sealed; refused if the address is already known. */
   /** `knownNew`: the caller already looked the address up (an import does, for all its rows at once). */
   async function planCreate(actor: Actor, input: CreateAccountInput, { knownNew = false } = {}): Promise<NewAccountRow> {
-    const ownerId = await resolveOwner(actor, input.owner);
+    // Whose the address is comes first: a member hears nothing else about someone else's mailbox.
     // The unique address is checked again when the row is written; this is for a clear word early.
-    const exists = !knownNew && (await db.selectFrom('accounts').select('id').where('email', '=', input.email).executeTakeFirst());
+    const exists = !knownNew && (await db.selectFrom('accounts').select(['id', 'owner_id']).where('email', '=', input.email).executeTakeFirst());
+    if (exists && !mayKnow(actor, exists.owner_id)) throw notYours(input.email);
     if (exists) throw new DomainError('account_exists', `a mailbox ${input.email} already exists in Regrant`, 'email');
+    const ownerId = await resolveOwner(actor, input.owner);
     await hosts.assertMailHost('smtp.host', input.smtp.host);
     await hosts.assertMailHost('imap.host', input.imap.host);
     const id = newId('acc');
@@ -179,6 +184,8 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
    */
   async function applyUpdate(trx: Db, current: AccountRow, plan: UpdatePlan, finding?: Finding, opts: TransitionOptions = {}) {
     const patch = plan.patch ?? {};
+    // A member given a mailbox by an admin is held to MAX_MAILBOXES_PER_MEMBER too.
+    if (patch.owner_id && patch.owner_id !== current.owner_id) await transitions.assertRoom(trx, [patch.owner_id]);
     const t = await transitions.transition(trx, current, finding ?? { kind: 'settings', credentialsChanged: plan.credentialsChanged }, { ...opts, set: patch });
     if (t.after && patch.owner_id && patch.owner_id !== current.owner_id) {
       // The new owner sees it from now on; the former one no longer does.
@@ -194,7 +201,14 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
   return {
     async create(actor: Actor, input: CreateAccountInput): Promise<AccountView> {
       const r = await planCreate(actor, input);
-      await db.transaction().execute((trx) => transitions.admit(trx, [r], null));
+      try {
+        await db.transaction().execute((trx) => transitions.admit(trx, [r], null));
+      } catch (error) {
+        // Someone added the address a moment ago: a member is told no more than before.
+        const taken = error instanceof DomainError && error.code === 'account_exists' && (await findAccountByEmail(db, input.email));
+        if (taken && !mayKnow(actor, taken.owner_id)) throw notYours(input.email);
+        throw error;
+      }
       return view((await findAccount(db, r.id))!);
     },
 

@@ -13,7 +13,7 @@
  *   });
  *   if (t.reconnected) health.announceReconnected(row.id);
  */
-import { findUser } from '../auth/repository.ts';
+import { adminsAndOwner, findUser } from '../auth/repository.ts';
 import type { StatusChange } from '../auth/status-version.ts';
 import { markStatusChange, StatusVersions } from './status-stamp.ts';
 import type { Db } from '../db/index.ts';
@@ -30,6 +30,7 @@ import type { AlertDraft } from '../notify/index.ts';
 import { alertRecipients } from '../notify/recipients.ts';
 import { reconnectedEmail } from '../notify/reconnected-email.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { mailboxLimit } from './refusals.ts';
 
 /** What was found about a mailbox, from wherever it was found. */
 export type Finding =
@@ -65,6 +66,8 @@ export interface Transition {
 
 export interface TransitionDeps {
   notifier: { record(trx: Db, draft: AlertDraft): Promise<void> };
+  /** MAX_MAILBOXES_PER_MEMBER: admins have no limit. */
+  maxMailboxesPerMember: number;
   intervalSeconds: number;
   random?: () => number;
   publicUrl: string;
@@ -88,6 +91,22 @@ interface Plan {
 
 
 export function createTransitions(deps: TransitionDeps) {
+  /**
+   * A member owns at most MAX_MAILBOXES_PER_MEMBER mailboxes, however they come (created,
+   * imported, connected, given by an admin). 422: the request is understood but cannot be
+   * done as it stands, and waiting will not change that (a 429 would invite a retry).
+   */
+  async function assertRoom(trx: Db, ownerIds: string[]): Promise<void> {
+    const adding = new Map<string, number>();
+    for (const id of ownerIds) adding.set(id, (adding.get(id) ?? 0) + 1);
+    for (const [ownerId, n] of adding) {
+      const owner = await findUser(trx, ownerId);
+      if (!owner || owner.role === 'admin') continue;
+      const { count } = await trx.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('count')).where('owner_id', '=', ownerId).executeTakeFirstOrThrow();
+      if (Number(count) + n > deps.maxMailboxesPerMember) throw mailboxLimit(owner.email, Number(count), deps.maxMailboxesPerMember);
+    }
+  }
+
   const timing = { intervalSeconds: deps.intervalSeconds, random: deps.random };
 
   /** What a sign-in's failures (none: it worked) make of `row`. */
@@ -110,6 +129,8 @@ export function createTransitions(deps: TransitionDeps) {
     } else {
       Object.assign(patch, { trouble_message: null, trouble_at: null });
     }
+    // A sign-in that worked proves the mailbox: from now on alerts may go to its own address.
+    if (!found && !row.verified_at) patch.verified_at = nowIso;
     const reasonChanged = decision.reason !== undefined && (decision.reason?.code ?? null) !== row.reason_code;
     const troubleChanged = (patch.trouble_message ?? null) !== (row.trouble_message ?? null);
     const visible = finding.manual || decision.transition || reasonChanged || troubleChanged;
@@ -136,7 +157,7 @@ export function createTransitions(deps: TransitionDeps) {
   function regranted(row: AccountRow, finding: Extract<Finding, { kind: 'regranted' }>, now: Date): Plan {
     const nowIso = now.toISOString();
     const { decision, patch } = judge(row, null, now, timing);
-    Object.assign(patch, { trouble_message: null, trouble_at: null });
+    Object.assign(patch, { trouble_message: null, trouble_at: null, ...(row.verified_at ? {} : { verified_at: nowIso }) });
     const event: NewAccountEvent = { id: newId('evt'), account_id: row.id, at: nowIso, from_state: row.state, to_state: 'connected', reason_code: 'regranted', message: `Re-authenticated with ${finding.providerLabel} through ${finding.by}.`, hint: null, detail: null };
     return {
       patch,
@@ -172,6 +193,8 @@ export function createTransitions(deps: TransitionDeps) {
   }
 
   return {
+    assertRoom,
+
     /** Moves `row` by `finding`, inside `trx`: row, events, notice and status versions, or nothing when `expect` no longer holds. */
     async transition(trx: Db, row: AccountRow, finding: Finding, opts: TransitionOptions = {}): Promise<Transition> {
       const plan = planOf(row, finding, opts.now ?? new Date());
@@ -201,8 +224,10 @@ export function createTransitions(deps: TransitionDeps) {
         if (!finding) return r;
         const { patch, event } = judge({ id: r.id, state: 'new', transient_failures: 0, slow_retries: 0, next_check_at: r.next_check_at ?? null }, null, now, timing);
         if (event) events.push(finding.kind === 'connected' ? { ...event, reason_code: 'connected', message: `Connected with ${finding.providerLabel}.` } : event);
-        return { ...r, ...patch } as NewAccountRow;
+        // A sign-in that worked (an import's test) or an OAuth grant proves the mailbox.
+        return { ...r, ...patch, verified_at: now.toISOString() } as NewAccountRow;
       });
+      await assertRoom(trx, rows.map((r) => r.owner_id));
       for (let i = 0; i < written.length; i += INSERT_CHUNK) {
         try {
           await trx.insertInto('accounts').values(written.slice(i, i + INSERT_CHUNK)).execute();
@@ -219,7 +244,9 @@ export function createTransitions(deps: TransitionDeps) {
           const event = events.find((e) => e.account_id === r.id);
           if (!owner || !event) continue;
           const mail = connectedEmail({ email: r.email, provider: finding.providerLabel, owner: owner.email, workspace: deps.workspaceName });
-          await deps.notifier.record(trx, { accountId: r.id, eventId: event.id, recipients: [...new Set([r.email, owner.email.toLowerCase()])], ...mail });
+          // Every admin hears of every mailbox newly connected: whoever consented, whoever owns it.
+          const people = (await adminsAndOwner(trx, r.owner_id)).map((p) => p.email.toLowerCase());
+          await deps.notifier.record(trx, { accountId: r.id, eventId: event.id, recipients: [...new Set([r.email.toLowerCase(), ...people])], ...mail });
           notified = true;
         }
       }

@@ -21,7 +21,14 @@ export class AuthError extends Error {
   }
 }
 
+const DAY_MS = 86_400_000;
+/** `last_used_at` is written at most this often per token. */
+export const LAST_USED_RESOLUTION_MS = 3_600_000;
+
 export type AuthUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'status_version'>;
+
+/** What the token lookup reads: its holder, and the token's own id, last use and expiry. */
+type TokenHolder = AuthUser & { token_id: string; last_used_at: string | null; expires_at: string | null };
 
 /** Tokens whose lookup is kept at most. */
 const MAX_KNOWN = 5000;
@@ -32,7 +39,7 @@ export function createUsers(db: Db) {
   const tokenLookup = db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.status_version'])
+    .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.status_version', 'api_tokens.id as token_id', 'api_tokens.last_used_at', 'api_tokens.expires_at'])
     .where('api_tokens.token_hash', '=', '')
     .where('api_tokens.revoked_at', 'is', null)
     .compile();
@@ -40,17 +47,28 @@ export function createUsers(db: Db) {
   // were read (db/change-clock.ts): a revocation by the CLI, a new status version, anything
   // committed by anyone empties it, so a revoked token fails on the very next request.
   const clock = changeClock(db);
-  const known = new Map<string, AuthUser | null>();
+  const known = new Map<string, TokenHolder>();
   let knownAt = '';
 
-  async function issueToken(userId: string, label: string | null): Promise<{ id: string; token: string }> {
+  async function issueToken(userId: string, label: string | null, expiresInDays: number | null = null): Promise<{ id: string; token: string; expiresAt: string | null }> {
+    if (expiresInDays !== null && !(Number.isInteger(expiresInDays) && expiresInDays >= 1 && expiresInDays <= 3650)) {
+      throw new AuthError('invalid_input', `--expires-in-days must be a whole number of days from 1 to 3650 (got "${expiresInDays}")`);
+    }
     const token = randomToken('rg');
     const id = newId('tok');
+    const now = new Date();
+    const expiresAt = expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * DAY_MS).toISOString();
     await db
       .insertInto('api_tokens')
-      .values({ id, user_id: userId, token_hash: hashToken(token), label, created_at: new Date().toISOString(), revoked_at: null })
+      .values({ id, user_id: userId, token_hash: hashToken(token), label, created_at: now.toISOString(), revoked_at: null, expires_at: expiresAt })
       .execute();
-    return { id, token };
+    return { id, token, expiresAt };
+  }
+
+  /** Notes that a token was used; at most once an hour, so a busy token costs no write per request. */
+  async function noteUse(tokenId: string, lastUsedAt: string | null, now: Date): Promise<void> {
+    if (lastUsedAt && now.getTime() - Date.parse(lastUsedAt) < LAST_USED_RESOLUTION_MS) return;
+    await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', tokenId).execute();
   }
 
   async function byEmail(email: string): Promise<User | undefined> {
@@ -87,10 +105,11 @@ export function createUsers(db: Db) {
       return db.selectFrom('users').selectAll().orderBy('email').execute();
     },
 
-    async createToken(email: string, label: string | null = null): Promise<{ id: string; token: string }> {
+    /** A further token for `email`; `expiresInDays` null: it never expires. */
+    async createToken(email: string, label: string | null = null, expiresInDays: number | null = null): Promise<{ id: string; token: string; expiresAt: string | null }> {
       const user = await byEmail(email);
       if (!user) throw new AuthError('user_not_found', `no user ${email}`);
-      return issueToken(user.id, label);
+      return issueToken(user.id, label, expiresInDays);
     },
 
     async listTokens(email: string) {
@@ -98,7 +117,7 @@ export function createUsers(db: Db) {
       if (!user) throw new AuthError('user_not_found', `no user ${email}`);
       return db
         .selectFrom('api_tokens')
-        .select(['id', 'label', 'created_at', 'revoked_at'])
+        .select(['id', 'label', 'created_at', 'revoked_at', 'last_used_at', 'expires_at'])
         .where('user_id', '=', user.id)
         .orderBy('id')
         .execute();
@@ -114,26 +133,37 @@ export function createUsers(db: Db) {
       if (result.numUpdatedRows === 0n) throw new AuthError('token_not_found', `no active token ${id}`);
     },
 
-    /** The user holding this bearer token; one indexed lookup, none while nothing changed since the last. */
-    async byToken(token: string): Promise<AuthUser | null> {
+    /**
+     * The user holding this bearer token, or null when it is unknown, revoked or expired. One
+     * indexed lookup, none while nothing changed since the last; a write at most once an hour
+     * per token, to note that it was used.
+     */
+    async byToken(token: string, now = new Date()): Promise<AuthUser | null> {
       const hash = hashToken(token);
       // Read before the lookup: a change after it makes the answer kept below stale at once.
-      const now = clock?.() ?? null;
-      if (now !== knownAt) {
+      const clockNow = clock?.() ?? null;
+      let found: TokenHolder | undefined;
+      if (clockNow !== knownAt) {
         known.clear();
-        knownAt = now ?? '';
-      } else if (now !== null) {
-        const user = known.get(hash);
-        if (user) return user;
+        knownAt = clockNow ?? '';
+      } else if (clockNow !== null) {
+        found = known.get(hash);
       }
-      const lookup: typeof tokenLookup = { ...tokenLookup, parameters: [hash] };
-      const { rows } = await db.executeQuery(lookup);
-      const user = rows[0] ?? null;
-      // Only known tokens are kept (a flood of unknown ones must not grow the map), and a few thousand at most.
-      if (user && now !== null && knownAt === now) {
-        if (known.size >= MAX_KNOWN) known.clear();
-        known.set(hash, user);
+      if (!found) {
+        const lookup: typeof tokenLookup = { ...tokenLookup, parameters: [hash] };
+        const { rows } = await db.executeQuery(lookup);
+        found = rows[0] as TokenHolder | undefined;
+        if (!found) return null;
+        // Only known tokens are kept (a flood of unknown ones must not grow the map), and a few thousand at most.
+        if (clockNow !== null && knownAt === clockNow) {
+          if (known.size >= MAX_KNOWN) known.clear();
+          known.set(hash, found);
+        }
       }
+      const { token_id, last_used_at, expires_at, ...user } = found;
+      // Expiry is read against the clock on every request, cached or not.
+      if (expires_at && expires_at <= now.toISOString()) return null;
+      await noteUse(token_id, last_used_at, now);
       return user;
     },
   };

@@ -29,3 +29,13 @@ export async function adminAndOwnerEmails(db: Db, ownerId: string): Promise<stri
     .execute();
   return people.map((p) => p.email);
 }
+
+/** Every admin and `ownerId`, in address order, with their roles. */
+export async function adminsAndOwner(db: Db, ownerId: string): Promise<UserSummary[]> {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'role'])
+    .where((eb) => eb.or([eb('role', '=', 'admin'), eb('id', '=', ownerId)]))
+    .orderBy('email')
+    .execute();
+}

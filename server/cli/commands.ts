@@ -8,8 +8,9 @@ import { AuthError, type Users } from '../auth/index.ts';
 export const USAGE = `Usage:
   regrant user add --email E --role admin|member [--name N]   create a user; prints its API token last
   regrant user list                                            list users
-  regrant token create --email E [--label L]                   a new API token for a user; printed last
-  regrant token list --email E                                 a user's tokens (never the secrets)
+  regrant token create --email E [--label L] [--expires-in-days N]
+                                                               a new API token for a user (expiring after N days); printed last
+  regrant token list --email E                                 a user's tokens (never the secrets), when last used and when they expire
   regrant token revoke --id TOKEN_ID                           revoke a token`;
 
 export class UsageError extends Error {}
@@ -20,7 +21,7 @@ export async function runCommand(argv: string[], users: Users, out: Out): Promis
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' }, id: { type: 'string' } },
+    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' }, id: { type: 'string' }, 'expires-in-days': { type: 'string' } },
   });
   const [noun, verb] = positionals;
   const need = (key: 'email' | 'role' | 'id') => {
@@ -42,13 +43,19 @@ export async function runCommand(argv: string[], users: Users, out: Out): Promis
         for (const u of await users.list()) out(`${u.id}  ${u.role.padEnd(6)}  ${u.email}${u.name ? `  (${u.name})` : ''}`);
         return;
       case 'token create': {
-        const { id, token } = await users.createToken(need('email'), values.label ?? null);
-        out(`New API token ${id} for ${values.email}, shown only now:`);
+        const days = values['expires-in-days'];
+        if (days !== undefined && !/^\d+$/.test(days)) throw new UsageError(`--expires-in-days must be a whole number of days (got "${days}")`);
+        const { id, token, expiresAt } = await users.createToken(need('email'), values.label ?? null, days === undefined ? null : Number(days));
+        out(`New API token ${id} for ${values.email}${expiresAt ? `, expiring ${expiresAt}` : ''}, shown only now:`);
         out(token);
         return;
       }
       case 'token list':
-        for (const t of await users.listTokens(need('email'))) out(`${t.id}  ${t.revoked_at ? 'revoked ' + t.revoked_at : 'active'}  ${t.label ?? ''}`);
+        for (const t of await users.listTokens(need('email'))) {
+          const expired = t.expires_at && t.expires_at <= new Date().toISOString();
+          const status = t.revoked_at ? `revoked ${t.revoked_at}` : expired ? 'expired' : 'active';
+          out(`${t.id}  ${status}  expires ${t.expires_at ?? 'never'}  last used ${t.last_used_at ?? 'never'}  ${t.label ?? ''}`);
+        }
         return;
       case 'token revoke':
         await users.revokeToken(need('id'));

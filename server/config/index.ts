@@ -24,6 +24,8 @@ export interface Config {
   workspaceName: string;
   shareLinkTtlHours: number;
   sendRatePerMinute: number | null;
+  /** Mailboxes one member may own (MAX_MAILBOXES_PER_MEMBER); admins have no limit. */
+  maxMailboxesPerMember: number;
   /** Internal ranges mailbox hosts and webhook URLs may reach (ALLOW_PRIVATE_HOSTS); empty: none. */
   allowPrivateHosts: AllowedRange[];
   google: GoogleConfig;
@@ -156,6 +158,7 @@ export function loadConfig(env: Env): Config {
     workspaceName: env.WORKSPACE_NAME?.trim() || 'Regrant',
     shareLinkTtlHours: int(env, 'SHARE_LINK_TTL_HOURS', 72, 1, 24 * 90),
     sendRatePerMinute: rate ? int(env, 'SEND_RATE_PER_MINUTE', 0, 1, 100_000) : null,
+    maxMailboxesPerMember: int(env, 'MAX_MAILBOXES_PER_MEMBER', 500, 1, 1_000_000),
     allowPrivateHosts: allowedRanges(env),
     google: {
       ...clientPair(env, 'GOOGLE'),

@@ -4,11 +4,10 @@
  * @example
  *   const db = await openDatabase('sqlite:///tmp/regrant.sqlite');
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
+import { createPrivateFile } from './data-dir.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { createChangeClock, registerChangeClock } from './change-clock.ts';
 import * as initial from './migrations/001-initial.ts';
@@ -19,6 +18,7 @@ import * as imports from './migrations/005-imports.ts';
 import * as mailQueue from './migrations/006-mail-queue-instances.ts';
 import * as rateLimits from './migrations/007-rate-limits.ts';
 import * as trouble from './migrations/008-trouble.ts';
+import * as hardening from './migrations/010-hardening.ts';
 import * as statusDelta from './migrations/011-status-delta.ts';
 
 export type Db = Kysely<Database>;
@@ -32,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '006-mail-queue-instances': mailQueue,
   '007-rate-limits': rateLimits,
   '008-trouble': trouble,
+  '010-hardening': hardening,
   '011-status-delta': statusDelta,
 };
 
@@ -45,7 +46,8 @@ export async function openDatabase(databaseUrl: string, onQuery?: (sql: string) 
     throw new Error('DATABASE_URL: only sqlite:// is supported in this version');
   }
   const file = sqlitePath(databaseUrl);
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  // The database holds email bodies and recipients: it is created 0600, never wider.
+  if (file !== ':memory:') createPrivateFile(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');

@@ -24,6 +24,10 @@ export interface ApiTokensTable {
   label: string | null;
   created_at: string;
   revoked_at: string | null;
+  /** When the token last opened a request, to the hour: written at most hourly. */
+  last_used_at: Generated<string | null>;
+  /** null: never expires; after it the token answers 401. */
+  expires_at: Generated<string | null>;
 }
 
 export interface AccountsTable {
@@ -64,6 +68,8 @@ export interface AccountsTable {
   trouble_at: Generated<string | null>;
   /** The status version of the last visible change of this mailbox (see auth/status-version.ts). */
   status_seq: Generated<number>;
+  /** When the mailbox first proved itself (a check passed, or an OAuth connect): only then does Regrant email its own address. */
+  verified_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -173,6 +179,20 @@ export interface OAuthAttemptsTable {
   outcome: string | null;
 }
 
+/** A member's Google/Microsoft connect of an address not their own, held until an admin decides. */
+export interface PendingConnectionsTable {
+  id: string;
+  provider: 'google' | 'microsoft';
+  email: string;
+  requested_by: string;
+  /** Sealed refresh token of the grant, kept only while the connection waits. */
+  refresh_token: string;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  decision: 'approved' | 'refused' | null;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -183,6 +203,7 @@ export interface Database {
   mail_attachments: MailAttachmentsTable;
   share_links: ShareLinksTable;
   oauth_attempts: OAuthAttemptsTable;
+  pending_connections: PendingConnectionsTable;
   outbox_messages: OutboxMessagesTable;
   inbox_positions: InboxPositionsTable;
   inbox_findings: InboxFindingsTable;

@@ -1,7 +1,7 @@
 /**
  * The rate limits on everything a stranger can reach, in one place: share-link pages and the
  * OAuth pages per client address (and share links per link too), API calls with an unknown
- * token per client address, uploads per person. Each past its limit answers 429 with
+ * token per client address, uploads and queued emails per person. Each past its limit answers 429 with
  * Retry-After, and counts one client only: nobody else is slowed down.
  *
  * @example
@@ -28,6 +28,8 @@ export const LIMITS = {
   unknownToken: { limit: 30, windowMs: 10 * MINUTE },
   /** CSV uploads by one person: each is read whole and kept sealed for a day. */
   uploads: { limit: 30, windowMs: 10 * MINUTE },
+  /** Emails queued by one person (POST /api/messages): each is stored until sent. */
+  messages: { limit: 300, windowMs: MINUTE },
 } as const;
 
 const tooMany = (message: string) => (c: Context) => c.json(errorBody('rate_limited', message), 429);
@@ -49,6 +51,14 @@ export function apiLimits(db: Db, now?: () => number) {
       ...LIMITS.uploads,
       key: (c) => (c as Context<AuthEnv>).var.user.id,
       onLimited: tooMany(`Too many uploads: at most ${LIMITS.uploads.limit} files in 10 minutes. Wait a few minutes, then upload again.`),
+    }),
+    messages: limitRate({
+      db,
+      now,
+      name: 'messages',
+      ...LIMITS.messages,
+      key: (c) => (c as Context<AuthEnv>).var.user.id,
+      onLimited: tooMany(`Too many emails queued: at most ${LIMITS.messages.limit} a minute per person. Wait for the time Retry-After gives, then queue the rest.`),
     }),
   };
 }

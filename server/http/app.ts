@@ -11,13 +11,14 @@ import type { LoginTests } from '../health/login-test.ts';
 import type { Logger } from '../log/index.ts';
 import type { Reauth } from '../reauth/index.ts';
 import { apiLimits } from './abuse-limits.ts';
+import { apiHeaders } from './api-headers.ts';
 import { requireUser } from './auth.ts';
 import { extensionCors } from './cors.ts';
 import { errorBody, requestCutOff, respondWithError } from './errors.ts';
 import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { reauthPages } from './routes/reauth-pages.ts';
-import { accountReauthRoutes, connectRoutes } from './routes/reauth.ts';
+import { accountReauthRoutes, connectRoutes, pendingConnectionRoutes } from './routes/reauth.ts';
 import { statusRoutes } from './routes/status.ts';
 import type { Inbox } from '../inbox/index.ts';
 import type { Outbox } from '../outbox/index.ts';
@@ -83,6 +84,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.route('/', reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigins, logger }));
   const limits = apiLimits(db);
 
+  app.use('/api/*', apiHeaders);
   app.use(
     '/api/*',
     extensionCors({
@@ -98,10 +100,11 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
   if (ownHealth) app.route('/api/server/health', serverHealthRoutes(ownHealth));
   app.route('/api/connect', connectRoutes(reauth));
+  app.route('/api/pending-connections', pendingConnectionRoutes(reauth));
   app.route('/api/accounts', accountReauthRoutes(reauth));
   app.route('/api/accounts', accountTestRoutes(accounts, health, loginTests));
   app.route('/api/accounts', accountRoutes(accounts, health));
-  app.route('/api/messages', messageRoutes(outbox));
+  app.route('/api/messages', messageRoutes(outbox, limits.messages));
   app.route('/api/accounts', inboxRoutes(inbox));
   app.route('/api/imports', importRoutes(imports, limits.uploads));
   app.all('/api/*', (c) => {

@@ -173,11 +173,24 @@ export function createImports(deps: ImportsDeps) {
       const id = newId('imp');
       const now = new Date();
       const expiresAt = new Date(now.getTime() + UPLOAD_KEPT_MS).toISOString();
-      await db
-        .insertInto('imports')
-        .values({ id, user_id: actor.id, state: 'uploaded', delimiter: table.delimiter, headers: JSON.stringify(table.headers), total: table.rows.length, sealed_file: sealer.seal(text, fileContext(id)), mapping: null, update_existing: null, created_at: now.toISOString(), expires_at: expiresAt, started_at: null, finished_at: null, lease_owner: null, lease_until: null })
-        .execute();
-      logger.info('import.uploaded', { import: id, user: actor.id, rows: table.rows.length });
+      const replaced = await db.transaction().execute(async (trx) => {
+        // One upload waits to run per person: a new one replaces it, so uploads cannot pile up
+        // sealed files. The replaced upload keeps its row (finished_at set, file gone) to say so.
+        const gone = await trx
+          .updateTable('imports')
+          .set({ sealed_file: null, finished_at: now.toISOString() })
+          .where('user_id', '=', actor.id)
+          .where('state', '=', 'uploaded')
+          .where('finished_at', 'is', null)
+          .returning('id')
+          .execute();
+        await trx
+          .insertInto('imports')
+          .values({ id, user_id: actor.id, state: 'uploaded', delimiter: table.delimiter, headers: JSON.stringify(table.headers), total: table.rows.length, sealed_file: sealer.seal(text, fileContext(id)), mapping: null, update_existing: null, created_at: now.toISOString(), expires_at: expiresAt, started_at: null, finished_at: null, lease_owner: null, lease_until: null })
+          .execute();
+        return gone.map((g) => g.id);
+      });
+      logger.info('import.uploaded', { import: id, user: actor.id, rows: table.rows.length, replaced });
       return { id, headers: table.headers, suggestedMapping, preview, total: table.rows.length, delimiter: table.delimiter, expiresAt };
     },
 
@@ -185,6 +198,7 @@ export function createImports(deps: ImportsDeps) {
     async run(actor: Actor, id: string, input: { mapping: unknown; updateExisting: boolean; duplicateFields: string[] }): Promise<ImportView> {
       const imp = await visible(actor, id);
       if (imp.state !== 'uploaded') throw new DomainError('import_started', 'this import has already been started; upload the file again to run it again');
+      if (imp.finished_at) throw new DomainError('import_expired', 'this upload was replaced by a newer one: one file waits to run per person. Run the newest upload, or upload this file again');
       if (!imp.sealed_file || imp.expires_at < new Date().toISOString()) {
         throw new DomainError('import_expired', 'this upload has expired (files are kept for 24 hours); upload the file again');
       }
@@ -195,6 +209,7 @@ export function createImports(deps: ImportsDeps) {
         .set({ state: 'running', mapping: JSON.stringify(mapping), update_existing: input.updateExisting ? 1 : 0, started_at: nowIso, lease_owner: me, lease_until: new Date(Date.now() + leaseMs).toISOString() })
         .where('id', '=', id)
         .where('state', '=', 'uploaded')
+        .where('finished_at', 'is', null)
         .executeTakeFirst();
       if (taken.numUpdatedRows === 0n) throw new DomainError('import_started', 'this import has already been started; upload the file again to run it again');
       const started = await db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

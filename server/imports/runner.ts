@@ -21,6 +21,7 @@ import type { Classification } from '../health/classify.ts';
 import type { Health } from '../health/check.ts';
 import type { Logger } from '../log/index.ts';
 import type { MailboxCredentials } from '../providers/types.ts';
+import { mayKnow, notYours } from '../accounts/refusals.ts';
 import { tableOf } from './csv.ts';
 import type { Mapping } from './fields.ts';
 import { validateRows, type Candidate } from './rows.ts';
@@ -84,14 +85,17 @@ export async function runImport(deps: RunnerDeps, imp: ImportRow, signal: AbortS
     let decision: RowDecision;
     try {
       if (current) {
+        // Whose it is comes before anything else about the row: someone else's mailbox gets
+        // the neutral answer a member gets for any address they cannot have.
+        if (!mayKnow(actor, current.owner_id)) {
+          const refused = notYours(c.email);
+          return done('failed', refused.code, refused.message);
+        }
         if (current.provider !== 'custom') {
           const label = SIGN_IN_LABEL[current.provider];
           return done('failed', 'oauth_mailbox', `${c.email} is a ${label} mailbox: re-grant it with "Continue with ${label}" or a share link; ${label} mailboxes are not imported with passwords`);
         }
-        // Another member's mailbox: say no more than that it exists.
-        const yours = actor.role === 'admin' || current.owner_id === actor.id;
-        if (!updateExisting) return done('skipped', 'account_exists', 'already in Regrant; tick "Update inbox if it exists" to update it', yours ? current.id : null);
-        if (!yours) return done('failed', 'not_yours', `${c.email} is in Regrant but belongs to another user; an admin can update it`);
+        if (!updateExisting) return done('skipped', 'account_exists', 'already in Regrant; tick "Update inbox if it exists" to update it', current.id);
         const plan = await accounts.planUpdate(actor, current, input);
         if (!plan.patch && current.state === 'connected') return done('skipped', 'unchanged', 'already in Regrant with these settings, and connected', current.id);
         decision = { kind: 'update', line, email: c.email, current, plan };

@@ -9,11 +9,18 @@ import type { MessageView, QueuedMessage } from '../../shared/api.ts';
 import type { QueueMessageInput } from '../../shared/schemas.ts';
 import type { Accounts, Actor } from '../accounts/index.ts';
 import { markStatusChange } from '../accounts/status-stamp.ts';
+import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { OutboxRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { newMessageId } from './compose.ts';
+
+/**
+ * Bytes (subject, text and HTML) one mailbox may hold waiting to go out. A mailbox that lost
+ * its grant holds everything queued for it until it is re-granted: this bounds what that costs.
+ */
+export const QUEUED_BYTES_PER_MAILBOX = 10 * 1024 * 1024;
 
 /** Still to go out: what /api/status counts as `pendingEmails`. */
 export const WAITING = ['pending', 'sending'] as const;
@@ -51,7 +58,18 @@ export function createQueue(deps: { db: Db; accounts: Accounts; checkIntervalSec
       const account = await accounts.row(actor, input.accountId);
       const now = new Date().toISOString();
       const id = newId('msg');
+      const size = Buffer.byteLength(input.subject) + Buffer.byteLength(input.text) + Buffer.byteLength(input.html ?? '');
       await db.transaction().execute(async (trx) => {
+        const held = await trx
+          .selectFrom('outbox_messages')
+          .select(sql<number>`coalesce(sum(length(cast(subject as blob)) + length(cast(text_body as blob)) + coalesce(length(cast(html_body as blob)), 0)), 0)`.as('bytes'))
+          .where('account_id', '=', account.id)
+          .where('state', 'in', WAITING)
+          .executeTakeFirstOrThrow();
+        if (Number(held.bytes) + size > QUEUED_BYTES_PER_MAILBOX) {
+          const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+          throw new DomainError('payload_too_large', `${account.email} already holds ${mb(Number(held.bytes))} MB of emails waiting to go out; at most ${mb(QUEUED_BYTES_PER_MAILBOX)} MB may wait per mailbox. Queue more once some are sent${account.state === 'connected' ? '' : ' (it is not connected: re-grant or fix it first)'}.`);
+        }
         await trx
           .insertInto('outbox_messages')
           .values({

@@ -107,14 +107,21 @@ export function createAttempts({ db, sealer, publicUrl }: { db: Db; sealer: Seal
       return (await db.selectFrom('oauth_attempts').selectAll().where('start_token_hash', '=', hashToken(token)).executeTakeFirst()) ?? null;
     },
 
-    /** Uses up a start token and begins its attempt in this browser. */
-    async startByToken(token: string, browserId: string): Promise<Begun | { failure: StartFailure }> {
-      const now = new Date();
+    /** The attempt a start token names if it can still be started, without using it up. */
+    async usableStart(token: string, now = new Date()): Promise<OAuthAttemptRow | { failure: StartFailure }> {
       const row = await db.selectFrom('oauth_attempts').selectAll().where('start_token_hash', '=', hashToken(token)).executeTakeFirst();
       if (!row) return { failure: 'unknown' };
       if (row.started_at) return { failure: 'used' };
       if (row.finished_at) return { failure: 'withdrawn' };
       if (!row.start_expires_at || row.start_expires_at < now.toISOString()) return { failure: 'expired' };
+      return row;
+    },
+
+    /** Uses up a start token and begins its attempt in this browser. */
+    async startByToken(token: string, browserId: string): Promise<Begun | { failure: StartFailure }> {
+      const now = new Date();
+      const row = await this.usableStart(token, now);
+      if ('failure' in row) return row;
       const claimed = await db.updateTable('oauth_attempts').set({ started_at: now.toISOString() }).where('id', '=', row.id).where('started_at', 'is', null).executeTakeFirst();
       if (claimed.numUpdatedRows === 0n) return { failure: 'used' };
       return begin(row.id, browserId, now);

@@ -7,7 +7,7 @@
  *
  * @example
  *   await storeRegrant(deps, { attempt, account, refreshToken, providerLabel: 'Google' });
- *   const id = await storeNewAccount(deps, { attempt, email, refreshToken, providerLabel: 'Google' });
+ *   const id = await storeNewAccount(deps, { ownerId, provider: 'google', email, refreshToken, providerLabel: 'Google' });
  */
 import type { Accounts } from '../accounts/index.ts';
 import { newAccountRow } from '../accounts/new-row.ts';
@@ -50,13 +50,34 @@ export async function storeRegrant(deps: GrantDeps, g: { attempt: OAuthAttemptRo
   });
 }
 
-/** Creates a connected Google/Microsoft account owned by the attempt's user; answers its id. Refuses a known address (account_exists). */
-export async function storeNewAccount(deps: GrantDeps, g: { attempt: OAuthAttemptRow; email: string; refreshToken: string; providerLabel: string }): Promise<string> {
+/** Creates a connected Google/Microsoft account owned by `ownerId`; answers its id. Refuses a known address (account_exists). */
+export async function storeNewAccount(deps: GrantDeps, g: { ownerId: string; provider: 'google' | 'microsoft'; email: string; refreshToken: string; providerLabel: string }): Promise<string> {
   const id = newId('acc');
   const row = {
-    ...newAccountRow({ id, email: g.email, ownerId: g.attempt.user_id!, provider: g.attempt.provider, now: new Date().toISOString() }),
+    ...newAccountRow({ id, email: g.email, ownerId: g.ownerId, provider: g.provider, now: new Date().toISOString() }),
     oauth_refresh_token: deps.accounts.sealRefreshToken(id, g.refreshToken),
   };
   await deps.db.transaction().execute((trx) => deps.accounts.admit(trx, [row], { kind: 'connected', providerLabel: g.providerLabel }));
   return id;
+}
+
+/**
+ * Turns a custom (password) mailbox into a Google/Microsoft one with a new grant, in place: its
+ * owner, history and held emails stay; its password settings and repair links go.
+ */
+export async function replaceWithGrant(deps: GrantDeps, g: { account: AccountRow; provider: 'google' | 'microsoft'; refreshToken: string; providerLabel: string; by: string }): Promise<void> {
+  const { db, accounts, links } = deps;
+  await db.transaction().execute(async (trx) => {
+    await links.revoke(g.account.id, trx);
+    const current = (await findAccount(trx, g.account.id)) ?? g.account;
+    const none = { host: null, port: null, security: null, username: null, password: null };
+    const cleared = Object.fromEntries((['smtp', 'imap'] as const).flatMap((part) => Object.entries(none).map(([k, v]) => [`${part}_${k}`, v])));
+    const t = await accounts.transition(
+      trx,
+      current,
+      { kind: 'regranted', providerLabel: g.providerLabel, by: g.by },
+      { set: { ...cleared, provider: g.provider, oauth_refresh_token: accounts.sealRefreshToken(g.account.id, g.refreshToken), updated_at: new Date().toISOString() } },
+    );
+    if (!t.after) throw new Error(`account ${g.account.id} was removed while it was being replaced`);
+  });
 }

@@ -29,6 +29,7 @@ import type { OAuthProvider, TokenGrant } from '../providers/types.ts';
 import { createAttempts, type AttemptDraft, type Begun } from './attempts.ts';
 import { LinkGone, storeNewAccount, storeRegrant } from './grant.ts';
 import type { Outcome } from './outcomes.ts';
+import { createPendingConnections } from './pending.ts';
 import { createShareLinks } from './share-links.ts';
 
 export interface ReauthDeps {
@@ -53,7 +54,17 @@ export interface SharePageView {
   workspace: string;
 }
 
+/** What the one-time connect URL shows before the consent screen. */
+export interface ConnectConfirmView {
+  requester: string;
+  provider: string;
+  workspace: string;
+}
+
 export type Redirect = { redirect: string };
+
+/** Outcomes that keep the grant: stored with a mailbox, or held for an admin's decision. */
+const KEPT = new Set<Outcome['kind']>(['reconnected', 'connected', 'connect_held', 'replace_held']);
 
 /** Why a callback's `error` means "the person said no" rather than "something broke". */
 const DECLINED = new Set(['access_denied', 'consent_required', 'interaction_required', 'login_required']);
@@ -91,6 +102,16 @@ export function createReauth(deps: ReauthDeps) {
   const attempts = createAttempts({ db, sealer: deps.sealer, publicUrl: config.publicUrl });
   const links = createShareLinks({ db, publicUrl: config.publicUrl, ttlHours: config.shareLinkTtlHours });
   const grantDeps = { db, accounts, links };
+  const pending = createPendingConnections({
+    ...grantDeps,
+    sealer: deps.sealer,
+    notifier,
+    logger,
+    workspaceName: config.workspaceName,
+    publicUrl: config.publicUrl,
+    oauth: (kind) => oauth(kind),
+    announceReconnected: (id) => health.announceReconnected(id),
+  });
   const redirectUri = (kind: OAuthKind) => `${config.publicUrl}/oauth/${kind}/callback`;
 
   function oauth(kind: string): OAuthProvider | null {
@@ -156,24 +177,39 @@ export function createReauth(deps: ReauthDeps) {
     if (attempt.purpose === 'connect') {
       const refused = await refusedBy(attempt, provider, grant, email);
       if (refused) return refused;
+      const user = attempt.user_id ? await findUser(db, attempt.user_id) : undefined;
+      if (!user) return { kind: 'state_invalid', why: 'unknown' };
       let existing = await findAccountByEmail(db, email);
       if (!existing) {
+        // A member connects their own address only: anything else waits for an admin, so a
+        // connect link opened by someone else's mailbox never hands it to the member.
+        if (user.role !== 'admin' && email !== user.email.toLowerCase()) {
+          await pending.hold({ provider: provider.kind, email, requestedBy: user.id, refreshToken });
+          return { kind: 'connect_held', email, provider: label, requester: user.email };
+        }
         try {
-          const id = await storeNewAccount(grantDeps, { attempt, email, refreshToken, providerLabel: label });
+          const id = await storeNewAccount(grantDeps, { ownerId: user.id, provider: provider.kind, email, refreshToken, providerLabel: label });
           logger.info('reauth.connected', { account: id, provider: provider.kind });
           void notifier.kick();
           return { kind: 'connected', email, provider: label };
         } catch (error) {
+          if (error instanceof DomainError && error.code === 'mailbox_limit') return { kind: 'mailbox_limit', message: error.message };
           // Another sign-in added the same mailbox a moment ago: treat it as the existing one.
           if (!(error instanceof DomainError && error.code === 'account_exists')) throw error;
           existing = await findAccountByEmail(db, email);
           if (!existing) throw error;
         }
       }
-      const user = attempt.user_id ? await findUser(db, attempt.user_id) : undefined;
-      const mayRegrant = existing.provider === provider.kind && user && (user.role === 'admin' || user.id === existing.owner_id);
-      if (!mayRegrant) return { kind: 'account_exists', email };
-      return regrantAccount({ ...attempt, account_id: existing.id }, provider, existing, refreshToken);
+      const mayRegrant = existing.provider === provider.kind && (user.role === 'admin' || user.id === existing.owner_id);
+      if (mayRegrant) return regrantAccount({ ...attempt, account_id: existing.id }, provider, existing, refreshToken);
+      // A password mailbox never blocks an admin's OAuth connect of its address: the admin is
+      // told whose it is and may approve the replacement.
+      if (user.role === 'admin' && existing.provider === 'custom') {
+        await pending.hold({ provider: provider.kind, email, requestedBy: user.id, refreshToken });
+        const owner = await findUser(db, existing.owner_id);
+        return { kind: 'replace_held', email, provider: label, owner: owner?.email ?? 'a former user' };
+      }
+      return { kind: 'account_exists', email };
     }
     const account = attempt.account_id ? await findAccount(db, attempt.account_id) : undefined;
     if (!account) return { kind: 'state_invalid', why: 'unknown' };
@@ -204,6 +240,8 @@ export function createReauth(deps: ReauthDeps) {
 
   return {
     links,
+    /** Connections held for an admin's decision. */
+    pending,
 
     /** Which sign-ins this server offers, and what to set for the ones it does not. */
     providers(): Record<OAuthKind, { configured: boolean; setup?: string }> {
@@ -236,7 +274,22 @@ export function createReauth(deps: ReauthDeps) {
       await links.revoke(account.id);
     },
 
-    /** `GET /oauth/start/:token`: uses up the one-time URL and sends the browser to the consent screen. */
+    /**
+     * `GET /oauth/start/:token` of a connect: the page naming who will hold the mailbox, whose
+     * button POSTs to go on. Reads only. null: not a connect URL, go on at once (a re-grant
+     * can only give the mailbox back to its owner).
+     */
+    async connectConfirm(token: string): Promise<ConnectConfirmView | Outcome | null> {
+      const row = await attempts.usableStart(token);
+      if ('failure' in row) return { kind: 'start_invalid', why: row.failure };
+      if (row.purpose !== 'connect') return null;
+      if (!oauth(row.provider)) return { kind: 'not_configured', provider: SIGN_IN_LABEL[row.provider] };
+      const requester = row.user_id ? await findUser(db, row.user_id) : undefined;
+      if (!requester) return { kind: 'start_invalid', why: 'withdrawn' };
+      return { requester: requester.email, provider: SIGN_IN_LABEL[row.provider], workspace: config.workspaceName };
+    },
+
+    /** `POST /oauth/start/:token` (and `GET` of a re-grant URL): uses up the one-time URL and sends the browser to the consent screen. */
     async start(token: string, browserId: string): Promise<Redirect | Outcome> {
       const row = await attempts.peekStart(token);
       const provider = row ? oauth(row.provider) : null;
@@ -294,7 +347,7 @@ export function createReauth(deps: ReauthDeps) {
         return finishGrant(attempt, provider, grant!, email);
       })();
       await attempts.recordOutcome(attempt.id, outcome.kind);
-      if (outcome.kind !== 'reconnected' && outcome.kind !== 'connected') {
+      if (!KEPT.has(outcome.kind)) {
         logger.info('reauth.outcome', { attempt: attempt.id, account: attempt.account_id, outcome: outcome.kind });
         if (grant) void discardUnused(provider, grant, attempt.id);
       }

@@ -17,11 +17,17 @@ export type Outcome =
   | { kind: 'provider_error'; provider: string; message: string; retryUrl: string | null }
   | { kind: 'not_configured'; provider: string }
   | { kind: 'account_exists'; email: string }
+  /** A member's connect of an address not their own: held until an admin approves. */
+  | { kind: 'connect_held'; email: string; provider: string; requester: string }
+  /** An admin's connect of an address Regrant holds as a password mailbox: held until they approve the replacement. */
+  | { kind: 'replace_held'; email: string; provider: string; owner: string }
+  /** The member owns MAX_MAILBOXES_PER_MEMBER mailboxes already. */
+  | { kind: 'mailbox_limit'; message: string }
   | { kind: 'rate_limited' }
   | { kind: 'unexpected' };
 
 /** The HTTP status each outcome is answered with. */
-export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 400 | 403 | 409 | 410 | 429 | 500 | 502 | 503> = {
+export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 202 | 400 | 403 | 409 | 410 | 422 | 429 | 500 | 502 | 503> = {
   reconnected: 200,
   connected: 200,
   wrong_mailbox: 409,
@@ -34,6 +40,9 @@ export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 400 | 403 | 409 | 410
   provider_error: 502,
   not_configured: 503,
   account_exists: 409,
+  connect_held: 202,
+  replace_held: 202,
+  mailbox_limit: 422,
   rate_limited: 429,
   unexpected: 500,
 };

@@ -5,7 +5,7 @@
  * @example const { status, body } = outcomePage(outcome, 'Acme');
  */
 import { html } from 'hono/html';
-import type { SharePageView } from './index.ts';
+import type { ConnectConfirmView, SharePageView } from './index.ts';
 import { layout } from './page-layout.ts';
 import { OUTCOME_STATUS, type Outcome } from './outcomes.ts';
 
@@ -28,6 +28,21 @@ export function sharePage(view: SharePageView, token: string) {
 <button type="submit">Continue with ${view.provider}</button>
 </form>
 <p class="muted">This link works for this one mailbox only, and stops working once it has been used.</p>`,
+  });
+}
+
+/** What the one-time connect URL shows before anything happens: who will hold the mailbox. Its button POSTs. */
+export function connectConfirmPage(view: ConnectConfirmView, token: string) {
+  return layout({
+    title: `Connect a mailbox to ${view.workspace}`,
+    body: html`<h1>Connect a mailbox to ${view.workspace}</h1>
+<p><strong><span class="mailbox">${view.requester}</span> will manage and send from this mailbox.</strong></p>
+<p>Continuing signs you in with ${view.provider} and asks you to allow ${view.workspace} to send email from the mailbox you choose and to read it for replies and bounces. ${view.requester} will then send email as that mailbox.</p>
+<p>If you do not know ${view.requester}, or did not expect this, close this tab: nothing has happened.</p>
+<form method="post" action="/oauth/start/${token}">
+<button type="submit">Continue with ${view.provider}</button>
+</form>
+<p class="muted">A connect of an address other than ${view.requester}'s own waits for an administrator of ${view.workspace} before anything is attached.</p>`,
   });
 }
 
@@ -89,6 +104,14 @@ export function outcomePage(o: Outcome, workspace: string) {
       return page(`${o.provider} sign-in is not set up`, 'bad', html`<p>This ${workspace} server is not set up for ${o.provider} mailboxes yet. Ask its administrator to configure ${o.provider} sign-in (${o.provider.toUpperCase()}_CLIENT_ID and ${o.provider.toUpperCase()}_CLIENT_SECRET).</p>`);
     case 'account_exists':
       return page('This mailbox is already in Regrant', 'bad', html`<p><span class="mailbox">${o.email}</span> is already connected to ${workspace} by someone else. Nothing was changed.</p><p>Ask an administrator of ${workspace} to give it to you.</p>`);
+    case 'connect_held':
+      return page('Waiting for an administrator', '', html`<p><span class="mailbox">${o.email}</span> is not the address of ${o.requester}, who asked to connect it, so nothing was attached yet.</p>
+<p>An administrator of ${workspace} has been told and will approve or refuse it. Until then ${workspace} sends nothing from this mailbox. You can close this tab.</p>`);
+    case 'replace_held':
+      return page('This mailbox is in Regrant with a password', '', html`<p><span class="mailbox">${o.email}</span> is a password (SMTP/IMAP) mailbox in ${workspace}, owned by <span class="mailbox">${o.owner}</span>. Nothing was changed yet.</p>
+<p>To replace its password settings with this ${o.provider} connection, approve it among the pending connections (<code>GET /api/pending-connections</code>, then <code>POST …/approve</code>). Its owner, history and held emails stay.</p>`);
+    case 'mailbox_limit':
+      return page('No room for another mailbox', 'bad', html`<p>${o.message}</p><p>Nothing was changed.</p>`);
     case 'rate_limited':
       return page('Too many requests', 'bad', html`<p>Please wait a minute, then reload this page.</p>`);
     case 'unexpected':

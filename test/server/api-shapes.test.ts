@@ -30,6 +30,7 @@ import { UPLOADS_PER_WINDOW } from '../../server/http/routes/imports.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { appendToInbox, deliveryReport, intoInboxes, reply } from '../support/mail-samples.ts';
 import { connectThroughConsent, ORIGIN, startOAuthServers, type OAuthServers } from '../support/oauth-servers.ts';
+import { approveHeld } from '../support/oauth-world.ts';
 import { allSent, customMailbox, eventually, startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
 
 const GMAIL = 'sales@gmail.test';
@@ -52,7 +53,7 @@ beforeAll(async () => {
   admin = await rg.user('boss@acme.test', 'admin');
   owner = await rg.user('owner@acme.test', 'member');
   stranger = await rg.user('stranger@acme.test', 'member');
-  gmail = await connectThroughConsent(new TestBrowser(rg.app, ORIGIN), owner, servers, 'google', GMAIL);
+  gmail = await connectThroughConsent(new TestBrowser(rg.app, ORIGIN), owner, servers, 'google', GMAIL, () => approveHeld(rg));
   custom = await answer(await owner.post('/api/accounts', customMailbox(CUSTOM, servers.smtp, servers.imap!, passwords[CUSTOM])), 201, accountViewSchema);
 });
 afterAll(async () => {
@@ -201,6 +202,14 @@ describe('error answers', () => {
     await refused(await owner.post('/api/accounts', { ...customMailbox('gift@acme.test', servers.smtp, servers.imap!, 'pw'), owner: 'boss@acme.test' }), 403, 'forbidden');
     await refused(await owner.post('/api/accounts', customMailbox(CUSTOM, servers.smtp, servers.imap!, 'pw')), 409, 'account_exists');
     await refused(await owner.post(`/api/accounts/${custom.id}/regrant`), 409, 'wrong_provider');
+    const capped = await startRegrant({ ...servers.env, MAX_MAILBOXES_PER_MEMBER: '1' });
+    try {
+      const one = await capped.user('one@acme.test', 'member');
+      expect((await one.post('/api/accounts', customMailbox('first@acme.test', servers.smtp, servers.imap!, 'pw'))).status).toBe(201);
+      await refused(await one.post('/api/accounts', customMailbox('second@acme.test', servers.smtp, servers.imap!, 'pw')), 422, 'mailbox_limit');
+    } finally {
+      await capped.destroy();
+    }
     await refused(await owner.post('/api/accounts', 'x'.repeat(65 * 1024)), 413, 'payload_too_large');
     await refused(await owner.request('POST', '/api/imports', '', { 'content-type': 'text/csv' }), 400, 'invalid_csv');
     const upload = () => admin.request('POST', '/api/imports', 'email\r\na@acme.test', { 'content-type': 'text/csv' });

@@ -49,7 +49,12 @@ it('token create, list and revoke work from the command line', () => {
   const created = cli('token', 'create', '--email', 'ann@acme.test', '--label', 'laptop');
   expect(created.status).toBe(0);
   const id = /New API token (tok_\w+)/.exec(created.stdout)![1];
-  expect(cli('token', 'list', '--email', 'ann@acme.test').stdout).toMatch(new RegExp(`${id}\\s+active\\s+laptop`));
+  expect(cli('token', 'list', '--email', 'ann@acme.test').stdout).toMatch(new RegExp(`${id}\\s+active\\s+expires never\\s+last used never\\s+laptop`));
+  const expiring = cli('token', 'create', '--email', 'ann@acme.test', '--expires-in-days', '30');
+  expect(expiring.status).toBe(0);
+  const expiringId = /New API token (tok_\w+)/.exec(expiring.stdout)![1];
+  expect(expiring.stdout).toMatch(/expiring 20\d\d-/);
+  expect(cli('token', 'list', '--email', 'ann@acme.test').stdout).toMatch(new RegExp(`${expiringId}\\s+active\\s+expires 20\\d\\d-`));
   expect(cli('token', 'revoke', '--id', id).status).toBe(0);
   expect(cli('token', 'list', '--email', 'ann@acme.test').stdout).toMatch(new RegExp(`${id}\\s+revoked`));
 }, SPAWNS);

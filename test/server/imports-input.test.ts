@@ -154,6 +154,8 @@ describe('a run with a wrong mapping is refused and the upload waits for a right
   });
 });
 
+const NEUTRAL = (email: string) => `${email} cannot be added to your mailboxes. If it should be yours, ask an administrator of Regrant.`;
+
 describe('a member imports only into their own mailboxes', () => {
   it("another member's mailbox is neither updated nor shown; owners must be the member", async () => {
     const bobs = await bob.post('/api/accounts', {
@@ -176,11 +178,12 @@ describe('a member imports only into their own mailboxes', () => {
       return ((await (await ann.get(`/api/imports/${up.id}`)).json()) as ImportView).rows;
     };
     expect(await results(true)).toEqual([
-      { line: 2, email: 'bobs@acme.test', status: 'failed', error: { code: 'not_yours', message: 'bobs@acme.test is in Regrant but belongs to another user; an admin can update it' } },
+      { line: 2, email: 'bobs@acme.test', status: 'failed', error: { code: 'forbidden', message: NEUTRAL('bobs@acme.test') } },
       { line: 3, email: 'gift@acme.test', status: 'failed', error: { code: 'forbidden', message: 'owner: only an admin can give a mailbox to someone else' } },
       { line: 4, email: 'ghost@acme.test', status: 'failed', error: { code: 'invalid_input', message: 'owner: there is no Regrant user nobody@acme.test' } },
     ]);
-    expect((await results(false))[0]).toEqual({ line: 2, email: 'bobs@acme.test', status: 'skipped', error: { code: 'account_exists', message: 'already in Regrant; tick "Update inbox if it exists" to update it' } });
+    // Without "update" too: that it exists is not said either.
+    expect((await results(false))[0]).toEqual({ line: 2, email: 'bobs@acme.test', status: 'failed', error: { code: 'forbidden', message: NEUTRAL('bobs@acme.test') } });
     const kept = await rg.db.selectFrom('accounts').select(['email', 'owner_id', 'updated_at']).where('email', 'in', ['bobs@acme.test', 'gift@acme.test', 'ghost@acme.test']).execute();
     expect(kept.map((a) => a.email)).toEqual(['bobs@acme.test']);
   });

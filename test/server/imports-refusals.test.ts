@@ -60,10 +60,11 @@ it('two imports at once share the CHECK_CONCURRENCY sign-in places, and each tri
   };
   const other = await startRegrant({ CHECK_CONCURRENCY: '2' }, { imports: { probe } });
   try {
-    const admin = await other.user('ann@acme.test', 'admin');
+    // Two people: one upload waits to run per person.
+    const admins = [await other.user('ann@acme.test', 'admin'), await other.user('bea@acme.test', 'admin')];
     const file = (prefix: string) => ['email,smtp_host,smtp_port,smtp_username,smtp_password,imap_host,imap_port', ...Array.from({ length: 6 }, (_, i) => `${prefix}${i}@acme.test,mail.acme.test,587,${prefix}${i},pw,mail.acme.test,993`)].join('\n');
-    const ups = await Promise.all(['a', 'b'].map(async (p) => (await (await admin.request('POST', '/api/imports', file(p), { 'content-type': 'text/csv' })).json()) as ImportUpload));
-    const runs = await Promise.all(ups.map((up) => admin.post(`/api/imports/${up.id}/run`, { mapping: up.suggestedMapping })));
+    const ups = await Promise.all(['a', 'b'].map(async (p, i) => (await (await admins[i].request('POST', '/api/imports', file(p), { 'content-type': 'text/csv' })).json()) as ImportUpload));
+    const runs = await Promise.all(ups.map((up, i) => admins[i].post(`/api/imports/${up.id}/run`, { mapping: up.suggestedMapping })));
     expect(runs.map((r) => r.status)).toEqual([202, 202]);
     await other.imports.settled();
     expect(most).toBe(2);

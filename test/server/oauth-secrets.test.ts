@@ -35,7 +35,8 @@ it('no OAuth secret is stored in the clear, answered, recorded in an event or lo
   for (const [provider, email] of [['google', GMAIL], ['microsoft', OUTLOOK]] as const) {
     const { url } = (await (await admin.post(`/api/connect/${provider}`)).json()) as { url: string };
     world[provider].nextConsent({ as: email });
-    const connected = await world.browser().open(url);
+    // The connect page's button (POST) goes on to the consent screen.
+    const connected = await world.browser().submit(url);
     expect(connected.html).toMatch(/Mailbox connected/);
     remember(connected);
     const { accounts } = (await (await admin.get('/api/accounts')).json()) as { accounts: { id: string; email: string }[] };

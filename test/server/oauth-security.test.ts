@@ -143,14 +143,15 @@ it("connecting a mailbox someone else already connected is refused; its owner's 
   const res = await other.post('/api/connect/microsoft');
   world.microsoft.nextConsent({ as: OUTLOOK });
   const before = await row(outlook.id);
-  const page = await world.browser().open(((await res.json()) as { url: string }).url);
+  // The connect page's button (POST) goes on to the consent screen.
+  const page = await world.browser().submit(((await res.json()) as { url: string }).url);
   expect(page.status).toBe(409);
   expect(page.html).toMatch(/already connected to Acme by someone else/);
   expect(await row(outlook.id)).toEqual(before);
 
   const mine = await admin.post('/api/connect/microsoft');
   world.microsoft.nextConsent({ as: OUTLOOK });
-  expect((await world.browser().open(((await mine.json()) as { url: string }).url)).html).toMatch(/Reconnected/);
+  expect((await world.browser().submit(((await mine.json()) as { url: string }).url)).html).toMatch(/Reconnected/);
   expect((await row(outlook.id)).state).toBe('connected');
   const { accounts } = (await (await admin.get('/api/accounts')).json()) as { accounts: AccountView[] };
   expect(accounts.filter((a) => a.email === OUTLOOK)).toHaveLength(1);
@@ -196,7 +197,7 @@ it('microsoft: connecting with a forged email claim is refused the same way', as
   const { url } = (await (await other.post('/api/connect/microsoft')).json()) as { url: string };
   world.microsoft.nextConsent({ as: 'eve@evil.test' }); // her mail attribute still says ops@contoso.test
   const before = await row(outlook.id);
-  const page = await world.browser().open(url);
+  const page = await world.browser().submit(url);
   expect(page.status).toBe(409);
   expect(page.html).toMatch(/did not accept this sign-in/);
   expect(await row(outlook.id)).toEqual(before);
@@ -220,7 +221,7 @@ it('microsoft: when the mailbox cannot be reached to confirm a grant, the page s
   const { url } = (await (await member.post('/api/connect/microsoft')).json()) as { url: string };
   world.microsoft.addMailbox('fresh@contoso.test');
   world.microsoft.nextConsent({ as: 'fresh@contoso.test' });
-  const page = await new TestBrowser(offline.app, 'http://regrant.test').open(url);
+  const page = await new TestBrowser(offline.app, 'http://regrant.test').submit(url);
   expect(page.status).toBe(502);
   expect(page.html).toMatch(/could not open fresh@contoso\.test to confirm the new access/);
   expect(page.html).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);

@@ -20,6 +20,7 @@ import { TestBrowser } from '../support/browser.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { tableLookup } from '../support/hosts.ts';
 import { connectThroughConsent, ORIGIN, startOAuthServers, type OAuthServers } from '../support/oauth-servers.ts';
+import { approveHeld } from '../support/oauth-world.ts';
 import { appClient, startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 
@@ -169,7 +170,7 @@ describe("Microsoft's IMAP and SMTP hosts are judged as well", () => {
 
   it('an operator who closes 127.0.0.0/8 sees the loopback MICROSOFT_IMAP_URL/SMTP_URL refused at the next check', async () => {
     const mia = await rg.user('mia@acme.test', 'member');
-    const account = await connectThroughConsent(new TestBrowser(rg.app, ORIGIN), mia, servers, 'microsoft', OUTLOOK);
+    const account = await connectThroughConsent(new TestBrowser(rg.app, ORIGIN), mia, servers, 'microsoft', OUTLOOK, () => approveHeld(rg));
     expect((await json<AccountView>(mia.post(`/api/accounts/${account.id}/check`))).state).toBe('connected');
     // The same database, restarted without ALLOW_PRIVATE_HOSTS.
     const closed = await createRegrant({ ...rg.config, allowPrivateHosts: [] }, { logger: silentLogger });

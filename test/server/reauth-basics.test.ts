@@ -84,8 +84,9 @@ describe('with Google and Microsoft clients configured', () => {
     expect(minutes).toBeLessThanOrEqual(15);
 
     const browser = new TestBrowser(rg.app, ORIGIN);
-    const hop = await browser.redirectOf(url);
-    expect(hop.status).toBe(302);
+    // The connect page's button (POST) goes on: 303, so the browser GETs the consent screen.
+    const hop = await browser.redirectOf(url, { method: 'POST' });
+    expect(hop.status).toBe(303);
     const consent = new URL(hop.location!);
     expect(consent.origin + consent.pathname).toBe('http://127.0.0.1:9/o/oauth2/v2/auth');
     const q = Object.fromEntries(consent.searchParams);
@@ -104,7 +105,7 @@ describe('with Google and Microsoft clients configured', () => {
 
   it('the Microsoft consent URL asks for IMAP and SMTP access under the configured tenant', async () => {
     const { url } = (await (await admin.post('/api/connect/microsoft')).json()) as { url: string };
-    const hop = await new TestBrowser(rg.app, ORIGIN).redirectOf(url);
+    const hop = await new TestBrowser(rg.app, ORIGIN).redirectOf(url, { method: 'POST' });
     const consent = new URL(hop.location!);
     expect(consent.pathname).toBe('/organizations/oauth2/v2.0/authorize');
     expect(Object.fromEntries(consent.searchParams)).toMatchObject({
@@ -169,8 +170,8 @@ describe('on https', () => {
       const admin = await rg.user('admin@acme.test', 'admin');
       const { url } = (await (await admin.post('/api/connect/google')).json()) as { url: string };
       expect(url.startsWith('https://regrant.acme.test/oauth/start/')).toBe(true);
-      const res = await rg.app.request(new URL(url).pathname);
-      expect(res.status).toBe(302);
+      const res = await rg.app.request(new URL(url).pathname, { method: 'POST' });
+      expect(res.status).toBe(303);
       expect(new URL(res.headers.get('location')!).searchParams.get('redirect_uri')).toBe('https://regrant.acme.test/oauth/google/callback');
       const cookie = res.headers.get('set-cookie')!;
       expect(cookie).toMatch(/^__Host-regrant_browser=b_[A-Za-z0-9_-]{43};/);

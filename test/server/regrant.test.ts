@@ -46,9 +46,9 @@ for (const [provider, email] of [['google', GMAIL], ['microsoft', OUTLOOK]] as c
       account = await world.connect(mia, provider, email);
       expect(account).toMatchObject({ email, provider, state: 'connected', owner: { email: 'mia.owner@acme.test' }, smtp: null, imap: null });
       expect((await events(account.id))[0]).toMatchObject({ from: 'new', to: 'connected', reason: { code: 'connected' } });
-      // Whoever consented learns who holds the access now and how to take it back.
-      const told = await eventually(() => mailsAbout(email, /was connected/).length >= 2 && mailsAbout(email, /was connected/));
-      expect(told.map((m) => m.to[0]).sort()).toEqual([email, 'mia.owner@acme.test'].sort());
+      // Whoever consented learns who holds the access now and how to take it back; every admin hears of it too.
+      const told = await eventually(() => mailsAbout(email, /was connected/).length >= 3 && mailsAbout(email, /was connected/));
+      expect(told.map((m) => m.to[0]).sort()).toEqual([email, 'mia.owner@acme.test', 'boss@acme.test'].sort());
       expect(told[0].text).toMatch(/by mia\.owner@acme\.test.*\n[\s\S]*remove the access at https:\/\//);
       expect((await check(mia, account.id)).state).toBe('connected');
       // The refresh token is sealed at rest and is the one the provider considers valid now.

@@ -102,12 +102,22 @@ interface ApiClient {
  * fake's consent as `email` (pressing Allow when the Google fake shows its screen), back to
  * Regrant. Answers the new account; throws, saying where it stopped, when it did not connect.
  */
-export async function connectThroughConsent(browser: TestBrowser, client: ApiClient, servers: Pick<OAuthServers, 'google' | 'microsoft'>, provider: 'google' | 'microsoft', email: string): Promise<AccountView> {
+export async function connectThroughConsent(
+  browser: TestBrowser,
+  client: ApiClient,
+  servers: Pick<OAuthServers, 'google' | 'microsoft'>,
+  provider: 'google' | 'microsoft',
+  email: string,
+  /** A member's connect of an address not their own waits for an admin: this approves it (absent: throw). */
+  approveHeld?: () => Promise<void>,
+): Promise<AccountView> {
   const res = await client.post(`/api/connect/${provider}`);
   if (res.status !== 200) throw new Error(`POST /api/connect/${provider} answered ${res.status}: ${await res.text()}`);
   const { url } = (await res.json()) as { url: string };
   const page = await consent(browser, servers, provider, email, url);
-  if (!/Mailbox connected/.test(page.html)) throw new Error(`connecting ${email} ended on ${page.url} (${page.status}) without "Mailbox connected"`);
+  const held = /Waiting for an administrator/.test(page.html);
+  if (held && approveHeld) await approveHeld();
+  else if (!/Mailbox connected/.test(page.html)) throw new Error(`connecting ${email} ended on ${page.url} (${page.status}) without "Mailbox connected"`);
   const { accounts } = (await (await client.get('/api/accounts')).json()) as { accounts: AccountView[] };
   const account = accounts.find((a) => a.email === email);
   if (!account) throw new Error(`${email} is not among the caller's accounts after connecting`);
@@ -120,7 +130,9 @@ export async function connectThroughConsent(browser: TestBrowser, client: ApiCli
  */
 export async function consent(browser: TestBrowser, servers: Pick<OAuthServers, 'google' | 'microsoft'>, provider: 'google' | 'microsoft', email: string, url: string, init?: RequestInit) {
   (provider === 'google' ? servers.google : servers.microsoft).nextConsent({ as: email });
-  const page = await browser.open(url, init);
+  let page = await browser.open(url, init);
+  // A connect URL first shows who will hold the mailbox; its button goes on.
+  if (page.status === 200 && /<form method="post" action="\/oauth\/start\//.test(page.html)) page = await browser.submit(url);
   // The screen's Allow button repeats the authorization request, approved.
   if (provider === 'google' && page.url.startsWith(servers.google.authUrl)) return browser.open(`${page.url}&fake_allowed=1`);
   return page;

@@ -27,11 +27,17 @@ export interface OAuthWorld {
   notify: TestSmtp;
   rg: TestRegrant;
   browser(): TestBrowser;
-  /** Connects a mailbox through the real flow as `client`; answers the new account. */
+  /** Connects a mailbox through the real flow as `client` (a held connect approved by an admin); answers the new account. */
   connect(client: Client, provider: 'google' | 'microsoft', email: string): Promise<AccountView>;
   /** Starts a second Regrant on the same fakes and servers (other settings). */
   regrant(env?: Record<string, string>): Promise<TestRegrant>;
   stop(): Promise<void>;
+}
+
+/** Approves every connection held for an admin, as an admin would (a member's connect of another address waits for one). */
+export async function approveHeld(rg: TestRegrant): Promise<void> {
+  const approver = { id: 'usr_test_approver', role: 'admin' as const };
+  for (const held of await rg.reauth.pending.list(approver)) await rg.reauth.pending.approve(approver, held.id);
 }
 
 export async function startOAuthWorld(mailboxes: string[], env: Record<string, string> = {}, options: RegrantOptions = {}): Promise<OAuthWorld> {
@@ -49,7 +55,10 @@ export async function startOAuthWorld(mailboxes: string[], env: Record<string, s
     notify,
     rg,
     browser: () => new TestBrowser(rg.app, origin),
-    connect: (client, provider, email) => connectThroughConsent(world.browser(), client, servers, provider, email),
+    // A member's connect of another address waits for an admin; these stories are about what
+    // follows, so an admin approves it at once (test/server/connect-handover.test.ts is about the wait).
+    connect: (client, provider, email) =>
+      connectThroughConsent(world.browser(), client, servers, provider, email, () => approveHeld(rg)),
     async regrant(more = {}) {
       const other = await startRegrant({ ...servers.env, ...env, ...more });
       extra.push(other);

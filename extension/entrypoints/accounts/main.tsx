@@ -4,6 +4,7 @@ import { AccountsPage, type AccountsPageDeps } from '../../components/AccountsPa
 import '../../components/theme.css';
 import { createApi } from '../../utils/api.ts';
 import { pollNow } from '../../utils/messages.ts';
+import { idFromHash } from '../../utils/page-hash.ts';
 import { saveFile } from '../../utils/save-file.ts';
 import { loadSettings } from '../../utils/settings.ts';
 import { z } from 'zod';
@@ -14,7 +15,7 @@ z.config({ jitless: true });
 
 const deps: AccountsPageDeps = {
   api: async () => createApi(await loadSettings()),
-  selectedId: () => decodeURIComponent(location.hash.slice(1)) || null,
+  selectedId: () => idFromHash(location.hash),
   select: (id) => history.replaceState(null, '', `#${encodeURIComponent(id)}`),
   pollNow,
   saveFile,

@@ -20,7 +20,13 @@ const csvFile = (c: Context, name: string, body: string) =>
 /** The file of an upload: the raw body (`text/csv`), or the first file of a multipart form. */
 async function uploadedBytes(c: Context): Promise<Uint8Array> {
   if ((c.req.header('Content-Type') ?? '').startsWith('multipart/form-data')) {
-    const form = await c.req.parseBody();
+    let form: Record<string, string | File | (string | File)[]>;
+    try {
+      form = await c.req.parseBody();
+    } catch {
+      // A form without its boundary (or otherwise broken) is the client's mistake, not the server's.
+      throw new DomainError('bad_request', 'the multipart form could not be read: send Content-Type "multipart/form-data; boundary=…" with a body in that form, or the CSV file itself as text/csv');
+    }
     const file = Object.values(form).find((v): v is File => v instanceof File);
     if (!file) throw new DomainError('invalid_input', 'the form holds no file; send the CSV file itself', 'file');
     return new Uint8Array(await file.arrayBuffer());

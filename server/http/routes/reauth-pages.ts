@@ -10,7 +10,7 @@ import type { Logger } from '../../log/index.ts';
 import type { Reauth, Redirect } from '../../reauth/index.ts';
 import type { Outcome } from '../../reauth/outcomes.ts';
 import { pageHeaders } from '../../reauth/page-layout.ts';
-import { outcomePage, sharePage } from '../../reauth/pages.ts';
+import { connectConfirmPage, outcomePage, sharePage } from '../../reauth/pages.ts';
 import type { Db } from '../../db/index.ts';
 import { pageLimits } from '../abuse-limits.ts';
 import { requestCutOff } from '../errors.ts';
@@ -71,7 +71,15 @@ export function reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigi
     .use('/r/*', limits.shareAddress)
     .use('/r/:token', limits.shareLink)
     .use('/oauth/*', limits.oauthAddress)
-    .get('/oauth/start/:token', async (c) => follow(c, await reauth.start(c.req.param('token'), browserId(c))))
+    // A connect URL first says who will hold the mailbox (reads only); its button POSTs.
+    .get('/oauth/start/:token', async (c) => {
+      const token = c.req.param('token');
+      const confirm = await reauth.connectConfirm(token);
+      if (confirm === null) return follow(c, await reauth.start(token, browserId(c)));
+      if ('kind' in confirm) return render(c, confirm);
+      return c.html(connectConfirmPage(confirm, token), 200, headers);
+    })
+    .post('/oauth/start/:token', async (c) => follow(c, await reauth.start(c.req.param('token'), browserId(c))))
     .get('/oauth/:provider/callback', async (c) => render(c, await reauth.callback(c.req.param('provider'), c.req.query(), getCookie(c, cookieName))))
     // Safe: chat apps fetch pasted links to build previews, so showing the page changes nothing.
     .get('/r/:token', async (c) => {

@@ -17,3 +17,14 @@ export function accountReauthRoutes(reauth: Reauth) {
       return c.body(null, 204);
     });
 }
+
+/** `/api/pending-connections`: connections held for an admin, who approves or refuses each (admins only). */
+export function pendingConnectionRoutes(reauth: Reauth) {
+  return new Hono<AuthEnv>()
+    .get('/', async (c) => c.json({ pending: await reauth.pending.list(c.var.user) }))
+    .post('/:id/approve', async (c) => c.json({ accountId: await reauth.pending.approve(c.var.user, c.req.param('id')) }, 201))
+    .post('/:id/refuse', async (c) => {
+      await reauth.pending.refuse(c.var.user, c.req.param('id'));
+      return c.body(null, 204);
+    });
+}
