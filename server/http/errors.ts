@@ -15,7 +15,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   account_exists: 409,
-  mailbox_limit: 422,
+  mailbox_limit: 429,
   check_in_progress: 409,
   wrong_provider: 409,
   provider_not_configured: 503,

@@ -42,7 +42,7 @@ export const OUTCOME_STATUS: Record<Outcome['kind'], 200 | 202 | 400 | 403 | 409
   account_exists: 409,
   connect_held: 202,
   replace_held: 202,
-  mailbox_limit: 422,
+  mailbox_limit: 429,
   rate_limited: 429,
   unexpected: 500,
 };

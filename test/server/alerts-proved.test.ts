@@ -2,7 +2,7 @@
  * Regrant emails only addresses that proved themselves, and a member cannot make it email
  * without bound: an alert goes to a mailbox's own address only once the mailbox passed a check
  * (or came by OAuth); past ALERTS_PER_MEMBER_PER_HOUR emails about a member's mailboxes in an
- * hour, only admins are told; a member owns at most MAX_MAILBOXES_PER_MEMBER mailboxes (422).
+ * hour, only admins are told; a member owns at most MAX_MAILBOXES_PER_MEMBER mailboxes (429).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView, ApiErrorBody } from '../../shared/api.ts';
@@ -70,11 +70,12 @@ describe('alerts reach a mailbox only once it proved itself', () => {
 });
 
 describe('MAX_MAILBOXES_PER_MEMBER', () => {
-  it('a member past the limit gets 422 with what to do; admins have no limit, and cannot give one more', async () => {
+  it('a member past the limit gets 429 with what to do (and no Retry-After: waiting does not help); admins have no limit, and cannot give one more', async () => {
     // sam owns 3 (above); the limit is 4.
     expect((await sam.post('/api/accounts', customMailbox('fourth@acme.test', smtp, imap, 'pw'))).status).toBe(201);
     const refused = await sam.post('/api/accounts', customMailbox('fifth@acme.test', smtp, imap, 'pw'));
-    expect(refused.status).toBe(422);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBeNull();
     expect(((await refused.json()) as ApiErrorBody).error).toEqual({
       code: 'mailbox_limit',
       message: 'sam@acme.test has 4 mailboxes in Regrant, the most a member may have (MAX_MAILBOXES_PER_MEMBER is 4). Remove one first, or ask an administrator.',
@@ -82,10 +83,10 @@ describe('MAX_MAILBOXES_PER_MEMBER', () => {
     const adminsOwn = await add(admin, 'admins.own@acme.test');
     for (const email of ['a2@acme.test', 'a3@acme.test', 'a4@acme.test', 'a5@acme.test']) expect((await admin.post('/api/accounts', customMailbox(email, smtp, imap, 'pw'))).status).toBe(201);
     const given = await admin.patch(`/api/accounts/${adminsOwn.id}`, { owner: 'sam@acme.test' });
-    expect(given.status).toBe(422);
+    expect(given.status).toBe(429);
     expect(((await given.json()) as ApiErrorBody).error.code).toBe('mailbox_limit');
     const created = await admin.post('/api/accounts', { ...customMailbox('for.sam@acme.test', smtp, imap, 'pw'), owner: 'sam@acme.test' });
-    expect(created.status).toBe(422);
+    expect(created.status).toBe(429);
     expect(await rg.db.selectFrom('accounts').select('email').where('email', 'in', ['fifth@acme.test', 'for.sam@acme.test']).execute()).toEqual([]);
   });
 

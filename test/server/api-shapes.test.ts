@@ -206,7 +206,7 @@ describe('error answers', () => {
     try {
       const one = await capped.user('one@acme.test', 'member');
       expect((await one.post('/api/accounts', customMailbox('first@acme.test', servers.smtp, servers.imap!, 'pw'))).status).toBe(201);
-      await refused(await one.post('/api/accounts', customMailbox('second@acme.test', servers.smtp, servers.imap!, 'pw')), 422, 'mailbox_limit');
+      await refused(await one.post('/api/accounts', customMailbox('second@acme.test', servers.smtp, servers.imap!, 'pw')), 429, 'mailbox_limit');
     } finally {
       await capped.destroy();
     }

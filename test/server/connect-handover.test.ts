@@ -123,7 +123,7 @@ it('a member at MAX_MAILBOXES_PER_MEMBER connecting their own address is told wh
   expect((await other.post('/api/accounts', customMailbox('first@acme.test', { port: 2525 }, { port: 1143 }, 'pw'))).status).toBe(201);
   const url = ((await (await other.post('/api/connect/google')).json()) as { url: string }).url;
   const page = await consent(new TestBrowser(capped.app, ORIGIN), world, 'google', 'other@gmail.test', url);
-  expect(page.status).toBe(422);
+  expect(page.status).toBe(429);
   expect(page.html).toContain('other@gmail.test has 1 mailboxes in Regrant, the most a member may have (MAX_MAILBOXES_PER_MEMBER is 1).');
   expect(await capped.db.selectFrom('accounts').select('email').execute()).toEqual([{ email: 'first@acme.test' }]);
 });
