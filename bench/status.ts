@@ -20,7 +20,7 @@ import { silentLogger } from '../server/log/index.ts';
 import { createRegrant } from '../server/regrant.ts';
 import { freePort, waitForPort } from '../test/support/ports.ts';
 import { median, num, report, runsOf } from './figures.ts';
-import { buildServer, compileScript, spawnNode, type BenchProcess } from './support/mailboxes.ts';
+import { buildServer, compileScript, spawnNode, startArgs, type BenchProcess } from './support/mailboxes.ts';
 
 const MAILBOXES = 10_000;
 const RUNS = 5;
@@ -83,7 +83,7 @@ try {
   const token = await seed(dataDir);
   const auth = { authorization: `Bearer ${token}` };
   buildServer();
-  const regrant = await startProcess(['--enable-source-maps', 'dist/server/main.js'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  const regrant = await startProcess(startArgs(), { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
   const bare = await startProcess([compileScript('bench/support/bare-route.ts')], {});
   processes.push(regrant, bare);
   const statusUrl = `http://127.0.0.1:${regrant.port}/api/status`;

@@ -8,7 +8,9 @@ import { createRegrant } from './regrant.ts';
 // A check cycle makes much short-lived garbage around a live heap of ~30 MB, and by default V8
 // lets the heap grow to ~4x what is live and keeps it once idle (10,000 mailboxes: RSS ~275 MB
 // peak, ~220 MB idle). Capped at 1.5x, ~195 / ~175 MB at no CPU cost (bench/memory.ts);
-// --optimize-for-size would give ~165 / ~120 MB but doubles the CPU a check costs.
+// --optimize-for-size would give ~165 / ~120 MB but doubles the CPU a check costs. The young
+// generation is capped too, by `npm start`'s --max-semi-space-size=4 (a start-up flag, which
+// V8 reads only when it makes the heap): 32 MB of new space, touched and kept, becomes 8 MB.
 setFlagsFromString('--heap-growing-percent=50');
 
 let config: Config;

@@ -155,6 +155,16 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * The node arguments `npm start` runs the server with, read from package.json's `start` script
+ * (`node <flags> dist/server/main.js`), so that a benchmark measures exactly that process.
+ */
+export function startArgs(): string[] {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.trim().split(/\s+/);
+  if (start[0] !== 'node' || start.at(-1) !== 'dist/server/main.js') throw new Error(`package.json's start script is not "node … dist/server/main.js": ${start.join(' ')}`);
+  return start.slice(1);
+}
+
 /** Builds the server as `npm start` does (`scripts/build-server.mjs`: only when its sources changed). */
 export function buildServer(): void {
   const built = spawnSync(process.execPath, ['scripts/build-server.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -196,7 +206,7 @@ export async function spawnNode(args: string[], env: Record<string, string>, std
 }
 
 /**
- * Regrant as `npm start` runs it (`node --enable-source-maps dist/server/main.js`, built first)
+ * Regrant as `npm start` runs it (the node arguments of its `start` script, built first)
  * on the seeded DATA_DIR, once /healthz answers; `nodeArgs` such as --cpu-prof go to its node.
  * Its log goes to the file REGRANT_BENCH_LOG names, if any.
  */
@@ -204,7 +214,7 @@ export async function spawnRegrant(data: SeededData, env: Record<string, string>
   buildServer();
   const port = await freePort();
   const log = process.env.REGRANT_BENCH_LOG ? openSync(process.env.REGRANT_BENCH_LOG, 'a') : 'ignore';
-  const server = await spawnNode([...nodeArgs, '--enable-source-maps', 'dist/server/main.js'], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...env }, log);
+  const server = await spawnNode([...nodeArgs, ...startArgs()], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...env }, log);
   if (typeof log === 'number') closeSync(log);
   const deadline = Date.now() + 30_000;
   for (;;) {

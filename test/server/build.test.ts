@@ -62,7 +62,8 @@ it('npm start on a fresh copy builds the server and serves it under plain node, 
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ ok: true });
     expect(stderr).toContain('built the server into dist/server');
     const commands = processTree(server.pid!).filter(Boolean);
-    expect(commands.some((c) => /^node --enable-source-maps dist\/server\/main\.js/.test(c))).toBe(true);
+    // Plain node with its flags (source maps, heap sizes), running the compiled entry point.
+    expect(commands.some((c) => /^node( --[\w-]+(=\S+)?)* dist\/server\/main\.js$/.test(c) && c.includes('--enable-source-maps'))).toBe(true);
     expect(commands.filter((c) => /tsx/.test(c))).toEqual([]);
   } finally {
     process.kill(-server.pid!, 'SIGTERM');
