@@ -31,6 +31,8 @@ import type { OwnHealth } from '../metrics/own-health.ts';
 import { markUnmatched, observeRequests } from './observe.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { serverHealthRoutes } from './routes/server-health.ts';
+import type { Webhooks } from '../webhooks/index.ts';
+import { fixPageRoutes, webhookRoutes } from './routes/webhooks.ts';
 
 export interface AppDeps {
   /** Where rate limits are counted, so they hold across server processes. */
@@ -48,6 +50,7 @@ export interface AppDeps {
   outbox: Outbox;
   inbox: Inbox;
   imports: Imports;
+  webhooks: Webhooks;
   metrics?: Metrics;
   /** Regrant's own health: `/api/server/health`, and `serverDegraded` in `/api/status`. */
   ownHealth?: OwnHealth;
@@ -58,7 +61,7 @@ export interface AppDeps {
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
-export function createApp({ db, users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports, metrics, ownHealth, metricsToken }: AppDeps) {
+export function createApp({ db, users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports, webhooks, metrics, ownHealth, metricsToken }: AppDeps) {
   const app = new Hono();
   app.use('*', observeRequests({ logger, metrics }));
   // The route's pattern, not its path: paths of pages carry share-link and start tokens.
@@ -82,6 +85,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   );
 
   app.route('/', reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigins, logger }));
+  app.route('/', fixPageRoutes(workspaceName));
   const limits = apiLimits(db);
 
   app.use('/api/*', apiHeaders);
@@ -107,6 +111,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.route('/api/messages', messageRoutes(outbox, limits.messages));
   app.route('/api/accounts', inboxRoutes(inbox));
   app.route('/api/imports', importRoutes(imports, limits.uploads));
+  app.route('/api/webhooks', webhookRoutes(webhooks));
   app.all('/api/*', (c) => {
     markUnmatched(c);
     throw new DomainError('not_found', 'no such API route');
