@@ -10,7 +10,7 @@ import { migrate, type Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { silentLogger } from '../log/index.ts';
 import { WEBHOOK_ATTEMPTS } from '../retry/policy.ts';
-import { createDispatcher } from './dispatch.ts';
+import { createDispatcher, KEEP_FINISHED_MS } from './dispatch.ts';
 import { bodyContext } from './record.ts';
 import { createWebhookStore } from './store.ts';
 
@@ -106,4 +106,18 @@ it('a body is sealed in the database: neither its share link nor its text is rea
   expect(stored.body).not.toContain('ops@acme.test');
   const secret = await db.selectFrom('webhooks').select('secret').executeTakeFirstOrThrow();
   expect(secret.secret).toMatch(/^v1\./);
+});
+
+it('finished deliveries are kept 30 days; pending ones stay however old', async () => {
+  await pendingDelivery('msg_old_done');
+  await pendingDelivery('msg_recent_failed');
+  await pendingDelivery('msg_old_pending');
+  const old = new Date(Date.now() - KEEP_FINISHED_MS - 60_000).toISOString();
+  const future = new Date(Date.now() + 3_600_000).toISOString();
+  await db.updateTable('webhook_deliveries').set({ state: 'delivered', created_at: old }).where('id', '=', 'msg_old_done').execute();
+  await db.updateTable('webhook_deliveries').set({ state: 'failed' }).where('id', '=', 'msg_recent_failed').execute();
+  await db.updateTable('webhook_deliveries').set({ created_at: old, next_attempt_at: future }).where('id', '=', 'msg_old_pending').execute();
+  await createDispatcher({ db, sealer, hosts: loopbackHosts, instanceId: 'ins_me', logger: silentLogger }).kick();
+  const left = await db.selectFrom('webhook_deliveries').select('id').orderBy('id').execute();
+  expect(left.map((r) => r.id)).toEqual(['msg_old_pending', 'msg_recent_failed']);
 });

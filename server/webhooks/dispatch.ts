@@ -37,6 +37,9 @@ export interface DispatcherDeps {
 }
 
 const CLAIM_BATCH = 10;
+/** Finished deliveries are kept this long: enough to read what happened, bounded all the same. */
+export const KEEP_FINISHED_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
 /** Covers a batch of attempts of at most 10 s each. */
 const LEASE_MS = 2 * 60_000;
 
@@ -97,7 +100,16 @@ export function createDispatcher({ db, sealer, hosts, instanceId, logger, retryM
     return answer;
   }
 
+  let prunedAt = 0;
+  async function prune(now: Date): Promise<void> {
+    if (now.getTime() - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = now.getTime();
+    const before = new Date(now.getTime() - KEEP_FINISHED_MS).toISOString();
+    await db.deleteFrom('webhook_deliveries').where('state', 'in', ['delivered', 'failed']).where('created_at', '<', before).execute();
+  }
+
   async function dispatchDue(): Promise<void> {
+    await prune(new Date());
     for (;;) {
       const batch = await claim(CLAIM_BATCH);
       if (batch.length === 0) return;
