@@ -225,6 +225,7 @@ export interface Database {
 export interface WebhooksTable {
   id: string;
   user_id: string;
+  /** Sealed (a Slack or Teams URL is a credential). */
   url: string;
   format: WebhookFormat;
   /** JSON array of event types. */

@@ -99,13 +99,15 @@ it('a delivery left sending by an instance that died is taken over at once; one 
   expect(await row(held.id)).toMatchObject({ state: 'sending', lease_owner: 'ins_alive' });
 });
 
-it('a body is sealed in the database: neither its share link nor its text is readable there', async () => {
+it("a delivery's body, the webhook's URL and its secret are sealed in the database", async () => {
   const { id } = await pendingDelivery();
   const stored = await row(id);
   expect(stored.body).toMatch(/^v1\./);
   expect(stored.body).not.toContain('ops@acme.test');
-  const secret = await db.selectFrom('webhooks').select('secret').executeTakeFirstOrThrow();
-  expect(secret.secret).toMatch(/^v1\./);
+  const hook = await db.selectFrom('webhooks').selectAll().executeTakeFirstOrThrow();
+  expect(hook.secret).toMatch(/^v1\./);
+  expect(hook.url).toMatch(/^v1\./);
+  expect(JSON.stringify(hook)).not.toContain('127.0.0.1');
 });
 
 it('finished deliveries are kept 30 days; pending ones stay however old', async () => {

@@ -22,7 +22,7 @@ import { WEBHOOK_ATTEMPTS, webhookRetryMs } from '../retry/policy.ts';
 import { bodyContext } from './record.ts';
 import { postJson, type Answer } from './send.ts';
 import { signedHeaders } from './sign.ts';
-import { secretContext } from './store.ts';
+import { secretContext, urlContext } from './store.ts';
 
 export interface DispatcherDeps {
   db: Db;
@@ -65,7 +65,7 @@ export function createDispatcher({ db, sealer, hosts, instanceId, logger, retryM
     // Slack and Teams ignore the headers; any other receiver can still drop a repeated webhook-id.
     const now = new Date();
     const headers = hook.secret ? signedHeaders(sealer.open(hook.secret, secretContext(delivery.webhook_id)), delivery.id, body, now) : { 'webhook-id': delivery.id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)) };
-    return postJson(hosts, hook.url, body, headers);
+    return postJson(hosts, sealer.open(hook.url, urlContext(delivery.webhook_id)), body, headers);
   }
 
   /** `once`: a test, never re-tried. */

@@ -23,13 +23,18 @@ const RECENT_DELIVERIES = 100;
 
 /** Where a webhook's secret is sealed: a sealed secret copied into another row does not open. */
 export const secretContext = (webhookId: string) => `webhook:${webhookId}:secret`;
+/** Where its URL is sealed: a Slack or Teams URL lets anyone who has it post to the channel. */
+export const urlContext = (webhookId: string) => `webhook:${webhookId}:url`;
+
+/** Webhooks one person may have: enough for every channel, bounded all the same. */
+export const MAX_WEBHOOKS_PER_USER = 20;
 
 export function eventsOf(row: Pick<WebhookRow, 'events'>): WebhookEvent[] {
   return JSON.parse(row.events) as WebhookEvent[];
 }
 
-function view(row: WebhookRow, owner: { id: string; email: string }): WebhookView {
-  return { id: row.id, url: row.url, format: row.format, events: eventsOf(row), owner, createdAt: row.created_at };
+function view(row: WebhookRow, url: string, owner: { id: string; email: string }): WebhookView {
+  return { id: row.id, url, format: row.format, events: eventsOf(row), owner, createdAt: row.created_at };
 }
 
 function deliveryView(row: DeliveryRow): WebhookDeliveryView {
@@ -57,20 +62,22 @@ export function createWebhookStore({ db, sealer, hosts }: { db: Db; sealer: Seal
     return found;
   }
 
-  const viewOf = (r: WebhookRow & { owner_email: string }) => view(r, { id: r.user_id, email: r.owner_email });
+  const viewOf = (r: WebhookRow & { owner_email: string }) => view(r, sealer.open(r.url, urlContext(r.id)), { id: r.user_id, email: r.owner_email });
 
   return {
     row,
 
     async create(actor: Actor & { email: string }, input: CreateWebhookInput): Promise<WebhookView> {
-      const url = await hosts.assertPublicUrl(input.url);
+      const url = (await hosts.assertPublicUrl(input.url)).href;
+      const { count } = await db.selectFrom('webhooks').select((eb) => eb.fn.countAll<number>().as('count')).where('user_id', '=', actor.id).executeTakeFirstOrThrow();
+      if (Number(count) >= MAX_WEBHOOKS_PER_USER) throw new DomainError('invalid_input', `you have ${MAX_WEBHOOKS_PER_USER} webhooks, the most one person may have: remove one first`);
       const now = new Date().toISOString();
       const id = newId('whk');
       const secret = input.format === 'standard' ? newSecret() : null;
       const events = [...new Set(input.events ?? WEBHOOK_EVENTS)];
-      const written: WebhookRow = { id, user_id: actor.id, url: url.href, format: input.format, events: JSON.stringify(events), secret: secret && sealer.seal(secret, secretContext(id)), created_at: now, updated_at: now };
+      const written: WebhookRow = { id, user_id: actor.id, url: sealer.seal(url, urlContext(id)), format: input.format, events: JSON.stringify(events), secret: secret && sealer.seal(secret, secretContext(id)), created_at: now, updated_at: now };
       await db.insertInto('webhooks').values(written).execute();
-      return { ...view(written, { id: actor.id, email: actor.email }), ...(secret ? { secret } : {}) };
+      return { ...view(written, url, { id: actor.id, email: actor.email }), ...(secret ? { secret } : {}) };
     },
 
     async list(actor: Actor): Promise<WebhookView[]> {
@@ -85,10 +92,11 @@ export function createWebhookStore({ db, sealer, hosts }: { db: Db; sealer: Seal
 
     async update(actor: Actor, id: string, input: UpdateWebhookInput): Promise<WebhookView> {
       const found = await row(actor, id);
-      const url = input.url === undefined ? found.url : (await hosts.assertPublicUrl(input.url)).href;
+      const before = sealer.open(found.url, urlContext(id));
+      const url = input.url === undefined ? before : (await hosts.assertPublicUrl(input.url)).href;
       const events = input.events === undefined ? found.events : JSON.stringify([...new Set(input.events)]);
-      if (url === found.url && events === found.events) return viewOf(found);
-      const updated = { url, events, updated_at: new Date().toISOString() };
+      if (url === before && events === found.events) return viewOf(found);
+      const updated = { url: url === before ? found.url : sealer.seal(url, urlContext(id)), events, updated_at: new Date().toISOString() };
       await db.updateTable('webhooks').set(updated).where('id', '=', id).execute();
       return viewOf({ ...found, ...updated });
     },

@@ -43,6 +43,7 @@ it('a standard webhook answers its secret once; it is kept sealed and never show
   expect(JSON.stringify(listed)).not.toContain(hook.secret!);
   const stored = await world.rg.db.selectFrom('webhooks').selectAll().where('id', '=', hook.id).executeTakeFirstOrThrow();
   expect(JSON.stringify(stored)).not.toContain(hook.secret!.slice(6));
+  expect(JSON.stringify(stored)).not.toContain(receiver.url);
 
   // The test event is signed with that secret, and the answer says what the receiver said.
   const tested = webhookTestResultSchema.parse(await json<WebhookTestResult>(await world.owner.post(`/api/webhooks/${hook.id}/test`)));
@@ -99,6 +100,14 @@ it("members see and change only their own webhooks; admins see everyone's", asyn
 
   expect((await admin.del(`/api/webhooks/${sams.id}`)).status).toBe(204);
   expect((await member.get(`/api/webhooks/${sams.id}`)).status).toBe(404);
+});
+
+it('one person has at most 20 webhooks', async () => {
+  for (let i = 0; i < 20; i++) expect((await member.post('/api/webhooks', { url: `${receiver.url}/${i}`, format: 'slack' })).status).toBe(201);
+  const res = await member.post('/api/webhooks', { url: receiver.url, format: 'slack' });
+  expect(res.status).toBe(422);
+  expect((await json<ApiErrorBody>(res)).error.message).toBe('you have 20 webhooks, the most one person may have: remove one first');
+  for (const hook of (await json<WebhookList>(await member.get('/api/webhooks'))).webhooks) await member.del(`/api/webhooks/${hook.id}`);
 });
 
 it('a custom mailbox that needs a new password: the message links to its Fix page, which shows nothing of it', async () => {

@@ -12,6 +12,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('webhooks')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    /** Sealed: a Slack or Teams URL is all it takes to post to the channel. */
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('format', 'text', (c) => c.notNull())
     /** JSON array of the event types it hears. */
