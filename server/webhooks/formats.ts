@@ -62,8 +62,10 @@ function button(e: MailboxEvent): { title: string; url: string } | null {
 
 function standard(e: MailboxEvent | TestEvent): object {
   if (e.type === 'webhook.test') return { type: e.type, timestamp: e.at, data: { webhookId: e.webhookId, workspace: e.workspace } };
-  const { type, at, workspace: _w, ...data } = e;
-  return { type, timestamp: at, data: { ...data, since: at } };
+  // Named one by one: this body is a contract with other systems.
+  const { accountId, email, provider, state, reason, pendingEmails, shareUrl, fixUrl } = e;
+  const links = { ...(shareUrl ? { shareUrl } : {}), ...(fixUrl ? { fixUrl } : {}) };
+  return { type: e.type, timestamp: e.at, data: { accountId, email, provider, state, reason, pendingEmails, since: e.at, ...links } };
 }
 
 /** Slack's mrkdwn needs &, < and > escaped; everything else is text. */
