@@ -19,7 +19,8 @@ export interface MailboxEvent {
   email: string;
   provider: ProviderKind;
   state: string;
-  reason: { code: string; message: string };
+  /** `hint`: how to fix it, in words. */
+  reason: { code: string; message: string; hint?: string };
   pendingEmails: number;
   /** A fresh share link (Google/Microsoft mailboxes that need re-authentication). */
   shareUrl?: string;
@@ -51,6 +52,7 @@ function facts(e: MailboxEvent): Array<[string, string]> {
     ['What happened', e.reason.message],
     [e.type === 'mailbox.reconnected' ? 'At' : 'Since', when(e.at)],
     ['Emails waiting', String(e.pendingEmails)],
+    ...(e.reason.hint && e.type !== 'mailbox.reconnected' ? [['How to fix it', e.reason.hint] as [string, string]] : []),
   ];
 }
 

@@ -88,3 +88,15 @@ it('a needs_reauth makes one incident link for every webhook; the next incident 
   expect(live.map((l) => l.kind)).toEqual(['incident', 'manual']);
   expect(manual.url).toMatch(/\/r\/r_/);
 });
+
+it('a cause only an administrator can fix gets no share link, and says how to fix it', async () => {
+  await hook('ann');
+  const hint = 'The Regrant administrator must fix GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET; re-granting alone will not help.';
+  await recordIn('needs_reauth', { ...event('evt_admin', 'connected', 'needs_reauth'), reason_code: 'oauth_client_invalid', hint });
+  const [one] = await deliveries();
+  const body = JSON.parse(sealer.open(one.body, bodyContext(one.id)));
+  expect(body.data.reason).toEqual({ code: 'oauth_client_invalid', message: 'What happened.', hint });
+  expect(body.data.shareUrl).toBeUndefined();
+  expect(body.data.fixUrl).toBeUndefined();
+  expect(await db.selectFrom('share_links').selectAll().execute()).toEqual([]);
+});

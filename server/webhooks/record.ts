@@ -5,7 +5,7 @@
  * same body under the same `webhook-id`. Admins' webhooks hear every mailbox, a member's only
  * the mailboxes that member owns. A Google/Microsoft mailbox that needs re-authentication gets
  * one fresh incident share link, the same in every message about that incident; a custom one
- * a link to its Fix page.
+ * a link to its Fix page; neither when only an administrator can fix it (the hint says how).
  *
  * @example
  *   await recorder.record(trx, accountRow, event); // from accounts/transition.ts
@@ -15,6 +15,7 @@ import { hashToken, randomToken, type Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountRow, NewAccountEvent } from '../db/schema.ts';
+import { RULES } from '../health/classify.ts';
 import { WAITING } from '../outbox/queue.ts';
 import { webhookBody, type MailboxEvent } from './formats.ts';
 import { eventsOf } from './store.ts';
@@ -27,6 +28,9 @@ export interface RecorderDeps {
   /** Called once deliveries were written: the dispatcher has work (once the transaction commits). */
   onRecorded: () => void;
 }
+
+/** Reasons only an administrator can fix (an app registration, a tenant policy): a share link would not help. */
+const NEEDS_AN_ADMIN = new Set(RULES.filter((r) => r.verdict === 'admin_action').map((r) => r.code));
 
 /** Where a delivery's body is sealed. */
 export const bodyContext = (deliveryId: string) => `webhook-delivery:${deliveryId}:body`;
@@ -78,7 +82,7 @@ export function createRecorder(deps: RecorderDeps) {
         .executeTakeFirstOrThrow();
       const now = new Date();
       const links: Pick<MailboxEvent, 'shareUrl' | 'fixUrl'> = {};
-      if (type === 'mailbox.needs_reauth') {
+      if (type === 'mailbox.needs_reauth' && !NEEDS_AN_ADMIN.has(event.reason_code ?? '')) {
         if (account.provider === 'custom') links.fixUrl = `${deps.publicUrl}/fix/${account.id}`;
         else links.shareUrl = await incidentLink(trx, account.id, now);
       }
@@ -90,7 +94,7 @@ export function createRecorder(deps: RecorderDeps) {
         email: account.email,
         provider: account.provider,
         state: account.state,
-        reason: { code: event.reason_code ?? type, message: event.message ?? '' },
+        reason: { code: event.reason_code ?? type, message: event.message ?? '', ...(event.hint ? { hint: event.hint } : {}) },
         pendingEmails: Number(count),
         ...links,
       };
