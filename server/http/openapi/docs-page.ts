@@ -83,7 +83,7 @@ export function typeOf(schema: JsonSchema | undefined): Html {
 function fieldsTable(schema: JsonSchema): Html {
   const required = new Set((schema.required as string[] | undefined) ?? []);
   const fields = Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>);
-  return html`<table><tr><th>field</th><th>type</th><th></th></tr>${fields.map(
+  return html`<table><tr><th>field</th><th>type</th><th>presence</th></tr>${fields.map(
     ([name, field]) => html`<tr><td><code>${name}</code></td><td>${typeOf(field)}</td><td class="muted">${required.has(name) ? 'required' : 'optional'}</td></tr>`,
   )}</table>${schema.additionalProperties === false ? html`<p class="muted">No other field is accepted.</p>` : ''}`;
 }
@@ -107,7 +107,7 @@ function operationSection(method: string, path: string, op: Operation): Html {
 <h3><span class="method">${method.toUpperCase()}</span> <code>${path}</code></h3>
 <p>${words(op.summary)}${op.security?.length === 0 ? html` <span class="muted">(no token needed)</span>` : ''}</p>
 ${op.description ? html`<p>${words(op.description)}</p>` : ''}
-${op.parameters?.length ? html`<table><tr><th>parameter</th><th>in</th><th>type</th><th></th></tr>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code></td><td>${p.in}</td><td>${typeOf(p.schema)}</td><td>${words(p.description)}</td></tr>`)}</table>` : ''}
+${op.parameters?.length ? html`<table><tr><th>parameter</th><th>in</th><th>type</th><th>meaning</th></tr>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code></td><td>${p.in}</td><td>${typeOf(p.schema)}</td><td>${words(p.description)}</td></tr>`)}</table>` : ''}
 ${op.requestBody ? html`<p><strong>Body:</strong> ${bodies(op.requestBody.content)}${op.requestBody.description ? html`. ${words(op.requestBody.description)}` : ''}</p>` : ''}
 <table><tr><th>status</th><th>answer</th><th>body</th></tr>${Object.entries(op.responses).map(
     ([status, r]) => html`<tr><td><code>${status}</code></td><td>${words(r.description)}</td><td>${bodies(r.content)}</td></tr>`,
