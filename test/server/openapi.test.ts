@@ -14,7 +14,10 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView, ImportView, StatusResponse } from '../../shared/api.ts';
 import type { PendingConnectionList } from '../../shared/responses.ts';
+import { bodySchemaOf } from '../../server/http/body.ts';
 import { openApiPath, type OpenApiDocument } from '../../server/http/openapi/document.ts';
+import { API_OPERATIONS } from '../../server/http/openapi/operations.ts';
+import { createAccountSchema } from '../../shared/schemas.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { connectThroughConsent, ORIGIN, startOAuthServers, type OAuthServers } from '../support/oauth-servers.ts';
 import { customMailbox, eventually, startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
@@ -97,6 +100,14 @@ describe('the document and the app', () => {
     expect(inApp).toContain('GET /api/accounts/:id');
     expect([...inApp].filter((r) => !documented.has(r)), 'routes missing from server/http/openapi/operations.ts').toEqual([]);
     expect([...documented].filter((r) => !inApp.has(r)), 'documented routes the app does not have').toEqual([]);
+  });
+
+  it('names for each route the very zod schema the route validates its JSON body with', () => {
+    const validated = new Map(rg.app.routes.flatMap((r) => (bodySchemaOf(r.handler) ? [[`${r.method} ${r.path}`, bodySchemaOf(r.handler)]] : [])));
+    const documented = new Map(API_OPERATIONS.flatMap((op) => (op.body && 'json' in op.body ? [[op.route as string, op.body.json]] : [])));
+    expect(validated.get('POST /api/accounts')).toBe(createAccountSchema);
+    expect([...validated.keys()].sort()).toEqual([...documented.keys()].sort());
+    for (const [route, schema] of validated) expect(documented.get(route) === schema, `${route}: the document names another body schema`).toBe(true);
   });
 
   it('names this server, and is the same document on every request', async () => {
