@@ -19,6 +19,17 @@ const NOT_YOURS = 'No such mailbox, or not one of yours';
 const IMPORT_ID = 'The id `POST /api/imports` answered';
 const csv = { media: 'text/csv', schema: { type: 'string' } };
 
+/** Test Sending and Test Receiving differ only in what they test. */
+const loginTest = (part: 'sending' | 'receiving', summary: string): ApiOperation => ({
+  route: `POST /api/accounts/:id/test-${part}`,
+  id: part === 'sending' ? 'testSending' : 'testReceiving',
+  tag: 'Mailboxes',
+  summary,
+  params: { id: MAILBOX_ID },
+  answers: { 200: { description: 'What the test found (`ok: false` with the reason when refused)', json: answers.loginTestResultSchema } },
+  errors: { 404: NOT_YOURS, 409: 'Google and Microsoft mailboxes are re-granted, not tested' },
+});
+
 const status: ApiOperation[] = [
   {
     route: 'GET /api/status',
@@ -133,24 +144,8 @@ const mailboxes: ApiOperation[] = [
     answers: { 200: { description: 'The mailbox after the check', json: answers.accountViewSchema } },
     errors: { 404: NOT_YOURS, 409: 'Another check of it is under way' },
   },
-  {
-    route: 'POST /api/accounts/:id/test-sending',
-    id: 'testSending',
-    tag: 'Mailboxes',
-    summary: 'Test Sending: log in to SMTP and send a test email from the mailbox to itself',
-    params: { id: MAILBOX_ID },
-    answers: { 200: { description: 'What the test found (`ok: false` with the reason when refused)', json: answers.loginTestResultSchema } },
-    errors: { 404: NOT_YOURS, 409: 'Google and Microsoft mailboxes are re-granted, not tested' },
-  },
-  {
-    route: 'POST /api/accounts/:id/test-receiving',
-    id: 'testReceiving',
-    tag: 'Mailboxes',
-    summary: 'Test Receiving: log in to IMAP and look for the test email',
-    params: { id: MAILBOX_ID },
-    answers: { 200: { description: 'What the test found (`ok: false` with the reason when refused)', json: answers.loginTestResultSchema } },
-    errors: { 404: NOT_YOURS, 409: 'Google and Microsoft mailboxes are re-granted, not tested' },
-  },
+  loginTest('sending', 'Test Sending: log in to SMTP and send a test email from the mailbox to itself'),
+  loginTest('receiving', 'Test Receiving: log in to IMAP and look for the test email'),
 ];
 
 const signIns: ApiOperation[] = [
