@@ -21,6 +21,7 @@ import { createAccountSchema } from '../../shared/schemas.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { connectThroughConsent, ORIGIN, startOAuthServers, type OAuthServers } from '../support/oauth-servers.ts';
 import { customMailbox, eventually, startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
+import { startReceiver } from '../support/webhook-receiver.ts';
 
 const GMAIL = 'sales@gmail.test';
 const REFUSED = 'other@gmail.test';
@@ -218,6 +219,25 @@ describe('real answers satisfy the document', () => {
       await conforms(answer, 'POST /api/connect/:provider', 503);
     } finally {
       await bare.destroy();
+    }
+  });
+
+  it('webhooks: add, list, one, change, test, deliveries, remove', async () => {
+    const receiver = await startReceiver();
+    try {
+      const hook = await conforms<{ id: string }>(owner.post('/api/webhooks', { url: receiver.url, format: 'standard' }), 'POST /api/webhooks', 201);
+      await conforms(owner.post('/api/webhooks', { url: 'http://10.0.0.1/', format: 'slack' }), 'POST /api/webhooks', 422);
+      await conforms(owner.get('/api/webhooks'), 'GET /api/webhooks', 200);
+      await conforms(owner.get(`/api/webhooks/${hook.id}`), 'GET /api/webhooks/:id', 200);
+      await conforms(admin.get('/api/webhooks/whk_nope'), 'GET /api/webhooks/:id', 404);
+      await conforms(owner.patch(`/api/webhooks/${hook.id}`, { events: ['mailbox.needs_reauth'] }), 'PATCH /api/webhooks/:id', 200);
+      await conforms(owner.patch(`/api/webhooks/${hook.id}`, { format: 'teams' }), 'PATCH /api/webhooks/:id', 422);
+      await conforms(owner.post(`/api/webhooks/${hook.id}/test`), 'POST /api/webhooks/:id/test', 200);
+      await conforms(owner.get(`/api/webhooks/${hook.id}/deliveries`), 'GET /api/webhooks/:id/deliveries', 200);
+      await conforms(owner.del(`/api/webhooks/${hook.id}`), 'DELETE /api/webhooks/:id', 204);
+      await conforms(owner.del(`/api/webhooks/${hook.id}`), 'DELETE /api/webhooks/:id', 404);
+    } finally {
+      await receiver.close();
     }
   });
 

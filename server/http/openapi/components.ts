@@ -17,6 +17,8 @@ export const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   UpdateAccount: requests.updateAccountSchema,
   QueueMessage: requests.queueMessageSchema,
   RunImport: requests.runImportSchema,
+  CreateWebhook: requests.createWebhookSchema,
+  UpdateWebhook: requests.updateWebhookSchema,
 };
 
 /** Answers, and the parts several answers share, by the name the document gives them. */
@@ -52,4 +54,9 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   ImportRowView: answers.importRowViewSchema,
   ImportView: answers.importViewSchema,
   ImportList: answers.importListSchema,
+  WebhookView: answers.webhookViewSchema,
+  WebhookList: answers.webhookListSchema,
+  WebhookDeliveryView: answers.webhookDeliveryViewSchema,
+  WebhookDeliveries: answers.webhookDeliveriesSchema,
+  WebhookTestResult: answers.webhookTestResultSchema,
 };

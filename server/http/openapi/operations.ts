@@ -337,6 +337,76 @@ const imports: ApiOperation[] = [
   },
 ];
 
+const WEBHOOK_ID = 'The id `POST /api/webhooks` answered';
+const NOT_YOUR_WEBHOOK = 'No such webhook, or not one of yours';
+
+const webhooks: ApiOperation[] = [
+  {
+    route: 'GET /api/webhooks',
+    id: 'listWebhooks',
+    tag: 'Webhooks',
+    summary: 'Your webhooks (an admin: everyone\'s), never their secrets',
+    answers: { 200: { description: 'The webhooks', json: answers.webhookListSchema } },
+  },
+  {
+    route: 'POST /api/webhooks',
+    id: 'createWebhook',
+    tag: 'Webhooks',
+    summary: 'Add a webhook: Standard Webhooks, Slack or Teams',
+    description:
+      'A `standard` webhook answers its signing `secret` (`whsec_…`) in this answer only. `events` defaults to all of `mailbox.needs_reauth`, `mailbox.unreachable`, `mailbox.reconnected`. A member\'s webhooks hear the mailboxes the member owns, an admin\'s every mailbox.',
+    body: { json: requests.createWebhookSchema },
+    answers: { 201: { description: 'The webhook (with `secret` for `standard`)', json: answers.webhookViewSchema } },
+    errors: { 422: 'An unknown format or event, a URL that is not http(s) or points at an internal address (see `ALLOW_PRIVATE_HOSTS`), or 20 webhooks already' },
+  },
+  {
+    route: 'GET /api/webhooks/:id',
+    id: 'getWebhook',
+    tag: 'Webhooks',
+    summary: 'One webhook',
+    params: { id: WEBHOOK_ID },
+    answers: { 200: { description: 'The webhook', json: answers.webhookViewSchema } },
+    errors: { 404: NOT_YOUR_WEBHOOK },
+  },
+  {
+    route: 'PATCH /api/webhooks/:id',
+    id: 'updateWebhook',
+    tag: 'Webhooks',
+    summary: 'Change a webhook\'s URL or events',
+    params: { id: WEBHOOK_ID },
+    body: { json: requests.updateWebhookSchema },
+    answers: { 200: { description: 'The webhook as it is now', json: answers.webhookViewSchema } },
+    errors: { 404: NOT_YOUR_WEBHOOK, 422: 'A field that is not valid (the format cannot change), or a URL refused' },
+  },
+  {
+    route: 'DELETE /api/webhooks/:id',
+    id: 'deleteWebhook',
+    tag: 'Webhooks',
+    summary: 'Remove a webhook and its deliveries',
+    params: { id: WEBHOOK_ID },
+    answers: { 204: { description: 'Removed' } },
+    errors: { 404: NOT_YOUR_WEBHOOK },
+  },
+  {
+    route: 'POST /api/webhooks/:id/test',
+    id: 'testWebhook',
+    tag: 'Webhooks',
+    summary: 'Send a test event now, once',
+    params: { id: WEBHOOK_ID },
+    answers: { 200: { description: 'What the receiver said (`ok: false` with its answer when refused)', json: answers.webhookTestResultSchema } },
+    errors: { 404: NOT_YOUR_WEBHOOK },
+  },
+  {
+    route: 'GET /api/webhooks/:id/deliveries',
+    id: 'listWebhookDeliveries',
+    tag: 'Webhooks',
+    summary: 'The last 100 deliveries, newest first',
+    params: { id: WEBHOOK_ID },
+    answers: { 200: { description: 'The deliveries', json: answers.webhookDeliveriesSchema } },
+    errors: { 404: NOT_YOUR_WEBHOOK },
+  },
+];
+
 const reference: ApiOperation[] = [
   {
     route: 'GET /api/openapi.json',
@@ -357,4 +427,4 @@ const reference: ApiOperation[] = [
 ];
 
 /** Every `/api/` route, in the order of the reference page's sections. */
-export const API_OPERATIONS: ApiOperation[] = [...status, ...mailboxes, ...signIns, ...emails, ...imports, ...reference];
+export const API_OPERATIONS: ApiOperation[] = [...status, ...mailboxes, ...signIns, ...emails, ...imports, ...webhooks, ...reference];
