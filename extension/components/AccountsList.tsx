@@ -36,7 +36,7 @@ export function AccountsList({ accounts, query, onQuery, isCurrent, onChoose, no
         <ul class="list" aria-label={t('accountsListLabel')}>
           {shown.map((a) => (
             <li key={a.id}>
-              <button class={isCurrent(a.id) ? 'item current' : 'item'} aria-current={isCurrent(a.id) ? 'true' : undefined} onClick={() => onChoose(a.id)}>
+              <button data-account={a.id} class={isCurrent(a.id) ? 'item current' : 'item'} aria-current={isCurrent(a.id) ? 'true' : undefined} onClick={() => onChoose(a.id)}>
                 <span class="email">{a.email}</span>
                 <span class="facts">
                   <span class={`state ${a.state}`}>{STATE_LABEL[a.state]}</span> <span class="muted">{sinceText(a.stateChangedAt, now)}</span>

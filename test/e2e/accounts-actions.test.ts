@@ -133,7 +133,7 @@ describe.each(BROWSERS)('the accounts page\'s actions in %s', (browserName) => {
   });
 
   it('Check now, Copy link and Change owner work for the admin', async () => {
-    await page.locator('.list li button').getByText(GMAIL).click();
+    await page.locator(`.list [data-account="${(await accountOf(GMAIL))!.id}"]`).click();
     await page.getByRole('heading', { name: GMAIL }).waitFor();
     const checkedBefore = (await accountOf(GMAIL))!.lastCheckedAt;
     await page.getByRole('button', { name: 'Check now' }).click();
@@ -159,7 +159,7 @@ describe.each(BROWSERS)('the accounts page\'s actions in %s', (browserName) => {
     const queued = [] as string[];
     for (const subject of ['One', 'Two']) queued.push(((await (await admin.post('/api/messages', { accountId: id, to: 'lead@example.test', subject, text: 'Hi' })).json()) as { id: string }).id);
 
-    await page.locator('.list li button').getByText(OUTLOOK).click();
+    await page.locator(`.list [data-account="${id}"]`).click();
     await page.getByRole('heading', { name: OUTLOOK }).waitFor();
     await page.getByText('2 emails waiting').first().waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Remove' }).click();
@@ -196,7 +196,7 @@ describe.each(BROWSERS)('the accounts page\'s actions in %s', (browserName) => {
     expect(((await (await admin.post(`/api/accounts/${rep80}/check`)).json()) as AccountView).state).toBe('needs_reauth');
     for (const subject of ['a', 'b', 'c']) await admin.post('/api/messages', { accountId: rep80, to: 'lead@example.test', subject, text: 'Hi' });
     const long = await browser.open('accounts.html');
-    await long.locator('.list li').getByText('rep79@acme.test').waitFor();
+    await long.locator(`.list [data-account="${(await accountOf('rep79@acme.test'))!.id}"]`).waitFor();
     // The last row of the list: the farthest down.
     const last = (await long.locator('.list li:last-child .email').textContent())!;
     await long.locator('.list li:last-child button').click();
