@@ -4,7 +4,7 @@ import { createAccountSchema } from '../../shared/schemas.ts';
 import { problemOf, type Api } from '../utils/api.ts';
 import { t } from '../utils/i18n.ts';
 import { presetFor, type ServerPreset } from '../utils/mail-presets.ts';
-import { ServerFields, fieldLabel, type ServerFieldValues } from './ServerFields.tsx';
+import { ServerFields, SubmitAndResult, fieldLabel, type ServerFieldValues } from './ServerFields.tsx';
 
 const blank = (port: number, security: string): ServerFieldValues => ({ host: '', port: String(port), security, username: '', password: '' });
 
@@ -79,14 +79,7 @@ export function AddCustomForm({ api, onAdded }: { api(): Promise<Api>; onAdded(a
           <ServerFields idPrefix="add-imap" values={imap} onChange={setImap} passwordPlaceholder={t('addCustomSameAsSmtp')} />
         </fieldset>
       </div>
-      <div class="buttons">
-        <button class="primary" type="submit" disabled={busy}>
-          {t('addCustomSubmit')}
-        </button>
-      </div>
-      <p class={`result ${result?.tone ?? ''}`} role="status" aria-live="polite">
-        {result?.text}
-      </p>
+      <SubmitAndResult label={t('addCustomSubmit')} busy={busy} result={result} />
     </form>
   );
 }

@@ -42,3 +42,19 @@ export function ServerFields({ idPrefix, values, onChange, passwordPlaceholder =
     </>
   );
 }
+
+/** A settings form's button, and the line below it that says how its test went. */
+export function SubmitAndResult({ label, busy, result }: { label: string; busy: boolean; result: { tone: string; text: string } | null }) {
+  return (
+    <>
+      <div class="buttons">
+        <button class="primary" type="submit" disabled={busy}>
+          {label}
+        </button>
+      </div>
+      <p class={`result ${result?.tone ?? ''}`} role="status" aria-live="polite">
+        {result?.text}
+      </p>
+    </>
+  );
+}

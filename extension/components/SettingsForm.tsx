@@ -4,7 +4,7 @@ import { settingsChangeSchema, serverSettingsSchema } from '../../shared/schemas
 import { problemOf } from '../utils/api.ts';
 import { t } from '../utils/i18n.ts';
 import { testResultText, type TestPart, type TestResultText } from '../utils/test-results.ts';
-import { ServerFields, fieldLabel, type ServerFieldValues } from './ServerFields.tsx';
+import { ServerFields, SubmitAndResult, fieldLabel, type ServerFieldValues } from './ServerFields.tsx';
 
 export type Part = TestPart;
 
@@ -61,14 +61,7 @@ export function SettingsForm({ part, email, saved, onTest }: { part: Part; email
     <form class="settings" onSubmit={submit} aria-label={t(text.title)}>
       <h3>{t(text.title)}</h3>
       <ServerFields idPrefix={part} values={values} onChange={setValues} passwordPlaceholder={saved?.hasPassword ? t('settingsFormPasswordUnchanged') : ''} />
-      <div class="buttons">
-        <button class="primary" type="submit" disabled={busy}>
-          {t(text.button)}
-        </button>
-      </div>
-      <p class={`result ${result?.tone ?? ''}`} role="status" aria-live="polite">
-        {result?.text}
-      </p>
+      <SubmitAndResult label={t(text.button)} busy={busy} result={result} />
     </form>
   );
 }
