@@ -120,6 +120,8 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
 
   return (
     <div class="accounts-page">
+      {/* Banners about the whole workspace (e.g. the operator's), one line each: */}
+      <div class="banners"></div>
       <aside>
         <h1>{t('accountsTitle')}</h1>
         <div class="add-buttons">
