@@ -228,6 +228,24 @@ export const serverInfoSchema = z.object({
 });
 export type ServerInfo = z.infer<typeof serverInfoSchema>;
 
+/** A Google or Microsoft connection held for an admin's decision. */
+export const pendingConnectionSchema = z.object({
+  id: z.string(),
+  provider: z.enum(['google', 'microsoft']),
+  email: z.string(),
+  requestedBy: z.object({ id: z.string(), email: z.string() }),
+  createdAt: time,
+  /** The address is a password mailbox already: approving replaces its settings with this grant. */
+  replaces: z.object({ id: z.string(), owner: z.string() }).nullable(),
+});
+
+/** `GET /api/pending-connections` (admins): oldest first. */
+export const pendingConnectionListSchema = z.object({ pending: z.array(pendingConnectionSchema) });
+export type PendingConnectionList = z.infer<typeof pendingConnectionListSchema>;
+
+/** `POST /api/pending-connections/:id/approve` (201): the mailbox added or turned into an OAuth one. */
+export const approvedConnectionSchema = z.object({ accountId: z.string() });
+
 const messageState = z.enum(MESSAGE_STATES);
 
 /** `POST /api/messages` answers 202 with this. */

@@ -19,6 +19,7 @@ import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { reauthPages } from './routes/reauth-pages.ts';
 import { accountReauthRoutes, connectRoutes, pendingConnectionRoutes } from './routes/reauth.ts';
+import { referenceRoutes } from './routes/reference.ts';
 import { statusRoutes } from './routes/status.ts';
 import type { Inbox } from '../inbox/index.ts';
 import type { Outbox } from '../outbox/index.ts';
@@ -95,6 +96,8 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
       maxAgeSeconds: 600,
     }),
   );
+  // The API's own description needs no token: anyone building a client reads it first.
+  app.route('/api', referenceRoutes(publicUrl));
   app.use('/api/*', requireUser(users, limits.unknownToken));
   app.route('/api/status', statusRoutes(accounts, ownHealth?.degraded));
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
