@@ -18,25 +18,27 @@ export const emailSchema = z
   .toLowerCase()
   .pipe(z.email({ error: 'must be a valid email address' }));
 
-/** A port: a whole number, or text of digits only (a CSV cell, a form field): "1e3" and " 25" are not ports. */
-export const portSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d+$/)], { error: 'must be a whole number from 1 to 65535' })
-  .transform(Number)
-  .pipe(
-    z
-      .number()
-      .int({ error: 'must be a whole number from 1 to 65535' })
-      .min(1, { error: 'must be a whole number from 1 to 65535' })
-      .max(65535, { error: 'must be a whole number from 1 to 65535' }),
-  );
+const PORT_PROBLEM = 'must be a whole number from 1 to 65535';
+/** 1 to 65535 written in digits, without leading zeros: a pattern, so the OpenAPI document says it too. */
+const PORT_TEXT = /^(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})$/;
 
-/** The words people use for each security mode: "ssl" (and "SSL/TLS", "implicit") is TLS from the start. */
+/** A port: a whole number, or text of digits (a CSV cell, a form field): "1e3" and "0x19" are not ports. */
+export const portSchema = z
+  .union([z.number().int().min(1).max(65535), z.string().regex(PORT_TEXT)], { error: PORT_PROBLEM })
+  .transform(Number);
+
+/** The words people use for each security mode, in any case: "ssl" (and "SSL/TLS", "implicit") is TLS from the start. */
 export const SECURITY_WORDS: Record<string, Security> = { tls: 'tls', ssl: 'tls', 'ssl/tls': 'tls', implicit: 'tls', starttls: 'starttls', none: 'none', plain: 'none' };
 
+const SECURITY_PROBLEM = 'must be one of tls (also written ssl), starttls, none';
+// Case-insensitive as a plain pattern ("[sS][sS][lL]"), which JSON Schema can state as well.
+const anyCase = (word: string) => [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+const SECURITY_TEXT = new RegExp(`^(?:${Object.keys(SECURITY_WORDS).map(anyCase).join('|')})$`);
+
 export const securitySchema = z
-  .string({ error: 'must be one of tls (also written ssl), starttls, none' })
-  .transform((s) => SECURITY_WORDS[s.trim().toLowerCase()] ?? s)
-  .pipe(z.enum(SECURITY_MODES, { error: 'must be one of tls (also written ssl), starttls, none' }));
+  .string({ error: SECURITY_PROBLEM })
+  .regex(SECURITY_TEXT, { error: SECURITY_PROBLEM })
+  .transform((s) => SECURITY_WORDS[s.toLowerCase()]);
 
 /** The ports where TLS starts at once; any other port gets STARTTLS when the security is left out. */
 export const IMPLICIT_TLS_PORT = { smtp: 465, imap: 993 } as const;
@@ -45,7 +47,7 @@ export const IMPLICIT_TLS_PORT = { smtp: 465, imap: 993 } as const;
 export const guessSecurity = (side: 'smtp' | 'imap', port: number): Security => (port === IMPLICIT_TLS_PORT[side] ? 'tls' : 'starttls');
 
 // Host names are case-insensitive: one spelling, so the same server is the same settings.
-const hostSchema = text().toLowerCase().refine((h) => !/\s/.test(h), { error: 'must be a host name, without spaces' });
+const hostSchema = text().toLowerCase().regex(/^\S+$/, { error: 'must be a host name, without spaces' });
 
 const settingsFields = {
   host: hostSchema,
