@@ -34,6 +34,8 @@ export const SIGN_IN_LABEL: Record<OAuthProviderKind, string> = { google: 'Googl
  */
 export const ERROR_CODES = [
   'invalid_input',
+  /** New SMTP or IMAP settings whose sign-in test failed or could not reach the server: nothing was saved. */
+  'signin_failed',
   'invalid_json',
   'invalid_csv',
   'import_expired',

@@ -6,7 +6,7 @@
  *   const api = createApi({ serverUrl, apiToken });
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
-import type { ApiErrorBody, ImportField, OneTimeLink, ServerHealth, StatusDelta, StatusResponse, WebhookFormat } from '../../shared/api.ts';
+import type { ApiErrorBody, ImportField, OAuthProviderKind, OneTimeLink, ServerHealth, StatusDelta, StatusResponse, WebhookFormat } from '../../shared/api.ts';
 import { checked, checkedStatus, type Schema, type Schemas } from './answers.ts';
 import { serverPage } from './server-page.ts';
 
@@ -136,6 +136,14 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
       const link = await json((s) => s.oneTimeLinkSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/share-link`);
       return { url: webUrl(link.url), expiresAt: link.expiresAt };
     },
+    /** `POST /api/connect/:provider`: the one-time URL of the consent page that adds a Gmail or Outlook mailbox. */
+    connect: async (provider: OAuthProviderKind) => ({ url: webUrl((await json((s) => s.oneTimeLinkSchema, 'POST', `/api/connect/${provider}`)).url) }),
+    /** `POST /api/accounts?test=true`: a custom mailbox, saved (connected) only when both sign-ins pass. */
+    createAccount: (input: Record<string, unknown>) => json((s) => s.accountViewSchema, 'POST', '/api/accounts?test=true', input),
+    /** `POST /api/accounts/:id/check`: checks now; answers the mailbox in its new state. */
+    checkNow: (id: string) => json((s) => s.accountViewSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/check`),
+    /** `DELETE /api/accounts/:id`: the emails it held are dropped. */
+    remove: async (id: string): Promise<void> => void (await request('DELETE', `/api/accounts/${encodeURIComponent(id)}`)),
     testSending: (id: string) => json((s) => s.loginTestResultSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
     testReceiving: (id: string) => json((s) => s.loginTestResultSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
     /** `GET /api/imports`: the caller's last imports, newest first, without their rows. */

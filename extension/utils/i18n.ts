@@ -14,8 +14,8 @@
 import { browser } from 'wxt/browser';
 
 // WXT types the names of `public/_locales` only; the catalogs are merged at build time.
-const getMessage = (key: string, substitutions: string[]): string =>
-  (browser.i18n.getMessage as (key: string, substitutions?: string[]) => string)(key, substitutions);
+type PlainI18n = { getMessage(key: string, substitutions?: string[]): string };
+const getMessage = (key: string, substitutions: string[]): string => (browser.i18n as unknown as PlainI18n).getMessage(key, substitutions);
 
 export function t(key: string, ...substitutions: Array<string | number>): string {
   const text = getMessage(key, substitutions.map(String));

@@ -20,6 +20,7 @@ import * as rateLimits from './migrations/007-rate-limits.ts';
 import * as trouble from './migrations/008-trouble.ts';
 import * as hardening from './migrations/010-hardening.ts';
 import * as statusDelta from './migrations/011-status-delta.ts';
+import * as removedMessages from './migrations/013-removed-messages.ts';
 import * as webhooks from './migrations/016-webhooks.ts';
 
 export type Db = Kysely<Database>;
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '008-trouble': trouble,
   '010-hardening': hardening,
   '011-status-delta': statusDelta,
+  '013-removed-messages': removedMessages,
   '016-webhooks': webhooks,
 };
 

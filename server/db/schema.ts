@@ -209,6 +209,7 @@ export interface Database {
   oauth_attempts: OAuthAttemptsTable;
   pending_connections: PendingConnectionsTable;
   outbox_messages: OutboxMessagesTable;
+  removed_messages: RemovedMessagesTable;
   inbox_positions: InboxPositionsTable;
   inbox_findings: InboxFindingsTable;
   test_emails: TestEmailsTable;
@@ -306,6 +307,24 @@ export interface OutboxMessagesTable {
   error_message: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+/** An email of a removed mailbox, without its body: what `GET /api/messages/:id` still answers. */
+export interface RemovedMessagesTable {
+  id: string;
+  account_id: string;
+  owner_id: string;
+  created_by: string | null;
+  message_id: string;
+  to_address: string;
+  subject: string;
+  state: OutboxState;
+  attempts: number;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: string;
+  sent_at: string | null;
+  removed_at: string;
 }
 
 export interface InboxPositionsTable {

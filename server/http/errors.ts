@@ -6,6 +6,7 @@ import { DomainError } from '../errors.ts';
 /** The status each error code is answered with. */
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 422,
+  signin_failed: 422,
   invalid_json: 400,
   invalid_csv: 400,
   import_expired: 410,

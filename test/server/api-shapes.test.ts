@@ -202,6 +202,7 @@ describe('error answers', () => {
     await refused(await owner.post('/api/accounts', { ...customMailbox('gift@acme.test', servers.smtp, servers.imap!, 'pw'), owner: 'boss@acme.test' }), 403, 'forbidden');
     await refused(await owner.post('/api/accounts', customMailbox(CUSTOM, servers.smtp, servers.imap!, 'pw')), 409, 'account_exists');
     await refused(await owner.post(`/api/accounts/${custom.id}/regrant`), 409, 'wrong_provider');
+    expect((await refused(await owner.patch(`/api/accounts/${custom.id}`, { smtp: { password: 'not-the-password' } }), 422, 'signin_failed')).field).toBe('smtp');
     const capped = await startRegrant({ ...servers.env, MAX_MAILBOXES_PER_MEMBER: '1' });
     try {
       const one = await capped.user('one@acme.test', 'member');

@@ -87,6 +87,11 @@ describe('openApiDocument', () => {
           { email: 'a@acme.test', smtp: { host: 'h', port: 70000, security: 'tls', username: 'a', password: 'pw' }, imap: { host: 'h', port: 993, security: 'tls', username: 'a', password: 'pw' } },
           { email: 'a@acme.test', smtp: { host: 'h', port: 465, security: 'ssl', username: 'a', password: 'pw' }, imap: { host: 'h', port: 993, security: 'tls', username: 'a', password: 'pw' } },
           { email: 'a@acme.test', role: 'admin', smtp: { host: 'h', port: 465, security: 'tls', username: 'a', password: 'pw' }, imap: { host: 'h', port: 993, security: 'tls', username: 'a', password: 'pw' } },
+          // The import's words: a port in digits, "SSL/TLS" in any case, the security left out; but no port past 65535, no "ssh", no space in a host.
+          { email: 'a@acme.test', smtp: { host: 'h', port: '465', security: 'SSL/TLS', username: 'a', password: 'pw' }, imap: { host: 'h', port: '993', username: 'a', password: 'pw' } },
+          { email: 'a@acme.test', smtp: { host: 'h', port: '70000', username: 'a', password: 'pw' }, imap: { host: 'h', port: 993, username: 'a', password: 'pw' } },
+          { email: 'a@acme.test', smtp: { host: 'h', port: 465, security: 'ssh', username: 'a', password: 'pw' }, imap: { host: 'h', port: 993, username: 'a', password: 'pw' } },
+          { email: 'a@acme.test', smtp: { host: 'mail acme', port: 465, username: 'a', password: 'pw' }, imap: { host: 'h', port: 993, username: 'a', password: 'pw' } },
         ],
       ],
       [queueMessageSchema, 'QueueMessage', [{ accountId: 'acc_1', to: 'b@acme.test', subject: 'Hi', text: 'Hello' }, { accountId: 'acc_1', to: 'b@acme.test', subject: 'Hi' }, { accountId: '', to: 'b@acme.test', subject: 'Hi', text: 'x' }]],
