@@ -31,6 +31,8 @@ import { startInstance } from './instances/index.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createOwnHealth } from './metrics/own-health.ts';
 import { VERSION } from './metrics/version.ts';
+import { createMembers } from './auth/members.ts';
+import { createSignin } from './signin/index.ts';
 
 export interface RegrantOptions {
   logger?: Logger;
@@ -87,8 +89,10 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   });
   const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
   const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
+  const members = createMembers({ db, checkIntervalSeconds: config.checkIntervalSeconds });
+  const signin = createSignin({ db, config, sealer, users, logger });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null });
+  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null, signin, members });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
@@ -102,6 +106,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     /** Judges mailbox hosts and webhook URLs against ALLOW_PRIVATE_HOSTS. */
     hosts,
     users,
+    members,
+    signin,
     accounts,
     health,
     notifier,
@@ -141,6 +147,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     async close() {
       await this.stop();
       await notifier.close();
+      signin.close();
       await instance.stop();
       await db.destroy();
     },
