@@ -338,3 +338,6 @@ export type ImportList = z.infer<typeof importListSchema>;
 
 /** `GET /healthz` */
 export const healthzSchema = z.object({ ok: z.literal(true) });
+
+// Sign-in and members (issue 22): their schemas live in members.ts, checked the same way.
+export * from './members.ts';
