@@ -6,6 +6,7 @@ import { openRegrant } from '../utils/regrant.ts';
 import { agoText, sinceText } from '../utils/time.ts';
 import { BulkImport, type BulkImportDeps } from './BulkImport.tsx';
 import { ServerHealthPanel } from './ServerHealthPanel.tsx';
+import { MembersSection } from './MembersSection.tsx';
 import { SettingsForm, type Part } from './SettingsForm.tsx';
 import { useAction } from './use-action.ts';
 
@@ -87,6 +88,7 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
           </>
         )}
         <ServerHealthPanel deps={deps} />
+        <MembersSection deps={deps} />
       </aside>
       <section class="detail">
         {importOpened && (
