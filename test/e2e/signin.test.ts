@@ -53,7 +53,8 @@ async function signIn(email: string, inWindow: (win: Page) => Promise<void>): Pr
   expect(new URL(win.url()).pathname).toBe('/login');
   await inWindow(win);
   await options.getByText(`Signed in as ${email}.`).waitFor();
-  return options.evaluate(async () => ((await chrome.storage.local.get('apiToken')) as { apiToken: string }).apiToken);
+  type Local = { chrome: { storage: { local: { get(key: string): Promise<{ apiToken: string }> } } } };
+  return options.evaluate(async () => (await (globalThis as unknown as Local).chrome.storage.local.get('apiToken')).apiToken);
 }
 
 async function signOut(token: string): Promise<void> {
