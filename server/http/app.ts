@@ -85,7 +85,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.get('/healthz', (c) => c.json({ ok: true }));
   if (metrics && metricsToken) app.route('/', metricsRoutes(metrics, metricsToken));
   app.get('/', (c) =>
-    c.text(`${workspaceName} (Regrant) is running. Use the Regrant browser extension with this server's URL and your API token.\n`),
+    c.text(`${workspaceName} (Regrant) is running. In the Regrant browser extension's options, enter this server's URL and press Sign in.\n`),
   );
 
   app.route('/', reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigins, logger }));

@@ -229,6 +229,21 @@ describe('the extension’s leg', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(`chrome-extension://${CHROME_EXTENSION_ID}`);
   });
 
+  it('codes mailed to one address are limited: the sixth within the hour answers 429 with Retry-After', async () => {
+    const statuses: number[] = [];
+    let last: Response | null = null;
+    for (let i = 0; i < 6; i++) {
+      const w = await window();
+      last = await world.browser().once(`${ORIGIN}/login/email`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ attempt: w.attempt, email: 'flood@acme.test' }).toString() });
+      statuses.push(last.status);
+    }
+    // The first five are refused for another reason (another window's cookie), but counted all the same.
+    expect(statuses.slice(0, 5).every((s) => s !== 429)).toBe(true);
+    expect(statuses[5]).toBe(429);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await last!.text()).toMatch(/Too many sign-in requests from here, or codes for this address/);
+  });
+
   it('a sixth wrong emailed code is refused, even the right one', async () => {
     const w = await window();
     await w.askCode('ned@acme.test');
