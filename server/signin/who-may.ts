@@ -13,6 +13,7 @@
  */
 import type { SigninConfig } from '../config/index.ts';
 import { joinUser, openInvite, wasRemoved } from '../auth/members.ts';
+import { findUserByEmail } from '../auth/repository.ts';
 import type { Db } from '../db/index.ts';
 import { SigninRefused } from './errors.ts';
 import type { VerifiedPerson } from './oidc.ts';
@@ -48,7 +49,7 @@ export async function whoMaySignIn(db: Db, config: SigninConfig, who: Claimant):
   const email = provenEmail(who, config);
   const name = who.provider === 'email' ? null : who.name;
   return db.transaction().execute(async (trx) => {
-    let user: { id: string; email: string } | undefined = await trx.selectFrom('users').select(['id', 'email']).where('email', '=', email).executeTakeFirst();
+    let user: { id: string; email: string } | undefined = await findUserByEmail(trx, email);
     if (!user) {
       const invite = await openInvite(trx, email);
       const domain = email.split('@')[1] ?? '';
