@@ -21,7 +21,17 @@ export interface CodeMailer {
   close(): void;
 }
 
-export function createCodeMailer({ smtpUrl, from, workspaceName, logger, now = Date.now }: { smtpUrl: string; from: string; workspaceName: string; logger: Logger; now?: () => number }): CodeMailer {
+export interface CodeMailerOptions {
+  smtpUrl: string;
+  from: string;
+  workspaceName: string;
+  logger: Logger;
+  /** The clock the 15 minutes are read on, and the waits between tries (tests shorten them). */
+  now?: () => number;
+  retryMs?: readonly number[];
+}
+
+export function createCodeMailer({ smtpUrl, from, workspaceName, logger, now = Date.now, retryMs = RETRY_MS }: CodeMailerOptions): CodeMailer {
   const transport = nodemailer.createTransport(smtpUrl, { from });
   const timers = new Set<NodeJS.Timeout>();
 
@@ -29,7 +39,7 @@ export function createCodeMailer({ smtpUrl, from, workspaceName, logger, now = D
     transport.sendMail({ from, to, subject, text }).then(
       () => logger.info('signin_code.sent', { tries: tries + 1 }),
       (error: Error) => {
-        const wait = RETRY_MS[tries];
+        const wait = retryMs[tries];
         if (wait === undefined || now() + wait - startedAt > CODE_MAIL_GIVE_UP_MS) {
           logger.warn('signin_code.dropped', { tries: tries + 1, error: error.message });
           return;
