@@ -33,6 +33,7 @@ import { createOwnHealth } from './metrics/own-health.ts';
 import { VERSION } from './metrics/version.ts';
 import { createMembers } from './auth/members.ts';
 import { createSignin } from './signin/index.ts';
+import { createWebhooks } from './webhooks/index.ts';
 
 export interface RegrantOptions {
   logger?: Logger;
@@ -47,6 +48,9 @@ export interface RegrantOptions {
   degradedCacheMs?: number;
   /** Resolves mailbox host names instead of the system resolver: a test plays a name whose address changes. */
   lookup?: HostLookup;
+  /** Webhook re-tries: the wait after the n-th failed attempt (5 s, 30 s, … unless given), and how often due ones are looked for (2 s). */
+  webhookRetryMs?: (attempts: number) => number;
+  webhookPollMs?: number;
 }
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
@@ -66,7 +70,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
   const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics });
-  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember });
+  const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, publicUrl: config.publicUrl, workspaceName: config.workspaceName, shareLinkTtlHours: config.shareLinkTtlHours, retryMs: options.webhookRetryMs, pollMs: options.webhookPollMs });
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember, webhooks });
   const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
     db,
@@ -92,7 +97,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const members = createMembers({ db, checkIntervalSeconds: config.checkIntervalSeconds });
   const signin = createSignin({ db, config, sealer, users, logger });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null, signin, members });
+  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, webhooks, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null, signin, members });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
@@ -115,6 +120,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     outbox,
     inbox,
     imports,
+    webhooks,
     app,
     logger,
     metrics,
@@ -126,6 +132,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
       outbox.start();
       inbox.start();
       imports.start();
+      webhooks.start();
       if (!housekeeping) {
         void purge();
         housekeeping = setInterval(() => void purge(), 3600_000);
@@ -138,6 +145,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
       await outbox.stop();
       await inbox.stop();
       await imports.stop();
+      await webhooks.stop();
       stopNotifier?.();
       if (housekeeping) clearInterval(housekeeping);
       housekeeping = null;
