@@ -90,7 +90,7 @@ export function MembersSection({ deps }: { deps: { api(): Promise<Api>; now(): D
                 {t('membersInviteLine', i.email, roleLabel(i.role), new Date(i.expiresAt).toLocaleDateString())}{' '}
                 <button type="button" class="link" onClick={() => void act(async (api) => {
                   await api.removeMember(i.id);
-                  return '';
+                  return t('membersWithdrawn', i.email);
                 })}>
                   {t('membersWithdraw', i.email)}
                 </button>
