@@ -31,6 +31,8 @@ import { startInstance } from './instances/index.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createOwnHealth } from './metrics/own-health.ts';
 import { VERSION } from './metrics/version.ts';
+import { createMembers } from './auth/members.ts';
+import { createSignin } from './signin/index.ts';
 import { createWebhooks } from './webhooks/index.ts';
 
 export interface RegrantOptions {
@@ -92,8 +94,10 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     void inbox.kick(id);
   });
   const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
+  const members = createMembers({ db, checkIntervalSeconds: config.checkIntervalSeconds });
+  const signin = createSignin({ db, config, sealer, users, logger });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, webhooks, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null });
+  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, webhooks, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null, signin, members });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
@@ -107,6 +111,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     /** Judges mailbox hosts and webhook URLs against ALLOW_PRIVATE_HOSTS. */
     hosts,
     users,
+    members,
+    signin,
     accounts,
     health,
     notifier,
@@ -149,6 +155,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     async close() {
       await this.stop();
       await notifier.close();
+      signin.close();
       await instance.stop();
       await db.destroy();
     },

@@ -54,6 +54,9 @@ export const ERROR_CODES = [
   'request_timeout',
   'headers_too_large',
   'internal_error',
+  'member_exists',
+  'last_admin',
+  'invalid_grant',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -401,3 +401,6 @@ export const webhookTestResultSchema = z.object({
   error: z.string().optional(),
 });
 export type WebhookTestResult = z.infer<typeof webhookTestResultSchema>;
+
+// Sign-in and members (issue 22): their schemas live in members.ts, checked the same way.
+export * from './members.ts';

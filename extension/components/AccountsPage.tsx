@@ -8,6 +8,7 @@ import { AccountsList } from './AccountsList.tsx';
 import { AddMailbox } from './AddMailbox.tsx';
 import { BulkImport, type BulkImportDeps } from './BulkImport.tsx';
 import { ServerHealthPanel } from './ServerHealthPanel.tsx';
+import { MembersSection } from './MembersSection.tsx';
 import { WebhooksSection } from './WebhooksSection.tsx';
 
 export interface AccountsPageDeps extends BulkImportDeps {
@@ -64,11 +65,11 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
 
   useEffect(() => {
     void reload();
-    // Only admins may read the server's health: whoever may, may also give mailboxes away.
+    // Admins may give mailboxes away (Change owner).
     void deps
       .api()
-      .then((api) => api.serverHealth())
-      .then((health) => setAdmin(health !== null))
+      .then((api) => api.me())
+      .then((me) => setAdmin(me.role === 'admin'))
       .catch(() => setAdmin(false));
     const timer = setInterval(() => void reload(), deps.refreshMs ?? REFRESH_MS);
     const onVisible = () => document.visibilityState === 'visible' && void reload();
@@ -142,6 +143,7 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
         {accounts && accounts.length === 0 && <p class="muted">{t('accountsNone')}</p>}
         {accounts && accounts.length > 0 && <AccountsList accounts={accounts} query={query} onQuery={setQuery} isCurrent={isCurrent} onChoose={choose} now={now} />}
         <ServerHealthPanel deps={deps} />
+        <MembersSection deps={deps} />
         <WebhooksSection deps={deps} />
       </aside>
       <main class="detail">

@@ -6,7 +6,7 @@
  *   const api = createApi({ serverUrl, apiToken });
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
-import type { ApiErrorBody, ImportField, OAuthProviderKind, OneTimeLink, ServerHealth, StatusDelta, StatusResponse, WebhookFormat } from '../../shared/api.ts';
+import type { ApiErrorBody, ImportField, OAuthProviderKind, OneTimeLink, Role, ServerHealth, StatusDelta, StatusResponse, WebhookFormat } from '../../shared/api.ts';
 import { checked, checkedStatus, type Schema, type Schemas } from './answers.ts';
 import { serverPage } from './server-page.ts';
 
@@ -159,6 +159,13 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     importStatus: (id: string, { rows = true } = {}) => json((s) => s.importViewSchema, 'GET', rows ? importPath(id) : `${importPath(id)}?rows=0`),
     /** `GET /api/imports/:id/report.csv`: one line a row, the file that is also emailed. */
     importReport: (id: string) => csv(`${importPath(id)}/report.csv`),
+    me: () => json((s) => s.meSchema, 'GET', '/api/me'),
+    members: () => json((s) => s.memberListSchema, 'GET', '/api/members'),
+    invite: (email: string, role: Role) => json((s) => s.inviteViewSchema, 'POST', '/api/members', { email, role }),
+    changeRole: (id: string, role: Role) => json((s) => s.meSchema, 'PATCH', `/api/members/${encodeURIComponent(id)}`, { role }),
+    /** A person (their mailboxes go to `ownerId`), or an invitation (`inv_…`, no owner). */
+    removeMember: async (id: string, ownerId?: string) => void (await request('DELETE', `/api/members/${encodeURIComponent(id)}${ownerId ? `?owner=${encodeURIComponent(ownerId)}` : ''}`)),
+    logout: async () => void (await request('POST', '/api/logout')),
     /** Webhooks: the caller's (an admin's: everyone's); add (a `standard` one answers its secret once), remove, test, last deliveries. */
     webhooks: async () => (await json((s) => s.webhookListSchema, 'GET', '/api/webhooks')).webhooks,
     addWebhook: (input: { url: string; format: WebhookFormat }) => json((s) => s.webhookViewSchema, 'POST', '/api/webhooks', input),

@@ -8,6 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { parseAllowedRanges, type AllowedRange } from '../net/ranges.ts';
+import { signinConfig, type SigninConfig } from './signin.ts';
+
+export type { SigninConfig } from './signin.ts';
 
 export interface Config {
   port: number;
@@ -35,6 +38,8 @@ export interface Config {
   metricsToken: string | null;
   /** null: `/metrics` on the main port; else on this port of 127.0.0.1 only. */
   metricsPort: number | null;
+  /** Who may sign in without the command line, and which extensions a sign-in may return to. */
+  signin: SigninConfig;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -169,6 +174,7 @@ export function loadConfig(env: Env): Config {
     log: { level: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'), format: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'json') },
     metricsToken: metricsToken(env),
     metricsPort: env.METRICS_PORT?.trim() ? int(env, 'METRICS_PORT', 0, 1, 65535) : null,
+    signin: signinConfig(env),
     microsoft: {
       ...clientPair(env, 'MICROSOFT'),
       tenant: tenant(env),

@@ -21,6 +21,7 @@ import * as trouble from './migrations/008-trouble.ts';
 import * as hardening from './migrations/010-hardening.ts';
 import * as statusDelta from './migrations/011-status-delta.ts';
 import * as removedMessages from './migrations/013-removed-messages.ts';
+import * as signin from './migrations/014-signin.ts';
 import * as webhooks from './migrations/016-webhooks.ts';
 
 export type Db = Kysely<Database>;
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '010-hardening': hardening,
   '011-status-delta': statusDelta,
   '013-removed-messages': removedMessages,
+  '014-signin': signin,
   '016-webhooks': webhooks,
 };
 

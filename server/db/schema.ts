@@ -218,6 +218,10 @@ export interface Database {
   rate_limits: RateLimitsTable;
   status_sequence: StatusSequenceTable;
   status_removals: StatusRemovalsTable;
+  signin_attempts: SigninAttemptsTable;
+  signin_identities: SigninIdentitiesTable;
+  member_invites: MemberInvitesTable;
+  removed_members: RemovedMembersTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }
@@ -394,6 +398,61 @@ export interface TestEmailsTable {
   sent_at: string;
   /** When Test Receiving found it in INBOX; null until then. */
   arrived_at: string | null;
+}
+
+/**
+ * One sign-in from the extension's `GET /login` to its token (migration 014). Secrets are kept
+ * as hashes; the provider's PKCE verifier is sealed.
+ */
+export interface SigninAttemptsTable {
+  id: string;
+  /** The extension's exact redirect URL, and what it sent: its `state` and S256 challenge. */
+  redirect_uri: string;
+  client_state: string;
+  code_challenge: string;
+  /** SHA-256 of the sign-in window's cookie: the provider's answer must come back to it. */
+  browser_hash: string;
+  provider: 'google' | 'microsoft' | 'email' | null;
+  provider_state_hash: string | null;
+  nonce: string | null;
+  provider_verifier: string | null;
+  /** The address an emailed code went to. */
+  email: string | null;
+  email_code_hash: string | null;
+  email_code_expires_at: string | null;
+  email_code_tries: Generated<number>;
+  /** Who signed in; then the one-time code the extension trades for a token. */
+  user_id: string | null;
+  result_code_hash: string | null;
+  result_code_expires_at: string | null;
+  result_code_used_at: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A provider's subject bound to a user: Google `sub`, Microsoft `tid:oid`. */
+export interface SigninIdentitiesTable {
+  provider: 'google' | 'microsoft';
+  subject: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface MemberInvitesTable {
+  id: string;
+  email: string;
+  role: Role;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  withdrawn_at: string | null;
+  accepted_at: string | null;
+}
+
+/** An address an admin removed: SIGNIN_DOMAINS does not let it in again until it is invited. */
+export interface RemovedMembersTable {
+  email: string;
+  removed_at: string;
 }
 
 export type User = Selectable<UsersTable>;

@@ -24,6 +24,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   bad_request: 400,
   request_timeout: 408,
   headers_too_large: 431,
+  member_exists: 409,
+  last_admin: 409,
+  invalid_grant: 400,
   internal_error: 500,
 };
 

@@ -86,6 +86,8 @@ describe.each(BROWSERS)('in %s', (browserName) => {
 
     const options = await browser.open('options.html');
     await options.getByLabel('Server URL').fill(`${serverUrl}/`);
+    // The token field sits under Advanced (Sign in is the usual way in).
+    await options.getByText('Advanced: paste an API token').click();
     await options.getByLabel('API token').fill(admin.token);
     await options.getByRole('button', { name: 'Test connection' }).click();
     await options.getByText('Connected: 3 mailboxes, 3 need re-authentication.').waitFor();

@@ -40,6 +40,7 @@ function setup(accounts: AccountStatus[], { admin = true, selected = null as str
     account: async (id) => viewOf(find(id)),
     events: async () => [],
     serverHealth: async () => (admin ? HEALTH : null),
+    me: async () => ({ id: 'usr_1', email: 'ann@acme.test', name: null, role: admin ? ('admin' as const) : ('member' as const) }),
     checkNow: async (id) => (world.calls.push(`check ${id}`), viewOf(find(id))),
     shareLink: async (id) => (world.calls.push(`link ${id}`), { url: `https://regrant.acme.test/r/tok-${id}`, expiresAt: '2026-12-01T12:00:00.000Z' }),
     update: async (id, patch) => (world.calls.push(`update ${id} ${JSON.stringify(patch)}`), viewOf(find(id))),

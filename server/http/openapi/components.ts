@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import * as answers from '../../../shared/responses.ts';
+import * as people from '../../../shared/members.ts';
 import * as requests from '../../../shared/schemas.ts';
 
 /** Request bodies, by the name the document gives them. */
@@ -19,6 +20,8 @@ export const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   RunImport: requests.runImportSchema,
   CreateWebhook: requests.createWebhookSchema,
   UpdateWebhook: requests.updateWebhookSchema,
+  Invite: people.inviteSchema,
+  RoleChange: people.roleChangeSchema,
 };
 
 /** Answers, and the parts several answers share, by the name the document gives them. */
@@ -59,4 +62,8 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   WebhookDeliveryView: answers.webhookDeliveryViewSchema,
   WebhookDeliveries: answers.webhookDeliveriesSchema,
   WebhookTestResult: answers.webhookTestResultSchema,
+  Me: people.meSchema,
+  MemberView: people.memberViewSchema,
+  InviteView: people.inviteViewSchema,
+  MemberList: people.memberListSchema,
 };

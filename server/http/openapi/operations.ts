@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from '../../../shared/import-fields.ts';
 import * as answers from '../../../shared/responses.ts';
+import * as people from '../../../shared/members.ts';
 import * as requests from '../../../shared/schemas.ts';
 import type { ApiOperation } from './types.ts';
 
@@ -409,6 +410,66 @@ const webhooks: ApiOperation[] = [
   },
 ];
 
+const MEMBER_ID = 'A person\'s id (`id` in `GET /api/members`), or an invitation\'s (`inv_…`)';
+
+const members: ApiOperation[] = [
+  {
+    route: 'GET /api/me',
+    id: 'getMe',
+    tag: 'Members',
+    summary: 'Who this token belongs to',
+    answers: { 200: { description: 'The token\'s owner', json: people.meSchema } },
+  },
+  {
+    route: 'POST /api/logout',
+    id: 'logout',
+    tag: 'Members',
+    summary: 'Sign out: revoke the token this request carries',
+    description: 'The token answers `401` from the next request on, cached or not.',
+    answers: { 204: { description: 'Revoked' } },
+  },
+  {
+    route: 'GET /api/members',
+    id: 'listMembers',
+    tag: 'Members',
+    summary: 'Everyone in the workspace, and the open invitations (admins)',
+    description: '`lastSeenAt` is to the hour: a token notes its use at most hourly.',
+    answers: { 200: { description: 'The people and invitations', json: people.memberListSchema } },
+    errors: { 403: 'Only an admin can manage members' },
+  },
+  {
+    route: 'POST /api/members',
+    id: 'inviteMember',
+    tag: 'Members',
+    summary: 'Invite an address with a role (admins)',
+    description: 'For 7 days that address, and only it, may sign in (Google, Microsoft or an emailed code) and joins with the role. A newer invitation of the address replaces an open one.',
+    body: { json: people.inviteSchema },
+    answers: { 201: { description: 'The invitation', json: people.inviteViewSchema } },
+    errors: { 403: 'Only an admin can manage members', 409: 'The address is a member already (`member_exists`)', 422: 'Not an email address, or not a role' },
+  },
+  {
+    route: 'PATCH /api/members/:id',
+    id: 'changeMemberRole',
+    tag: 'Members',
+    summary: 'Change a person\'s role (admins)',
+    params: { id: MEMBER_ID },
+    body: { json: people.roleChangeSchema },
+    answers: { 200: { description: 'The person as they are now', json: people.meSchema } },
+    errors: { 403: 'Only an admin can manage members', 404: 'No such person', 409: 'It would leave the workspace without an admin (`last_admin`)', 422: 'Not a role' },
+  },
+  {
+    route: 'DELETE /api/members/:id',
+    id: 'removeMember',
+    tag: 'Members',
+    summary: 'Remove a person, their mailboxes to `owner`; or withdraw an invitation (admins)',
+    description: 'Every token of the person stops working at once. Their address cannot come back through `SIGNIN_DOMAINS` until invited again. An invitation\'s id (`inv_…`) withdraws it (no `owner`).',
+    params: { id: MEMBER_ID },
+    query: { owner: { description: 'The id of the person who takes over the removed person\'s mailboxes', schema: z.string() } },
+    answers: { 204: { description: 'Removed' } },
+    errors: { 403: 'Only an admin can manage members', 404: 'No such person or open invitation', 409: 'The last admin cannot be removed (`last_admin`)', 422: '`owner` is missing, unknown or the person removed' },
+  },
+];
+
 const reference: ApiOperation[] = [
   {
     route: 'GET /api/openapi.json',
@@ -429,4 +490,4 @@ const reference: ApiOperation[] = [
 ];
 
 /** Every `/api/` route, in the order of the reference page's sections. */
-export const API_OPERATIONS: ApiOperation[] = [...status, ...mailboxes, ...signIns, ...emails, ...imports, ...webhooks, ...reference];
+export const API_OPERATIONS: ApiOperation[] = [...status, ...mailboxes, ...signIns, ...emails, ...imports, ...webhooks, ...members, ...reference];
