@@ -21,6 +21,7 @@ import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { createHostGuard, type HostLookup } from './net/index.ts';
 import { createNotifier } from './notify/index.ts';
+import { recheckOperatorCauses } from './accounts/recheck.ts';
 import { defaultProviders, isOAuthProvider, type ProviderRegistry } from './providers/index.ts';
 import { purgeDeadSignIns } from './reauth/housekeeping.ts';
 import { createReauth } from './reauth/index.ts';
@@ -45,6 +46,8 @@ export interface RegrantOptions {
   degradedCacheMs?: number;
   /** Resolves mailbox host names instead of the system resolver: a test plays a name whose address changes. */
   lookup?: HostLookup;
+  /** What alert groups and reminders count time by: a test moves it (test/support/clock.ts). */
+  clock?: () => Date;
 }
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
@@ -63,7 +66,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   closeDataDir(config.dataDir, tightened);
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
-  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics });
+  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics, clock: options.clock, alerts: { timers: config.alerts, workspace: config.workspaceName, publicUrl: config.publicUrl } });
   const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember });
   const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
@@ -115,6 +118,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     ownHealth,
     /** Starts the health-check scheduler, alert delivery, the outbox sweep and inbox scans. */
     start() {
+      if (!scheduler) void recheckOperatorCauses(db, new Date()).catch((error) => logger.error('alerts.recheck_failed', { error }));
       scheduler ??= startScheduler(health, { concurrency: config.checkConcurrency, logger });
       stopNotifier ??= notifier.start();
       outbox.start();

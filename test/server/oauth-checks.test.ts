@@ -51,7 +51,7 @@ const microsoftCases: Case<MicrosoftFailMode>[] = [
   ['expired', 'needs_reauth', 'grant_revoked'],
   ['mfa_required', 'needs_reauth', 'grant_revoked'],
   ['consent_required', 'needs_reauth', 'grant_revoked'],
-  ['bad_secret', 'needs_reauth', 'oauth_app_misconfigured'],
+  ['bad_secret', 'needs_reauth', 'oauth_secret_rejected'],
   ['imap_rejected', 'needs_reauth', 'xoauth2_rejected'],
   ['server_error', 'transient', 'provider_unavailable'],
   ['temporarily_unavailable', 'transient', 'provider_unavailable'],
