@@ -2,8 +2,8 @@
  * Who can fix a cause, and so who hears of it. Operator causes (Regrant's own OAuth client,
  * its Google project, a provider not configured) only Regrant's operator can fix: admins alone
  * are told, once, with the setting to change. Tenant causes (consent, SMTP AUTH off, a Workspace
- * policy) need the organisation's admin: admins and the owner are told the fix in words, and a
- * re-grant would not help. Everything else is the holder's (a password, a revoked grant, a
+ * policy) need the organisation's admin: everyone is told the tenant admin's fix in words, and
+ * that a re-grant would not help. Everything else is the holder's (a password, a revoked grant, a
  * setting of the account): admins, the owner and the mailbox itself.
  *
  * @example

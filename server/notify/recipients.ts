@@ -1,7 +1,6 @@
 /**
  * Who hears that a mailbox lost access: every admin, its owner and the mailbox itself, once
- * each; for a tenant cause (alerts/audience.ts) admins and the owner, for an operator cause
- * admins alone. Regrant emails a mailbox's own address only once that mailbox proved itself (a check
+ * each; for an operator cause (alerts/audience.ts) admins alone. Regrant emails a mailbox's own address only once that mailbox proved itself (a check
  * passed, or it came by OAuth: `verified_at`), or a member could make Regrant email any
  * stranger by adding their address with a wrong password. And the emails a member's
  * mailboxes cause to people other than admins are bounded per hour: past the bound only the
@@ -22,7 +21,7 @@ export async function alertRecipients(db: Db, account: { email: string; owner_id
   const admins = people.filter((p) => p.role === 'admin').map((p) => p.email.toLowerCase());
   if (audience === 'operator') return [...new Set(admins)];
   const others = people.filter((p) => p.role !== 'admin').map((p) => p.email.toLowerCase());
-  if (account.verified_at && audience === 'holder') others.push(account.email.toLowerCase());
+  if (account.verified_at) others.push(account.email.toLowerCase());
   const owner = people.find((p) => p.id === account.owner_id);
   const outside = others.filter((e) => !admins.includes(e));
   if (owner?.role !== 'admin' && outside.length > 0) {
