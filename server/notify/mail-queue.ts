@@ -150,14 +150,17 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
       return running;
     }
     running = (async () => {
-      do {
-        again = false;
-        await compose?.().catch((error) => logger.error('alerts.compose_failed', { error }));
-        await dispatchDue().catch((error) => logger.error('mail.dispatch_failed', { error }));
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
+      try {
+        do {
+          again = false;
+          await compose?.().catch((error) => logger.error('alerts.compose_failed', { error }));
+          await dispatchDue().catch((error) => logger.error('mail.dispatch_failed', { error }));
+        } while (again);
+      } finally {
+        // In the same step as the last look at `again`: a kick after it starts a new run.
+        running = null;
+      }
+    })();
     return running;
   }
 
