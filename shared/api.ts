@@ -78,6 +78,7 @@ export type {
   AccountStatus,
   AccountView,
   ApiErrorBody,
+  Cause,
   BounceList,
   BounceView,
   ImportList,

@@ -119,7 +119,10 @@ export function digestOf(d: DigestInput): Digest {
   if (d.mailboxes.length) {
     sections.push({
       heading: d.kind === 'reminder' ? 'Still broken' : 'Mailboxes that lost access',
-      intro: 'Until each is fixed, nothing is sent from it and replies and bounces to it are not detected; its emails are held and go out once it is fixed.',
+      intro:
+        d.mailboxes.length === 1
+          ? `Until it is fixed, nothing is sent from ${d.mailboxes[0].email}, and replies and bounces to it are not detected; its emails are held and go out once it is fixed.`
+          : 'Until each is fixed, nothing is sent from it, and replies and bounces to it are not detected; its emails are held and go out once it is fixed.',
       items: d.mailboxes.map((m) => mailboxItem(m, d)),
     });
   }

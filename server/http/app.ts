@@ -96,7 +96,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
     }),
   );
   app.use('/api/*', requireUser(users, limits.unknownToken));
-  app.route('/api/status', statusRoutes(accounts, ownHealth?.degraded));
+  app.route('/api/status', statusRoutes(accounts, ownHealth?.degraded, ownHealth?.ownEmailsRefused));
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
   if (ownHealth) app.route('/api/server/health', serverHealthRoutes(ownHealth));
   app.route('/api/connect', connectRoutes(reauth));

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/api.ts';
+import { statusResponseSchema } from '../../shared/responses.ts';
 import { alertMails, perRecipient } from '../support/alert-mail.ts';
 import { movableClock } from '../support/clock.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
@@ -86,6 +87,14 @@ describe('a broad outage is one email per person that names the cause', () => {
     expect(toAnn.text).toContain('Re-granting or a new password will not help: an administrator of the organisation has to act.');
     // Times in ALERT_TIMEZONE, and how long ago.
     expect(toAnn.text).toMatch(/Since: \d{4}-\d\d-\d\d \d\d:\d\d CET \(1 minute ago\)/);
+
+    // The status names the cause too, for the popup and the accounts page to group by.
+    const status = statusResponseSchema.parse(await (await sam.get('/api/status')).json());
+    expect(status.causes).toEqual([{ id: 'smtp_auth_disabled:host:127.0.0.1', code: 'smtp_auth_disabled', message: '127.0.0.1 refuses SMTP AUTH for 30 mailboxes of acme.test: an administrator turned Authenticated SMTP off for the organisation', count: 30, audience: 'tenant', hint: expect.stringContaining('SMTP AUTH') }]);
+    const broken = status.accounts.filter((a) => a.state === 'needs_reauth');
+    expect(broken).toHaveLength(30);
+    for (const a of broken) expect(a.cause).toMatchObject({ id: 'smtp_auth_disabled:host:127.0.0.1', count: 30 });
+    expect(status.accounts.filter((a) => a.cause)).toHaveLength(30);
 
     // The mailbox's own email is about itself only.
     const [toMailbox] = await alertMails(notify, first30[4]);

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/api.ts';
+import { statusResponseSchema } from '../../shared/responses.ts';
 import { recheckOperatorCauses } from '../../server/accounts/recheck.ts';
 import { alertMails } from '../support/alert-mail.ts';
 import { movableClock } from '../support/clock.ts';
@@ -48,6 +49,10 @@ it('Microsoft refuses Regrant\'s client secret for 20 mailboxes: each admin gets
   // One cause, not a list of 20 mailboxes to re-grant.
   expect(alert.text).not.toContain(mailboxes[0]);
 
+  // Admins see it as one cause in the status (the popup's and accounts page's banner).
+  const status = statusResponseSchema.parse(await (await admin.get('/api/status')).json());
+  expect(status.causes).toEqual([{ id: 'oauth_secret_rejected:operator', code: 'oauth_secret_rejected', message: 'Microsoft refuses Regrant\'s client secret: 20 mailboxes wait on MICROSOFT_CLIENT_SECRET', count: 20, audience: 'operator', setting: 'MICROSOFT_CLIENT_SECRET', hint: expect.stringContaining('MICROSOFT_CLIENT_SECRET') }]);
+
   // The operator fixes the secret and restarts: the mailboxes it held are checked again at once.
   for (const email of mailboxes) world.microsoft.fail(email, null);
   expect(await recheckOperatorCauses(world.rg.db, new Date())).toBe(20);
@@ -56,6 +61,7 @@ it('Microsoft refuses Regrant\'s client secret for 20 mailboxes: each admin gets
   await world.rg.notifier.kick();
   const all = world.notify.received.slice(before).map((m) => m.to[0]).sort();
   expect(all).toEqual(['ann@acme.test', 'ann@acme.test', 'bob@acme.test', 'bob@acme.test']);
+  expect(statusResponseSchema.parse(await (await admin.get('/api/status')).json()).causes).toBeUndefined();
   const resolved = (await alertMails(world.notify, 'bob@acme.test')).at(-1)!;
   expect(resolved.subject).toBe('Acme: resolved: Microsoft refuses Regrant\'s client secret');
   expect(resolved.text).toContain('Microsoft refuses Regrant\'s client secret: fixed');
