@@ -22,7 +22,7 @@ import type { Logger } from '../log/index.ts';
 import type { QueuedEmail } from '../notify/mail-queue.ts';
 import { audienceOf, OPERATOR_CAUSES } from './audience.ts';
 import { namedCauses, type BrokenMailbox } from './causes.ts';
-import { digestOf, digestText, type DigestInput, type DigestMailbox } from './digest.ts';
+import { digestOf, digestText, type Digest, type DigestInput, type DigestMailbox } from './digest.ts';
 import { digestHtml } from './html.ts';
 
 export interface AlertGroupsDeps {
@@ -188,6 +188,21 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
   }
 
   return {
+    /**
+     * The grouped message about `accountIds` as they stand now (the broken ones, their named
+     * causes, operator causes, the fixed ones), for a channel that is not an email: slack and
+     * teams webhooks group their own events and render these sections. Null when none is broken.
+     */
+    async describe(accountIds: string[]): Promise<Digest | null> {
+      const now = deps.clock();
+      return db.transaction().execute(async (trx) => {
+        const facts = await mailboxFacts(trx, accountIds, now);
+        const lost = accountIds.map((id) => ({ id, account_id: id, event_id: facts.get(id)?.incident ?? null, item: 'lost' as const, cause_code: null }));
+        const found = await digestFor(trx, 'group', lost, [], now);
+        return found ? digestOf(found.input) : null;
+      });
+    },
+
     /** Composes every group and reminder due at the clock's now; answers how many emails were queued. */
     async composeDue(): Promise<number> {
       const now = deps.clock();

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/api.ts';
 import { statusResponseSchema } from '../../shared/responses.ts';
+import { groupedMessage } from '../../server/alerts/index.ts';
 import { recheckOperatorCauses } from '../../server/accounts/recheck.ts';
 import { alertMails } from '../support/alert-mail.ts';
 import { movableClock } from '../support/clock.ts';
@@ -70,4 +71,16 @@ it('Microsoft refuses Regrant\'s client secret for 20 mailboxes: each admin gets
   clock.advance(25 * 3_600_000);
   await world.rg.notifier.kick();
   expect(world.notify.received.length).toBe(before + 4);
+});
+
+it('slack and teams webhooks get the same grouped message from the groups, for the mailboxes they collected', async () => {
+  for (const email of mailboxes.slice(0, 3)) world.microsoft.fail(email, 'bad_secret');
+  for (const a of accounts.slice(0, 3)) await admin.post(`/api/accounts/${a.id}/check`);
+  const digest = await world.rg.notifier.groups.describe(accounts.map((a) => a.id));
+  const message = groupedMessage(digest!);
+  expect(message.title).toBe('Acme: Microsoft refuses Regrant\'s client secret (3 mailboxes wait)');
+  expect(message.lines).toContain('• Microsoft refuses Regrant\'s client secret: Setting: MICROSOFT_CLIENT_SECRET · Mailboxes waiting on it: 3 · How to fix it: The Regrant operator must put a valid secret of the app registration in MICROSOFT_CLIENT_SECRET and restart Regrant; re-granting will not help.');
+  for (const email of mailboxes.slice(0, 3)) world.microsoft.fail(email, null);
+  for (const a of accounts.slice(0, 3)) await admin.post(`/api/accounts/${a.id}/check`);
+  expect(await world.rg.notifier.groups.describe(accounts.map((a) => a.id))).toBeNull();
 });
