@@ -1,6 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { storeSafeLibraries } from './extension/vite/store-safe-libraries.ts';
+import { localeFiles } from './extension/vite/locale-files.ts';
 
 /**
  * Firefox's add-on id (AMO and the tests know it by it), and 140 ESR as the oldest Firefox:
@@ -28,9 +29,16 @@ export default defineConfig({
   zip: { excludeSources: ['data/**', '.env', '.env.*', '.output/**', 'server/**', 'test/**', 'demo/**', 'bench/**'] },
   // Two library branches the extension never takes, out of AMO's linter's way (see the plugin).
   vite: () => ({ plugins: [preact(), storeSafeLibraries()] }),
+  // Each area's strings in a catalog of its own (extension/locales/), merged into _locales.
+  hooks: {
+    'build:publicAssets': (_wxt, files) => {
+      files.push(...localeFiles());
+    },
+  },
   manifest: ({ browser }) => ({
-    name: 'Regrant',
-    description: 'A red count on the toolbar when a sending mailbox loses its login, and the fix in one click.',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     // The server answers CORS for extension origins, so no host permission (and no prompt) is
     // needed, in Chrome and in Firefox alike (whose MV3 host permissions a person may withhold).
     // Firefox lets the popup write the clipboard only within 5 s of the click, unless the add-on

@@ -17,7 +17,12 @@ describe.each(['chrome', 'firefox'])('the %s build', (browser) => {
 
   it('is Manifest V3 asking only for alarms, storage and notifications (Firefox: and to write the clipboard), with no host access', () => {
     expect(manifest.manifest_version).toBe(3);
-    expect(manifest.name).toBe('Regrant');
+    expect(manifest.default_locale).toBe('en');
+    const messages = JSON.parse(readFileSync(path.join(dir, '_locales', 'en', 'messages.json'), 'utf8'));
+    // Name and description come from the catalogs, in the browser's language.
+    expect(manifest.name).toBe('__MSG_extName__');
+    expect(messages.extName.message).toBe('Regrant');
+    expect(messages[manifest.description.replace(/^__MSG_(\w+)__$/, '$1')].message).toMatch(/loses its login/);
     expect(manifest.permissions).toEqual(['alarms', 'storage', 'notifications', ...(browser === 'firefox' ? ['clipboardWrite'] : [])]);
     expect(manifest.host_permissions).toBeUndefined();
     expect(manifest.optional_permissions).toBeUndefined();
