@@ -53,6 +53,20 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
     return new Map(rows.map((r) => [r.recipient, r.last as string]));
   }
 
+  /** People told of an incident that is still open: only they may be due a reminder. */
+  async function stillBrokenFor(): Promise<string[]> {
+    const rows = await db
+      .selectFrom('mail_queue')
+      .innerJoin('accounts', (j) => j.onRef('accounts.id', '=', 'mail_queue.account_id').onRef('accounts.incident_event_id', '=', 'mail_queue.event_id'))
+      .select('mail_queue.recipient')
+      .distinct()
+      .where('mail_queue.state', '=', 'merged')
+      .where('mail_queue.digest_id', 'is not', null)
+      .where('accounts.state', '=', 'needs_reauth')
+      .execute();
+    return rows.map((r) => r.recipient);
+  }
+
   /** The broken mailboxes behind `accountIds`, with the facts an alert says, by id. */
   async function mailboxFacts(trx: Db, accountIds: string[], now: Date): Promise<Map<string, DigestMailbox & BrokenMailbox & { incident: string | null; state: string }>> {
     if (!accountIds.length) return new Map();
@@ -216,8 +230,9 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
       }
       if (timers.reminderHours > 0) {
         const waitingGroup = new Set(open.map((o) => o.recipient));
-        for (const [recipient, at] of last) {
-          if (waitingGroup.has(recipient) || now.getTime() < ms(at) + timers.reminderHours * 3_600_000) continue;
+        for (const recipient of await stillBrokenFor()) {
+          const at = last.get(recipient);
+          if (!at || waitingGroup.has(recipient) || now.getTime() < ms(at) + timers.reminderHours * 3_600_000) continue;
           if (await composeReminder(recipient, now, at)) queued += 1;
         }
       }
