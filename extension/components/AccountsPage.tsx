@@ -6,7 +6,7 @@ import { openRegrant } from '../utils/regrant.ts';
 import { agoText, sinceText } from '../utils/time.ts';
 import { BulkImport, type BulkImportDeps } from './BulkImport.tsx';
 import { ServerHealthPanel } from './ServerHealthPanel.tsx';
-import { LoadedOperatorBanner } from './OperatorBanner.tsx';
+import { StoredOperatorBanner } from './OperatorBanner.tsx';
 import { SettingsForm, type Part } from './SettingsForm.tsx';
 import { useAction } from './use-action.ts';
 
@@ -59,7 +59,7 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
     <div class="accounts-page">
       <aside>
         <h1>Mailboxes</h1>
-        <LoadedOperatorBanner deps={deps} />
+        <StoredOperatorBanner />
         <button class={importShown ? 'add-bulk current' : 'add-bulk'} aria-current={importShown ? 'true' : undefined} onClick={openImport}>
           Add in bulk
         </button>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { StatusResponse } from '../../shared/api.ts';
-import type { Api } from '../utils/api.ts';
 import { t } from '../utils/i18n.ts';
+import { pollStateItem, type PollState } from '../utils/poll.ts';
 
 type Causes = Pick<StatusResponse, 'causes' | 'ownEmailsRefused'>;
 
@@ -40,21 +40,21 @@ export function OperatorBanner({ status }: { status: Causes | null | undefined }
 }
 
 /**
- * The same banner for a page that has no status of its own (the accounts page): reads it once.
+ * The same banner for a page that has no status of its own (the accounts page): the
+ * background's last poll, kept current as it polls; no request of its own.
  *
- * @example <LoadedOperatorBanner deps={deps} />
+ * @example <StoredOperatorBanner />
  */
-export function LoadedOperatorBanner({ deps }: { deps: { api(): Promise<Api> } }) {
-  const [status, setStatus] = useState<Causes | null>(null);
+export function StoredOperatorBanner({ store = pollStateItem }: { store?: Pick<typeof pollStateItem, 'getValue' | 'watch'> }) {
+  const [state, setState] = useState<PollState | null>(null);
   useEffect(() => {
-    void (async () => {
-      try {
-        const answer = await (await deps.api()).status();
-        if (answer.changed) setStatus(answer.status);
-      } catch {
-        // The page says why it has no list; the banner stays away.
-      }
-    })();
-  }, [deps]);
-  return <OperatorBanner status={status} />;
+    let live = true;
+    const stop = store.watch((next) => live && setState(next));
+    void store.getValue().then((first) => live && setState((now) => now ?? first), () => undefined);
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [store]);
+  return <OperatorBanner status={state?.status} />;
 }

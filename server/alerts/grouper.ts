@@ -14,6 +14,7 @@
  *   const groups = createAlertGroups({ db, clock, timers, workspace, publicUrl, add: queue.add, logger });
  *   await groups.composeDue(); // emails composed now
  */
+import { alertFacts, toldOfOpenIncidents, waitingOn } from '../accounts/alert-facts.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { DigestKind, MailRow } from '../db/schema.ts';
@@ -55,29 +56,12 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
 
   /** People told of an incident that is still open: only they may be due a reminder. */
   async function stillBrokenFor(): Promise<string[]> {
-    const rows = await db
-      .selectFrom('mail_queue')
-      .innerJoin('accounts', (j) => j.onRef('accounts.id', '=', 'mail_queue.account_id').onRef('accounts.incident_event_id', '=', 'mail_queue.event_id'))
-      .select('mail_queue.recipient')
-      .distinct()
-      .where('mail_queue.state', '=', 'merged')
-      .where('mail_queue.digest_id', 'is not', null)
-      .where('accounts.state', '=', 'needs_reauth')
-      .execute();
-    return rows.map((r) => r.recipient);
+    return [...new Set((await toldOfOpenIncidents(db, null)).map((r) => r.recipient))];
   }
 
   /** The broken mailboxes behind `accountIds`, with the facts an alert says, by id. */
   async function mailboxFacts(trx: Db, accountIds: string[], now: Date): Promise<Map<string, DigestMailbox & BrokenMailbox & { incident: string | null; state: string }>> {
-    if (!accountIds.length) return new Map();
-    const rows = await trx
-      .selectFrom('accounts')
-      .leftJoin('account_events', 'account_events.id', 'accounts.incident_event_id')
-      .select(['accounts.id', 'accounts.email', 'accounts.provider', 'accounts.state', 'accounts.reason_code', 'accounts.reason_message', 'accounts.reason_hint', 'accounts.state_changed_at', 'accounts.incident_event_id', 'accounts.smtp_host', 'accounts.imap_host', 'account_events.detail'])
-      .where('accounts.id', 'in', accountIds)
-      .execute();
-    const waiting = await trx.selectFrom('outbox_messages').select(['account_id', (eb) => eb.fn.countAll<number>().as('n')]).where('account_id', 'in', accountIds).where('state', 'in', ['pending', 'sending']).groupBy('account_id').execute();
-    const pending = new Map(waiting.map((w) => [w.account_id, Number(w.n)]));
+    const rows = await alertFacts(trx, accountIds);
     return new Map(
       rows.map((r) => [
         r.id,
@@ -90,7 +74,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
           reason: r.reason_message ?? '',
           hint: r.reason_hint,
           since: r.state_changed_at ?? now.toISOString(),
-          pendingEmails: pending.get(r.id) ?? 0,
+          pendingEmails: r.pending,
           said: r.detail,
           audience: audienceOf(r.reason_code),
           smtpHost: r.smtp_host,
@@ -102,17 +86,9 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
     );
   }
 
-  /** How many mailboxes wait on each operator cause, everywhere. */
-  async function operatorWaiting(trx: Db, codes: string[]): Promise<Map<string, number>> {
-    if (!codes.length) return new Map();
-    const rows = await trx.selectFrom('accounts').select(['reason_code', (eb) => eb.fn.countAll<number>().as('n')]).where('state', '=', 'needs_reauth').where('reason_code', 'in', codes).groupBy('reason_code').execute();
-    return new Map(rows.map((r) => [r.reason_code ?? '', Number(r.n)]));
-  }
-
   /** The digest of `lost` mailboxes still broken, the operator causes among them, the fixed ones and resolved causes. */
-  async function digestFor(trx: Db, kind: DigestKind, lost: Item[], resolvedCodes: string[], now: Date): Promise<{ input: DigestInput; told: Set<string> } | null> {
+  async function digestFor(trx: Db, kind: DigestKind, lost: Item[], resolvedCodes: string[], now: Date): Promise<{ input: DigestInput } | null> {
     const facts = await mailboxFacts(trx, [...new Set(lost.map((i) => i.account_id!).filter(Boolean))], now);
-    const told = new Set<string>();
     const broken: (DigestMailbox & BrokenMailbox)[] = [];
     const fixed: string[] = [];
     const seen = new Set<string>();
@@ -123,18 +99,16 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
         seen.add(m.id);
         broken.push(m);
       }
-      if (stillBroken) told.add(item.id);
-      else if (m && !fixed.includes(m.email)) fixed.push(m.email);
+      if (!stillBroken && m && !fixed.includes(m.email)) fixed.push(m.email);
     }
     const operatorCodes = [...new Set(broken.filter((m) => m.audience === 'operator').map((m) => m.code))];
     const resolved = resolvedCodes.filter((c) => !operatorCodes.includes(c) && OPERATOR_CAUSES[c]);
     const people = broken.filter((m) => m.audience !== 'operator');
     if (!people.length && !operatorCodes.length && !resolved.length) return null;
-    const waiting = await operatorWaiting(trx, operatorCodes);
+    const waiting = await waitingOn(trx, operatorCodes);
     const causes = namedCauses(people);
     const emailOf = new Map(people.map((m) => [m.id, m.email]));
     return {
-      told,
       input: {
         kind,
         workspace: deps.workspace,
@@ -185,15 +159,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
       // Someone composed meanwhile (another instance): their email is the last alert now.
       const again = await trx.selectFrom('mail_queue').select('id').where('recipient', '=', recipient).where('digest', 'is not', null).where('created_at', '>', last).executeTakeFirst();
       if (again) return false;
-      const told = await trx
-        .selectFrom('mail_queue')
-        .innerJoin('accounts', (j) => j.onRef('accounts.id', '=', 'mail_queue.account_id').onRef('accounts.incident_event_id', '=', 'mail_queue.event_id'))
-        .select(['mail_queue.id', 'mail_queue.account_id', 'mail_queue.event_id', 'mail_queue.item', 'mail_queue.cause_code'])
-        .where('mail_queue.recipient', '=', recipient)
-        .where('mail_queue.state', '=', 'merged')
-        .where('mail_queue.digest_id', 'is not', null)
-        .where('accounts.state', '=', 'needs_reauth')
-        .execute();
+      const told = await toldOfOpenIncidents(trx, recipient);
       const found = told.length ? await digestFor(trx, 'reminder', told, [], now) : null;
       if (!found) return false;
       await queueDigest(trx, recipient, 'reminder', found.input);

@@ -1,7 +1,7 @@
-import { cleanup, render, screen } from '@testing-library/preact';
+import { cleanup, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, expect, it } from 'vitest';
-import type { Api } from '../../extension/utils/api.ts';
-import { LoadedOperatorBanner, OperatorBanner } from '../../extension/components/OperatorBanner.tsx';
+import type { PollState } from '../../extension/utils/poll.ts';
+import { OperatorBanner, StoredOperatorBanner } from '../../extension/components/OperatorBanner.tsx';
 import { statusResponseSchema } from '../../shared/responses.ts';
 
 afterEach(cleanup);
@@ -38,10 +38,12 @@ it('a refusal without a reply code says so; nothing to fix shows nothing', () =>
   expect(container.textContent).toBe('');
 });
 
-it('the accounts page reads the status itself once and shows the same banner', async () => {
-  let asked = 0;
-  const api = { status: async () => (asked++, { changed: true, status, etag: null }) } as Partial<Api> as Api;
-  render(<LoadedOperatorBanner deps={{ api: async () => api }} />);
+it('the accounts page shows the background\'s last poll, and follows the next one', async () => {
+  const pollState = (status: unknown) => ({ status, problem: null, checkedAt: '2026-12-04T20:00:00.000Z' }) as unknown as PollState;
+  let listener: ((state: PollState | null) => void) | null = null;
+  const store = { getValue: async () => pollState(status), watch: (l: (state: PollState | null) => void) => ((listener = l), () => (listener = null)) };
+  const { container } = render(<StoredOperatorBanner store={store} />);
   expect((await screen.findByRole('alert')).textContent).toContain('535 5.7.8');
-  expect(asked).toBe(1);
+  listener!(pollState({ ...status, causes: [], ownEmailsRefused: undefined }));
+  await waitFor(() => expect(container.textContent).toBe(''));
 });
