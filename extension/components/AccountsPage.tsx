@@ -9,6 +9,7 @@ import { ServerHealthPanel } from './ServerHealthPanel.tsx';
 import { StoredOperatorBanner } from './OperatorBanner.tsx';
 import { SettingsForm, type Part } from './SettingsForm.tsx';
 import { useAction } from './use-action.ts';
+import { WebhooksSection } from './WebhooksSection.tsx';
 
 export interface AccountsPageDeps extends BulkImportDeps {
   /** The mailbox named in the page's address (`accounts.html#<id>`), if any. */
@@ -89,6 +90,7 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
           </>
         )}
         <ServerHealthPanel deps={deps} />
+        <WebhooksSection deps={deps} />
       </aside>
       <section class="detail">
         {importOpened && (

@@ -21,6 +21,7 @@ import * as trouble from './migrations/008-trouble.ts';
 import * as hardening from './migrations/010-hardening.ts';
 import * as statusDelta from './migrations/011-status-delta.ts';
 import * as alertGroups from './migrations/015-alert-groups.ts';
+import * as webhooks from './migrations/016-webhooks.ts';
 
 export type Db = Kysely<Database>;
 
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '010-hardening': hardening,
   '011-status-delta': statusDelta,
   '015-alert-groups': alertGroups,
+  '016-webhooks': webhooks,
 };
 
 export function sqlitePath(databaseUrl: string): string {

@@ -19,6 +19,7 @@ import { leaseFree } from '../db/leases.ts';
 import type { AlertItemKind, Database, DigestKind, MailKind, MailRow } from '../db/schema.ts';
 import type { Logger } from '../log/index.ts';
 import type { Metrics } from '../metrics/index.ts';
+import { createKicker } from '../retry/kicker.ts';
 import { ownEmailRetryMs } from '../retry/policy.ts';
 
 export interface MailAttachment {
@@ -68,9 +69,6 @@ const LEASE_MS = 5 * 60_000;
 
 export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics, clock = () => new Date(), compose }: MailQueueDeps) {
   let transport: Transporter | null = smtpUrl ? nodemailer.createTransport(smtpUrl, { from }) : null;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let timer: NodeJS.Timeout | null = null;
 
   /**
    * Leases up to `limit` due emails to this instance: pending ones whose back-off ended, and
@@ -143,26 +141,14 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
     }
   }
 
-  /** Runs dispatchDue now, or once more right after the run under way. */
-  function kick(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await compose?.().catch((error) => logger.error('alerts.compose_failed', { error }));
-          await dispatchDue().catch((error) => logger.error('mail.dispatch_failed', { error }));
-        } while (again);
-      } finally {
-        // In the same step as the last look at `again`: a kick after it starts a new run.
-        running = null;
-      }
-    })();
-    return running;
-  }
+  // Each round composes the alert groups that fell due, then delivers what is due.
+  const loop = createKicker(
+    async () => {
+      await compose?.().catch((error) => logger.error('alerts.compose_failed', { error }));
+      await dispatchDue();
+    },
+    (error) => logger.error('mail.dispatch_failed', { error }),
+  );
 
   return {
     /**
@@ -206,22 +192,13 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
           .execute();
       }
     },
-    kick,
+    /** Delivers what is due now, or once more right after the run under way. */
+    kick: loop.kick,
     dispatchDue,
     /** Delivers what is due now and every `everyMs` (alert groups that fell due, re-tries whose back-off ended); returns a stop function. */
-    start(everyMs = 5_000): () => void {
-      timer ??= setInterval(() => void kick(), everyMs);
-      timer.unref();
-      void kick();
-      return () => {
-        if (timer) clearInterval(timer);
-        timer = null;
-      };
-    },
+    start: (everyMs = 5_000): (() => void) => loop.every(everyMs),
     async close(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
+      await loop.stop();
       transport?.close();
       transport = null;
     },
