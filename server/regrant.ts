@@ -21,6 +21,7 @@ import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { createHostGuard, type HostLookup } from './net/index.ts';
 import { createNotifier } from './notify/index.ts';
+import { recheckOperatorCauses } from './accounts/recheck.ts';
 import { defaultProviders, isOAuthProvider, type ProviderRegistry } from './providers/index.ts';
 import { purgeDeadSignIns } from './reauth/housekeeping.ts';
 import { createReauth } from './reauth/index.ts';
@@ -48,6 +49,8 @@ export interface RegrantOptions {
   degradedCacheMs?: number;
   /** Resolves mailbox host names instead of the system resolver: a test plays a name whose address changes. */
   lookup?: HostLookup;
+  /** What alert groups and reminders count time by: a test moves it (test/support/clock.ts). */
+  clock?: () => Date;
   /** Webhook re-tries: the wait after the n-th failed attempt (5 s, 30 s, … unless given), and how often due ones are looked for (2 s). */
   webhookRetryMs?: (attempts: number) => number;
   webhookPollMs?: number;
@@ -69,7 +72,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   closeDataDir(config.dataDir, tightened);
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
-  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics });
+  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics, clock: options.clock, alerts: { timers: config.alerts, workspace: config.workspaceName, publicUrl: config.publicUrl } });
   const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, publicUrl: config.publicUrl, workspaceName: config.workspaceName, shareLinkTtlHours: config.shareLinkTtlHours, retryMs: options.webhookRetryMs, pollMs: options.webhookPollMs });
   const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
   const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember, webhooks, signIn: loginTests.signIn });
@@ -127,6 +130,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     ownHealth,
     /** Starts the health-check scheduler, alert delivery, the outbox sweep and inbox scans. */
     start() {
+      if (!scheduler) void recheckOperatorCauses(db, new Date()).catch((error) => logger.error('alerts.recheck_failed', { error }));
       scheduler ??= startScheduler(health, { concurrency: config.checkConcurrency, logger });
       stopNotifier ??= notifier.start();
       outbox.start();

@@ -95,6 +95,7 @@ export type {
   AccountStatus,
   AccountView,
   ApiErrorBody,
+  Cause,
   BounceList,
   BounceView,
   ImportList,

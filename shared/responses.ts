@@ -48,6 +48,28 @@ export const troubleSchema = z.object({
 });
 export type Trouble = z.infer<typeof troubleSchema>;
 
+/**
+ * One cause behind broken mailboxes (`GET /api/status`): an operator cause (Regrant's own
+ * setting; `setting` names it), or at least 3 mailboxes sharing a reason and a host, domain or
+ * provider ("smtp.office365.com refuses SMTP AUTH for 30 mailboxes of acme.test: …").
+ * `audience`: who can fix it (`operator`: Regrant's operator; `tenant`: the organisation's
+ * admin; `holder`: whoever holds the mailbox).
+ */
+export const causeSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  message: z.string(),
+  /** Mailboxes it holds, of those the caller sees. */
+  count,
+  audience: z.enum(['operator', 'tenant', 'holder']),
+  hint: z.string().nullable(),
+  setting: z.string().optional(),
+});
+export type Cause = z.infer<typeof causeSchema>;
+
+/** Regrant's own emails are refused by NOTIFY_SMTP_URL's server (admins only): the reply code it gave, when it gave one. */
+export const ownEmailsRefusedSchema = z.object({ replyCode: z.string().nullable() });
+
 /** One row of `GET /api/status`. */
 export const accountStatusSchema = z.object({
   id: z.string(),
@@ -65,6 +87,8 @@ export const accountStatusSchema = z.object({
   name: z.string().nullable().optional(),
   /** The owner's email address (status answers carry it, for the popup's search). */
   ownerEmail: z.string().optional(),
+  /** The cause it shares with others (see `causes`), to group by; absent when it has none. */
+  cause: causeSchema.pick({ id: true, code: true, message: true, count: true }).optional(),
 });
 export type AccountStatus = z.infer<typeof accountStatusSchema>;
 
@@ -82,6 +106,10 @@ export const statusResponseSchema = z.object({
   accounts: z.array(accountStatusSchema),
   /** Regrant itself needs its operator: checks are overdue, or its alert emails are refused. */
   serverDegraded: z.boolean().optional(),
+  /** Every cause behind the caller's broken mailboxes, largest first. */
+  causes: z.array(causeSchema).optional(),
+  /** Admins: Regrant cannot send its own emails. */
+  ownEmailsRefused: ownEmailsRefusedSchema.optional(),
 });
 export type StatusResponse = z.infer<typeof statusResponseSchema>;
 
@@ -122,6 +150,8 @@ export const statusDeltaSchema = z.object({
   changed: z.array(accountStatusSchema),
   removed: z.array(z.string()),
   serverDegraded: z.boolean().optional(),
+  causes: z.array(causeSchema).optional(),
+  ownEmailsRefused: ownEmailsRefusedSchema.optional(),
 });
 export type StatusDelta = z.infer<typeof statusDeltaSchema>;
 

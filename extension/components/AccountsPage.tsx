@@ -9,6 +9,7 @@ import { AddMailbox } from './AddMailbox.tsx';
 import { BulkImport, type BulkImportDeps } from './BulkImport.tsx';
 import { ServerHealthPanel } from './ServerHealthPanel.tsx';
 import { MembersSection } from './MembersSection.tsx';
+import { StoredOperatorBanner } from './OperatorBanner.tsx';
 import { WebhooksSection } from './WebhooksSection.tsx';
 
 export interface AccountsPageDeps extends BulkImportDeps {
@@ -123,7 +124,9 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
   return (
     <div class="accounts-page">
       {/* Banners about the whole workspace (e.g. the operator's), one line each: */}
-      <div class="banners"></div>
+      <div class="banners">
+        <StoredOperatorBanner />
+      </div>
       <aside>
         <h1>{t('accountsTitle')}</h1>
         <div class="add-buttons">

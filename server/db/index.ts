@@ -22,6 +22,7 @@ import * as hardening from './migrations/010-hardening.ts';
 import * as statusDelta from './migrations/011-status-delta.ts';
 import * as removedMessages from './migrations/013-removed-messages.ts';
 import * as signin from './migrations/014-signin.ts';
+import * as alertGroups from './migrations/015-alert-groups.ts';
 import * as webhooks from './migrations/016-webhooks.ts';
 
 export type Db = Kysely<Database>;
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '011-status-delta': statusDelta,
   '013-removed-messages': removedMessages,
   '014-signin': signin,
+  '015-alert-groups': alertGroups,
   '016-webhooks': webhooks,
 };
 

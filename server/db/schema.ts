@@ -104,7 +104,12 @@ export interface InstancesTable {
 }
 
 export type MailKind = 'alert' | 'import_report';
-export type MailState = 'pending' | 'sending' | 'sent' | 'logged';
+/** `grouped`: an alert item waiting for its person's group (never sent itself); `merged`: told in a group email (or left out). */
+export type MailState = 'pending' | 'sending' | 'sent' | 'logged' | 'grouped' | 'merged';
+/** What an alert item tells: a mailbox lost, or an operator cause resolved. */
+export type AlertItemKind = 'lost' | 'resolved';
+/** A composed alert: a person's group of items, or a reminder of what stays broken. */
+export type DigestKind = 'group' | 'reminder';
 
 /**
  * One email Regrant sends itself (an alert, a reconnection notice, an import report), with
@@ -128,6 +133,16 @@ export interface MailQueueTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** The HTML part, beside `text_body` (composed alerts). */
+  html_body: Generated<string | null>;
+  /** An alert item waiting for its person's group (state `grouped`). */
+  item: Generated<AlertItemKind | null>;
+  /** The item's reason code: its cause, and whose job it is. */
+  cause_code: Generated<string | null>;
+  /** A composed alert email. */
+  digest: Generated<DigestKind | null>;
+  /** The composed email that told this item (null once merged: left out, fixed before it went). */
+  digest_id: Generated<string | null>;
 }
 
 export interface MailAttachmentsTable {

@@ -112,7 +112,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   // The API's own description needs no token: anyone building a client reads it first.
   app.route('/api', referenceRoutes(publicUrl));
   app.use('/api/*', requireUser(users, limits.unknownToken));
-  app.route('/api/status', statusRoutes(accounts, ownHealth?.degraded));
+  app.route('/api/status', statusRoutes(accounts, ownHealth?.degraded, ownHealth?.ownEmailsRefused));
   app.route('/api', meRoutes(members, users));
   app.route('/api/members', memberRoutes(members));
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));

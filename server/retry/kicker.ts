@@ -20,13 +20,17 @@ export function createKicker(work: () => Promise<void>, onError: (error: unknown
       return running;
     }
     running = (async () => {
-      do {
-        again = false;
-        await work().catch(onError);
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
+      try {
+        do {
+          again = false;
+          await work().catch(onError);
+        } while (again);
+      } finally {
+        // In the same step as the last look at `again`: a kick after it starts a new run
+        // (a `.finally` callback runs a step later, and a kick in between was lost).
+        running = null;
+      }
+    })();
     return running;
   }
 
