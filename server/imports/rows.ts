@@ -66,6 +66,9 @@ export function checkMapping(raw: unknown, headers: string[], duplicateFields: s
 const SECURITY_WORDS: Record<string, Security> = { tls: 'tls', ssl: 'tls', 'ssl/tls': 'tls', implicit: 'tls', starttls: 'starttls', none: 'none', plain: 'none' };
 const IMPLICIT_TLS_PORT = { smtp: 465, imap: 993 };
 
+/** A field as the person knows it from the mapping step ("SMTP port"), never its internal name. */
+const said = (field: ImportField) => IMPORT_FIELD_INFO[field].label;
+
 class RowProblem extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
@@ -95,8 +98,8 @@ export function validateRows(table: CsvTable, mapping: Mapping): CheckedRow[] {
       if (record.cells.length > table.headers.length && record.cells.slice(table.headers.length).some((c) => c.trim() !== '')) {
         throw new RowProblem('too_many_cells', `the row has ${record.cells.length} cells but the header has ${table.headers.length} columns`);
       }
-      if (!rawEmail) throw new RowProblem('missing_value', 'email: the cell is empty');
-      if (!address.success) throw new RowProblem('invalid_email', email ? `email: "${email}" is not a valid email address` : 'email: the cell is not a valid email address');
+      if (!rawEmail) throw new RowProblem('missing_value', `${said('email')}: the cell is empty`);
+      if (!address.success) throw new RowProblem('invalid_email', email ? `${said('email')}: "${email}" is not a valid email address` : `${said('email')}: the cell is not a valid email address`);
       return { line: record.line, email, candidate: candidateOf(address.data, cell, shown) };
     } catch (error) {
       if (!(error instanceof RowProblem)) throw error;
@@ -127,12 +130,12 @@ function candidateOf(email: string, cell: (f: ImportField) => string, shown: (v:
     );
   }
   const name = cell('name').trim();
-  if (name.length > 200) throw new RowProblem('invalid_value', 'name: must be at most 200 characters');
+  if (name.length > 200) throw new RowProblem('invalid_value', `${said('name')}: must be at most 200 characters`);
   const owner = cell('owner').trim();
   let ownerEmail: string | null = null;
   if (owner) {
     const parsed = emailSchema.safeParse(owner);
-    if (!parsed.success) throw new RowProblem('invalid_owner', `owner: "${shown(owner)}" is not a valid email address`);
+    if (!parsed.success) throw new RowProblem('invalid_owner', `${said('owner')}: "${shown(owner)}" is not a valid email address`);
     ownerEmail = parsed.data;
   }
   return { email, name: name || null, owner: ownerEmail, smtp, imap };
@@ -142,26 +145,26 @@ function settingsOf(side: 'smtp' | 'imap', cell: (f: ImportField) => string, sho
   const f = (k: string) => `${side}_${k}` as ImportField;
   const required = (k: string) => {
     const value = cell(f(k)).trim();
-    if (!value) throw new RowProblem('missing_value', `${f(k)}: the cell is empty`);
+    if (!value) throw new RowProblem('missing_value', `${said(f(k))}: the cell is empty`);
     return value;
   };
   const host = required('host');
-  if (host.length > 255 || /\s/.test(host)) throw new RowProblem('invalid_value', `${f('host')}: "${shown(host)}" is not a host name`);
+  if (host.length > 255 || /\s/.test(host)) throw new RowProblem('invalid_value', `${said(f('host'))}: "${shown(host)}" is not a host name`);
   const rawPort = required('port');
   const port = portSchema.safeParse(rawPort);
   if (!port.success || !/^\d+$/.test(rawPort)) {
-    throw new RowProblem('invalid_port', `${f('port')}: "${shown(rawPort)}" is not a port; use a whole number from 1 to 65535`);
+    throw new RowProblem('invalid_port', `${said(f('port'))}: "${shown(rawPort)}" is not a port; use a whole number from 1 to 65535`);
   }
   const rawSecurity = cell(f('security')).trim().toLowerCase();
   let security: Security;
   if (!rawSecurity) security = port.data === IMPLICIT_TLS_PORT[side] ? 'tls' : 'starttls';
   else if (SECURITY_WORDS[rawSecurity]) security = SECURITY_WORDS[rawSecurity];
-  else throw new RowProblem('invalid_security', `${f('security')}: "${shown(cell(f('security')).trim())}" is not a security mode; use tls (also written ssl), starttls or none`);
+  else throw new RowProblem('invalid_security', `${said(f('security'))}: "${shown(cell(f('security')).trim())}" is not a security mode; use tls (also written ssl), starttls or none`);
   const username = cell(f('username')).trim() || smtp?.username || '';
-  if (!username) throw new RowProblem('missing_value', `${f('username')}: the cell is empty`);
+  if (!username) throw new RowProblem('missing_value', `${said(f('username'))}: the cell is empty`);
   // Passwords are taken exactly as written: spaces can be part of them.
   const password = cell(f('password')) || smtp?.password || '';
-  if (!password) throw new RowProblem('missing_value', `${f('password')}: the cell is empty`);
-  if (password.length > 1024) throw new RowProblem('invalid_value', `${f('password')}: is longer than 1024 characters`);
+  if (!password) throw new RowProblem('missing_value', `${said(f('password'))}: the cell is empty`);
+  if (password.length > 1024) throw new RowProblem('invalid_value', `${said(f('password'))}: is longer than 1024 characters`);
   return { host: host.toLowerCase(), port: port.data, security, username, password };
 }
