@@ -1,6 +1,6 @@
 import { Component } from 'preact';
 import { MAILBOX_KIND_LABEL, type AccountStatus } from '../../shared/api.ts';
-import { STATE_LABEL, troubleNote } from '../utils/accounts.ts';
+import { stateText, troubleNote } from '../utils/accounts.ts';
 import { sinceText } from '../utils/time.ts';
 import { useAction } from './use-action.ts';
 
@@ -47,7 +47,7 @@ function Row({ account, minute, actions }: RowProps) {
         <span class="provider muted">{MAILBOX_KIND_LABEL[account.provider]}</span>
       </div>
       <div class="line">
-        <span class={`state ${account.state}`}>{STATE_LABEL[account.state]}</span>
+        <span class={`state ${account.state}`}>{stateText(account)}</span>
         {account.state !== 'connected' && <span class="muted"> {sinceText(account.stateChangedAt, now)}</span>}
         {account.pendingEmails > 0 && (
           <span class="pending"> · {account.pendingEmails === 1 ? '1 email waiting' : `${account.pendingEmails} emails waiting`}</span>
