@@ -17,4 +17,4 @@ const deps: OptionsDeps = {
   pollNow,
 };
 
-render(<Options deps={deps} />, document.getElementById('app')!);
+render(<Options deps={deps} welcome={location.hash === '#welcome'} />, document.getElementById('app')!);
