@@ -181,7 +181,7 @@ describe.each(BROWSERS)('in %s', (browserName) => {
 
   it('with no page open the alarm still polls: a mailbox that loses its grant turns the badge red within one interval', async () => {
     const options = await browser.open('options.html');
-    await options.getByLabel('Check every').selectOption('30');
+    await options.getByLabel('Ask the server every').selectOption('30');
     await options.getByRole('button', { name: 'Save' }).click();
     await options.getByText(/^Saved\./).waitFor();
     await options.close();
