@@ -66,7 +66,7 @@ function Row({ account, minute, actions }: RowProps) {
               <button class="primary" disabled={busy} aria-label={`Re-grant ${account.email}`} onClick={() => run(() => actions.regrant(account))}>
                 Re-grant
               </button>
-              <button disabled={busy} aria-label={`Copy a re-authentication link for ${account.email}`} onClick={() => run(() => actions.copyLink(account))}>
+              <button disabled={busy} aria-label={`Copy link for ${account.email}`} onClick={() => run(() => actions.copyLink(account))}>
                 Copy link
               </button>
             </>
