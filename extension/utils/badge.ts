@@ -19,8 +19,8 @@ export interface Badge {
 
 /** "no mailbox needs re-authentication (of 12; 1 unreachable for now)" */
 export function allWell(total: number, unreachable: number): string {
-  const trouble = unreachable > 0 ? t('badge_unreachableForNow', formatCount(unreachable)) : '';
-  return t('badge_allWell', tn('badge_mailboxes', total), trouble);
+  const mailboxes = tn('badge_mailboxes', total);
+  return t('badge_allWell', unreachable > 0 ? t('badge_unreachableForNow', mailboxes, formatCount(unreachable)) : mailboxes);
 }
 
 /** Said after the rest when the server reports itself degraded: the badge may be behind. */

@@ -35,6 +35,11 @@ describe('the catalogs', () => {
     expect(() => mergeCatalogs({ 'a.json': { 'copy-link': { message: 'A' } } })).toThrow('not a valid message name');
   });
 
+  it('refuse a message Chrome would refuse the extension for: "$1$2" reads as an undefined placeholder "$1$"', () => {
+    expect(() => mergeCatalogs({ 'a.json': { allWell: { message: 'none ($1$2)' } } })).toThrow('a.json: "allWell" uses $1$, which Chrome reads as a placeholder it does not define');
+    expect(() => mergeCatalogs({ 'a.json': { copyFor: { message: 'Copy link for $EMAIL$', placeholders: { email: { content: '$1' } } } } })).not.toThrow();
+  });
+
   it('fill placeholders and substitutions as the browser does', () => {
     const entry = { message: 'Copy link for $EMAIL$ ($$1)', placeholders: { email: { content: '$1' } } };
     expect(formatMessage(entry, ['ann@acme.test'])).toBe('Copy link for ann@acme.test ($1)');
