@@ -164,7 +164,7 @@ describe.each(BROWSERS)('in %s', (browserName) => {
     await sending.getByText(/SMTP server rejected/).waitFor();
     await sending.getByLabel('Password').fill('smtp-pass');
     await sending.getByRole('button', { name: 'Test Sending' }).click();
-    await sending.getByText(/^Sent a test email to ops@acme\.test at \d\d:\d\d\./).waitFor();
+    await sending.getByText(/^Sent a test email to ops@acme\.test at \d{1,2}:\d\d(\s?[AP]M)?\./).waitFor();
     expect(customSmtp.received.at(-1)).toMatchObject({ from: CUSTOM, to: [CUSTOM], subject: 'Regrant test email' });
 
     const receiving = page.getByRole('form', { name: 'Receiving (IMAP)' });
