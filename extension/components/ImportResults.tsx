@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { Address } from './Address.tsx';
 import { memo } from './memo.ts';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { IMPORT_ROW_STATUSES, type ImportRowView, type ImportView } from '../../shared/api.ts';
@@ -99,7 +100,9 @@ function ResultRow({ row }: { row: ImportRowView }) {
   return (
     <tr tabIndex={-1}>
       <td>{row.line}</td>
-      <td class="email">{row.email}</td>
+      <td class="email">
+        <Address email={row.email} />
+      </td>
       <td class={`status ${row.status}`}>{ROW_STATUS_LABEL[row.status]}</td>
       <td>{row.state && <span class={`state ${row.state}`}>{STATE_LABEL[row.state]}</span>}</td>
       <td>{row.error?.message}</td>
