@@ -5,8 +5,8 @@
  * catalog adds them: the count is always right, the grammar at worst plain.
  *
  * @example
- *   tn('popup_mailboxesNeed', 1); // "1 mailbox needs re-authentication"
- *   tn('popup_mailboxesNeed', 3); // "3 mailboxes need re-authentication"
+ *   tn('popup_needReauth', 1); // "1 mailbox needs re-authentication"
+ *   tn('popup_needReauth', 3); // "3 mailboxes need re-authentication"
  */
 import { browser } from 'wxt/browser';
 import { formatCount, t, uiLanguage } from './i18n.ts';
