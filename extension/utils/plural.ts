@@ -8,8 +8,7 @@
  *   tn('popup_needReauth', 1); // "1 mailbox needs re-authentication"
  *   tn('popup_needReauth', 3); // "3 mailboxes need re-authentication"
  */
-import { browser } from 'wxt/browser';
-import { formatCount, t, uiLanguage } from './i18n.ts';
+import { formatCount, getMessage, t, uiLanguage } from './i18n.ts';
 
 const rules = new Map<string, Intl.PluralRules>();
 
@@ -21,7 +20,7 @@ export function pluralForm(n: number): Intl.LDMLPluralRule {
   return rule.select(n);
 }
 
-const has = (key: string) => Boolean((browser.i18n.getMessage as (key: string) => string)(key));
+const has = (key: string) => Boolean(getMessage(key));
 
 /** `t()` of the form of `key` that fits `n`; `$1` is the count in the browser's digits, `$2`… the rest. */
 export function tn(key: string, n: number, ...more: Array<string | number>): string {
