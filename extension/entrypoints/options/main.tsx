@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { Options, type OptionsDeps } from '../../components/Options.tsx';
 import '../../components/theme.css';
 import { ApiError, createApi } from '../../utils/api.ts';
+import { t } from '../../utils/i18n.ts';
 import { pollNow } from '../../utils/messages.ts';
 import { loadSettings, saveSettings } from '../../utils/settings.ts';
 import './options.css';
@@ -11,7 +12,7 @@ const deps: OptionsDeps = {
   save: saveSettings,
   async fetchStatus(settings) {
     const answer = await createApi(settings).status();
-    if (!answer.changed) throw new ApiError('not_regrant', 'The server answered 304 to a first request.');
+    if (!answer.changed) throw new ApiError('not_regrant', t('errors_first304'));
     return answer.status;
   },
   pollNow,
