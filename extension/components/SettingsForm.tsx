@@ -37,7 +37,7 @@ export function SettingsForm({ part, email, saved, onTest }: { part: Part; email
     const parsed = (saved?.hasPassword ? serverSettingsSchema.partial() : serverSettingsSchema).safeParse(input);
     if (!parsed.success) {
       const issue = firstIssue(parsed.error);
-      setResult({ tone: 'error', text: `${FIELD_LABEL[issue.field] ?? issue.field ?? 'Settings'} ${issue.message}` });
+      setResult({ tone: 'error', text: `${FIELD_LABEL[issue.field] ?? issue.field ?? 'Settings'} ${issue.reason}` });
       return;
     }
     // Only what changed is saved: the same settings again must not count as new ones.
