@@ -18,4 +18,5 @@ const deps: OptionsDeps = {
   pollNow,
 };
 
+document.title = t('options_title');
 render(<Options deps={deps} welcome={location.hash === '#welcome'} />, document.getElementById('app')!);
