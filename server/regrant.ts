@@ -31,6 +31,7 @@ import { startInstance } from './instances/index.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createOwnHealth } from './metrics/own-health.ts';
 import { VERSION } from './metrics/version.ts';
+import { createWebhooks } from './webhooks/index.ts';
 
 export interface RegrantOptions {
   logger?: Logger;
@@ -45,6 +46,9 @@ export interface RegrantOptions {
   degradedCacheMs?: number;
   /** Resolves mailbox host names instead of the system resolver: a test plays a name whose address changes. */
   lookup?: HostLookup;
+  /** Webhook re-tries: the wait after the n-th failed attempt (5 s, 30 s, … unless given), and how often due ones are looked for (2 s). */
+  webhookRetryMs?: (attempts: number) => number;
+  webhookPollMs?: number;
 }
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
@@ -64,7 +68,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
   const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics });
-  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember });
+  const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, publicUrl: config.publicUrl, workspaceName: config.workspaceName, shareLinkTtlHours: config.shareLinkTtlHours, retryMs: options.webhookRetryMs, pollMs: options.webhookPollMs });
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember, webhooks });
   const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
     db,
@@ -88,7 +93,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
   const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null });
+  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, webhooks, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
@@ -109,6 +114,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     outbox,
     inbox,
     imports,
+    webhooks,
     app,
     logger,
     metrics,
@@ -120,6 +126,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
       outbox.start();
       inbox.start();
       imports.start();
+      webhooks.start();
       if (!housekeeping) {
         void purge();
         housekeeping = setInterval(() => void purge(), 3600_000);
@@ -132,6 +139,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
       await outbox.stop();
       await inbox.stop();
       await imports.stop();
+      await webhooks.stop();
       stopNotifier?.();
       if (housekeeping) clearInterval(housekeeping);
       housekeeping = null;

@@ -69,6 +69,18 @@ export type ImportState = (typeof IMPORT_STATES)[number];
 export const DELIMITERS = [',', ';', '\t'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
 
+/** How a webhook's messages are written: Standard Webhooks (signed JSON), a Slack message, a Teams Adaptive Card. */
+export const WEBHOOK_FORMATS = ['standard', 'slack', 'teams'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/** What a webhook can hear; a webhook created without `events` hears all of them. */
+export const WEBHOOK_EVENTS = ['mailbox.needs_reauth', 'mailbox.unreachable', 'mailbox.reconnected'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** Where one delivery stands: `pending` (first try or a re-try to come), `sending`, `delivered` (a 2xx), `failed` (given up). */
+export const DELIVERY_STATES = ['pending', 'sending', 'delivered', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
 // The answers' shapes are zod schemas in responses.ts; their types are re-exported here so that
 // code needing only the constants above (the popup, the background) does not bundle zod.
 export type {
@@ -100,6 +112,11 @@ export type {
   StatusResponse,
   TestEmailView,
   Trouble,
+  WebhookDeliveries,
+  WebhookDeliveryView,
+  WebhookList,
+  WebhookTestResult,
+  WebhookView,
 } from './responses.ts';
 
 /** The fields of the bulk CSV (design §8), in template order. */

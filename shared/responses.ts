@@ -10,7 +10,7 @@
  *   const status = statusResponseSchema.parse(await res.json()); // StatusResponse
  */
 import { z } from 'zod';
-import { ACCOUNT_STATES, DELIMITERS, ERROR_CODES, IMPORT_FIELDS, IMPORT_ROW_STATUSES, IMPORT_STATES, MESSAGE_STATES, PROVIDERS, SECURITY_MODES } from './api.ts';
+import { ACCOUNT_STATES, DELIVERY_STATES, DELIMITERS, ERROR_CODES, IMPORT_FIELDS, IMPORT_ROW_STATUSES, IMPORT_STATES, MESSAGE_STATES, PROVIDERS, SECURITY_MODES, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from './api.ts';
 
 /** Times are ISO 8601 in UTC, as `Date.prototype.toISOString` writes them. */
 const time = z.iso.datetime();
@@ -228,6 +228,24 @@ export const serverInfoSchema = z.object({
 });
 export type ServerInfo = z.infer<typeof serverInfoSchema>;
 
+/** A Google or Microsoft connection held for an admin's decision. */
+export const pendingConnectionSchema = z.object({
+  id: z.string(),
+  provider: z.enum(['google', 'microsoft']),
+  email: z.string(),
+  requestedBy: z.object({ id: z.string(), email: z.string() }),
+  createdAt: time,
+  /** The address is a password mailbox already: approving replaces its settings with this grant. */
+  replaces: z.object({ id: z.string(), owner: z.string() }).nullable(),
+});
+
+/** `GET /api/pending-connections` (admins): oldest first. */
+export const pendingConnectionListSchema = z.object({ pending: z.array(pendingConnectionSchema) });
+export type PendingConnectionList = z.infer<typeof pendingConnectionListSchema>;
+
+/** `POST /api/pending-connections/:id/approve` (201): the mailbox added or turned into an OAuth one. */
+export const approvedConnectionSchema = z.object({ accountId: z.string() });
+
 const messageState = z.enum(MESSAGE_STATES);
 
 /** `POST /api/messages` answers 202 with this. */
@@ -338,3 +356,48 @@ export type ImportList = z.infer<typeof importListSchema>;
 
 /** `GET /healthz` */
 export const healthzSchema = z.object({ ok: z.literal(true) });
+
+/** One webhook; `secret` (`whsec_…`) only in the answer that created a `standard` one. */
+export const webhookViewSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  format: z.enum(WEBHOOK_FORMATS),
+  events: z.array(z.enum(WEBHOOK_EVENTS)),
+  /** Whose it is: a member's hears their own mailboxes, an admin's every mailbox. */
+  owner: z.object({ id: z.string(), email: z.string() }),
+  createdAt: time,
+  secret: z.string().optional(),
+});
+export type WebhookView = z.infer<typeof webhookViewSchema>;
+
+/** `GET /api/webhooks`: the caller's webhooks (an admin's: everyone's). */
+export const webhookListSchema = z.object({ webhooks: z.array(webhookViewSchema) });
+export type WebhookList = z.infer<typeof webhookListSchema>;
+
+/** One event sent (or being sent) to a webhook; `attempt`: attempts made so far. */
+export const webhookDeliveryViewSchema = z.object({
+  id: z.string(),
+  event: z.string(),
+  attempt: count,
+  status: z.enum(DELIVERY_STATES),
+  /** The receiver's HTTP status at the last attempt; absent when it did not answer. */
+  responseStatus: z.number().int().optional(),
+  error: z.string().optional(),
+  /** When the last attempt was made (or, before the first, when the event happened). */
+  at: time,
+  nextAttemptAt: time.optional(),
+});
+export type WebhookDeliveryView = z.infer<typeof webhookDeliveryViewSchema>;
+
+/** `GET /api/webhooks/:id/deliveries`: the last 100, newest first. */
+export const webhookDeliveriesSchema = z.object({ deliveries: z.array(webhookDeliveryViewSchema) });
+export type WebhookDeliveries = z.infer<typeof webhookDeliveriesSchema>;
+
+/** `POST /api/webhooks/:id/test`: what the receiver said to a test event sent now. */
+export const webhookTestResultSchema = z.object({
+  ok: z.boolean(),
+  deliveryId: z.string(),
+  responseStatus: z.number().int().optional(),
+  error: z.string().optional(),
+});
+export type WebhookTestResult = z.infer<typeof webhookTestResultSchema>;

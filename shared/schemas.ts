@@ -3,7 +3,7 @@
  * so both say the same thing about the same mistake.
  */
 import { z } from 'zod';
-import { SECURITY_MODES } from './api.ts';
+import { SECURITY_MODES, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from './api.ts';
 
 const text = (max = 255) =>
   z
@@ -89,3 +89,22 @@ export const runImportSchema = z.strictObject({
   mapping: z.record(z.string(), z.union([z.string(), z.null()], { error: 'each value must be a column name or null' }), { error: (i) => (i.input === undefined ? 'is required' : 'must be an object of field → column name') }),
   updateExisting: z.boolean({ error: 'must be true or false' }).optional(),
 });
+
+const webhookEventsSchema = z
+  .array(z.enum(WEBHOOK_EVENTS, { error: `each must be one of ${WEBHOOK_EVENTS.join(', ')}` }), { error: 'must be a list of event names' })
+  .min(1, { error: `must name at least one of ${WEBHOOK_EVENTS.join(', ')}` });
+
+/** `POST /api/webhooks`; the URL itself (scheme, host) is judged by the server. */
+export const createWebhookSchema = z.strictObject({
+  url: text(2048),
+  format: z.enum(WEBHOOK_FORMATS, { error: `must be one of ${WEBHOOK_FORMATS.join(', ')}` }),
+  events: webhookEventsSchema.optional(),
+});
+export type CreateWebhookInput = z.infer<typeof createWebhookSchema>;
+
+/** `PATCH /api/webhooks/:id`: a new URL or other events (the format stays: remove and add instead). */
+export const updateWebhookSchema = z.strictObject({
+  url: text(2048).optional(),
+  events: webhookEventsSchema.optional(),
+});
+export type UpdateWebhookInput = z.infer<typeof updateWebhookSchema>;

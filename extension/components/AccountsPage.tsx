@@ -8,6 +8,7 @@ import { BulkImport, type BulkImportDeps } from './BulkImport.tsx';
 import { ServerHealthPanel } from './ServerHealthPanel.tsx';
 import { SettingsForm, type Part } from './SettingsForm.tsx';
 import { useAction } from './use-action.ts';
+import { WebhooksSection } from './WebhooksSection.tsx';
 
 export interface AccountsPageDeps extends BulkImportDeps {
   /** The mailbox named in the page's address (`accounts.html#<id>`), if any. */
@@ -87,6 +88,7 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
           </>
         )}
         <ServerHealthPanel deps={deps} />
+        <WebhooksSection deps={deps} />
       </aside>
       <section class="detail">
         {importOpened && (

@@ -6,7 +6,7 @@
  *   const api = createApi({ serverUrl, apiToken });
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
-import type { ApiErrorBody, ImportField, OneTimeLink, ServerHealth, StatusDelta, StatusResponse } from '../../shared/api.ts';
+import type { ApiErrorBody, ImportField, OneTimeLink, ServerHealth, StatusDelta, StatusResponse, WebhookFormat } from '../../shared/api.ts';
 import { checked, checkedStatus, type Schema, type Schemas } from './answers.ts';
 import { serverPage } from './server-page.ts';
 import { t } from './i18n.ts';
@@ -152,6 +152,12 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     importStatus: (id: string, { rows = true } = {}) => json((s) => s.importViewSchema, 'GET', rows ? importPath(id) : `${importPath(id)}?rows=0`),
     /** `GET /api/imports/:id/report.csv`: one line a row, the file that is also emailed. */
     importReport: (id: string) => csv(`${importPath(id)}/report.csv`),
+    /** Webhooks: the caller's (an admin's: everyone's); add (a `standard` one answers its secret once), remove, test, last deliveries. */
+    webhooks: async () => (await json((s) => s.webhookListSchema, 'GET', '/api/webhooks')).webhooks,
+    addWebhook: (input: { url: string; format: WebhookFormat }) => json((s) => s.webhookViewSchema, 'POST', '/api/webhooks', input),
+    removeWebhook: async (id: string) => void (await request('DELETE', `/api/webhooks/${encodeURIComponent(id)}`)),
+    testWebhook: (id: string) => json((s) => s.webhookTestResultSchema, 'POST', `/api/webhooks/${encodeURIComponent(id)}/test`),
+    webhookDeliveries: async (id: string) => (await json((s) => s.webhookDeliveriesSchema, 'GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries`)).deliveries,
     /** `GET /api/server/health`: Regrant's own health; null for a member (403: admins only). */
     async serverHealth(): Promise<ServerHealth | null> {
       try {

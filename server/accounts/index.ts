@@ -26,7 +26,7 @@ import { newAccountRow } from './new-row.ts';
 import { readStatus } from './status.ts';
 import { notYours, mayKnow } from './refusals.ts';
 import { findAccount, findAccountByEmail } from './repository.ts';
-import { createTransitions, type Finding, type TransitionOptions } from './transition.ts';
+import { createTransitions, type Finding, type TransitionDeps, type TransitionOptions } from './transition.ts';
 import { accountView, reasonOf } from './view.ts';
 import { pendingCounts, WAITING } from '../outbox/queue.ts';
 
@@ -52,14 +52,16 @@ export interface AccountsDeps {
   hosts: Pick<HostGuard, 'assertMailHost'>;
   /** MAX_MAILBOXES_PER_MEMBER (500 unless given). */
   maxMailboxesPerMember?: number;
+  /** Records the webhook deliveries of a state change in its transaction. */
+  webhooks?: TransitionDeps['webhooks'];
 }
 
 const secretContext = (accountId: string, field: string) => `${accountId}:${field}`;
 
 const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as const;
 
-export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts, maxMailboxesPerMember = 500 }: AccountsDeps) {
-  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName, maxMailboxesPerMember });
+export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts, maxMailboxesPerMember = 500, webhooks }: AccountsDeps) {
+  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName, maxMailboxesPerMember, webhooks });
   const visible = (actor: Actor) => {
     let q = db.selectFrom('accounts');
     if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);

@@ -72,6 +72,8 @@ export interface TransitionDeps {
   random?: () => number;
   publicUrl: string;
   workspaceName: string;
+  /** Webhook deliveries of a state change, written with it (server/webhooks/record.ts). */
+  webhooks?: { record(trx: Db, account: AccountRow, event: NewAccountEvent): Promise<void> };
 }
 
 /** Rows per INSERT: ~30 columns each stays far below SQLite's 32,766 bound variables. */
@@ -209,6 +211,7 @@ export function createTransitions(deps: TransitionDeps) {
       const after = await query.returningAll().executeTakeFirst();
       if (!after) return { after: null, decision: plan.decision, events: [], reconnected: false, notified: false };
       const notified = await finish(trx, plan, row, opts.versions);
+      for (const event of plan.events) await deps.webhooks?.record(trx, after, event);
       return { after, decision: plan.decision, events: plan.events, reconnected: plan.reconnected, notified };
     },
 

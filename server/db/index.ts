@@ -20,6 +20,7 @@ import * as rateLimits from './migrations/007-rate-limits.ts';
 import * as trouble from './migrations/008-trouble.ts';
 import * as hardening from './migrations/010-hardening.ts';
 import * as statusDelta from './migrations/011-status-delta.ts';
+import * as webhooks from './migrations/016-webhooks.ts';
 
 export type Db = Kysely<Database>;
 
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '008-trouble': trouble,
   '010-hardening': hardening,
   '011-status-delta': statusDelta,
+  '016-webhooks': webhooks,
 };
 
 export function sqlitePath(databaseUrl: string): string {

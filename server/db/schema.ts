@@ -3,7 +3,7 @@
  * both compare and sort the same way on SQLite and PostgreSQL.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AccountState, MessageState, ProviderKind, Role, Security } from '../../shared/api.ts';
+import type { AccountState, DeliveryState, MessageState, ProviderKind, Role, Security, WebhookFormat } from '../../shared/api.ts';
 
 export interface UsersTable {
   id: string;
@@ -148,7 +148,11 @@ export interface ShareLinksTable {
   expires_at: string;
   revoked_at: string | null;
   used_at: string | null;
+  /** `manual`: copied by a person (a new one revokes the last); `incident`: made for the chat messages of one incident. */
+  kind: Generated<ShareLinkKind>;
 }
+
+export type ShareLinkKind = 'manual' | 'incident';
 
 export type OAuthPurpose = 'connect' | 'regrant' | 'share';
 
@@ -213,6 +217,42 @@ export interface Database {
   rate_limits: RateLimitsTable;
   status_sequence: StatusSequenceTable;
   status_removals: StatusRemovalsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}
+
+/** Where a person hears of their mailboxes' state changes (admins: of every mailbox). */
+export interface WebhooksTable {
+  id: string;
+  user_id: string;
+  /** Sealed (a Slack or Teams URL is a credential). */
+  url: string;
+  format: WebhookFormat;
+  /** JSON array of event types. */
+  events: string;
+  /** Sealed signing secret of a `standard` webhook. */
+  secret: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One event for one webhook: its sealed body and where its attempts stand. `sending` rows are leased. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  account_id: string | null;
+  event_id: string | null;
+  event_type: string;
+  body: string;
+  state: DeliveryState;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  response_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  last_attempt_at: string | null;
 }
 
 /** One row (id 1): the last status version given out, and below which deltas are no longer answered. */
@@ -351,3 +391,5 @@ export type FindingRow = Selectable<InboxFindingsTable>;
 export type TestEmailRow = Selectable<TestEmailsTable>;
 export type ImportRow = Selectable<ImportsTable>;
 export type ImportRowResult = Selectable<ImportRowsTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type DeliveryRow = Selectable<WebhookDeliveriesTable>;

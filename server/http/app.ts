@@ -19,6 +19,7 @@ import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { reauthPages } from './routes/reauth-pages.ts';
 import { accountReauthRoutes, connectRoutes, pendingConnectionRoutes } from './routes/reauth.ts';
+import { referenceRoutes } from './routes/reference.ts';
 import { statusRoutes } from './routes/status.ts';
 import type { Inbox } from '../inbox/index.ts';
 import type { Outbox } from '../outbox/index.ts';
@@ -31,6 +32,8 @@ import type { OwnHealth } from '../metrics/own-health.ts';
 import { markUnmatched, observeRequests } from './observe.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { serverHealthRoutes } from './routes/server-health.ts';
+import type { Webhooks } from '../webhooks/index.ts';
+import { fixPageRoutes, webhookRoutes } from './routes/webhooks.ts';
 
 export interface AppDeps {
   /** Where rate limits are counted, so they hold across server processes. */
@@ -48,6 +51,7 @@ export interface AppDeps {
   outbox: Outbox;
   inbox: Inbox;
   imports: Imports;
+  webhooks: Webhooks;
   metrics?: Metrics;
   /** Regrant's own health: `/api/server/health`, and `serverDegraded` in `/api/status`. */
   ownHealth?: OwnHealth;
@@ -58,7 +62,7 @@ export interface AppDeps {
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
-export function createApp({ db, users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports, metrics, ownHealth, metricsToken }: AppDeps) {
+export function createApp({ db, users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports, webhooks, metrics, ownHealth, metricsToken }: AppDeps) {
   const app = new Hono();
   app.use('*', observeRequests({ logger, metrics }));
   // The route's pattern, not its path: paths of pages carry share-link and start tokens.
@@ -82,6 +86,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   );
 
   app.route('/', reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigins, logger }));
+  app.route('/', fixPageRoutes(workspaceName));
   const limits = apiLimits(db);
 
   app.use('/api/*', apiHeaders);
@@ -95,6 +100,8 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
       maxAgeSeconds: 600,
     }),
   );
+  // The API's own description needs no token: anyone building a client reads it first.
+  app.route('/api', referenceRoutes(publicUrl));
   app.use('/api/*', requireUser(users, limits.unknownToken));
   app.route('/api/status', statusRoutes(accounts, ownHealth?.degraded));
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
@@ -107,6 +114,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.route('/api/messages', messageRoutes(outbox, limits.messages));
   app.route('/api/accounts', inboxRoutes(inbox));
   app.route('/api/imports', importRoutes(imports, limits.uploads));
+  app.route('/api/webhooks', webhookRoutes(webhooks));
   app.all('/api/*', (c) => {
     markUnmatched(c);
     throw new DomainError('not_found', 'no such API route');

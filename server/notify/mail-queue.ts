@@ -19,6 +19,7 @@ import { leaseFree } from '../db/leases.ts';
 import type { Database, MailKind, MailRow } from '../db/schema.ts';
 import type { Logger } from '../log/index.ts';
 import type { Metrics } from '../metrics/index.ts';
+import { createKicker } from '../retry/kicker.ts';
 import { ownEmailRetryMs } from '../retry/policy.ts';
 
 export interface MailAttachment {
@@ -56,9 +57,6 @@ const LEASE_MS = 5 * 60_000;
 
 export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics }: MailQueueDeps) {
   let transport: Transporter | null = smtpUrl ? nodemailer.createTransport(smtpUrl, { from }) : null;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let timer: NodeJS.Timeout | null = null;
 
   /**
    * Leases up to `limit` due emails to this instance: pending ones whose back-off ended, and
@@ -131,22 +129,7 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
     }
   }
 
-  /** Runs dispatchDue now, or once more right after the run under way. */
-  function kick(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await dispatchDue().catch((error) => logger.error('mail.dispatch_failed', { error }));
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  const loop = createKicker(dispatchDue, (error) => logger.error('mail.dispatch_failed', { error }));
 
   return {
     /**
@@ -185,22 +168,13 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
           .execute();
       }
     },
-    kick,
+    /** Delivers what is due now, or once more right after the run under way. */
+    kick: loop.kick,
     dispatchDue,
     /** Delivers what is due now and every `everyMs` (re-tries whose back-off ended); returns a stop function. */
-    start(everyMs = 15_000): () => void {
-      timer ??= setInterval(() => void kick(), everyMs);
-      timer.unref();
-      void kick();
-      return () => {
-        if (timer) clearInterval(timer);
-        timer = null;
-      };
-    },
+    start: (everyMs = 15_000): (() => void) => loop.every(everyMs),
     async close(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
+      await loop.stop();
       transport?.close();
       transport = null;
     },
