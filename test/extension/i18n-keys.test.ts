@@ -19,7 +19,8 @@ function sources(dir: string): string[] {
 
 /** Attributes a person reads or hears. */
 const WORDS_ATTRIBUTES = new Set(['aria-label', 'aria-description', 'placeholder', 'title', 'alt', 'label']);
-const hasWords = (text: string) => /\p{L}{2,}/u.test(text);
+/** Letters that make words; a web address alone (an example in a field) is the same in every language. */
+const hasWords = (text: string) => /\p{L}{2,}/u.test(text) && !/^\s*[a-z]+:\/\/\S*\s*$/i.test(text);
 
 /**
  * Words written into the markup instead of asked of t(): JSX text, string attributes people
@@ -83,7 +84,7 @@ describe('the interface', () => {
       file,
       `export const A = ({ busy }: { busy: boolean }) => (
   <p class="muted" aria-label="Copy link">
-    Hello {busy ? 'Saving…' : t('save')} {' · '} {t('ok', 'x')} {busy === 'done' && 'Done'} <input placeholder={\`Filter \${1}\`} />
+    Hello {busy ? 'Saving…' : t('save')} {' · '} {t('ok', 'x')} {busy === 'done' && 'Done'} <input placeholder={\`Filter \${1}\`} title="https://hooks.example.test/…" />
   </p>
 );`,
     );
