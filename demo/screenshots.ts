@@ -3,14 +3,16 @@
  * against the demo world: the popup (after "Copy link" on a broken Outlook mailbox) and the
  * share-link page that link opens. Build the extension first:
  *
- *   npm run build && npm run demo:screenshots   # writes docs/screenshots/popup.png, share-link.png
+ *   npm run build && npm run demo:screenshots                    # writes .output/screenshots/popup.png, share-link.png
+ *   npm run build && npm run demo:screenshots -- docs/screenshots  # replaces the README's (committed) ones
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { CHROMIUM, EXTENSION_DIR, launchWithExtension } from '../test/support/chromium.ts';
+import { screenshotDir } from './screenshot-dir.ts';
 import { startDemo } from './start.ts';
 
-const OUT = path.resolve('docs/screenshots');
+const OUT = screenshotDir(process.argv.slice(2));
 
 if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
   console.error(`No built extension in ${EXTENSION_DIR}: run npm run build first.`);
@@ -39,7 +41,7 @@ try {
   await popup.setViewportSize({ width: 380, height: 600 });
   await popup.getByRole('list', { name: 'Mailboxes' }).waitFor();
   const outlook = demo.world.cast.find((m) => m.provider === 'microsoft' && m.seeded === 'password_changed')!;
-  await popup.getByRole('button', { name: `Copy a re-authentication link for ${outlook.email}` }).click();
+  await popup.locator('.account').filter({ hasText: outlook.email }).getByRole('button', { name: /^Copy/ }).click();
   await popup.getByText(/^Copied: expires in/).waitFor();
   const link = await popup.evaluate(() => navigator.clipboard.readText());
   mkdirSync(OUT, { recursive: true });

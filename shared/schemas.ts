@@ -24,7 +24,10 @@ const PORT_TEXT = /^(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|
 
 /** A port: a whole number, or text of digits (a CSV cell, a form field): "1e3" and "0x19" are not ports. */
 export const portSchema = z
-  .union([z.number().int().min(1).max(65535), z.string().regex(PORT_TEXT)], { error: PORT_PROBLEM })
+  .union(
+    [z.number().int({ error: PORT_PROBLEM }).min(1, { error: PORT_PROBLEM }).max(65535, { error: PORT_PROBLEM }), z.string().regex(PORT_TEXT, { error: PORT_PROBLEM })],
+    { error: PORT_PROBLEM },
+  )
   .transform(Number);
 
 /** The words people use for each security mode, in any case: "ssl" (and "SSL/TLS", "implicit") is TLS from the start. */
@@ -108,19 +111,23 @@ export const updateAccountSchema = z.strictObject({
 });
 export type UpdateAccountInput = z.infer<typeof updateAccountSchema>;
 
-/** The first problem of a failed parse, as `{field, message}` with a dotted field path. */
-export function firstIssue(error: z.ZodError): { field: string; message: string } {
+/**
+ * The first problem of a failed parse, as `{field, message, reason}` with a dotted field path:
+ * `message` names the field for an API answer ("port: must be between 1 and 65535"), `reason`
+ * does not, for a form that shows its own label before it ("Port must be between…").
+ */
+export function firstIssue(error: z.ZodError): { field: string; message: string; reason: string } {
   const issue = error.issues[0];
   const field = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const where = field ? `${field}.` : '';
-    return { field: `${where}${issue.keys[0]}`, message: `${where}${issue.keys[0]} is not a known field` };
+    return { field: `${where}${issue.keys[0]}`, message: `${where}${issue.keys[0]} is not a known field`, reason: 'is not a known field' };
   }
   let message = issue.message;
   if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) {
     message = /received undefined/.test(message) ? 'is required' : `must be ${/expected (\w+)/.exec(message)?.[1] === 'object' ? 'an object' : `a ${issue.expected}`}`;
   }
-  return { field, message: field ? `${field}: ${message}` : `the body ${message}` };
+  return { field, message: field ? `${field}: ${message}` : `the body ${message}`, reason: message };
 }
 
 /** `POST /api/messages`: an email to queue from one of the caller's mailboxes. */

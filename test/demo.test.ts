@@ -90,6 +90,10 @@ it('seeds Gmail, Outlook and custom mailboxes in every state, which the printed 
   // Different reasons, and emails held for broken mailboxes.
   const broken = accounts.filter((a) => a.state === 'needs_reauth');
   expect(new Set(broken.map((a) => a.reason?.code)).size).toBeGreaterThan(1);
+  // What the README promises of the two Outlook ones: a changed password, and an MFA demand.
+  const reasonOf = (email: string) => broken.find((a) => a.email === email)?.reason;
+  expect(reasonOf('support@acme.test')?.code).toBe('grant_revoked');
+  expect(reasonOf('ana@acme.test')).toMatchObject({ code: 'mfa_required', message: expect.stringMatching(/multi-factor/) });
   expect(broken.some((a) => a.pendingEmails > 0)).toBe(true);
   // The member sees only the mailboxes they own, some of them broken.
   const mine = await status(memberToken);

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { MAILBOX_KIND_LABEL, SIGN_IN_LABEL, type AccountEvent, type AccountView, type OAuthProviderKind } from '../../shared/api.ts';
-import { STATE_LABEL, pendingText, troubleNote } from '../utils/accounts.ts';
+import { STATE_LABEL, pendingText, stateText, troubleNote } from '../utils/accounts.ts';
 import { problemOf } from '../utils/api.ts';
 import { t } from '../utils/i18n.ts';
 import { openRegrant } from '../utils/regrant.ts';
-import { agoText, sinceText } from '../utils/time.ts';
+import { agoText, dateTimeText, sinceText } from '../utils/time.ts';
 import type { AccountsPageDeps } from './AccountsPage.tsx';
 import { MailboxActions } from './MailboxActions.tsx';
 import { SettingsForm, type Part } from './SettingsForm.tsx';
@@ -62,7 +62,7 @@ export function AccountDetail({ id, deps, now, admin, summary, onChanged, onRemo
     <article>
       <h2>{account.email}</h2>
       <p class="facts-line">
-        {MAILBOX_KIND_LABEL[account.provider]} · <span class={`state ${account.state}`}>{STATE_LABEL[account.state]}</span>{' '}
+        {MAILBOX_KIND_LABEL[account.provider]} · <span class={`state ${account.state}`}>{stateText(account)}</span>{' '}
         <span class="muted">{sinceText(account.stateChangedAt, now)}</span>
         {account.lastCheckedAt && <span class="muted"> · {t('accountsChecked', agoText(account.lastCheckedAt, now))}</span>}
         {account.pendingEmails > 0 && <span class="pending"> · {pendingText(account.pendingEmails)}</span>}
@@ -96,7 +96,7 @@ export function AccountDetail({ id, deps, now, admin, summary, onChanged, onRemo
         <ol class="events">
           {events.map((e) => (
             <li key={e.id}>
-              <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>{' '}
+              <time dateTime={e.at}>{dateTimeText(e.at)}</time>{' '}
               {e.kind === 'trouble' ? (
                 <span class="trouble">{t('accountsCheckFailedStill', STATE_LABEL[e.to].toLowerCase())}</span>
               ) : (

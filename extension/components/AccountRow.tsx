@@ -1,6 +1,6 @@
 import { Component } from 'preact';
 import { MAILBOX_KIND_LABEL, type AccountStatus } from '../../shared/api.ts';
-import { STATE_LABEL, pendingText, troubleNote } from '../utils/accounts.ts';
+import { pendingText, stateText, troubleNote } from '../utils/accounts.ts';
 import { t } from '../utils/i18n.ts';
 import { sinceText } from '../utils/time.ts';
 import { useAction } from './use-action.ts';
@@ -48,7 +48,7 @@ function Row({ account, minute, actions }: RowProps) {
         <span class="provider muted">{MAILBOX_KIND_LABEL[account.provider]}</span>
       </div>
       <div class="line facts">
-        <span class={`state ${account.state}`}>{STATE_LABEL[account.state]}</span>
+        <span class={`state ${account.state}`}>{stateText(account)}</span>
         {account.state !== 'connected' && <span class="muted"> {sinceText(account.stateChangedAt, now)}</span>}
         {account.pendingEmails > 0 && <span class="pending">{pendingText(account.pendingEmails)}</span>}
       </div>

@@ -1,5 +1,5 @@
 import { MAILBOX_KIND_LABEL, type AccountStatus } from '../../shared/api.ts';
-import { STATE_LABEL, filterAccounts, pendingText } from '../utils/accounts.ts';
+import { filterAccounts, pendingText, stateText } from '../utils/accounts.ts';
 import { t } from '../utils/i18n.ts';
 import { sinceText } from '../utils/time.ts';
 
@@ -39,7 +39,7 @@ export function AccountsList({ accounts, query, onQuery, isCurrent, onChoose, no
               <button data-account={a.id} class={isCurrent(a.id) ? 'item current' : 'item'} aria-current={isCurrent(a.id) ? 'true' : undefined} onClick={() => onChoose(a.id)}>
                 <span class="email">{a.email}</span>
                 <span class="facts">
-                  <span class={`state ${a.state}`}>{STATE_LABEL[a.state]}</span> <span class="muted">{sinceText(a.stateChangedAt, now)}</span>
+                  <span class={`state ${a.state}`}>{stateText(a)}</span> <span class="muted">{sinceText(a.stateChangedAt, now)}</span>
                 </span>
                 <span class="facts muted">
                   {MAILBOX_KIND_LABEL[a.provider]}

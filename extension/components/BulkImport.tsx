@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ImportUpload, ImportView } from '../../shared/api.ts';
 import { ApiError, problemOf, type Api } from '../utils/api.ts';
+import { t } from '../utils/i18n.ts';
 import { fileProblem } from '../utils/imports.ts';
 import { repeat } from '../utils/repeat.ts';
 import { ChooseFile } from './ChooseFile.tsx';
@@ -31,7 +32,7 @@ type Step =
   | { kind: 'running'; view: ImportView }
   | { kind: 'finished'; view: ImportView };
 
-const TITLE: Record<Step['kind'], string> = { choose: 'Choose a CSV file', map: 'Match the columns', running: 'Importing…', finished: 'Import finished' };
+const TITLE: Record<Step['kind'], string> = { choose: t('import_titleChoose'), map: t('import_titleMap'), running: t('import_titleRunning'), finished: t('import_titleFinished') };
 
 /** The step still open to following another import: choosing, no file under way. */
 const isIdle = (step: Step) => step.kind === 'choose' && !step.reading;
@@ -97,7 +98,7 @@ export const BulkImport = memo(function BulkImport({ deps, onFinished, pollMs = 
           setProblem(error.message);
           return false;
         }
-        setProblem(`${problemOf(error).message} Still trying…`);
+        setProblem(t('import_stillTrying', problemOf(error).message));
         return true;
       }
     }, pollMs);
@@ -165,7 +166,7 @@ export const BulkImport = memo(function BulkImport({ deps, onFinished, pollMs = 
   const downloadReport = useMemo(
     () =>
       finishedId && (
-        <DownloadButton label="Download report" name="regrant-import-report.csv" fetchFile={async () => (await deps.api()).importReport(finishedId)} save={deps.saveFile} />
+        <DownloadButton label={t('import_downloadReport')} name="regrant-import-report.csv" fetchFile={async () => (await deps.api()).importReport(finishedId)} save={deps.saveFile} />
       ),
     [finishedId, deps],
   );
@@ -177,7 +178,7 @@ export const BulkImport = memo(function BulkImport({ deps, onFinished, pollMs = 
 
   return (
     <section class="bulk-import" aria-labelledby="bulk-import-title">
-      <h2 id="bulk-import-title">Add mailboxes in bulk</h2>
+      <h2 id="bulk-import-title">{t('import_heading')}</h2>
       <h3 ref={heading} tabIndex={-1}>
         {TITLE[step.kind]}
       </h3>
@@ -199,7 +200,7 @@ export const BulkImport = memo(function BulkImport({ deps, onFinished, pollMs = 
           <ImportResults view={step.view} downloadReport={downloadReport} />
           <p>
             <button type="button" class="primary" onClick={again}>
-              Import another file
+              {t('import_again')}
             </button>
           </p>
         </>

@@ -1,5 +1,6 @@
 import type { ImportView } from '../../shared/api.ts';
 import { IMPORT_MAX_ROWS } from '../../shared/import-fields.ts';
+import { formatCount, t } from '../utils/i18n.ts';
 import { countsText } from '../utils/imports.ts';
 import { dayTimeText } from '../utils/time.ts';
 import { DownloadButton } from './DownloadButton.tsx';
@@ -21,15 +22,12 @@ interface ChooseFileProps {
 export function ChooseFile({ fetchTemplate, save, reading, onFile, last, onShowLast, now }: ChooseFileProps) {
   return (
     <>
+      <p>{t('import_intro', formatCount(IMPORT_MAX_ROWS))}</p>
       <p>
-        One custom (SMTP/IMAP) mailbox a row, up to {IMPORT_MAX_ROWS.toLocaleString('en')} rows. Start from the template, or from any CSV file with a header row: you match
-        its columns next.
+        <DownloadButton label={t('import_downloadTemplate')} name="regrant-template.csv" fetchFile={fetchTemplate} save={save} />
       </p>
       <p>
-        <DownloadButton label="Download the template" name="regrant-template.csv" fetchFile={fetchTemplate} save={save} />
-      </p>
-      <p>
-        <label for="import-file">CSV file</label>{' '}
+        <label for="import-file">{t('import_csvFile')}</label>{' '}
         <input
           id="import-file"
           type="file"
@@ -45,7 +43,7 @@ export function ChooseFile({ fetchTemplate, save, reading, onFile, last, onShowL
       </p>
       {reading && (
         <p class="muted" role="status">
-          Reading the file…
+          {t('import_reading')}
         </p>
       )}
       {last && !reading && <LastImport view={last} now={now} onShow={onShowLast} />}
@@ -57,9 +55,9 @@ function LastImport({ view, now, onShow }: { view: ImportView; now: Date; onShow
   const { busy, error, run } = useAction();
   return (
     <p class="last-import">
-      Your last import ({dayTimeText(view.finishedAt ?? view.createdAt, now)}, {countsText(view.counts)}):{' '}
+      {t('import_lastImport', dayTimeText(view.finishedAt ?? view.createdAt, now), countsText(view.counts))}{' '}
       <button type="button" disabled={busy} onClick={() => void run(() => onShow(view.id))}>
-        Show its results
+        {t('import_showLast')}
       </button>
       <span class="result error" role="status">
         {error}

@@ -1,8 +1,9 @@
 import { useRef, useState } from 'preact/hooks';
 import { IMPORT_FIELDS, type ImportField, type ImportUpload } from '../../shared/api.ts';
 import { IMPORT_FIELD_INFO } from '../../shared/import-fields.ts';
+import { t } from '../utils/i18n.ts';
 import { ApiError, problemOf } from '../utils/api.ts';
-import { chosenMapping, fileSummary, initialMapping, mappingFieldOf, missingRequired, missingText, refusalText, type Mapping } from '../utils/imports.ts';
+import { FIELD_LABEL, WHEN_BLANK, chosenMapping, fileSummary, initialMapping, mappingFieldOf, missingRequired, missingText, refusalText, rowsText, type Mapping } from '../utils/imports.ts';
 import { dayTimeText } from '../utils/time.ts';
 
 /** Runs the import; a refusal is thrown as an `ApiError` and shown above Start. */
@@ -49,17 +50,17 @@ export function ImportMapping({ upload, now, onStart, onCancel }: { upload: Impo
   return (
     <form ref={form} class="import-mapping" onSubmit={start} noValidate>
       <p>
-        {fileSummary(upload)} <span class="muted">Start before {dayTimeText(upload.expiresAt, now)}, or choose the file again.</span>
+        {fileSummary(upload)} <span class="muted">{t('import_startBefore', dayTimeText(upload.expiresAt, now))}</span>
       </p>
       <Preview upload={upload} />
       <table class="mapping">
-        <caption>Which column holds each field</caption>
+        <caption>{t('import_mappingCaption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Field</th>
-            <th scope="col">Column in the file</th>
+            <th scope="col">{t('import_colField')}</th>
+            <th scope="col">{t('import_colColumn')}</th>
             <th scope="col">
-              <span class="sr-only">Note</span>
+              <span class="sr-only">{t('import_colNote')}</span>
             </th>
           </tr>
         </thead>
@@ -78,10 +79,10 @@ export function ImportMapping({ upload, now, onStart, onCancel }: { upload: Impo
       </table>
       <p class="check">
         <label>
-          <input type="checkbox" checked={updateExisting} aria-describedby="import-update-hint" onChange={(e) => setUpdateExisting(e.currentTarget.checked)} /> Update inbox if it exists
+          <input type="checkbox" checked={updateExisting} aria-describedby="import-update-hint" onChange={(e) => setUpdateExisting(e.currentTarget.checked)} /> {t('import_updateExisting')}
         </label>
         <span id="import-update-hint" class="muted">
-          Otherwise a mailbox already in Regrant is skipped and keeps its settings.
+          {t('import_updateHint')}
         </span>
       </p>
       {problem && (
@@ -91,10 +92,10 @@ export function ImportMapping({ upload, now, onStart, onCancel }: { upload: Impo
       )}
       <div class="buttons">
         <button class="primary" type="submit" disabled={busy}>
-          Start import
+          {t('import_start')}
         </button>
         <button type="button" disabled={busy} onClick={onCancel}>
-          Choose another file
+          {t('import_chooseAnother')}
         </button>
       </div>
     </form>
@@ -103,11 +104,12 @@ export function ImportMapping({ upload, now, onStart, onCancel }: { upload: Impo
 
 function MappingRow({ field, headers, header, invalid, onChange }: { field: ImportField; headers: string[]; header: string; invalid: boolean; onChange: (header: string) => void }) {
   const info = IMPORT_FIELD_INFO[field];
-  const note = info.required ? 'Required' : info.whenBlank ? `${header ? 'Blank cells' : 'Not in the file'}: ${info.whenBlank}` : '';
+  const blank = WHEN_BLANK[field];
+  const note = info.required ? t('import_required') : blank ? (header ? t('import_blankCells', blank) : t('import_notInFile', blank)) : '';
   return (
     <tr class={invalid ? 'invalid' : undefined}>
       <th scope="row">
-        <label for={`import-map-${field}`}>{info.label}</label>
+        <label for={`import-map-${field}`}>{FIELD_LABEL[field]}</label>
       </th>
       <td>
         <select
@@ -118,7 +120,7 @@ function MappingRow({ field, headers, header, invalid, onChange }: { field: Impo
           aria-describedby={`import-note-${field}`}
           onChange={(e) => onChange(e.currentTarget.value)}
         >
-          <option value="">— not in the file —</option>
+          <option value="">{t('import_noColumn')}</option>
           {headers.map((h) => (
             <option value={h}>{h}</option>
           ))}
@@ -134,11 +136,9 @@ function MappingRow({ field, headers, header, invalid, onChange }: { field: Impo
 /** The first rows as the server read them (passwords already masked). */
 function Preview({ upload }: { upload: ImportUpload }) {
   return (
-    <div class="table-scroll" role="region" aria-label="Preview of the file" tabIndex={0}>
+    <div class="table-scroll" role="region" aria-label={t('import_preview')} tabIndex={0}>
       <table class="preview">
-        <caption>
-          The first {upload.preview.length} of {upload.total.toLocaleString('en')} rows
-        </caption>
+        <caption>{t('import_previewCaption', upload.preview.length, rowsText(upload.total))}</caption>
         <thead>
           <tr>
             {upload.headers.map((h) => (

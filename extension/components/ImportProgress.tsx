@@ -1,4 +1,5 @@
 import type { ImportView } from '../../shared/api.ts';
+import { t } from '../utils/i18n.ts';
 import { progressStepText, progressText } from '../utils/imports.ts';
 
 /**
@@ -8,7 +9,7 @@ import { progressStepText, progressText } from '../utils/imports.ts';
 export function ImportProgress({ view }: { view: Pick<ImportView, 'done' | 'total'> }) {
   return (
     <div class="import-progress">
-      <label for="import-progress">Rows imported</label>
+      <label for="import-progress">{t('import_rowsImported')}</label>
       <progress id="import-progress" max={view.total} value={view.done} aria-describedby="import-progress-text" />
       <p id="import-progress-text">{progressText(view)}</p>
       <p class="sr-only" role="status" aria-live="polite">

@@ -1,9 +1,11 @@
 import type { ComponentChildren } from 'preact';
+import { Address } from './Address.tsx';
 import { memo } from './memo.ts';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { IMPORT_ROW_STATUSES, type ImportRowView, type ImportView } from '../../shared/api.ts';
 import { STATE_LABEL } from '../utils/accounts.ts';
-import { MORE_ROWS, ROW_STATUS_LABEL, SHOWN_ROWS, countsText, reportText, rowsWith, type RowFilter } from '../utils/imports.ts';
+import { formatCount, t, uiLanguage } from '../utils/i18n.ts';
+import { MORE_ROWS, ROW_STATUS_LABEL, SHOWN_ROWS, countsText, reportText, rowsText, rowsWith, type RowFilter } from '../utils/imports.ts';
 
 const FILTERS: RowFilter[] = ['all', ...IMPORT_ROW_STATUSES];
 
@@ -40,13 +42,13 @@ export const ImportResults = memo(function ImportResults({ view, downloadReport 
   return (
     <div class="import-results">
       <p class="summary" role="status">
-        {countsText(view.counts)}.
+        {t('import_summary', countsText(view.counts))}
       </p>
       <p class="report">
         {report && <span>{report} </span>}
         {downloadReport}
       </p>
-      <div class="filters" role="group" aria-label="Show rows">
+      <div class="filters" role="group" aria-label={t('import_showRows')}>
         {FILTERS.map((f) => (
           <button
             type="button"
@@ -56,22 +58,22 @@ export const ImportResults = memo(function ImportResults({ view, downloadReport 
               setLimit(SHOWN_ROWS);
             }}
           >
-            {f === 'all' ? 'All' : ROW_STATUS_LABEL[f]} ({rowCount[f].toLocaleString('en')})
+            {t('import_filterCount', f === 'all' ? t('import_filterAll') : ROW_STATUS_LABEL[f], formatCount(rowCount[f]))}
           </button>
         ))}
       </div>
       {rows.length === 0 ? (
-        <p class="muted">No row is {filter === 'all' ? 'in the file' : filter}.</p>
+        <p class="muted">{filter === 'all' ? t('import_noRowInFile') : t('import_noRowWith', ROW_STATUS_LABEL[filter].toLocaleLowerCase(uiLanguage()))}</p>
       ) : (
-        <div class="table-scroll" role="region" aria-label="Rows of the file" tabIndex={0}>
+        <div class="table-scroll" role="region" aria-label={t('import_rowsOfFile')} tabIndex={0}>
           <table class="results">
             <thead>
               <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Email</th>
-                <th scope="col">Result</th>
-                <th scope="col">Mailbox</th>
-                <th scope="col">Reason</th>
+                <th scope="col">{t('import_colLine')}</th>
+                <th scope="col">{t('import_colEmail')}</th>
+                <th scope="col">{t('import_colResult')}</th>
+                <th scope="col">{t('import_colMailbox')}</th>
+                <th scope="col">{t('import_colReason')}</th>
               </tr>
             </thead>
             <tbody ref={body}>
@@ -84,11 +86,9 @@ export const ImportResults = memo(function ImportResults({ view, downloadReport 
       )}
       {shown.length < rows.length && (
         <p>
-          <span class="muted">
-            Showing the first {shown.length.toLocaleString('en')} of {rows.length.toLocaleString('en')} rows.{' '}
-          </span>
+          <span class="muted">{t('import_showingFirst', formatCount(shown.length), rowsText(rows.length))} </span>
           <button type="button" onClick={showMore}>
-            Show {Math.min(MORE_ROWS, rows.length - shown.length).toLocaleString('en')} more
+            {t('import_showMore', formatCount(Math.min(MORE_ROWS, rows.length - shown.length)))}
           </button>
         </p>
       )}
@@ -100,7 +100,9 @@ function ResultRow({ row }: { row: ImportRowView }) {
   return (
     <tr tabIndex={-1}>
       <td>{row.line}</td>
-      <td class="email">{row.email}</td>
+      <td class="email">
+        <Address email={row.email} />
+      </td>
       <td class={`status ${row.status}`}>{ROW_STATUS_LABEL[row.status]}</td>
       <td>{row.state && <span class={`state ${row.state}`}>{STATE_LABEL[row.state]}</span>}</td>
       <td>{row.error?.message}</td>

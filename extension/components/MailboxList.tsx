@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { AccountState, AccountStatus } from '../../shared/api.ts';
 import { FILTER_THRESHOLD, PAGE_SIZE, STATE_LABEL, filterAccounts } from '../utils/accounts.ts';
+import { formatCount, t } from '../utils/i18n.ts';
 import { AccountRow, type RowActions } from './AccountRow.tsx';
 
 /** About 11 rows fit in the 580-pixel popup; a few more cover a zoomed-out one. */
 const FIRST_PAINT_ROWS = 15;
 
-const number = new Intl.NumberFormat('en');
 /** The filter's states in the list's order: who needs a person first. */
 const STATES: AccountState[] = ['needs_reauth', 'unreachable', 'new', 'connected'];
 
@@ -54,16 +54,16 @@ export function MailboxList({ accounts, minute, actions }: { accounts: readonly 
       {accounts.length > FILTER_THRESHOLD && (
         <div class="controls" role="search">
           <label class="filter">
-            <span class="sr-only">Filter mailboxes</span>
-            <input type="search" placeholder="Filter mailboxes" value={query} onInput={(e) => choose(() => setQuery(e.currentTarget.value))} />
+            <span class="sr-only">{t('list_filter')}</span>
+            <input type="search" placeholder={t('list_filter')} value={query} onInput={(e) => choose(() => setQuery(e.currentTarget.value))} />
           </label>
           <label class="state-filter">
-            <span class="sr-only">Show mailboxes in state</span>
+            <span class="sr-only">{t('list_stateFilter')}</span>
             <select value={state ?? ''} onChange={(e) => choose(() => setState((e.currentTarget.value || null) as AccountState | null))}>
-              <option value="">All states ({number.format(accounts.length)})</option>
+              <option value="">{t('list_allStates', formatCount(accounts.length))}</option>
               {STATES.filter((s) => counts.get(s)).map((s) => (
                 <option key={s} value={s}>
-                  {STATE_LABEL[s]} ({number.format(counts.get(s)!)})
+                  {t('list_stateCount', STATE_LABEL[s], formatCount(counts.get(s)!))}
                 </option>
               ))}
             </select>
@@ -71,24 +71,24 @@ export function MailboxList({ accounts, minute, actions }: { accounts: readonly 
         </div>
       )}
       {shown.length === 0 ? (
-        <p class="empty">{query ? `No mailbox matches "${query}".` : 'No mailbox is in this state.'}</p>
+        <p class="empty">{query ? t('list_noMatch', query) : t('list_noneInState')}</p>
       ) : (
-        <ul class="accounts" aria-label="Mailboxes">
+        <ul class="accounts" aria-label={t('list_mailboxes')}>
           {onPage.slice(0, limit).map((account) => (
             <AccountRow key={account.id} account={account} minute={minute} actions={actions} />
           ))}
         </ul>
       )}
       {pages > 1 && (
-        <nav class="pager" aria-label="Pages of mailboxes">
+        <nav class="pager" aria-label={t('list_pages')}>
           <button disabled={current === 0} onClick={() => turn(current - 1)}>
-            Previous
+            {t('list_previous')}
           </button>
           <span role="status" aria-live="polite">
-            {number.format(start + 1)}–{number.format(start + onPage.length)} of {number.format(shown.length)}
+            {t('list_range', formatCount(start + 1), formatCount(start + onPage.length), formatCount(shown.length))}
           </span>
           <button disabled={current >= pages - 1} onClick={() => turn(current + 1)}>
-            Next
+            {t('list_next')}
           </button>
         </nav>
       )}

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { StatusResponse } from '../../shared/api.ts';
 import { problemOf } from '../utils/api.ts';
-import type { PollState } from '../utils/poll.ts';
 import { t } from '../utils/i18n.ts';
+import { tn } from '../utils/plural.ts';
+import type { PollState } from '../utils/poll.ts';
 import { POLL_SECONDS, clampPollSeconds, parseServerUrl, type Settings } from '../utils/settings.ts';
 import { SignIn, type SignInDeps } from './SignIn.tsx';
 
@@ -15,18 +16,21 @@ export interface OptionsDeps extends SignInDeps {
 }
 
 const INTERVALS = [30, 60, 120, 300, 600];
-const intervalLabel = (s: number) => (s < 60 ? `${s} seconds` : s === 60 ? '1 minute' : `${s / 60} minutes`);
+const intervalLabel = (s: number) => (s < 60 ? tn('options_seconds', s) : tn('options_minutes', s / 60));
 
 type Message = { text: string; kind: 'ok' | 'error' | 'info' };
 
 function describe(status: StatusResponse): string {
   const { total, needsReauth } = status.counts;
-  const mailboxes = total === 1 ? '1 mailbox' : `${total} mailboxes`;
-  return needsReauth ? `Connected: ${mailboxes}, ${needsReauth} need${needsReauth === 1 ? 's' : ''} re-authentication.` : `Connected: ${mailboxes}, none needs re-authentication.`;
+  const mailboxes = tn('options_mailboxes', total);
+  return needsReauth ? tn('options_connectedNeed', needsReauth, mailboxes) : t('options_connectedNone', mailboxes);
 }
 
-/** Server URL, API token and how often to check; Test connection before or after saving. */
-export function Options({ deps }: { deps: OptionsDeps }) {
+/**
+ * Server URL, API token and how often to ask the server; Test connection before or after
+ * saving. `welcome`: opened by the first install, it says what to do first.
+ */
+export function Options({ deps, welcome = false }: { deps: OptionsDeps; welcome?: boolean }) {
   const [serverUrl, setServerUrl] = useState('');
   const [apiToken, setApiToken] = useState('');
   const [pollSeconds, setPollSeconds] = useState<number>(POLL_SECONDS.default);
@@ -58,7 +62,7 @@ export function Options({ deps }: { deps: OptionsDeps }) {
     const settings = read();
     if (!settings) return;
     setBusy(true);
-    setMessage({ text: 'Checking…', kind: 'info' });
+    setMessage({ text: t('options_checking'), kind: 'info' });
     try {
       setMessage(await task(settings));
     } catch (error) {
@@ -84,13 +88,14 @@ export function Options({ deps }: { deps: OptionsDeps }) {
       await deps.save(settings);
       setServerUrl(settings.serverUrl);
       const state = await deps.pollNow();
-      if (state?.problem) return { text: `Saved, but: ${state.problem.message}`, kind: 'error' };
-      return { text: `Saved. ${state?.status ? describe(state.status) : ''}`.trim(), kind: 'ok' };
+      if (state?.problem) return { text: t('options_savedBut', state.problem.message), kind: 'error' };
+      return { text: state?.status ? t('options_savedAnd', describe(state.status)) : t('options_saved'), kind: 'ok' };
     });
 
   return (
     <main class="options">
-      <h1>Regrant options</h1>
+      <h1>{t('options_title')}</h1>
+      {welcome && <p class="welcome">{t('welcome_text')}</p>}
       <form
         noValidate
         onSubmit={(e) => {
@@ -99,32 +104,35 @@ export function Options({ deps }: { deps: OptionsDeps }) {
         }}
       >
         <label>
-          Server URL
-          <input name="serverUrl" type="url" required placeholder="https://regrant.example.com" value={serverUrl} onInput={(e) => setServerUrl(e.currentTarget.value)} />
+          {t('options_serverUrl')}
+          <input name="serverUrl" type="url" required placeholder={t('options_serverUrlExample')} value={serverUrl} onInput={(e) => setServerUrl(e.currentTarget.value)} />
         </label>
         <SignIn deps={deps} serverUrl={serverUrl} apiToken={apiToken} onToken={signedIn} />
         <label>
-          Check every
-          <select name="pollSeconds" value={String(pollSeconds)} onChange={(e) => setPollSeconds(Number(e.currentTarget.value))}>
+          {t('options_askEvery')}
+          <select name="pollSeconds" aria-describedby="poll-hint" value={String(pollSeconds)} onChange={(e) => setPollSeconds(Number(e.currentTarget.value))}>
             {INTERVALS.map((s) => (
               <option value={String(s)}>{intervalLabel(s)}</option>
             ))}
           </select>
         </label>
+        <p id="poll-hint" class="hint">
+          {t('options_askEveryHint')}
+        </p>
         <details class="advanced">
           <summary>{t('advancedSummary')}</summary>
           <label>
-            API token
+            {t('options_apiToken')}
             <input name="apiToken" type="password" required autoComplete="off" value={apiToken} onInput={(e) => setApiToken(e.currentTarget.value)} />
           </label>
           <p class="muted">{t('advancedHint')}</p>
         </details>
         <div class="buttons">
           <button class="primary" type="submit" disabled={busy}>
-            Save
+            {t('options_save')}
           </button>
           <button type="button" disabled={busy} onClick={() => void test()}>
-            Test connection
+            {t('options_test')}
           </button>
         </div>
       </form>

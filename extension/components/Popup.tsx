@@ -6,6 +6,8 @@ import { allWell } from '../utils/badge.ts';
 import type { PollState } from '../utils/poll.ts';
 import { POPUP_MARKS } from '../utils/popup-marks.ts';
 import { openRegrant } from '../utils/regrant.ts';
+import { t } from '../utils/i18n.ts';
+import { tn } from '../utils/plural.ts';
 import { agoText, expiresInText } from '../utils/time.ts';
 import type { RowActions } from './AccountRow.tsx';
 import { MailboxList } from './MailboxList.tsx';
@@ -61,9 +63,9 @@ export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | n
         try {
           await deps.writeClipboard(url);
         } catch {
-          return `Copy this link (${expiresInText(expiresAt, deps.now())}): ${url}`;
+          return t('popup_copyThisLink', expiresInText(expiresAt, deps.now()), url);
         }
-        return `Copied: ${expiresInText(expiresAt, deps.now())}`;
+        return t('popup_copied', expiresInText(expiresAt, deps.now()));
       },
       fix: (account: AccountStatus) => deps.openAccounts(account.id),
     }),
@@ -82,22 +84,22 @@ export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | n
   return (
     <main class="popup">
       <header>
-        <h1>Regrant</h1>
+        <h1>{t('extName')}</h1>
         <Summary state={state} />
         <nav>
-          <button onClick={() => deps.openAccounts(null)}>Accounts</button>
-          <button onClick={() => deps.openOptions()}>Options</button>
+          <button onClick={() => deps.openAccounts(null)}>{t('popup_accounts')}</button>
+          <button onClick={() => deps.openOptions()}>{t('popup_options')}</button>
         </nav>
       </header>
       <Problem state={state} polling={polling} now={now} onOptions={deps.openOptions} />
       <OperatorBanner status={state?.status} />
       {state === null && polling ? (
-        <p class="muted" role="status">Checking your mailboxes…</p>
+        <p class="muted" role="status">{t('popup_checking')}</p>
       ) : state?.status && accounts.length === 0 ? (
-        <p class="empty">No mailboxes yet. Add Gmail, Outlook or SMTP/IMAP mailboxes to Regrant, and they appear here.</p>
+        <p class="empty">{t('popup_empty')}</p>
       ) : state === null ? (
         <p class="banner error" role="alert">
-          The extension could not get the mailboxes' state. Close the popup and open it again.
+          {t('popup_noState')}
         </p>
       ) : state?.status ? (
         <MailboxList accounts={accounts} minute={minute} actions={actions} />
@@ -110,7 +112,7 @@ function Summary({ state }: { state: PollState | null }) {
   const counts = state?.status?.counts;
   if (!counts || state?.problem) return null;
   if (counts.needsReauth > 0) {
-    return <p class="summary bad">{counts.needsReauth === 1 ? '1 mailbox needs' : `${counts.needsReauth} mailboxes need`} re-authentication</p>;
+    return <p class="summary bad">{tn('popup_needReauth', counts.needsReauth)}</p>;
   }
   if (counts.total === 0) return null;
   const text = allWell(counts.total, counts.unreachable);
@@ -123,16 +125,18 @@ function Problem({ state, polling, now, onOptions }: { state: PollState | null; 
   if (problem.code === 'not_configured') {
     return (
       <div class="banner warn" role="alert">
-        <p>Connect the extension to your Regrant server to see your mailboxes.</p>
-        <button class="primary" onClick={onOptions}>Open options</button>
+        <p>{t('popup_notConfigured')}</p>
+        <button class="primary" onClick={onOptions}>
+          {t('popup_openOptions')}
+        </button>
       </div>
     );
   }
   return (
     <div class="banner error" role="alert">
       <p>{problem.message}</p>
-      {state?.status && state.checkedAt && <p class="muted">Showing the list as of {agoText(state.checkedAt, now)}; it may be out of date.</p>}
-      {polling && <p class="muted">Trying again…</p>}
+      {state?.status && state.checkedAt && <p class="muted">{t('popup_staleList', agoText(state.checkedAt, now))}</p>}
+      {polling && <p class="muted">{t('popup_tryingAgain')}</p>}
     </div>
   );
 }

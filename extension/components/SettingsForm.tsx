@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { LoginTestResult, ServerSettingsView } from '../../shared/api.ts';
-import { settingsChangeSchema, serverSettingsSchema } from '../../shared/schemas.ts';
+import { firstIssue, settingsChangeSchema, serverSettingsSchema } from '../../shared/schemas.ts';
 import { problemOf } from '../utils/api.ts';
 import { t } from '../utils/i18n.ts';
 import { testResultText, type TestPart, type TestResultText } from '../utils/test-results.ts';
@@ -37,8 +37,8 @@ export function SettingsForm({ part, email, saved, onTest }: { part: Part; email
     const input = { ...rest, ...(password ? { password } : {}) };
     const parsed = (saved?.hasPassword ? settingsChangeSchema : serverSettingsSchema).safeParse(input);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      setResult({ tone: 'error', text: t('settingsFormFieldProblem', fieldLabel(String(issue.path[0] ?? '')), issue.message) });
+      const issue = firstIssue(parsed.error);
+      setResult({ tone: 'error', text: t('settingsFormFieldProblem', fieldLabel(issue.field), issue.reason) });
       return;
     }
     // Only what changed is sent: the same settings again must not count as new ones.

@@ -29,6 +29,11 @@ export function mergeCatalogs(files: Record<string, unknown>): Catalog {
     for (const [key, entry] of Object.entries(content as Catalog)) {
       if (!KEY.test(key)) throw new Error(`${file}: "${key}" is not a valid message name (letters, digits and _; a letter first)`);
       if (typeof entry?.message !== 'string') throw new Error(`${file}: "${key}" has no "message"`);
+      // Chrome reads `$name$` as a named placeholder and refuses the whole extension when it is
+      // not defined ("Variable $1$ used but not defined"): "($1$2)" is such a trap.
+      for (const [, name] of entry.message.matchAll(/\$([A-Za-z0-9_@]+)\$/g)) {
+        if (!entry.placeholders?.[name.toLowerCase()]) throw new Error(`${file}: "${key}" uses $${name}$, which Chrome reads as a placeholder it does not define`);
+      }
       const lower = key.toLowerCase(); // Chrome's names are case-insensitive.
       if (from[lower]) throw new Error(`${file}: "${key}" is already defined in ${from[lower]}`);
       from[lower] = file;

@@ -3,8 +3,9 @@
  * cannot be reached, then the rest; and a filter that matches what a person would type.
  */
 import { MAILBOX_KIND_LABEL, type AccountState, type AccountStatus, type Trouble } from '../../shared/api.ts';
-import { agoText } from './time.ts';
 import { formatCount, t, uiLanguage } from './i18n.ts';
+import { tn } from './plural.ts';
+import { agoText } from './time.ts';
 
 const RANK: Record<AccountState, number> = { needs_reauth: 0, unreachable: 1, new: 2, connected: 3 };
 
@@ -23,6 +24,17 @@ export const STATE_LABEL: Record<AccountState, string> = {
     return t('stateConnected');
   },
 };
+
+/**
+ * A mailbox's state in words, as the row shows it: a new mailbox whose first checks got no
+ * answer is not "Not checked yet" but "No answer yet (1 of 3 tries)", from the same `trouble`
+ * field (`tries` of `of`) the server answers a manual check during an outage with.
+ */
+export function stateText(account: Pick<AccountStatus, 'state' | 'trouble'>): string {
+  const trouble = account.trouble;
+  if (account.state !== 'new' || !trouble) return STATE_LABEL[account.state];
+  return trouble.of === null ? t('state_noAnswerYet') : tn('state_noAnswerYetTries', trouble.of, formatCount(trouble.tries));
+}
 
 let collator: Intl.Collator | undefined;
 
@@ -64,8 +76,8 @@ export function pendingText(n: number): string {
 
 /** When the last check's trouble was, and how far it counts: "1 of 3 tries, just now". */
 export function troubleNote(trouble: Trouble, now: Date): string {
-  const tries = trouble.of === null ? '' : `${trouble.tries} of ${trouble.of} ${trouble.of === 1 ? 'try' : 'tries'}, `;
-  return `${tries}${agoText(trouble.at, now)}`;
+  const ago = agoText(trouble.at, now);
+  return trouble.of === null ? ago : tn('state_triesAgo', trouble.of, formatCount(trouble.tries), ago);
 }
 
 /** Rows on a page of the popup: a few screens' worth, cheap to render (rows out of sight skip layout). */

@@ -9,6 +9,7 @@
 import type { ApiErrorBody, ImportField, OAuthProviderKind, OneTimeLink, Role, ServerHealth, StatusDelta, StatusResponse, WebhookFormat } from '../../shared/api.ts';
 import { checked, checkedStatus, type Schema, type Schemas } from './answers.ts';
 import { serverPage } from './server-page.ts';
+import { t } from './i18n.ts';
 
 export type ApiErrorCode = 'not_configured' | 'unreachable' | 'not_regrant' | 'token_rejected' | 'server_error' | 'request_failed';
 
@@ -46,7 +47,7 @@ type Body = { json: unknown } | { bytes: Blob | ArrayBuffer; type: string };
 
 export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) => fetch(...args), timeoutMs = REQUEST_TIMEOUT_MS }: ApiOptions) {
   async function request(method: string, path: string, body?: Body, headers: Record<string, string> = {}, waitMs = timeoutMs): Promise<Response> {
-    if (!serverUrl || !apiToken) throw new ApiError('not_configured', 'Open the options and enter your Regrant server URL and API token.');
+    if (!serverUrl || !apiToken) throw new ApiError('not_configured', t('errors_notConfigured'));
     let res: Response;
     try {
       res = await fetchImpl(`${serverUrl}${path}`, {
@@ -59,9 +60,9 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
       });
     } catch (error) {
       if ((error as Error | null)?.name === 'TimeoutError') {
-        throw new ApiError('unreachable', `${serverUrl} did not answer within ${Math.max(1, Math.round(waitMs / 1000))} s. Check the address, and that the server is running.`);
+        throw new ApiError('unreachable', t('errors_timeout', serverUrl, Math.max(1, Math.round(waitMs / 1000))));
       }
-      throw new ApiError('unreachable', `Cannot reach ${serverUrl}. Check the address, and that the server is running.`);
+      throw new ApiError('unreachable', t('errors_unreachable', serverUrl));
     }
     if (res.status === 304 || res.ok) return res;
     throw await errorOf(res);
@@ -73,11 +74,11 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     const error = (body as Partial<ApiErrorBody> | null)?.error;
     if (!error || typeof error.message !== 'string') {
       // A proxy in front of the server may refuse a big upload with its own page.
-      if (res.status === 413) return new ApiError('request_failed', 'The server refused the file as too large.', 413);
-      return new ApiError('not_regrant', `${serverUrl} answered ${res.status} but is not a Regrant server. Check the address.`, res.status);
+      if (res.status === 413) return new ApiError('request_failed', t('errors_tooLarge'), 413);
+      return new ApiError('not_regrant', t('errors_notRegrant', serverUrl, res.status), res.status);
     }
-    if (res.status === 401) return new ApiError('token_rejected', 'The server rejected the API token. Paste a current token in the options.', 401, String(error.code));
-    if (res.status >= 500) return new ApiError('server_error', `The server failed: ${error.message}`, res.status, String(error.code));
+    if (res.status === 401) return new ApiError('token_rejected', t('errors_tokenRejected'), 401, String(error.code));
+    if (res.status >= 500) return new ApiError('server_error', t('errors_serverFailed', error.message), res.status, String(error.code));
     return new ApiError('request_failed', error.message, res.status, String(error.code), typeof error.field === 'string' ? error.field : undefined);
   }
 
@@ -85,7 +86,7 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
   function webUrl(value: unknown): string {
     const page = serverPage(value, serverUrl);
     if (page) return page;
-    throw new ApiError('not_regrant', `${serverUrl} answered with an address that is not one of its own pages; Regrant opens only pages of the server set in the options.`);
+    throw new ApiError('not_regrant', t('errors_foreignPage', serverUrl));
   }
 
   async function json<T>(schema: (s: Schemas) => Schema<T>, method: string, path: string, body?: unknown): Promise<T> {
@@ -95,16 +96,16 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
   /** The answer, checked against its shared schema before anything uses it. */
   async function jsonOf<T>(schema: (s: Schemas) => Schema<T>, res: Response): Promise<T> {
     const data = await readJson(res);
-    if (data === null) throw new ApiError('not_regrant', `${serverUrl} did not answer with Regrant's JSON. Check the address.`, res.status);
+    if (data === null) throw new ApiError('not_regrant', t('errors_notJson', serverUrl), res.status);
     const fit = await checked(schema, data);
-    if (fit === null) throw new ApiError('not_regrant', `${serverUrl} answered in a shape this extension does not know. Check the address, or update the extension.`, res.status);
+    if (fit === null) throw new ApiError('not_regrant', t('errors_unknownShape', serverUrl), res.status);
     return fit;
   }
 
   /** A CSV file the server makes (the import template, a report), to be saved by the person. */
   async function csv(path: string): Promise<Blob> {
     const res = await request('GET', path);
-    if (!(res.headers.get('content-type') ?? '').includes('text/csv')) throw new ApiError('not_regrant', `${serverUrl} did not answer with a CSV file. Check the address.`, res.status);
+    if (!(res.headers.get('content-type') ?? '').includes('text/csv')) throw new ApiError('not_regrant', t('errors_notCsv', serverUrl), res.status);
     return res.blob();
   }
 
@@ -115,7 +116,7 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     // Rows that do not fit the shared schema are left out, not the whole list (answers.ts);
     // a delta is an answer only to a poll that asked for one.
     const checkedAnswer = await checkedStatus(await readJson(res), { delta: since != null });
-    if (!checkedAnswer) throw new ApiError('not_regrant', `${serverUrl} answered, but not like a Regrant server. Check the address.`, res.status);
+    if (!checkedAnswer) throw new ApiError('not_regrant', t('errors_notLikeRegrant', serverUrl), res.status);
     const { skipped: _skipped, ...status } = checkedAnswer;
     return { changed: true, status, etag: res.headers.get('etag') };
   }

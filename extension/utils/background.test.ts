@@ -57,6 +57,19 @@ describe('the background', () => {
     expect(shown).toEqual({ text: '1', color: BADGE_RED, textColor: '#ffffff', title: 'Regrant: 1 mailbox needs re-authentication' });
   });
 
+  it('the first install opens the options at their welcome; an update or a browser start opens nothing', async () => {
+    const opened: string[] = [];
+    fakeBrowser.tabs.onCreated.addListener((tab) => void opened.push(tab.url ?? ''));
+    startBackground(fakeBrowser as never, scriptedPoller().poller);
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' } as never);
+    await fakeBrowser.runtime.onStartup.trigger();
+    await settle();
+    expect(opened).toEqual([]);
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install' } as never);
+    await settle();
+    expect(opened).toEqual([fakeBrowser.runtime.getURL('/options.html#welcome')]);
+  });
+
   it('polls on each alarm, at browser start, and when a page asks; the badge follows', async () => {
     const p = scriptedPoller();
     await pollStateItem.setValue({ source: 's', status: statusOf([ops]), etag: null, checkedAt: null, problem: null });

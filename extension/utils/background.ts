@@ -7,9 +7,10 @@ import type { browser as extensionBrowser } from 'wxt/browser';
 type Browser = typeof extensionBrowser;
 import type { AccountStatus, StatusResponse } from '../../shared/api.ts';
 import { badgeFor, showBadge } from './badge.ts';
+import { formatCount, t } from './i18n.ts';
 import { announcedItem, newIncidents } from './incidents.ts';
 import { fromThisExtension, isMessage } from './messages.ts';
-import { accountsPageUrl } from './pages.ts';
+import { accountsPageUrl, optionsPageUrl } from './pages.ts';
 import { pollStateItem, type Poller, type PollState } from './poll.ts';
 import { apiTokenItem, loadSettings, pollSecondsItem, serverUrlItem } from './settings.ts';
 
@@ -43,10 +44,10 @@ export function startBackground(browser: Browser, poller: Poller) {
     const { fresh, announced } = newIncidents(await announcedItem.getValue(), source, status);
     await announcedItem.setValue(announced);
     if (fresh.length > MAX_SEPARATE_NOTIFICATIONS) {
-      await notify('', `${fresh.length} mailboxes need re-authentication`, 'Nothing is sent from them until they are fixed. Click to see them.');
+      await notify('', t('notify_manyTitle', formatCount(fresh.length)), t('notify_manyText'));
       return;
     }
-    for (const account of fresh) await notify(account.id, `${account.email} needs re-authentication`, incidentText(account));
+    for (const account of fresh) await notify(account.id, t('notify_oneTitle', account.email), incidentText(account));
   }
 
   async function notify(accountId: string, title: string, message: string): Promise<void> {
@@ -66,7 +67,11 @@ export function startBackground(browser: Browser, poller: Poller) {
     if (!alarm) await schedule();
     if (!known) await refresh();
   })();
-  browser.runtime.onInstalled.addListener(start);
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    start();
+    // A new user would otherwise see only a grey "?": the options say what to enter.
+    if (reason === 'install') void browser.tabs.create({ url: optionsPageUrl(browser, true) });
+  });
   browser.runtime.onStartup.addListener(start);
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === POLL_ALARM) void refresh();
@@ -90,6 +95,5 @@ export function startBackground(browser: Browser, poller: Poller) {
 }
 
 function incidentText(account: AccountStatus): string {
-  const why = account.reason?.message ?? 'It lost its login.';
-  return `${why} Nothing is sent from it until it is fixed.`;
+  return t('notify_oneText', account.reason?.message ?? t('notify_lostLogin'));
 }

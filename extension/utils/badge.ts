@@ -3,6 +3,8 @@
  * nothing when all is well, and a grey "?" when we cannot tell, so that "all good" is never
  * shown for a server we could not reach.
  */
+import { formatCount, t } from './i18n.ts';
+import { tn } from './plural.ts';
 import type { PollState } from './poll.ts';
 
 export const BADGE_RED = '#d93025';
@@ -17,25 +19,25 @@ export interface Badge {
 
 /** "no mailbox needs re-authentication (of 12; 1 unreachable for now)" */
 export function allWell(total: number, unreachable: number): string {
-  const trouble = unreachable > 0 ? `; ${unreachable} unreachable for now` : '';
-  return `no mailbox needs re-authentication (${total === 1 ? '1 mailbox' : `${total} mailboxes`}${trouble})`;
+  const mailboxes = tn('badge_mailboxes', total);
+  return t('badge_allWell', unreachable > 0 ? t('badge_unreachableForNow', mailboxes, formatCount(unreachable)) : mailboxes);
 }
 
 /** Said after the rest when the server reports itself degraded: the badge may be behind. */
-export const SERVER_DEGRADED = 'The Regrant server itself needs attention (checks overdue or alert emails failing): tell its administrator.';
+export const SERVER_DEGRADED = t('badge_serverDegraded');
 
 export function badgeFor(state: PollState | null): Badge {
   if (!state || state.problem || !state.status) {
-    const why = state?.problem?.message ?? 'Not checked yet.';
-    return { text: '?', background: BADGE_GREY, title: `Regrant: state unknown. ${why}` };
+    const why = state?.problem?.message ?? t('badge_notPolledYet');
+    return { text: '?', background: BADGE_GREY, title: t('badge_unknown', why) };
   }
   const { needsReauth, total, unreachable } = state.status.counts;
-  const degraded = state.status.serverDegraded ? `. ${SERVER_DEGRADED}` : '';
+  const degraded = (title: string) => (state.status?.serverDegraded ? t('badge_withDegraded', title, SERVER_DEGRADED) : title);
   if (needsReauth > 0) {
-    const mailboxes = needsReauth === 1 ? '1 mailbox needs' : `${needsReauth} mailboxes need`;
-    return { text: needsReauth > 99 ? '99+' : String(needsReauth), background: BADGE_RED, title: `Regrant: ${mailboxes} re-authentication${degraded}` };
+    // The badge's own digits: it has room for three characters, and "99+" is what Chrome shows too.
+    return { text: needsReauth > 99 ? '99+' : String(needsReauth), background: BADGE_RED, title: degraded(tn('badge_needReauth', needsReauth)) };
   }
-  return { text: '', background: BADGE_RED, title: (total === 0 ? 'Regrant: no mailboxes yet' : `Regrant: ${allWell(total, unreachable)}`) + degraded };
+  return { text: '', background: BADGE_RED, title: degraded(total === 0 ? t('badge_noMailboxes') : t('badge_allWellTitle', allWell(total, unreachable))) };
 }
 
 /** The part of `browser.action` the badge needs. */

@@ -14,8 +14,10 @@
 import { browser } from 'wxt/browser';
 
 // WXT types the names of `public/_locales` only; the catalogs are merged at build time.
-type PlainI18n = { getMessage(key: string, substitutions?: string[]): string };
-const getMessage = (key: string, substitutions: string[]): string => (browser.i18n as unknown as PlainI18n).getMessage(key, substitutions);
+type AnyMessage = { getMessage(key: string, substitutions?: string[]): string };
+
+/** The catalog's text for `key`, or '' when it has none (what the browser answers). */
+export const getMessage = (key: string, substitutions: string[] = []): string => (browser.i18n as unknown as AnyMessage).getMessage(key, substitutions);
 
 export function t(key: string, ...substitutions: Array<string | number>): string {
   const text = getMessage(key, substitutions.map(String));

@@ -9,6 +9,35 @@
  */
 import { IMPORT_FIELDS, type ImportField, type ImportRowStatus, type ImportRowView, type ImportUpload, type ImportView } from '../../shared/api.ts';
 import { IMPORT_FIELD_INFO, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from '../../shared/import-fields.ts';
+import { formatCount, t, uiLanguage } from './i18n.ts';
+import { tn } from './plural.ts';
+
+/** Each field as the mapping step names it. */
+export const FIELD_LABEL: Record<ImportField, string> = {
+  email: t('import_field_email'),
+  name: t('import_field_name'),
+  owner: t('import_field_owner'),
+  smtp_host: t('import_field_smtpHost'),
+  smtp_port: t('import_field_smtpPort'),
+  smtp_security: t('import_field_smtpSecurity'),
+  smtp_username: t('import_field_smtpUsername'),
+  smtp_password: t('import_field_smtpPassword'),
+  imap_host: t('import_field_imapHost'),
+  imap_port: t('import_field_imapPort'),
+  imap_security: t('import_field_imapSecurity'),
+  imap_username: t('import_field_imapUsername'),
+  imap_password: t('import_field_imapPassword'),
+};
+
+/** What a field left blank, or without a column, becomes. */
+export const WHEN_BLANK: Partial<Record<ImportField, string>> = {
+  name: t('import_blank_name'),
+  owner: t('import_blank_owner'),
+  smtp_security: t('import_blank_smtpSecurity'),
+  imap_security: t('import_blank_imapSecurity'),
+  imap_username: t('import_blank_imapUsername'),
+  imap_password: t('import_blank_imapPassword'),
+};
 
 /** Field → header, `''` for "not in the file". */
 export type Mapping = Record<ImportField, string>;
@@ -26,9 +55,9 @@ export function missingRequired(mapping: Mapping): ImportField[] {
 
 /** The message Start shows instead of starting, or null when every required field has a column. */
 export function missingText(mapping: Mapping): string | null {
-  const missing = missingRequired(mapping).map((f) => IMPORT_FIELD_INFO[f].label);
+  const missing = missingRequired(mapping).map((f) => FIELD_LABEL[f]);
   if (!missing.length) return null;
-  return `Choose the column for ${listText(missing)}: ${missing.length === 1 ? 'it is' : 'they are'} required.`;
+  return tn('import_chooseColumns', missing.length, listText(missing));
 }
 
 /** What the run sends: only the fields that have a column. */
@@ -38,11 +67,24 @@ export function chosenMapping(mapping: Mapping): Partial<Record<ImportField, str
 
 /** Refuses, before sending anything, a file the server would refuse for its size. */
 export function fileProblem(file: Pick<Blob, 'size'>): string | null {
-  if (file.size > IMPORT_MAX_BYTES) return `The file is ${megabytes(file.size)}; at most ${megabytes(IMPORT_MAX_BYTES)} and ${IMPORT_MAX_ROWS.toLocaleString('en')} rows can be imported at once. Split it in parts.`;
+  if (file.size > IMPORT_MAX_BYTES) return t('import_fileTooBig', megabytes(file.size), megabytes(IMPORT_MAX_BYTES), rowsText(IMPORT_MAX_ROWS));
   return null;
 }
 
-export const ROW_STATUS_LABEL: Record<ImportRowStatus, string> = { created: 'Created', updated: 'Updated', skipped: 'Skipped', failed: 'Failed' };
+export const ROW_STATUS_LABEL: Record<ImportRowStatus, string> = {
+  created: t('import_status_created'),
+  updated: t('import_status_updated'),
+  skipped: t('import_status_skipped'),
+  failed: t('import_status_failed'),
+};
+
+/** "3 created": a count of rows with a status. */
+const STATUS_COUNT: Record<ImportRowStatus, (n: number) => string> = {
+  created: (n) => tn('import_count_created', n),
+  updated: (n) => tn('import_count_updated', n),
+  skipped: (n) => tn('import_count_skipped', n),
+  failed: (n) => tn('import_count_failed', n),
+};
 
 export type RowFilter = ImportRowStatus | 'all';
 
@@ -56,7 +98,7 @@ export const SHOWN_ROWS = 200;
 export const MORE_ROWS = 500;
 
 export function progressText(view: Pick<ImportView, 'done' | 'total'>): string {
-  return `${view.done.toLocaleString('en')} of ${rowsText(view.total)}`;
+  return t('import_progress', formatCount(view.done), rowsText(view.total));
 }
 
 /**
@@ -65,34 +107,36 @@ export function progressText(view: Pick<ImportView, 'done' | 'total'>): string {
  */
 export function progressStepText(view: Pick<ImportView, 'done' | 'total'>): string {
   const tenths = view.total > 0 ? Math.floor((view.done * 10) / view.total) : 0;
-  return `Imported ${Math.min(tenths, 10) * 10}% of ${rowsText(view.total)}`;
+  const percent = new Intl.NumberFormat(uiLanguage(), { style: 'percent' }).format(Math.min(tenths, 10) / 10);
+  return t('import_progressStep', percent, rowsText(view.total));
 }
 
 /** "3 created, 1 updated, 2 skipped, 1 failed", leaving out the statuses no row has. */
 export function countsText(counts: ImportView['counts']): string {
-  const parts = (Object.keys(ROW_STATUS_LABEL) as ImportRowStatus[]).filter((s) => counts[s] > 0).map((s) => `${counts[s].toLocaleString('en')} ${s}`);
-  return parts.length ? parts.join(', ') : 'No rows were imported';
+  const parts = (Object.keys(ROW_STATUS_LABEL) as ImportRowStatus[]).filter((s) => counts[s] > 0).map((s) => STATUS_COUNT[s](counts[s]));
+  return parts.length ? new Intl.ListFormat(uiLanguage(), { style: 'short', type: 'unit' }).format(parts) : t('import_noneImported');
 }
 
 /** What became of the emailed copy of the report. */
 export function reportText(report: ImportView['report']): string | null {
   if (!report) return null;
-  if (report.state === 'sent') return `The report was emailed to ${report.to}.`;
-  if (report.state === 'pending') return `The report will be emailed to ${report.to} when the mail server answers.`;
-  return 'The report was not emailed: the server has no NOTIFY_SMTP_URL; download it here.';
+  if (report.state === 'sent') return t('import_reportSent', report.to);
+  if (report.state === 'pending') return t('import_reportPending', report.to);
+  return t('import_reportLogged');
 }
 
 /** "1 row", "10,000 rows". */
-function rowsText(count: number): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? 'row' : 'rows'}`;
+export function rowsText(count: number): string {
+  return tn('import_rows', count);
 }
 
+/** "A, B and C" in the browser's language. */
 function listText(items: string[]): string {
-  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return new Intl.ListFormat(uiLanguage(), { type: 'conjunction' }).format(items);
 }
 
 function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+  return new Intl.NumberFormat(uiLanguage(), { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(bytes / 1024 / 1024);
 }
 
 /** The field a refused run names (`mapping.smtp_host`), if it is one of the mapping's. */
@@ -112,9 +156,9 @@ export function refusalText(message: string, field: string | undefined): string 
   return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
-const DELIMITER_NAME: Record<ImportUpload['delimiter'], string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' };
+const DELIMITER_NAME: Record<ImportUpload['delimiter'], string> = { ',': t('import_delimiterCommas'), ';': t('import_delimiterSemicolons'), '\t': t('import_delimiterTabs') };
 
 /** "500 rows, separated by semicolons." */
 export function fileSummary(upload: Pick<ImportUpload, 'total' | 'delimiter'>): string {
-  return `${rowsText(upload.total)}, separated by ${DELIMITER_NAME[upload.delimiter] ?? JSON.stringify(upload.delimiter)}.`;
+  return t('import_fileSummary', rowsText(upload.total), DELIMITER_NAME[upload.delimiter] ?? JSON.stringify(upload.delimiter));
 }

@@ -13,6 +13,7 @@ import { problemOf, type Api, type ApiErrorCode, type ApiOptions } from './api.t
 import { orderAccounts, PAGE_SIZE } from './accounts.ts';
 import { isConfigured, type Settings } from './settings.ts';
 import { applyStatusDelta, isStatusDelta } from './status-delta.ts';
+import { t } from './i18n.ts';
 
 export interface PollState {
   /** The server the cached status came from; another server or token starts afresh. */
@@ -102,7 +103,7 @@ export function createPoller({ loadSettings, makeApi, now = () => new Date() }: 
     const previous = cached?.source === source ? cached : null;
     let next: PollState;
     if (!isConfigured(settings)) {
-      next = { source, status: null, etag: null, checkedAt: null, problem: { code: 'not_configured', message: 'Open the options and enter your Regrant server URL and API token.' } };
+      next = { source, status: null, etag: null, checkedAt: null, problem: { code: 'not_configured', message: t('errors_notConfigured') } };
     } else {
       try {
         const kept = previous?.status ?? null;

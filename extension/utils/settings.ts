@@ -5,6 +5,7 @@
  *   const { serverUrl, apiToken } = await loadSettings();
  */
 import { storage } from 'wxt/utils/storage';
+import { t } from './i18n.ts';
 
 export const POLL_SECONDS = { min: 30, max: 600, default: 60 } as const;
 
@@ -46,17 +47,17 @@ export function clampPollSeconds(seconds: number): number {
  */
 export function parseServerUrl(input: string): { ok: true; url: string } | { ok: false; message: string } {
   const trimmed = input.trim();
-  if (!trimmed) return { ok: false, message: 'Enter the address of your Regrant server, e.g. https://regrant.example.com' };
+  if (!trimmed) return { ok: false, message: t('settings_enterAddress') };
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    return { ok: false, message: `"${trimmed}" is not a web address. It should start with https:// (or http:// on your own computer).` };
+    return { ok: false, message: t('settings_notAddress', trimmed) };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: 'The server address must start with https:// or http://' };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: t('settings_wrongScheme') };
   if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
-    return { ok: false, message: `Use https://${url.host}: over http:// your API token would cross the network unencrypted (http:// is accepted only for this computer: localhost, 127.0.0.1).` };
+    return { ok: false, message: t('settings_useHttps', url.host) };
   }
-  if (url.search || url.hash) return { ok: false, message: 'The server address should not contain ? or #: use just the address, e.g. https://regrant.example.com' };
+  if (url.search || url.hash) return { ok: false, message: t('settings_noQuery') };
   return { ok: true, url: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };
 }

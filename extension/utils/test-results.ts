@@ -5,6 +5,7 @@
  * @example testResultText('smtp', 'ops@acme.test', answer) // { tone: 'ok', text: 'Sent a test email to ops@acme.test at 21:14. …' }
  */
 import type { LoginTestResult } from '../../shared/api.ts';
+import { t } from './i18n.ts';
 import { clockText } from './time.ts';
 
 export type TestPart = 'smtp' | 'imap';
@@ -20,10 +21,10 @@ export function testResultText(part: TestPart, email: string, answer: LoginTestR
   const sent = answer.testEmail;
   if (part === 'smtp') {
     return sent
-      ? { tone: 'ok', text: `Sent a test email to ${email} at ${clockText(sent.sentAt)}. Test Receiving looks for it in INBOX.` }
-      : { tone: 'ok', text: 'Sending works: the SMTP server accepted the login.' };
+      ? { tone: 'ok', text: t('testResult_sent', email, clockText(sent.sentAt)) }
+      : { tone: 'ok', text: t('testResult_sendingWorks') };
   }
-  if (sent?.arrivedAt) return { tone: 'ok', text: 'The test email arrived: receiving works.' };
+  if (sent?.arrivedAt) return { tone: 'ok', text: t('testResult_arrived') };
   if (answer.notice) return { tone: 'warn', text: answer.notice };
-  return { tone: 'ok', text: 'Receiving works: the IMAP server accepted the login.' };
+  return { tone: 'ok', text: t('testResult_receivingWorks') };
 }

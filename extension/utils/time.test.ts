@@ -1,9 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { agoText, dayTimeText, expiresInText, sinceText } from './time.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import { agoText, clockText, dayTimeText, expiresInText, sinceText } from './time.ts';
 
-describe('a time on some day', () => {
+const speaks = (language: string) => (fakeBrowser.i18n.getUILanguage = () => language);
+
+describe('a time on some day, as the browser\'s language writes it', () => {
   const now = new Date(2026, 10, 28, 23, 59);
   const at = (...parts: [number, number, number, number, number]) => new Date(...parts).toISOString();
+
+  beforeEach(() => speaks('en-GB'));
 
   it('names today, tomorrow and yesterday by their names', () => {
     expect(dayTimeText(at(2026, 10, 28, 14, 5), now)).toBe('today 14:05');
@@ -14,6 +19,15 @@ describe('a time on some day', () => {
   it('gives other days a short date, with the year when it is not this one', () => {
     expect(dayTimeText(at(2026, 10, 20, 8, 0), now)).toBe('20 Nov 08:00');
     expect(dayTimeText(at(2025, 11, 31, 18, 45), now)).toBe('31 Dec 2025 18:45');
+  });
+
+  it('follows the browser: American English and German write the same moments their own way', () => {
+    speaks('en-US');
+    expect(clockText(at(2026, 10, 28, 14, 5))).toBe('2:05 PM');
+    expect(dayTimeText(at(2026, 10, 20, 8, 0), now)).toBe('Nov 20 8:00 AM');
+    speaks('de');
+    expect(dayTimeText(at(2026, 10, 27, 9, 30), now)).toBe('gestern 09:30');
+    expect(dayTimeText(at(2025, 11, 31, 18, 45), now)).toBe('31. Dez. 2025 18:45');
   });
 });
 

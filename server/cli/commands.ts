@@ -13,7 +13,11 @@ export const USAGE = `Usage:
   regrant token list --email E                                 a user's tokens (never the secrets), when last used and when they expire
   regrant token revoke --id TOKEN_ID                           revoke a token`;
 
+/** The command was not written right: the message and the usage help. */
 export class UsageError extends Error {}
+
+/** The command was right but could not be done (the user exists already…): the message alone. */
+export class CommandFailed extends Error {}
 
 type Out = (line: string) => void;
 
@@ -65,7 +69,7 @@ export async function runCommand(argv: string[], users: Users, out: Out): Promis
         throw new UsageError(noun ? `unknown command "${positionals.join(' ')}"` : 'no command given');
     }
   } catch (error) {
-    if (error instanceof AuthError) throw new UsageError(error.message);
+    if (error instanceof AuthError) throw error.code === 'invalid_input' ? new UsageError(error.message) : new CommandFailed(error.message);
     throw error;
   }
 }

@@ -2,7 +2,7 @@
 import { createUsers } from '../auth/index.ts';
 import { ConfigError, environmentWithDotenv, loadConfig } from '../config/index.ts';
 import { openDatabase } from '../db/index.ts';
-import { runCommand, USAGE, UsageError } from './commands.ts';
+import { CommandFailed, runCommand, USAGE, UsageError } from './commands.ts';
 
 try {
   const config = loadConfig(environmentWithDotenv(process.env));
@@ -13,6 +13,10 @@ try {
     await db.destroy();
   }
 } catch (error) {
+  if (error instanceof CommandFailed) {
+    console.error(`regrant: ${error.message}`);
+    process.exit(1);
+  }
   if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`regrant: ${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);

@@ -56,7 +56,8 @@ const TEMPORARY_WORDS = /try again|later|busy|too many|temporar|unavailable/i;
 const SETTING_OFF_WORDS = /not enabled|disabled|turned off|is off|enable|turn (it )?on/i;
 const SETTING_WORDS = /settings?\b|enable|turn (it )?on|disabled|not enabled/i;
 const FIX_PASSWORD = 'Enter the mailbox\'s current password in Regrant (or re-import it), then run Test Sending and Test Receiving.';
-const REGRANT = 'Re-grant access: press "Continue with Google/Microsoft" or send the mailbox holder a re-authentication link.';
+// The extension's button says "Re-grant"; "Copy link" makes the link for someone else.
+const REGRANT = 'Re-grant access: press "Re-grant" and sign in as the mailbox, or press "Copy link" and send the link to the person who can.';
 
 export const RULES: Rule[] = [
   // Regrant itself would not connect: the host is, or now resolves to, an internal address
@@ -114,6 +115,8 @@ export const RULES: Rule[] = [
   { sources: ['microsoft_token'], when: msAny([700016, 50011, 70011]), verdict: 'admin_action', code: 'oauth_app_misconfigured', message: 'Microsoft rejected Regrant\'s app registration (client id, redirect URI or scope).', hint: 'The Regrant operator must fix the app registration in Entra ID or MICROSOFT_CLIENT_ID (redirect URI $PUBLIC_URL/oauth/microsoft/callback) and restart Regrant; re-granting will not help.', retry: 'slow' },
   { sources: ['microsoft_token'], when: msAny([90094]), verdict: 'admin_action', code: 'admin_consent_required', message: 'The organisation requires an administrator\'s consent before Regrant may use its mailboxes.', hint: 'A Microsoft 365 admin of the organisation must grant admin consent to Regrant (Entra admin center → Enterprise applications → Regrant → Permissions); re-granting alone will not help.', retry: 'slow' },
   { sources: ['microsoft_token'], when: (f) => msAny([90055, 50196])(f) || f.oauthError === 'temporarily_unavailable' || f.oauthError === 'server_error', verdict: 'transient', code: 'provider_unavailable', message: 'Microsoft\'s sign-in service is busy or unavailable.', hint: 'Nothing to do yet: Regrant will check again.', retry: 'normal' },
+  // Multi-factor sign-in asked for (a new location, a changed policy): the holder signs in again with it.
+  { sources: ['microsoft_token'], when: msAny([50076, 50079]), verdict: 'needs_reauth', code: 'mfa_required', message: 'Microsoft asks the mailbox holder to sign in again with multi-factor authentication.', hint: REGRANT, retry: 'never' },
   { sources: ['microsoft_token'], when: (f) => msAny([50173, 700082, 70008, 50076, 50079, 65001, 65004, 50126, 50053, 50055, 50057, 53003, 70000])(f) || ['invalid_grant', 'interaction_required', 'consent_required'].includes(f.oauthError ?? ''), verdict: 'needs_reauth', code: 'grant_revoked', message: 'Microsoft says the access was revoked, expired or needs the holder to sign in again.', hint: REGRANT, retry: 'never' },
 
   // Rate limits and provider outages.

@@ -24,24 +24,32 @@ describe('validateRows', () => {
   });
 
   it('each bad value says which field and why', () => {
-    expect(errorOf({ email: 'ann@acme' })).toEqual({ code: 'invalid_email', message: 'email: "ann@acme" is not a valid email address' });
+    expect(errorOf({ email: 'ann@acme' })).toEqual({ code: 'invalid_email', message: 'Email address: "ann@acme" is not a valid email address' });
     // Without an @ it may be anything (a password column picked by mistake): not repeated.
-    expect(errorOf({ email: 'ann.acme.test' })).toEqual({ code: 'invalid_email', message: 'email: the cell is not a valid email address' });
-    expect(errorOf({ email: '' })).toEqual({ code: 'missing_value', message: 'email: the cell is empty' });
-    expect(errorOf({ smtp_port: '25x' })).toEqual({ code: 'invalid_port', message: 'smtp_port: "25x" is not a port; use a whole number from 1 to 65535' });
+    expect(errorOf({ email: 'ann.acme.test' })).toEqual({ code: 'invalid_email', message: 'Email address: the cell is not a valid email address' });
+    expect(errorOf({ email: '' })).toEqual({ code: 'missing_value', message: 'Email address: the cell is empty' });
+    expect(errorOf({ smtp_port: '25x' })).toEqual({ code: 'invalid_port', message: 'SMTP port: "25x" is not a port; use a whole number from 1 to 65535' });
     expect(errorOf({ imap_port: '0' })?.code).toBe('invalid_port');
     expect(errorOf({ imap_port: '993.5' })?.code).toBe('invalid_port');
-    expect(errorOf({ smtp_security: 'yes please' })).toEqual({ code: 'invalid_security', message: 'smtp_security: "yes please" is not a security mode; use tls (also written ssl), starttls or none' });
+    expect(errorOf({ smtp_security: 'yes please' })).toEqual({ code: 'invalid_security', message: 'SMTP security: "yes please" is not a security mode; use tls (also written ssl), starttls or none' });
     expect(errorOf({ smtp_host: 'mail acme' })?.code).toBe('invalid_value');
-    expect(errorOf({ smtp_password: '' })).toEqual({ code: 'missing_value', message: 'smtp_password: the cell is empty' });
-    expect(errorOf({ owner: 'boss' })).toEqual({ code: 'invalid_owner', message: 'owner: "boss" is not a valid email address' });
+    expect(errorOf({ smtp_password: '' })).toEqual({ code: 'missing_value', message: 'SMTP password: the cell is empty' });
+    expect(errorOf({ owner: 'boss' })).toEqual({ code: 'invalid_owner', message: 'Owner (Regrant user): "boss" is not a valid email address' });
+  });
+
+  it('names fields as the mapping step does ("SMTP port"), never by their internal names (smtp_port)', () => {
+    const bad = [{ email: '' }, { smtp_port: '70000' }, { imap_port: 'x' }, { smtp_host: 'a b' }, { imap_security: 'maybe' }, { smtp_username: '' }, { smtp_password: '' }, { owner: 'boss' }, { name: 'n'.repeat(201) }];
+    const messages = bad.map((cells) => errorOf(cells)?.message ?? '');
+    expect(messages.filter((m) => /\b(smtp|imap)_\w+|^(email|owner|name):/.test(m))).toEqual([]);
+    expect(messages[1]).toBe('SMTP port: "70000" is not a port; use a whole number from 1 to 65535');
+    expect(messages[3]).toMatch(/^SMTP host: /);
   });
 
   it('never repeats a password, even from a column mapped by mistake', () => {
-    expect(errorOf({ smtp_port: 'hunter2', smtp_password: 'hunter2' })?.message).toBe('smtp_port: "(hidden)" is not a port; use a whole number from 1 to 65535');
+    expect(errorOf({ smtp_port: 'hunter2', smtp_password: 'hunter2' })?.message).toBe('SMTP port: "(hidden)" is not a port; use a whole number from 1 to 65535');
     // The password column picked for the address: the row says nothing of what it holds.
     const mistaken = validateRows(table({ smtp_password: 'Hunter2@Secret' }), { ...MAPPING, email: 'smtp_password' })[0];
-    expect(mistaken).toEqual({ line: 2, email: '', error: { code: 'invalid_email', message: 'email: the cell is not a valid email address' } });
+    expect(mistaken).toEqual({ line: 2, email: '', error: { code: 'invalid_email', message: 'Email address: the cell is not a valid email address' } });
     // A column named like a password, not mapped as one, is hidden too, whatever its case.
     const t: CsvTable = { ...table({ email: 'p@ss' }), headers: [...HEADERS.slice(0, -1), 'Kennwort'] };
     t.rows[0].cells[HEADERS.length - 1] = 'P@SS';

@@ -63,6 +63,9 @@ export function checkMapping(raw: unknown, headers: string[], duplicateFields: s
   return mapping;
 }
 
+/** A field as the person knows it from the mapping step ("SMTP port"), never its internal name. */
+const said = (field: string) => IMPORT_FIELD_INFO[field as ImportField]?.label ?? field;
+
 class RowProblem extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
@@ -92,8 +95,8 @@ export function validateRows(table: CsvTable, mapping: Mapping): CheckedRow[] {
       if (record.cells.length > table.headers.length && record.cells.slice(table.headers.length).some((c) => c.trim() !== '')) {
         throw new RowProblem('too_many_cells', `the row has ${record.cells.length} cells but the header has ${table.headers.length} columns`);
       }
-      if (!rawEmail) throw new RowProblem('missing_value', 'email: the cell is empty');
-      if (!address.success) throw new RowProblem('invalid_email', email ? `email: "${email}" is not a valid email address` : 'email: the cell is not a valid email address');
+      if (!rawEmail) throw new RowProblem('missing_value', `${said('email')}: the cell is empty`);
+      if (!address.success) throw new RowProblem('invalid_email', email ? `${said('email')}: "${email}" is not a valid email address` : `${said('email')}: the cell is not a valid email address`);
       return { line: record.line, email, candidate: candidateOf(address.data, cell, shown) };
     } catch (error) {
       if (!(error instanceof RowProblem)) throw error;
@@ -122,12 +125,12 @@ function candidateOf(email: string, cell: (f: ImportField) => string, shown: (v:
     );
   }
   const name = cell('name').trim();
-  if (name.length > 200) throw new RowProblem('invalid_value', 'name: must be at most 200 characters');
+  if (name.length > 200) throw new RowProblem('invalid_value', `${said('name')}: must be at most 200 characters`);
   const owner = cell('owner').trim();
   let ownerEmail: string | null = null;
   if (owner) {
     const parsed = emailSchema.safeParse(owner);
-    if (!parsed.success) throw new RowProblem('invalid_owner', `owner: "${shown(owner)}" is not a valid email address`);
+    if (!parsed.success) throw new RowProblem('invalid_owner', `${said('owner')}: "${shown(owner)}" is not a valid email address`);
     ownerEmail = parsed.data;
   }
   return { email, name: name || null, owner: ownerEmail, smtp, imap };
@@ -137,23 +140,23 @@ function settingsOf(side: 'smtp' | 'imap', cell: (f: ImportField) => string, sho
   const f = (k: string) => `${side}_${k}` as ImportField;
   const required = (k: string) => {
     const value = cell(f(k)).trim();
-    if (!value) throw new RowProblem('missing_value', `${f(k)}: the cell is empty`);
+    if (!value) throw new RowProblem('missing_value', `${said(f(k))}: the cell is empty`);
     return value;
   };
   const host = required('host');
   const rawPort = required('port');
   const rawSecurity = cell(f('security')).trim();
   const username = cell(f('username')).trim() || smtp?.username || '';
-  if (!username) throw new RowProblem('missing_value', `${f('username')}: the cell is empty`);
+  if (!username) throw new RowProblem('missing_value', `${said(f('username'))}: the cell is empty`);
   // Passwords are taken exactly as written: spaces can be part of them.
   const password = cell(f('password')) || smtp?.password || '';
-  if (!password) throw new RowProblem('missing_value', `${f('password')}: the cell is empty`);
+  if (!password) throw new RowProblem('missing_value', `${said(f('password'))}: the cell is empty`);
   // The API's own schema decides, so the import and the API accept and refuse the same settings.
   const parsed = sideSettingsSchema(side).safeParse({ host, port: rawPort, ...(rawSecurity ? { security: rawSecurity } : {}), username, password });
   if (parsed.success) return parsed.data;
   const key = String(parsed.error.issues[0].path[0]);
-  if (key === 'port') throw new RowProblem('invalid_port', `${f('port')}: "${shown(rawPort)}" is not a port; use a whole number from 1 to 65535`);
-  if (key === 'security') throw new RowProblem('invalid_security', `${f('security')}: "${shown(rawSecurity)}" is not a security mode; use tls (also written ssl), starttls or none`);
-  if (key === 'host') throw new RowProblem('invalid_value', `${f('host')}: "${shown(host)}" is not a host name`);
-  throw new RowProblem('invalid_value', `${f(key)}: ${parsed.error.issues[0].message}`);
+  if (key === 'port') throw new RowProblem('invalid_port', `${said(f('port'))}: "${shown(rawPort)}" is not a port; use a whole number from 1 to 65535`);
+  if (key === 'security') throw new RowProblem('invalid_security', `${said(f('security'))}: "${shown(rawSecurity)}" is not a security mode; use tls (also written ssl), starttls or none`);
+  if (key === 'host') throw new RowProblem('invalid_value', `${said(f('host'))}: "${shown(host)}" is not a host name`);
+  throw new RowProblem('invalid_value', `${said(f(key))}: ${parsed.error.issues[0].message}`);
 }

@@ -302,7 +302,7 @@ export function createReauth(deps: ReauthDeps) {
     /** `GET /r/:token`: what the page shows. Reads only. */
     async sharePage(token: string): Promise<SharePageView | Outcome> {
       const found = await links.lookup(token);
-      if ('failure' in found) return { kind: 'link_invalid', why: found.failure, creatorEmail: found.creatorEmail };
+      if ('failure' in found) return { kind: 'link_invalid', why: found.failure, creatorEmail: found.creatorEmail, connectedEmail: found.connectedEmail };
       const kind = found.account.provider as OAuthKind;
       if (!oauth(kind)) return { kind: 'not_configured', provider: SIGN_IN_LABEL[kind] };
       return { email: found.account.email, provider: SIGN_IN_LABEL[kind], workspace: config.workspaceName };
@@ -311,7 +311,7 @@ export function createReauth(deps: ReauthDeps) {
     /** `POST /r/:token`: begins the re-grant of the link's one mailbox. */
     async shareStart(token: string, browserId: string): Promise<Redirect | Outcome> {
       const found = await links.lookup(token);
-      if ('failure' in found) return { kind: 'link_invalid', why: found.failure, creatorEmail: found.creatorEmail };
+      if ('failure' in found) return { kind: 'link_invalid', why: found.failure, creatorEmail: found.creatorEmail, connectedEmail: found.connectedEmail };
       const provider = oauth(found.account.provider);
       if (!provider) return { kind: 'not_configured', provider: SIGN_IN_LABEL[found.account.provider as OAuthKind] };
       const draft: AttemptDraft = { provider: provider.kind, purpose: 'share', accountId: found.account.id, userId: found.link.created_by, shareLinkId: found.link.id, loginHint: found.account.email };

@@ -13,7 +13,7 @@ export type Outcome =
   | { kind: 'scopes_missing'; provider: string; missing: string[]; retryUrl: string }
   | { kind: 'state_invalid'; why: TakeFailure }
   | { kind: 'start_invalid'; why: StartFailure }
-  | { kind: 'link_invalid'; why: LinkFailure; creatorEmail: string | null }
+  | { kind: 'link_invalid'; why: LinkFailure; creatorEmail: string | null; connectedEmail?: string }
   | { kind: 'provider_error'; provider: string; message: string; retryUrl: string | null }
   | { kind: 'not_configured'; provider: string }
   | { kind: 'account_exists'; email: string }

@@ -96,6 +96,10 @@ export function outcomePage(o: Outcome, workspace: string) {
     case 'start_invalid':
       return page('This link cannot be used', 'bad', html`<p>${START_WHY[o.why]}</p><p>Press "Re-grant" in the Regrant extension again for a new one.</p>`);
     case 'link_invalid':
+      if (o.connectedEmail) {
+        return page('This mailbox is connected', 'ok', html`<p><span class="mailbox">${o.connectedEmail}</span> is connected to ${workspace} now: there is nothing left to do with this link. You can close this tab.</p>
+<p class="muted">${LINK_WHY[o.why]}</p>`);
+      }
       return page('This link no longer works', 'bad', html`<p>${LINK_WHY[o.why]}</p>
 <p>${o.creatorEmail ? html`Ask <span class="mailbox">${o.creatorEmail}</span> (who created it) or an administrator of ${workspace} for a new link.` : html`Ask the person who sent it to you, or an administrator of ${workspace}, for a new link.`}</p>`);
     case 'provider_error':

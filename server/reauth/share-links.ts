@@ -17,6 +17,13 @@ import type { AccountRow, ShareLinkRow } from '../db/schema.ts';
 
 export type LinkFailure = 'unknown' | 'expired' | 'revoked' | 'used';
 
+/** Why a link does not work; `connectedEmail` when it did its job (used, or replaced by a reconnect) and the mailbox is connected now. */
+export interface LinkRefusal {
+  failure: LinkFailure;
+  creatorEmail: string | null;
+  connectedEmail?: string;
+}
+
 export interface LinkFound {
   link: ShareLinkRow;
   account: AccountRow;
@@ -58,12 +65,16 @@ export function createShareLinks({ db, publicUrl, ttlHours }: { db: Db; publicUr
     },
 
     /** Reads a link without changing anything: chat apps open pasted links to build previews. */
-    async lookup(token: string): Promise<LinkFound | { failure: LinkFailure; creatorEmail: string | null }> {
+    async lookup(token: string): Promise<LinkFound | LinkRefusal> {
       const link = await db.selectFrom('share_links').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
       if (!link) return { failure: 'unknown', creatorEmail: null };
       const creator = await creatorEmail(link.created_by);
-      if (link.used_at) return { failure: 'used', creatorEmail: creator };
-      if (link.revoked_at) return { failure: 'revoked', creatorEmail: creator };
+      if (link.used_at || link.revoked_at) {
+        // A link opened again after the mailbox was fixed: say so, rather than show an error.
+        const now = await findAccount(db, link.account_id);
+        const connectedEmail = now?.state === 'connected' ? now.email : undefined;
+        return { failure: link.used_at ? 'used' : 'revoked', creatorEmail: creator, ...(connectedEmail ? { connectedEmail } : {}) };
+      }
       if (link.expires_at < new Date().toISOString()) return { failure: 'expired', creatorEmail: creator };
       const account = await findAccount(db, link.account_id);
       // The mailbox went with its links (they cascade): this one is as good as unknown.

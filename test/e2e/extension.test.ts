@@ -166,7 +166,7 @@ describe.each(BROWSERS)('in %s', (browserName) => {
     await sending.getByText(/SMTP server rejected/).waitFor();
     await sending.getByLabel('Password').fill('smtp-pass');
     await sending.getByRole('button', { name: 'Test Sending' }).click();
-    await sending.getByText(/^Sent a test email to ops@acme\.test at \d\d:\d\d\./).waitFor();
+    await sending.getByText(/^Sent a test email to ops@acme\.test at \d{1,2}:\d\d(\s?[AP]M)?\./).waitFor();
     expect(customSmtp.received.at(-1)).toMatchObject({ from: CUSTOM, to: [CUSTOM], subject: 'Regrant test email' });
 
     const receiving = page.getByRole('form', { name: 'Receiving (IMAP)' });
@@ -183,7 +183,7 @@ describe.each(BROWSERS)('in %s', (browserName) => {
 
   it('with no page open the alarm still polls: a mailbox that loses its grant turns the badge red within one interval', async () => {
     const options = await browser.open('options.html');
-    await options.getByLabel('Check every').selectOption('30');
+    await options.getByLabel('Ask the server every').selectOption('30');
     await options.getByRole('button', { name: 'Save' }).click();
     await options.getByText(/^Saved\./).waitFor();
     await options.close();

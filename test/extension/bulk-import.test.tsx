@@ -94,7 +94,7 @@ describe('adding mailboxes in bulk', () => {
     expect(within(preview).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(uploaded().headers);
     expect(within(preview).getByText('bob@acme.test')).toBeTruthy();
     screen.getByText('500 rows, separated by semicolons.');
-    screen.getByText(/^Start before today \d\d:\d\d, or choose the file again\.$/);
+    screen.getByText(/^Start before today \d{1,2}:\d\d(\s?[AP]M)?, or choose the file again\.$/);
 
     expect(select('Email address').value).toBe('E-mail');
     expect(select('SMTP password').value).toBe('SMTP pass');
@@ -111,7 +111,7 @@ describe('adding mailboxes in bulk', () => {
   it('names the day the upload expires when it is not today', async () => {
     setup({ upload: uploaded({ expiresAt: '2026-11-29T12:00:00.000Z' }) });
     await upload();
-    screen.getByText(/^Start before tomorrow \d\d:\d\d, or choose the file again\.$/);
+    screen.getByText(/^Start before tomorrow \d{1,2}:\d\d(\s?[AP]M)?, or choose the file again\.$/);
   });
 
   it('does not start while a required field has no column, and says which', async () => {
@@ -198,7 +198,7 @@ describe('adding mailboxes in bulk', () => {
     const counts = { created: 2, updated: 1, skipped: 1, failed: 1 };
     const listed = importView({ id: 'imp_7', rows: [], counts, report: { to: 'ann@acme.test', state: 'logged' } });
     const { server, calls, finished } = setup({ imports: [listed], polls: [importView({ id: 'imp_7', rows: ROWS, report: listed.report })] });
-    const offer = await screen.findByText(/^Your last import \((today|yesterday) \d\d:\d\d, 2 created, 1 updated, 1 skipped, 1 failed\):/);
+    const offer = await screen.findByText(/^Your last import \((today|yesterday) \d{1,2}:\d\d(\s?[AP]M)?, 2 created, 1 updated, 1 skipped, 1 failed\):/);
     fireEvent.click(within(offer).getByRole('button', { name: 'Show its results' }));
     await screen.findByRole('heading', { name: 'Import finished' });
     expect(tableRows()).toHaveLength(5);

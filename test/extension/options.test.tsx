@@ -61,10 +61,20 @@ describe('the options page', () => {
   it('Save stores canonical settings and reports the first poll', async () => {
     const { stored } = setup([]);
     fill('  https://regrant.acme.test/  ', ' rg_tok ');
-    fireEvent.change(screen.getByLabelText('Check every'), { target: { value: '300' } });
+    fireEvent.change(screen.getByLabelText('Ask the server every'), { target: { value: '300' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Saved. Connected: 1 mailbox, 1 needs re-authentication.');
     expect(stored).toEqual([{ serverUrl: 'https://regrant.acme.test', apiToken: 'rg_tok', pollSeconds: 300 }]);
+  });
+
+  it('says the interval is how often this browser asks the server, not how often the server checks mailboxes', () => {
+    setup([]);
+    const interval = screen.getByRole('combobox');
+    expect(screen.queryByLabelText('Check every')).toBeNull();
+    expect(interval).toBe(screen.getByLabelText('Ask the server every'));
+    const hint = document.getElementById(interval.getAttribute('aria-describedby')!)!;
+    expect(hint.textContent).toMatch(/^How often this browser asks your Regrant server/);
+    expect(hint.textContent).toMatch(/The server checks the mailboxes themselves on its own schedule/);
   });
 
   it('refuses to save an address that is not a web address, or an empty token', async () => {

@@ -94,7 +94,7 @@ describe('the popup', () => {
       api: { shareLink: async () => ({ url: 'https://regrant.test/r/abc', expiresAt: '2026-11-29T12:00:00.000Z' }) },
       clipboard: async () => Promise.reject(new Error('Document is not focused.')),
     });
-    fireEvent.click(await screen.findByRole('button', { name: /Copy link for/ }));
+    fireEvent.click(await screen.findByRole('button', { name: /^Copy link for / }));
     await screen.findByText('Copy this link (expires in 24 h): https://regrant.test/r/abc');
   });
 

@@ -31,6 +31,20 @@ describe('trouble without a change of state', () => {
     expect(calm.querySelector('.trouble')).toBeNull();
   });
 
+  it('a new mailbox whose first check got no answer reads "No answer yet (1 of 3 tries)" in the popup, not "Not checked yet"', () => {
+    const unanswered = { ...TROUBLE, message: 'Could not reach the SMTP server smtp.slow.test just now (no answer in time); not counted as unreachable yet; next try in 30 s.' };
+    render(
+      <ul>
+        <AccountRow account={account('news@acme.test', 'new', 'custom', { trouble: unanswered, lastCheckedAt: unanswered.at })} minute={NOW.getTime()} actions={actions} />
+        <AccountRow account={account('fresh@acme.test', 'new', 'custom')} minute={NOW.getTime()} actions={actions} />
+      </ul>,
+    );
+    const [news, fresh] = screen.getAllByRole('listitem');
+    expect(news.querySelector('.state')?.textContent).toBe('No answer yet (1 of 3 tries)');
+    expect(news.textContent).not.toContain('Not checked yet');
+    expect(fresh.querySelector('.state')?.textContent).toBe('Not checked yet');
+  });
+
   it('shows on the accounts page, and the history tells failed checks from state changes', async () => {
     const view: AccountView = {
       ...account('ops@acme.test', 'connected', 'google', { trouble: TROUBLE }),

@@ -258,9 +258,16 @@ describe('OAuth providers, by their documented error bodies', () => {
   });
 
   it('Microsoft token endpoint, every AADSTS code of the design', () => {
-    for (const code of [50173, 700082, 70008, 50076, 50079, 65001, 65004, 50126, 50053, 50055, 50057, 53003, 70000]) {
+    for (const code of [50173, 700082, 70008, 65001, 65004, 50126, 50053, 50055, 50057, 53003, 70000]) {
       expectVerdict(microsoft(400, 'invalid_grant', [code]), 'needs_reauth', 'grant_revoked');
     }
+    // Multi-factor sign-in asked for: its own words, so it does not read like a changed password.
+    for (const code of [50076, 50079]) expectVerdict(microsoft(400, 'invalid_grant', [code]), 'needs_reauth', 'mfa_required');
+    // The hint names the buttons a person sees next to it (the extension's "Re-grant" and "Copy link").
+    const hint = expectVerdict(microsoft(400, 'invalid_grant', [50173]), 'needs_reauth', 'grant_revoked').hint;
+    expect(hint).toContain('"Re-grant"');
+    expect(hint).toContain('"Copy link"');
+    expect(hint).not.toContain('Continue with');
     expectVerdict(microsoft(400, 'interaction_required', []), 'needs_reauth', 'grant_revoked');
     for (const code of [7000215, 7000222]) expectVerdict(microsoft(400, 'invalid_client', [code]), 'admin_action', 'oauth_secret_rejected');
     expectVerdict(microsoft(400, 'invalid_grant', [90094]), 'admin_action', 'admin_consent_required');

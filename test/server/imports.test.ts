@@ -171,7 +171,7 @@ it('a file of 35 rows ends with the exact outcome of every row, fixes the broken
   expect(report.split('\r\n')[0]).toBe('line,email,status,mailbox_state,reason_code,reason');
   expect(report).toContain(`24,${FIXED},updated,connected,,`);
   expect(report).toContain(`"'=HYPERLINK(""http://evil.test"",""x"")@acme",failed`); // not a live formula
-  expect(report).toContain(`30,,failed,,invalid_email,email: the cell is not a valid email address`); // no @: never repeated
+  expect(report).toContain(`30,,failed,,invalid_email,Email address: the cell is not a valid email address`); // no @: never repeated
   expect(report.trim().split('\r\n')).toHaveLength(36);
   for (const e of ALL) expect(mail!.raw).not.toContain(password(e));
   expect(mail!.raw).not.toContain('nope');

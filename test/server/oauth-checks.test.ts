@@ -50,7 +50,7 @@ const googleCases: Case<GoogleFailMode>[] = [
 const microsoftCases: Case<MicrosoftFailMode>[] = [
   ['revoked', 'needs_reauth', 'grant_revoked'],
   ['expired', 'needs_reauth', 'grant_revoked'],
-  ['mfa_required', 'needs_reauth', 'grant_revoked'],
+  ['mfa_required', 'needs_reauth', 'mfa_required'],
   ['consent_required', 'needs_reauth', 'grant_revoked'],
   ['bad_secret', 'needs_reauth', 'oauth_secret_rejected'],
   ['imap_rejected', 'needs_reauth', 'xoauth2_rejected'],

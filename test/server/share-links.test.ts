@@ -82,10 +82,13 @@ it('a share link re-grants the mailbox for someone with no Regrant login; chat p
   const [used] = await links(gmail.id);
   expect(used.used_at).not.toBeNull();
 
+  // Opened again once the mailbox is fixed: the page says it is connected, not a red error.
   const dead = await world.browser().open(url);
   expect(dead.status).toBe(410);
+  expect(dead.html).toContain('<h1 class="ok">This mailbox is connected</h1>');
+  expect(dead.html).toContain(`<span class="mailbox">${GMAIL}</span> is connected to Acme now`);
   expect(dead.html).toMatch(/already been used/);
-  expect(dead.html).toMatch(/Ask <span class="mailbox">boss@acme\.test<\/span>/);
+  expect(dead.html).not.toContain('class="bad"');
   expect((await world.browser().submit(url)).status).toBe(410);
 
   const told = await eventually(() => {
@@ -94,6 +97,13 @@ it('a share link re-grants the mailbox for someone with no Regrant login; chat p
   });
   expect(told.map((m) => m.to[0]).sort()).toEqual(['boss@acme.test', 'owner@acme.test']);
   expect(told[0].text).toMatch(/a share link created by boss@acme\.test/);
+
+  // Once the mailbox has lost its grant again, the used link is an error again: ask for a new one.
+  await loseGrant(GMAIL, gmail.id);
+  const again = await world.browser().open(url);
+  expect(again.status).toBe(410);
+  expect(again.html).toContain('<h1 class="bad">This link no longer works</h1>');
+  expect(again.html).toMatch(/Ask <span class="mailbox">boss@acme\.test<\/span>/);
 });
 
 it('a new link revokes the previous one, and DELETE revokes the live one', async () => {

@@ -6,6 +6,7 @@ import { createApi } from '../../utils/api.ts';
 import { pollNow } from '../../utils/messages.ts';
 import { idFromHash } from '../../utils/page-hash.ts';
 import { saveFile } from '../../utils/save-file.ts';
+import { t } from '../../utils/i18n.ts';
 import { loadSettings } from '../../utils/settings.ts';
 import { z } from 'zod';
 import './accounts.css';
@@ -24,4 +25,5 @@ const deps: AccountsPageDeps = {
   now: () => new Date(),
 };
 
+document.title = t('page_accountsTitle');
 render(<AccountsPage deps={deps} />, document.getElementById('app')!);

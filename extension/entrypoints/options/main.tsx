@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { Options, type OptionsDeps } from '../../components/Options.tsx';
 import '../../components/theme.css';
 import { ApiError, createApi } from '../../utils/api.ts';
+import { t } from '../../utils/i18n.ts';
 import { pollNow } from '../../utils/messages.ts';
 import { loadSettings, saveSettings } from '../../utils/settings.ts';
 import { signIn } from '../../utils/signin.ts';
@@ -13,7 +14,7 @@ const deps: OptionsDeps = {
   save: saveSettings,
   async fetchStatus(settings) {
     const answer = await createApi(settings).status();
-    if (!answer.changed) throw new ApiError('not_regrant', 'The server answered 304 to a first request.');
+    if (!answer.changed) throw new ApiError('not_regrant', t('errors_first304'));
     return answer.status;
   },
   pollNow,
@@ -22,4 +23,5 @@ const deps: OptionsDeps = {
   signOut: (serverUrl, apiToken) => createApi({ serverUrl, apiToken }).logout(),
 };
 
-render(<Options deps={deps} />, document.getElementById('app')!);
+document.title = t('options_title');
+render(<Options deps={deps} welcome={location.hash === '#welcome'} />, document.getElementById('app')!);
