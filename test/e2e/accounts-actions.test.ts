@@ -56,6 +56,8 @@ describe.each(BROWSERS)('the accounts page\'s actions in %s', (browserName) => {
   async function signIn(token: string) {
     const options = await browser.open('options.html');
     await options.getByLabel('Server URL').fill(`${serverUrl}/`);
+    // The token field sits under Advanced (Sign in is the usual way in).
+    await options.getByText('Advanced: paste an API token').click();
     await options.getByLabel('API token').fill(token);
     await options.getByRole('button', { name: 'Save' }).click();
     await options.getByText(/^Saved\./).waitFor();
@@ -162,7 +164,7 @@ describe.each(BROWSERS)('the accounts page\'s actions in %s', (browserName) => {
     await page.locator(`.list [data-account="${id}"]`).click();
     await page.getByRole('heading', { name: OUTLOOK }).waitFor();
     await page.getByText('2 emails waiting').first().waitFor({ timeout: 20_000 });
-    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.locator('main').getByRole('button', { name: 'Remove', exact: true }).click();
     await page.getByText(`Remove ${OUTLOOK} from Regrant? It holds 2 emails waiting: they will be dropped, not sent.`).waitFor();
     expect(await accountOf(OUTLOOK)).toBeDefined();
     await page.getByRole('button', { name: `Remove ${OUTLOOK}` }).click();

@@ -55,6 +55,7 @@ beforeAll(async () => {
   chrome = await launchWithExtension();
   const options = await chrome.open('options.html');
   await options.getByLabel('Server URL').fill(serverUrl);
+  await options.getByText('Advanced: paste an API token').click();
   await options.getByLabel('API token').fill(admin.token);
   await options.getByRole('button', { name: 'Save' }).click();
   await options.getByText(/^Saved\. Connected: 3 mailboxes/).waitFor();
