@@ -51,7 +51,11 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const logger = options.logger ?? createLogger(undefined, config.log);
   const tightened = (t: { path: string; from: string; to: string }) => logger.warn('data_dir.tightened', { path: t.path, from: t.from, to: t.to });
   closeDataDir(config.dataDir, tightened);
-  const db = await openDatabase(config.databaseUrl, options.onQuery);
+  const db = await openDatabase(config.databaseUrl, {
+    onQuery: options.onQuery,
+    poolSize: config.databasePoolSize,
+    onPoolError: (error) => logger.warn('database.connection_lost', { error }),
+  });
   const metrics = createMetrics({ db, intervalSeconds: config.checkIntervalSeconds, version: VERSION, defaults: config.metricsToken !== null });
   const ownHealth = createOwnHealth({ db, intervalSeconds: config.checkIntervalSeconds, version: VERSION, degradedCacheMs: options.degradedCacheMs });
   // Registered before anything is claimed; removes the dead instances it finds (a predecessor

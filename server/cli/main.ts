@@ -6,7 +6,7 @@ import { runCommand, USAGE, UsageError } from './commands.ts';
 
 try {
   const config = loadConfig(environmentWithDotenv(process.env));
-  const db = await openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl, { poolSize: 2 });
   try {
     await runCommand(process.argv.slice(2), createUsers(db), (line) => console.log(line));
   } finally {
