@@ -52,6 +52,7 @@ export const ERROR_CODES = [
   'request_timeout',
   'headers_too_large',
   'internal_error',
+  'database_unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -2,14 +2,16 @@
  * The PostgreSQL side of `openDatabase`: kysely's PostgresDialect over a bounded `pg` pool.
  * Counts and sums come back as numbers (pg gives 64-bit integers and numerics as strings),
  * and an idle connection that breaks (the server restarted) is dropped and replaced rather
- * than taking the process down. There is no change clock: nothing is cached across requests,
+ * than taking the process down. A transaction aborted by a deadlock is run again (conflicts.ts).
+ * There is no change clock: nothing is cached across requests,
  * so a token revoked by the CLI or another instance stops on the very next request.
  *
  * @example
  *   const db = openPostgres('postgres://regrant:secret@db:5432/regrant?sslmode=require', { poolSize: 10 });
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction, type TransactionBuilder } from 'kysely';
 import pg from 'pg';
+import { retryConflicts } from './conflicts.ts';
 import type { Database } from './schema.ts';
 
 export const POSTGRES_URL = /^postgres(ql)?:\/\//;
@@ -43,8 +45,19 @@ export function openPostgres(databaseUrl: string, options: PostgresOptions = {})
   });
   // Without a listener, an idle client's error (a restart of PostgreSQL) would end the process.
   pool.on('error', (error) => options.onPoolError?.(error));
-  return new Kysely<Database>({
+  return new PostgresKysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log: options.onQuery ? (event) => options.onQuery!(event.query.sql) : undefined,
   });
+}
+
+/** Kysely whose transactions are run again when PostgreSQL aborts them to break a deadlock. */
+class PostgresKysely<DB> extends Kysely<DB> {
+  override transaction(): TransactionBuilder<DB> {
+    const builder = super.transaction();
+    const execute = builder.execute.bind(builder);
+    return Object.assign(Object.create(builder) as TransactionBuilder<DB>, {
+      execute: <T>(callback: (trx: Transaction<DB>) => Promise<T>) => retryConflicts(() => execute(callback)),
+    });
+  }
 }

@@ -68,7 +68,12 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
       logger.info('http.client_gone', { route });
       return c.json(errorBody('bad_request', 'the request was cut off before it was complete'), 400);
     }
-    return respondWithError(c, error, (e) => logger.error('http.unexpected', { route, error: e }));
+    return respondWithError(
+      c,
+      error,
+      (e) => logger.error('http.unexpected', { route, error: e }),
+      (e) => logger.warn('http.database_unavailable', { route, error: e }),
+    );
   });
   app.notFound((c) => {
     markUnmatched(c);

@@ -27,6 +27,11 @@ export async function testDatabaseEnv(): Promise<Record<string, string>> {
   return { DATABASE_URL: await createDatabase(inject('postgresUrl')), SECRET_KEY: TEST_SECRET_KEY };
 }
 
+/** The variables that point another process (the CLI, a server) at `rg`'s database; `{}` on SQLite, where DATA_DIR does. */
+export function databaseEnvOf(rg: { config: { databaseUrl: string } }): Record<string, string> {
+  return onTestPostgres() ? { DATABASE_URL: rg.config.databaseUrl, SECRET_KEY: TEST_SECRET_KEY } : {};
+}
+
 /** A fresh, migrated database of this run's kind (SQLite in memory, or PostgreSQL). */
 export async function openTestDatabase(): Promise<Db> {
   const env = await testDatabaseEnv();
