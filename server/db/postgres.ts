@@ -43,8 +43,11 @@ export function openPostgres(databaseUrl: string, options: PostgresOptions = {})
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
   });
-  // Without a listener, an idle client's error (a restart of PostgreSQL) would end the process.
+  // Without a listener, a connection's error (a restart of PostgreSQL) would end the process:
+  // the pool hears those of idle connections, each connection those met while in use (the
+  // query under way fails on its own, and the pool drops the broken connection when it is back).
   pool.on('error', (error) => options.onPoolError?.(error));
+  pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
   return new PostgresKysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log: options.onQuery ? (event) => options.onQuery!(event.query.sql) : undefined,

@@ -14,6 +14,7 @@ import { apiLimits } from './abuse-limits.ts';
 import { apiHeaders } from './api-headers.ts';
 import { requireUser } from './auth.ts';
 import { extensionCors } from './cors.ts';
+import { databaseReady } from '../db/ready.ts';
 import { errorBody, requestCutOff, respondWithError } from './errors.ts';
 import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -81,6 +82,8 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Ready: this instance reaches its database (a load balancer's check; /healthz says only "alive").
+  app.get('/readyz', async (c) => ((await databaseReady(db)) ? c.json({ ok: true, database: 'up' }) : c.json({ ok: false, database: 'unreachable' }, 503)));
   if (metrics && metricsToken) app.route('/', metricsRoutes(metrics, metricsToken));
   app.get('/', (c) =>
     c.text(`${workspaceName} (Regrant) is running. Use the Regrant browser extension with this server's URL and your API token.\n`),

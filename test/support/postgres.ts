@@ -29,8 +29,11 @@ export interface PostgresCluster {
   /** The `postgres` database of the cluster, as its superuser. */
   url: string;
   port: number;
-  /** Stops the server now (as a crash would) and starts it again on the same port. */
-  restart(options?: { downMs?: number }): Promise<void>;
+  /** Stops the server at once, as a crash or an outage would; its data stays. */
+  down(): void;
+  /** Starts it again on the same port. */
+  up(): void;
+  /** Stops it and removes it. */
   stop(): Promise<void>;
 }
 
@@ -62,14 +65,11 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
-    async restart({ downMs = 0 } = {}) {
-      stopNow();
-      if (downMs) await new Promise((r) => setTimeout(r, downMs));
-      start();
-    },
+    down: stopNow,
+    up: start,
     async stop() {
       try {
-        stopNow();
+        if (existsSync(path.join(data, 'postmaster.pid'))) stopNow();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
