@@ -14,6 +14,7 @@ import type { Config } from './config/index.ts';
 import { createSealer, loadOrCreateKey } from './crypto/index.ts';
 import { closeDataDir } from './db/data-dir.ts';
 import { openDatabase } from './db/index.ts';
+import { claimPeriodicRun } from './db/periodic.ts';
 import { createHealth } from './health/check.ts';
 import { createLoginTests } from './health/login-test.ts';
 import { startScheduler, type Scheduler } from './health/scheduler.ts';
@@ -83,7 +84,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   });
   const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config, metrics });
   const outbox = createOutbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });
-  const inbox = createInbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
+  const inbox = createInbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
   // Re-authenticated by any path: the held emails go now, and the inbox catches up.
   health.onReconnected((id) => {
     outbox.reconnected(id).catch((error) => logger.error('outbox.reconnect_failed', { account: id, error }));
@@ -97,7 +98,11 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
   let housekeeping: NodeJS.Timeout | null = null;
-  const purge = () => purgeDeadSignIns(db, new Date()).catch((error) => logger.error('housekeeping.failed', { error }));
+  // Hourly, by one instance of the fleet.
+  const purge = () =>
+    claimPeriodicRun(db, 'reauth.housekeeping', 3600_000, instanceId)
+      .then((mine) => (mine ? purgeDeadSignIns(db, new Date()) : undefined))
+      .catch((error) => logger.error('housekeeping.failed', { error }));
 
   return {
     config,

@@ -22,6 +22,7 @@ import * as rateLimits from './migrations/007-rate-limits.ts';
 import * as trouble from './migrations/008-trouble.ts';
 import * as hardening from './migrations/010-hardening.ts';
 import * as statusDelta from './migrations/011-status-delta.ts';
+import * as periodicRuns from './migrations/012-periodic-runs.ts';
 
 export type Db = Kysely<Database>;
 export { sqlitePath } from './sqlite.ts';
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '008-trouble': trouble,
   '010-hardening': hardening,
   '011-status-delta': statusDelta,
+  '012-periodic-runs': periodicRuns,
 };
 
 /** Arbitrary, fixed: the advisory lock every instance's migrator takes on PostgreSQL. */

@@ -213,6 +213,14 @@ export interface Database {
   rate_limits: RateLimitsTable;
   status_sequence: StatusSequenceTable;
   status_removals: StatusRemovalsTable;
+  periodic_runs: PeriodicRunsTable;
+}
+
+/** A job the fleet runs once per period (db/periodic.ts): when it may run next, and who ran it last. */
+export interface PeriodicRunsTable {
+  name: string;
+  next_run_at: string;
+  ran_by: string | null;
 }
 
 /** One row (id 1): the last status version given out, and below which deltas are no longer answered. */
