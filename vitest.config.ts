@@ -22,7 +22,7 @@ export default defineConfig({
         // for the run, a fresh database per Regrant: test/support/database.ts).
         test: {
           name: 'server-postgres',
-          include: ['test/server/**/*.test.ts', 'server/db/**/*.test.ts', 'server/http/rate-limit-store.test.ts'],
+          include: ['test/server/**/*.test.ts', 'server/db/**/*.test.ts', 'server/http/rate-limit-store.test.ts', 'server/reauth/share-links.test.ts'],
           env: { TEST_DATABASE: 'postgres' },
           globalSetup: ['./test/support/postgres-setup.ts'],
         },
