@@ -64,9 +64,10 @@ it.skipIf(onTestPostgres())('a cycle of checks never scans the accounts table', 
 
 it('good checks that change nothing write one update each, in at most one transaction each, and read nothing after', async () => {
   // Whatever a first check still records (the test above may not have run), and the inbox
-  // catch-up a first connection starts, are over before the cycle that is counted.
+  // catch-up and outbox flush a first connection starts, are over before the cycle that is counted.
   await cycle();
   await rg.inbox.stop();
+  await rg.outbox.stop();
   const statements = await cycle();
   const claims = statements.filter((sql) => /^update "accounts" set "lease_owner"/.test(sql));
   expect(claims).toHaveLength(1);

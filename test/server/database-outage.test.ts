@@ -54,10 +54,14 @@ it.runIf(onTestPostgres())('a PostgreSQL restart is a 503 while it lasts, then e
   await new Promise((r) => setTimeout(r, 6000));
 
   cluster.up();
+  let last = '';
   const back = await eventually(async () => {
     const res = await owner.get(`/api/accounts/${account.id}`);
+    last = `${res.status} ${await res.clone().text()}`;
     return res.status === 200 && ((await res.json()) as AccountView);
-  }, 20_000);
+  }, 40_000).catch((error: Error) => {
+    throw new Error(`${error.message}; the last answer: ${last}`);
+  });
   expect(back.state).toBe('connected');
   const queued = await owner.post('/api/messages', { accountId: account.id, to: 'bob@example.test', subject: 'After', text: 'x' });
   expect(queued.status).toBe(202);
