@@ -31,7 +31,7 @@ export default defineConfig({
         extends: true,
         // WXT's fake browser stands in for `browser.*`; happy-dom for the popup's DOM.
         plugins: [WxtVitest(), preact()],
-        test: { name: 'extension', environment: 'happy-dom', include: ['test/extension/**/*.test.{ts,tsx}', 'extension/**/*.test.{ts,tsx}'] },
+        test: { name: 'extension', environment: 'happy-dom', setupFiles: ['./test/extension/setup-i18n.ts'], include: ['test/extension/**/*.test.{ts,tsx}', 'extension/**/*.test.{ts,tsx}'] },
       },
     ],
   },

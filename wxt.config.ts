@@ -1,6 +1,8 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { storeSafeLibraries } from './extension/vite/store-safe-libraries.ts';
+import { localeFiles } from './extension/vite/locale-files.ts';
+import { CHROME_EXTENSION_KEY } from './shared/extension-ids.ts';
 
 /**
  * Firefox's add-on id (AMO and the tests know it by it), and 140 ESR as the oldest Firefox:
@@ -28,14 +30,26 @@ export default defineConfig({
   zip: { excludeSources: ['data/**', '.env', '.env.*', '.output/**', 'server/**', 'test/**', 'demo/**', 'bench/**'] },
   // Two library branches the extension never takes, out of AMO's linter's way (see the plugin).
   vite: () => ({ plugins: [preact(), storeSafeLibraries()] }),
+  // Each area's strings in a catalog of its own (extension/locales/), merged into _locales.
+  hooks: {
+    'build:publicAssets': (_wxt, files) => {
+      files.push(...localeFiles());
+    },
+  },
   manifest: ({ browser }) => ({
-    name: 'Regrant',
-    description: 'A red count on the toolbar when a sending mailbox loses its login, and the fix in one click.',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     // The server answers CORS for extension origins, so no host permission (and no prompt) is
     // needed, in Chrome and in Firefox alike (whose MV3 host permissions a person may withhold).
     // Firefox lets the popup write the clipboard only within 5 s of the click, unless the add-on
     // has clipboardWrite (no prompt): Copy link writes after a round trip to the server.
-    permissions: ['alarms', 'storage', 'notifications', ...(browser === 'firefox' ? ['clipboardWrite'] : [])],
+    // `identity`: Sign in opens the server's sign-in page in the browser's own sign-in window
+    // (launchWebAuthFlow), which hands back only its final redirect URL. No prompt either.
+    permissions: ['alarms', 'storage', 'notifications', 'identity', ...(browser === 'firefox' ? ['clipboardWrite'] : [])],
+    // A fixed Chrome id, so the sign-in's redirect URL (https://<id>.chromiumapp.org/) is known to
+    // the server (EXTENSION_IDS) before anyone installs the build (shared/extension-ids.ts).
+    ...(browser === 'firefox' ? {} : { key: CHROME_EXTENSION_KEY }),
     action: { default_title: 'Regrant' },
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
     // Chrome 120 is the first to run alarms every 30 s, the shortest interval the options offer.

@@ -70,7 +70,7 @@ ${w.portNote ? `\n${w.portNote}\n` : ''}${w.imapNote ? `\n${w.imapNote}\n` : ''}
 Load the extension in Chrome or Chromium:
   1. npm run build   (once, in another terminal)
   2. chrome://extensions → Developer mode → Load unpacked → ${extension}
-  3. the extension's Options: Server URL ${w.url}, API token the admin's above
+  3. the extension's Options: Server URL ${w.url}, then Advanced → API token the admin's above
      → Test connection → Save. The badge shows how many mailboxes need re-authentication.
 `;
 }

@@ -27,6 +27,8 @@ try {
   await chrome.context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const options = await chrome.open('options.html');
   await options.getByLabel('Server URL').fill(demo.world.url);
+  // The token field sits under Advanced (Sign in is the usual way in).
+  await options.getByText('Advanced: paste an API token').click();
   await options.getByLabel('API token').fill(demo.seeded.admin.token);
   await options.getByRole('button', { name: 'Save' }).click();
   await options.getByText(/^Saved\./).waitFor();

@@ -68,7 +68,8 @@ export async function startWorld({ port }: { port: number }): Promise<World> {
 
     const log = path.join(dir, 'server.log');
     // The demo's mail servers run on loopback, which Regrant refuses unless the operator opens it.
-    const config = loadConfig({ ...servers.env, DATA_DIR: path.join(dir, 'data'), HOST: '127.0.0.1', PORT: String(http.port), PUBLIC_URL: url, ALLOW_PRIVATE_HOSTS: '127.0.0.0/8' });
+    // Alerts go at once in the demo, so the console shows each break's alert as it happens.
+    const config = loadConfig({ ...servers.env, DATA_DIR: path.join(dir, 'data'), HOST: '127.0.0.1', PORT: String(http.port), PUBLIC_URL: url, ALLOW_PRIVATE_HOSTS: '127.0.0.0/8', ALERT_GROUP_WAIT_SECONDS: '0', ALERT_GROUP_INTERVAL_SECONDS: '0' });
     regrant = await createRegrant(config, { logger: createLogger((line) => appendFileSync(log, line + '\n')) });
     http.setApp(regrant.app.fetch);
     return { regrant, servers, url, portFellBack: http.fellBack, dir, cast, passwords, refusingPort: await freePort(), silentPort: silent.port, stop };

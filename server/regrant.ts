@@ -22,6 +22,7 @@ import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { createHostGuard, type HostLookup } from './net/index.ts';
 import { createNotifier } from './notify/index.ts';
+import { recheckOperatorCauses } from './accounts/recheck.ts';
 import { defaultProviders, isOAuthProvider, type ProviderRegistry } from './providers/index.ts';
 import { purgeDeadSignIns } from './reauth/housekeeping.ts';
 import { createReauth } from './reauth/index.ts';
@@ -32,6 +33,9 @@ import { startInstance } from './instances/index.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createOwnHealth } from './metrics/own-health.ts';
 import { VERSION } from './metrics/version.ts';
+import { createMembers } from './auth/members.ts';
+import { createSignin } from './signin/index.ts';
+import { createWebhooks } from './webhooks/index.ts';
 
 export interface RegrantOptions {
   logger?: Logger;
@@ -46,6 +50,11 @@ export interface RegrantOptions {
   degradedCacheMs?: number;
   /** Resolves mailbox host names instead of the system resolver: a test plays a name whose address changes. */
   lookup?: HostLookup;
+  /** What alert groups and reminders count time by: a test moves it (test/support/clock.ts). */
+  clock?: () => Date;
+  /** Webhook re-tries: the wait after the n-th failed attempt (5 s, 30 s, … unless given), and how often due ones are looked for (2 s). */
+  webhookRetryMs?: (attempts: number) => number;
+  webhookPollMs?: number;
 }
 
 export async function createRegrant(config: Config, options: RegrantOptions = {}) {
@@ -68,8 +77,10 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   closeDataDir(config.dataDir, tightened);
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
-  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics });
-  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember });
+  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics, clock: options.clock, alerts: { timers: config.alerts, workspace: config.workspaceName, publicUrl: config.publicUrl } });
+  const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, publicUrl: config.publicUrl, workspaceName: config.workspaceName, shareLinkTtlHours: config.shareLinkTtlHours, retryMs: options.webhookRetryMs, pollMs: options.webhookPollMs });
+  const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember, webhooks, signIn: loginTests.signIn });
   const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
     db,
@@ -90,10 +101,11 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     outbox.reconnected(id).catch((error) => logger.error('outbox.reconnect_failed', { account: id, error }));
     void inbox.kick(id);
   });
-  const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
   const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
+  const members = createMembers({ db, checkIntervalSeconds: config.checkIntervalSeconds });
+  const signin = createSignin({ db, config, sealer, users, logger });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
-  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null });
+  const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, webhooks, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null, signin, members });
 
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
@@ -111,6 +123,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     /** Judges mailbox hosts and webhook URLs against ALLOW_PRIVATE_HOSTS. */
     hosts,
     users,
+    members,
+    signin,
     accounts,
     health,
     notifier,
@@ -118,17 +132,20 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     outbox,
     inbox,
     imports,
+    webhooks,
     app,
     logger,
     metrics,
     ownHealth,
     /** Starts the health-check scheduler, alert delivery, the outbox sweep and inbox scans. */
     start() {
+      if (!scheduler) void recheckOperatorCauses(db, new Date()).catch((error) => logger.error('alerts.recheck_failed', { error }));
       scheduler ??= startScheduler(health, { concurrency: config.checkConcurrency, logger });
       stopNotifier ??= notifier.start();
       outbox.start();
       inbox.start();
       imports.start();
+      webhooks.start();
       if (!housekeeping) {
         void purge();
         housekeeping = setInterval(() => void purge(), 3600_000);
@@ -141,6 +158,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
       await outbox.stop();
       await inbox.stop();
       await imports.stop();
+      await webhooks.stop();
       stopNotifier?.();
       if (housekeeping) clearInterval(housekeeping);
       housekeeping = null;
@@ -150,6 +168,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     async close() {
       await this.stop();
       await notifier.close();
+      signin.close();
       await instance.stop();
       await db.destroy();
     },

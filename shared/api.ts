@@ -34,6 +34,8 @@ export const SIGN_IN_LABEL: Record<OAuthProviderKind, string> = { google: 'Googl
  */
 export const ERROR_CODES = [
   'invalid_input',
+  /** New SMTP or IMAP settings whose sign-in test failed or could not reach the server: nothing was saved. */
+  'signin_failed',
   'invalid_json',
   'invalid_csv',
   'import_expired',
@@ -52,6 +54,9 @@ export const ERROR_CODES = [
   'request_timeout',
   'headers_too_large',
   'internal_error',
+  'member_exists',
+  'last_admin',
+  'invalid_grant',
   'database_unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -70,6 +75,18 @@ export type ImportState = (typeof IMPORT_STATES)[number];
 export const DELIMITERS = [',', ';', '\t'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
 
+/** How a webhook's messages are written: Standard Webhooks (signed JSON), a Slack message, a Teams Adaptive Card. */
+export const WEBHOOK_FORMATS = ['standard', 'slack', 'teams'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/** What a webhook can hear; a webhook created without `events` hears all of them. */
+export const WEBHOOK_EVENTS = ['mailbox.needs_reauth', 'mailbox.unreachable', 'mailbox.reconnected'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** Where one delivery stands: `pending` (first try or a re-try to come), `sending`, `delivered` (a 2xx), `failed` (given up). */
+export const DELIVERY_STATES = ['pending', 'sending', 'delivered', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
 // The answers' shapes are zod schemas in responses.ts; their types are re-exported here so that
 // code needing only the constants above (the popup, the background) does not bundle zod.
 export type {
@@ -79,6 +96,7 @@ export type {
   AccountStatus,
   AccountView,
   ApiErrorBody,
+  Cause,
   BounceList,
   BounceView,
   ImportList,
@@ -101,6 +119,11 @@ export type {
   StatusResponse,
   TestEmailView,
   Trouble,
+  WebhookDeliveries,
+  WebhookDeliveryView,
+  WebhookList,
+  WebhookTestResult,
+  WebhookView,
 } from './responses.ts';
 
 /** The fields of the bulk CSV (design §8), in template order. */

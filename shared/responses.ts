@@ -10,7 +10,7 @@
  *   const status = statusResponseSchema.parse(await res.json()); // StatusResponse
  */
 import { z } from 'zod';
-import { ACCOUNT_STATES, DELIMITERS, ERROR_CODES, IMPORT_FIELDS, IMPORT_ROW_STATUSES, IMPORT_STATES, MESSAGE_STATES, PROVIDERS, SECURITY_MODES } from './api.ts';
+import { ACCOUNT_STATES, DELIVERY_STATES, DELIMITERS, ERROR_CODES, IMPORT_FIELDS, IMPORT_ROW_STATUSES, IMPORT_STATES, MESSAGE_STATES, PROVIDERS, SECURITY_MODES, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from './api.ts';
 
 /** Times are ISO 8601 in UTC, as `Date.prototype.toISOString` writes them. */
 const time = z.iso.datetime();
@@ -48,6 +48,28 @@ export const troubleSchema = z.object({
 });
 export type Trouble = z.infer<typeof troubleSchema>;
 
+/**
+ * One cause behind broken mailboxes (`GET /api/status`): an operator cause (Regrant's own
+ * setting; `setting` names it), or at least 3 mailboxes sharing a reason and a host, domain or
+ * provider ("smtp.office365.com refuses SMTP AUTH for 30 mailboxes of acme.test: …").
+ * `audience`: who can fix it (`operator`: Regrant's operator; `tenant`: the organisation's
+ * admin; `holder`: whoever holds the mailbox).
+ */
+export const causeSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  message: z.string(),
+  /** Mailboxes it holds, of those the caller sees. */
+  count,
+  audience: z.enum(['operator', 'tenant', 'holder']),
+  hint: z.string().nullable(),
+  setting: z.string().optional(),
+});
+export type Cause = z.infer<typeof causeSchema>;
+
+/** Regrant's own emails are refused by NOTIFY_SMTP_URL's server (admins only): the reply code it gave, when it gave one. */
+export const ownEmailsRefusedSchema = z.object({ replyCode: z.string().nullable() });
+
 /** One row of `GET /api/status`. */
 export const accountStatusSchema = z.object({
   id: z.string(),
@@ -65,6 +87,8 @@ export const accountStatusSchema = z.object({
   name: z.string().nullable().optional(),
   /** The owner's email address (status answers carry it, for the popup's search). */
   ownerEmail: z.string().optional(),
+  /** The cause it shares with others (see `causes`), to group by; absent when it has none. */
+  cause: causeSchema.pick({ id: true, code: true, message: true, count: true }).optional(),
 });
 export type AccountStatus = z.infer<typeof accountStatusSchema>;
 
@@ -82,6 +106,10 @@ export const statusResponseSchema = z.object({
   accounts: z.array(accountStatusSchema),
   /** Regrant itself needs its operator: checks are overdue, or its alert emails are refused. */
   serverDegraded: z.boolean().optional(),
+  /** Every cause behind the caller's broken mailboxes, largest first. */
+  causes: z.array(causeSchema).optional(),
+  /** Admins: Regrant cannot send its own emails. */
+  ownEmailsRefused: ownEmailsRefusedSchema.optional(),
 });
 export type StatusResponse = z.infer<typeof statusResponseSchema>;
 
@@ -122,6 +150,8 @@ export const statusDeltaSchema = z.object({
   changed: z.array(accountStatusSchema),
   removed: z.array(z.string()),
   serverDegraded: z.boolean().optional(),
+  causes: z.array(causeSchema).optional(),
+  ownEmailsRefused: ownEmailsRefusedSchema.optional(),
 });
 export type StatusDelta = z.infer<typeof statusDeltaSchema>;
 
@@ -227,6 +257,24 @@ export const serverInfoSchema = z.object({
   providers: z.object({ google: signInSchema, microsoft: signInSchema }),
 });
 export type ServerInfo = z.infer<typeof serverInfoSchema>;
+
+/** A Google or Microsoft connection held for an admin's decision. */
+export const pendingConnectionSchema = z.object({
+  id: z.string(),
+  provider: z.enum(['google', 'microsoft']),
+  email: z.string(),
+  requestedBy: z.object({ id: z.string(), email: z.string() }),
+  createdAt: time,
+  /** The address is a password mailbox already: approving replaces its settings with this grant. */
+  replaces: z.object({ id: z.string(), owner: z.string() }).nullable(),
+});
+
+/** `GET /api/pending-connections` (admins): oldest first. */
+export const pendingConnectionListSchema = z.object({ pending: z.array(pendingConnectionSchema) });
+export type PendingConnectionList = z.infer<typeof pendingConnectionListSchema>;
+
+/** `POST /api/pending-connections/:id/approve` (201): the mailbox added or turned into an OAuth one. */
+export const approvedConnectionSchema = z.object({ accountId: z.string() });
 
 const messageState = z.enum(MESSAGE_STATES);
 
@@ -338,3 +386,51 @@ export type ImportList = z.infer<typeof importListSchema>;
 
 /** `GET /healthz` */
 export const healthzSchema = z.object({ ok: z.literal(true) });
+
+/** One webhook; `secret` (`whsec_…`) only in the answer that created a `standard` one. */
+export const webhookViewSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  format: z.enum(WEBHOOK_FORMATS),
+  events: z.array(z.enum(WEBHOOK_EVENTS)),
+  /** Whose it is: a member's hears their own mailboxes, an admin's every mailbox. */
+  owner: z.object({ id: z.string(), email: z.string() }),
+  createdAt: time,
+  secret: z.string().optional(),
+});
+export type WebhookView = z.infer<typeof webhookViewSchema>;
+
+/** `GET /api/webhooks`: the caller's webhooks (an admin's: everyone's). */
+export const webhookListSchema = z.object({ webhooks: z.array(webhookViewSchema) });
+export type WebhookList = z.infer<typeof webhookListSchema>;
+
+/** One event sent (or being sent) to a webhook; `attempt`: attempts made so far. */
+export const webhookDeliveryViewSchema = z.object({
+  id: z.string(),
+  event: z.string(),
+  attempt: count,
+  status: z.enum(DELIVERY_STATES),
+  /** The receiver's HTTP status at the last attempt; absent when it did not answer. */
+  responseStatus: z.number().int().optional(),
+  error: z.string().optional(),
+  /** When the last attempt was made (or, before the first, when the event happened). */
+  at: time,
+  nextAttemptAt: time.optional(),
+});
+export type WebhookDeliveryView = z.infer<typeof webhookDeliveryViewSchema>;
+
+/** `GET /api/webhooks/:id/deliveries`: the last 100, newest first. */
+export const webhookDeliveriesSchema = z.object({ deliveries: z.array(webhookDeliveryViewSchema) });
+export type WebhookDeliveries = z.infer<typeof webhookDeliveriesSchema>;
+
+/** `POST /api/webhooks/:id/test`: what the receiver said to a test event sent now. */
+export const webhookTestResultSchema = z.object({
+  ok: z.boolean(),
+  deliveryId: z.string(),
+  responseStatus: z.number().int().optional(),
+  error: z.string().optional(),
+});
+export type WebhookTestResult = z.infer<typeof webhookTestResultSchema>;
+
+// Sign-in and members (issue 22): their schemas live in members.ts, checked the same way.
+export * from './members.ts';

@@ -1,6 +1,7 @@
 import { Component } from 'preact';
 import { MAILBOX_KIND_LABEL, type AccountStatus } from '../../shared/api.ts';
-import { STATE_LABEL, troubleNote } from '../utils/accounts.ts';
+import { STATE_LABEL, pendingText, troubleNote } from '../utils/accounts.ts';
+import { t } from '../utils/i18n.ts';
 import { sinceText } from '../utils/time.ts';
 import { useAction } from './use-action.ts';
 
@@ -46,12 +47,10 @@ function Row({ account, minute, actions }: RowProps) {
         <span class="email" title={account.email}>{account.email}</span>
         <span class="provider muted">{MAILBOX_KIND_LABEL[account.provider]}</span>
       </div>
-      <div class="line">
+      <div class="line facts">
         <span class={`state ${account.state}`}>{STATE_LABEL[account.state]}</span>
         {account.state !== 'connected' && <span class="muted"> {sinceText(account.stateChangedAt, now)}</span>}
-        {account.pendingEmails > 0 && (
-          <span class="pending"> · {account.pendingEmails === 1 ? '1 email waiting' : `${account.pendingEmails} emails waiting`}</span>
-        )}
+        {account.pendingEmails > 0 && <span class="pending">{pendingText(account.pendingEmails)}</span>}
       </div>
       {account.reason && account.state !== 'connected' && <p class="reason">{account.reason.message}</p>}
       {account.trouble && (
@@ -63,16 +62,16 @@ function Row({ account, minute, actions }: RowProps) {
         <div class="actions">
           {oauth ? (
             <>
-              <button class="primary" disabled={busy} aria-label={`Re-grant ${account.email}`} onClick={() => run(() => actions.regrant(account))}>
-                Re-grant
+              <button class="primary" disabled={busy} aria-label={t('accountRowRegrantFor', account.email)} onClick={() => run(() => actions.regrant(account))}>
+                {t('accountRowRegrant')}
               </button>
-              <button disabled={busy} aria-label={`Copy a re-authentication link for ${account.email}`} onClick={() => run(() => actions.copyLink(account))}>
-                Copy link
+              <button disabled={busy} aria-label={t('mailboxActionCopyLinkFor', account.email)} onClick={() => run(() => actions.copyLink(account))}>
+                {t('mailboxActionCopyLink')}
               </button>
             </>
           ) : (
-            <button class="primary" aria-label={`Fix ${account.email}`} onClick={() => actions.fix(account)}>
-              Fix
+            <button class="primary" aria-label={t('accountRowFixFor', account.email)} onClick={() => actions.fix(account)}>
+              {t('accountRowFix')}
             </button>
           )}
         </div>

@@ -2,9 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import type { StatusResponse } from '../../shared/api.ts';
 import { problemOf } from '../utils/api.ts';
 import type { PollState } from '../utils/poll.ts';
+import { t } from '../utils/i18n.ts';
 import { POLL_SECONDS, clampPollSeconds, parseServerUrl, type Settings } from '../utils/settings.ts';
+import { SignIn, type SignInDeps } from './SignIn.tsx';
 
-export interface OptionsDeps {
+export interface OptionsDeps extends SignInDeps {
   load(): Promise<Settings>;
   save(settings: Settings): Promise<void>;
   /** `GET /api/status` with the settings as typed, saved or not. */
@@ -46,7 +48,7 @@ export function Options({ deps }: { deps: OptionsDeps }) {
       return null;
     }
     if (!apiToken.trim()) {
-      setMessage({ text: 'Paste your API token. An admin creates one with: npm run regrant -- user add --email you@example.com --role member', kind: 'error' });
+      setMessage({ text: t('signinNeedsToken'), kind: 'error' });
       return null;
     }
     return { serverUrl: url.url, apiToken: apiToken.trim(), pollSeconds: clampPollSeconds(pollSeconds) };
@@ -64,6 +66,16 @@ export function Options({ deps }: { deps: OptionsDeps }) {
     } finally {
       setBusy(false);
     }
+  }
+
+  /** A token from Sign in (or '' after Sign out) is saved at once, with the server URL as typed. */
+  async function signedIn(token: string) {
+    setApiToken(token);
+    const url = parseServerUrl(serverUrl);
+    if (!url.ok) return;
+    setServerUrl(url.url);
+    await deps.save({ serverUrl: url.url, apiToken: token, pollSeconds: clampPollSeconds(pollSeconds) });
+    await deps.pollNow();
   }
 
   const test = () => work(async (settings) => ({ text: describe(await deps.fetchStatus(settings)), kind: 'ok' }));
@@ -90,10 +102,7 @@ export function Options({ deps }: { deps: OptionsDeps }) {
           Server URL
           <input name="serverUrl" type="url" required placeholder="https://regrant.example.com" value={serverUrl} onInput={(e) => setServerUrl(e.currentTarget.value)} />
         </label>
-        <label>
-          API token
-          <input name="apiToken" type="password" required autoComplete="off" value={apiToken} onInput={(e) => setApiToken(e.currentTarget.value)} />
-        </label>
+        <SignIn deps={deps} serverUrl={serverUrl} apiToken={apiToken} onToken={signedIn} />
         <label>
           Check every
           <select name="pollSeconds" value={String(pollSeconds)} onChange={(e) => setPollSeconds(Number(e.currentTarget.value))}>
@@ -102,6 +111,14 @@ export function Options({ deps }: { deps: OptionsDeps }) {
             ))}
           </select>
         </label>
+        <details class="advanced">
+          <summary>{t('advancedSummary')}</summary>
+          <label>
+            API token
+            <input name="apiToken" type="password" required autoComplete="off" value={apiToken} onInput={(e) => setApiToken(e.currentTarget.value)} />
+          </label>
+          <p class="muted">{t('advancedHint')}</p>
+        </details>
         <div class="buttons">
           <button class="primary" type="submit" disabled={busy}>
             Save

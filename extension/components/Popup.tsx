@@ -9,6 +9,7 @@ import { openRegrant } from '../utils/regrant.ts';
 import { agoText, expiresInText } from '../utils/time.ts';
 import type { RowActions } from './AccountRow.tsx';
 import { MailboxList } from './MailboxList.tsx';
+import { OperatorBanner } from './OperatorBanner.tsx';
 
 export interface PopupDeps {
   /** Calls back whenever the background stores a new poll; answers the unsubscribe. */
@@ -89,6 +90,7 @@ export function Popup({ deps, cached }: { deps: PopupDeps; cached: PollState | n
         </nav>
       </header>
       <Problem state={state} polling={polling} now={now} onOptions={deps.openOptions} />
+      <OperatorBanner status={state?.status} />
       {state === null && polling ? (
         <p class="muted" role="status">Checking your mailboxes…</p>
       ) : state?.status && accounts.length === 0 ? (

@@ -1,93 +1,67 @@
 import { useState } from 'preact/hooks';
 import type { LoginTestResult, ServerSettingsView } from '../../shared/api.ts';
-import { SECURITY_MODES } from '../../shared/api.ts';
-import { firstIssue, serverSettingsSchema } from '../../shared/schemas.ts';
+import { settingsChangeSchema, serverSettingsSchema } from '../../shared/schemas.ts';
 import { problemOf } from '../utils/api.ts';
+import { t } from '../utils/i18n.ts';
 import { testResultText, type TestPart, type TestResultText } from '../utils/test-results.ts';
+import { ServerFields, SubmitAndResult, fieldLabel, type ServerFieldValues } from './ServerFields.tsx';
 
 export type Part = TestPart;
 
 const TEXT: Record<Part, { title: string; button: string }> = {
-  smtp: { title: 'Sending (SMTP)', button: 'Test Sending' },
-  imap: { title: 'Receiving (IMAP)', button: 'Test Receiving' },
+  smtp: { title: 'settingsFormSendingTitle', button: 'settingsFormTestSending' },
+  imap: { title: 'settingsFormReceivingTitle', button: 'settingsFormTestReceiving' },
 };
 
-const FIELD_LABEL: Record<string, string> = { host: 'Server', port: 'Port', security: 'Security', username: 'Username', password: 'Password' };
-
-const SECURITY_LABEL = { tls: 'TLS (SSL)', starttls: 'STARTTLS', none: 'None (insecure)' } as const;
-
 /**
- * The sending or receiving settings of a custom mailbox. Its button saves what changed and
- * tests it (Test Sending sends a test email to `email`, Test Receiving looks for it); an empty
- * password keeps the saved one.
+ * The sending or receiving settings of a custom mailbox. Its button tests what is in the form:
+ * the server saves a change only when its sign-in passes (a refusal leaves the form as typed
+ * and the saved settings as they were), then Test Sending sends a test email to `email` and
+ * Test Receiving looks for it. An empty password keeps the saved one.
  */
 export function SettingsForm({ part, email, saved, onTest }: { part: Part; email: string; saved: ServerSettingsView | null; onTest: (patch: Record<string, unknown>) => Promise<LoginTestResult> }) {
-  const [host, setHost] = useState(saved?.host ?? '');
-  const [port, setPort] = useState(String(saved?.port ?? (part === 'smtp' ? 587 : 993)));
-  const [security, setSecurity] = useState<string>(saved?.security ?? (part === 'smtp' ? 'starttls' : 'tls'));
-  const [username, setUsername] = useState(saved?.username ?? '');
-  const [password, setPassword] = useState('');
+  const [values, setValues] = useState<ServerFieldValues>({
+    host: saved?.host ?? '',
+    port: String(saved?.port ?? (part === 'smtp' ? 587 : 993)),
+    security: saved?.security ?? (part === 'smtp' ? 'starttls' : 'tls'),
+    username: saved?.username ?? '',
+    password: '',
+  });
   const [result, setResult] = useState<TestResultText | null>(null);
   const [busy, setBusy] = useState(false);
   const text = TEXT[part];
 
   async function submit(e: Event) {
     e.preventDefault();
-    const input = { host, port, security, username, ...(password ? { password } : {}) };
-    const parsed = (saved?.hasPassword ? serverSettingsSchema.partial() : serverSettingsSchema).safeParse(input);
+    const { password, ...rest } = values;
+    const input = { ...rest, ...(password ? { password } : {}) };
+    const parsed = (saved?.hasPassword ? settingsChangeSchema : serverSettingsSchema).safeParse(input);
     if (!parsed.success) {
-      const issue = firstIssue(parsed.error);
-      setResult({ tone: 'error', text: `${FIELD_LABEL[issue.field] ?? issue.field ?? 'Settings'} ${issue.message}` });
+      const issue = parsed.error.issues[0];
+      setResult({ tone: 'error', text: t('settingsFormFieldProblem', fieldLabel(String(issue.path[0] ?? '')), issue.message) });
       return;
     }
-    // Only what changed is saved: the same settings again must not count as new ones.
+    // Only what changed is sent: the same settings again must not count as new ones.
     const changes = Object.fromEntries(Object.entries(parsed.data).filter(([k, v]) => !saved || k === 'password' || saved[k as keyof ServerSettingsView] !== v));
     setBusy(true);
-    setResult({ tone: 'ok', text: 'Testing…' });
+    setResult({ tone: 'ok', text: t('settingsFormTesting') });
     try {
       const answer = await onTest(changes);
-      setPassword('');
+      setValues((v) => ({ ...v, password: '' }));
       setResult(testResultText(part, email, answer));
     } catch (error) {
+      // Refused: nothing was saved, and what was typed stays for the next try.
       setResult({ tone: 'error', text: problemOf(error).message });
     } finally {
       setBusy(false);
     }
   }
 
-  const id = (name: string) => `${part}-${name}`;
   return (
-    <form class="settings" onSubmit={submit} aria-label={text.title}>
-      <h3>{text.title}</h3>
-      <label for={id('host')}>Server</label>
-      <input id={id('host')} value={host} onInput={(e) => setHost(e.currentTarget.value)} />
-      <label for={id('port')}>Port</label>
-      <input id={id('port')} inputMode="numeric" value={port} onInput={(e) => setPort(e.currentTarget.value)} />
-      <label for={id('security')}>Security</label>
-      <select id={id('security')} value={security} onChange={(e) => setSecurity(e.currentTarget.value)}>
-        {SECURITY_MODES.map((m) => (
-          <option value={m}>{SECURITY_LABEL[m]}</option>
-        ))}
-      </select>
-      <label for={id('username')}>Username</label>
-      <input id={id('username')} autoComplete="off" value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
-      <label for={id('password')}>Password</label>
-      <input
-        id={id('password')}
-        type="password"
-        autoComplete="new-password"
-        placeholder={saved?.hasPassword ? 'unchanged' : ''}
-        value={password}
-        onInput={(e) => setPassword(e.currentTarget.value)}
-      />
-      <div class="buttons">
-        <button class="primary" type="submit" disabled={busy}>
-          {text.button}
-        </button>
-      </div>
-      <p class={`result ${result?.tone ?? ''}`} role="status" aria-live="polite">
-        {result?.text}
-      </p>
+    <form class="settings" onSubmit={submit} aria-label={t(text.title)}>
+      <h3>{t(text.title)}</h3>
+      <ServerFields idPrefix={part} values={values} onChange={setValues} passwordPlaceholder={saved?.hasPassword ? t('settingsFormPasswordUnchanged') : ''} />
+      <SubmitAndResult label={t(text.button)} busy={busy} result={result} />
     </form>
   );
 }

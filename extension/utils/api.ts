@@ -6,7 +6,7 @@
  *   const api = createApi({ serverUrl, apiToken });
  *   const answer = await api.status(etag); // { changed: false } on 304
  */
-import type { ApiErrorBody, ImportField, OneTimeLink, ServerHealth, StatusDelta, StatusResponse } from '../../shared/api.ts';
+import type { ApiErrorBody, ImportField, OAuthProviderKind, OneTimeLink, Role, ServerHealth, StatusDelta, StatusResponse, WebhookFormat } from '../../shared/api.ts';
 import { checked, checkedStatus, type Schema, type Schemas } from './answers.ts';
 import { serverPage } from './server-page.ts';
 
@@ -136,6 +136,14 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
       const link = await json((s) => s.oneTimeLinkSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/share-link`);
       return { url: webUrl(link.url), expiresAt: link.expiresAt };
     },
+    /** `POST /api/connect/:provider`: the one-time URL of the consent page that adds a Gmail or Outlook mailbox. */
+    connect: async (provider: OAuthProviderKind) => ({ url: webUrl((await json((s) => s.oneTimeLinkSchema, 'POST', `/api/connect/${provider}`)).url) }),
+    /** `POST /api/accounts?test=true`: a custom mailbox, saved (connected) only when both sign-ins pass. */
+    createAccount: (input: Record<string, unknown>) => json((s) => s.accountViewSchema, 'POST', '/api/accounts?test=true', input),
+    /** `POST /api/accounts/:id/check`: checks now; answers the mailbox in its new state. */
+    checkNow: (id: string) => json((s) => s.accountViewSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/check`),
+    /** `DELETE /api/accounts/:id`: the emails it held are dropped. */
+    remove: async (id: string): Promise<void> => void (await request('DELETE', `/api/accounts/${encodeURIComponent(id)}`)),
     testSending: (id: string) => json((s) => s.loginTestResultSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/test-sending`),
     testReceiving: (id: string) => json((s) => s.loginTestResultSchema, 'POST', `/api/accounts/${encodeURIComponent(id)}/test-receiving`),
     /** `GET /api/imports`: the caller's last imports, newest first, without their rows. */
@@ -151,6 +159,19 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     importStatus: (id: string, { rows = true } = {}) => json((s) => s.importViewSchema, 'GET', rows ? importPath(id) : `${importPath(id)}?rows=0`),
     /** `GET /api/imports/:id/report.csv`: one line a row, the file that is also emailed. */
     importReport: (id: string) => csv(`${importPath(id)}/report.csv`),
+    me: () => json((s) => s.meSchema, 'GET', '/api/me'),
+    members: () => json((s) => s.memberListSchema, 'GET', '/api/members'),
+    invite: (email: string, role: Role) => json((s) => s.inviteViewSchema, 'POST', '/api/members', { email, role }),
+    changeRole: (id: string, role: Role) => json((s) => s.meSchema, 'PATCH', `/api/members/${encodeURIComponent(id)}`, { role }),
+    /** A person (their mailboxes go to `ownerId`), or an invitation (`inv_…`, no owner). */
+    removeMember: async (id: string, ownerId?: string) => void (await request('DELETE', `/api/members/${encodeURIComponent(id)}${ownerId ? `?owner=${encodeURIComponent(ownerId)}` : ''}`)),
+    logout: async () => void (await request('POST', '/api/logout')),
+    /** Webhooks: the caller's (an admin's: everyone's); add (a `standard` one answers its secret once), remove, test, last deliveries. */
+    webhooks: async () => (await json((s) => s.webhookListSchema, 'GET', '/api/webhooks')).webhooks,
+    addWebhook: (input: { url: string; format: WebhookFormat }) => json((s) => s.webhookViewSchema, 'POST', '/api/webhooks', input),
+    removeWebhook: async (id: string) => void (await request('DELETE', `/api/webhooks/${encodeURIComponent(id)}`)),
+    testWebhook: (id: string) => json((s) => s.webhookTestResultSchema, 'POST', `/api/webhooks/${encodeURIComponent(id)}/test`),
+    webhookDeliveries: async (id: string) => (await json((s) => s.webhookDeliveriesSchema, 'GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries`)).deliveries,
     /** `GET /api/server/health`: Regrant's own health; null for a member (403: admins only). */
     async serverHealth(): Promise<ServerHealth | null> {
       try {

@@ -36,6 +36,16 @@ describe('applying a status delta to the kept list', () => {
     expect(fine.serverDegraded).toBe(false);
   });
 
+  it('takes every cause and the refusal of its own emails whole from each delta, since counts move with mailboxes it leaves out', () => {
+    const cause = { id: 'grant_revoked:provider:google', code: 'grant_revoked', message: 'Google ended the grant for 3 mailboxes', count: 3, audience: 'holder' as const, hint: null };
+    const told = applyStatusDelta(kept, { version: 7, counts: counts(3), changed: [], removed: [], causes: [cause], ownEmailsRefused: { replyCode: '535' } });
+    expect(told.causes).toEqual([cause]);
+    expect(told.ownEmailsRefused).toEqual({ replyCode: '535' });
+    const gone = applyStatusDelta(told, { version: 8, counts: counts(3), changed: [{ ...kept.accounts[0] }], removed: [] });
+    expect(gone.causes).toBeUndefined();
+    expect(gone.ownEmailsRefused).toBeUndefined();
+  });
+
   it('a removal of a mailbox never seen changes nothing else', () => {
     expect(applyStatusDelta(kept, { version: 6, counts: counts(3), changed: [], removed: ['acc_zzz'] }).accounts).toEqual(kept.accounts);
   });

@@ -1,7 +1,7 @@
 /**
  * Applies what `GET /api/status?since=VERSION` answered to the list kept from before: changed
- * mailboxes replace their old selves (or join), removed ones leave, counts, version and
- * serverDegraded are the server's. The list stays in the server's order (by address).
+ * mailboxes replace their old selves (or join), removed ones leave, counts, version,
+ * serverDegraded, causes and ownEmailsRefused are the server's. The list stays in the server's order (by address).
  *
  * @example
  *   const status = applyStatusDelta(kept, await res.json()); // the full list as of delta.version
@@ -17,7 +17,7 @@ export function applyStatusDelta(kept: StatusResponse, delta: StatusDelta): Stat
   const changed = new Map(delta.changed.map((a) => [a.id, a]));
   const removed = new Set(delta.removed);
   const accounts = kept.accounts.filter((a) => !removed.has(a.id) && !changed.has(a.id));
-  if (!changed.size) return { ...kept, version: delta.version, counts: delta.counts, accounts, serverDegraded: delta.serverDegraded };
+  if (!changed.size) return { ...kept, ...fromServer(delta), accounts };
   // Few change at a time: each goes into its place in the ordered list.
   for (const account of changed.values()) {
     let low = 0;
@@ -29,5 +29,10 @@ export function applyStatusDelta(kept: StatusResponse, delta: StatusDelta): Stat
     }
     accounts.splice(low, 0, account);
   }
-  return { ...kept, version: delta.version, counts: delta.counts, accounts, serverDegraded: delta.serverDegraded };
+  return { ...kept, ...fromServer(delta), accounts };
+}
+
+/** What a delta gives whole: counts, version, the server's own state, every cause (a cause's count moves with mailboxes the delta leaves out). */
+function fromServer(delta: StatusDelta): Partial<StatusResponse> {
+  return { version: delta.version, counts: delta.counts, serverDegraded: delta.serverDegraded, causes: delta.causes, ownEmailsRefused: delta.ownEmailsRefused };
 }

@@ -9,7 +9,7 @@
  *   const view = await accounts.create(actor, { email, smtp, imap });
  *   await db.transaction().execute((trx) => accounts.transition(trx, row, { kind: 'signin', failures: [] }));
  */
-import type { AccountEvent, AccountView, StatusDelta, StatusResponse } from '../../shared/api.ts';
+import type { AccountEvent, AccountView, Reason, StatusDelta, StatusResponse } from '../../shared/api.ts';
 import type { CreateAccountInput, ServerSettingsInput, UpdateAccountInput } from '../../shared/schemas.ts';
 import type { AuthUser } from '../auth/index.ts';
 import { findUser, findUserByEmail } from '../auth/repository.ts';
@@ -26,9 +26,10 @@ import { newAccountRow } from './new-row.ts';
 import { readStatus } from './status.ts';
 import { notYours, mayKnow } from './refusals.ts';
 import { findAccount, findAccountByEmail } from './repository.ts';
-import { createTransitions, type Finding, type TransitionOptions } from './transition.ts';
+import { createTransitions, type Finding, type TransitionDeps, type TransitionOptions } from './transition.ts';
 import { accountView, reasonOf } from './view.ts';
 import { pendingCounts, WAITING } from '../outbox/queue.ts';
+import { keepRemovedMessages } from './removed-messages.ts';
 
 export type Actor = Pick<AuthUser, 'id' | 'role'>;
 
@@ -36,7 +37,12 @@ export type Actor = Pick<AuthUser, 'id' | 'role'>;
 export interface UpdatePlan {
   patch: AccountUpdate | null;
   credentialsChanged: boolean;
+  /** The new settings of each side that changed: what a sign-in test must pass before they are saved. */
+  changed: Partial<Record<'smtp' | 'imap', ServerSettings>>;
 }
+
+/** Signs in to one side with settings not saved yet: null when it works, else why not. */
+export type SignInTest = (part: 'smtp' | 'imap', settings: ServerSettings) => Promise<Reason | null>;
 
 export interface AccountsDeps {
   db: Db;
@@ -52,14 +58,18 @@ export interface AccountsDeps {
   hosts: Pick<HostGuard, 'assertMailHost'>;
   /** MAX_MAILBOXES_PER_MEMBER (500 unless given). */
   maxMailboxesPerMember?: number;
+  /** Records the webhook deliveries of a state change in its transaction. */
+  webhooks?: TransitionDeps['webhooks'];
+  /** The sign-in test new settings pass before they replace working ones (health/login-test.ts). */
+  signIn: SignInTest;
 }
 
 const secretContext = (accountId: string, field: string) => `${accountId}:${field}`;
 
 const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as const;
 
-export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts, maxMailboxesPerMember = 500 }: AccountsDeps) {
-  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName, maxMailboxesPerMember });
+export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts, maxMailboxesPerMember = 500, webhooks, signIn }: AccountsDeps) {
+  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName, maxMailboxesPerMember, webhooks });
   const visible = (actor: Actor) => {
     let q = db.selectFrom('accounts');
     if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);
@@ -147,6 +157,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
       }
     }
     let credentialsChanged = false;
+    const changed: UpdatePlan['changed'] = {};
     for (const part of ['smtp', 'imap'] as const) {
       const given = input[part];
       if (!given || Object.keys(given).length === 0) continue;
@@ -168,13 +179,14 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
       if (before && SETTING_KEYS.every((k) => merged[k] === before[k])) continue;
       await hosts.assertMailHost(`${part}.host`, merged.host!);
       Object.assign(patch, sealedSettings(current.id, part, merged as ServerSettingsInput));
+      changed[part] = merged as ServerSettings;
       credentialsChanged = true;
     }
     if (credentialsChanged) {
       // New settings deserve a check soon, even if the old ones were dead and parked.
       Object.assign(patch, { next_check_at: new Date().toISOString(), slow_retries: 0, transient_failures: 0 });
     }
-    return { patch: changes || credentialsChanged ? patch : null, credentialsChanged };
+    return { patch: changes || credentialsChanged ? patch : null, credentialsChanged, changed };
   }
 
   /**
@@ -198,11 +210,33 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
     return t;
   }
 
+  /**
+   * New settings replace saved ones only when their sign-in works: a failing test, or one that
+   * could not reach the server, refuses the change with its reason and writes nothing, so a
+   * connected mailbox stays connected on its old settings.
+   */
+  async function assertSignIn(current: Pick<AccountRow, 'state'> | null, plan: Pick<UpdatePlan, 'changed'>): Promise<void> {
+    for (const part of ['smtp', 'imap'] as const) {
+      const settings = plan.changed[part];
+      if (!settings) continue;
+      const reason = await signIn(part, settings);
+      if (!reason) continue;
+      const kept = current?.state === 'connected' ? ' The mailbox stays connected with its saved settings.' : '';
+      const side = part === 'smtp' ? 'sending (SMTP)' : 'receiving (IMAP)';
+      throw new DomainError('signin_failed', `The new ${side} settings did not work, so nothing was saved: ${reason.message}${reason.hint ? ` ${reason.hint}` : ''}${kept}`, part);
+    }
+  }
+
   return {
-    async create(actor: Actor, input: CreateAccountInput): Promise<AccountView> {
+    /**
+     * Creates a custom mailbox. With `test`, both sign-ins are tried first: a failing one
+     * refuses it (nothing saved), and passing ones save it connected at once.
+     */
+    async create(actor: Actor, input: CreateAccountInput, { test = false } = {}): Promise<AccountView> {
       const r = await planCreate(actor, input);
+      if (test) await assertSignIn(null, { changed: { smtp: input.smtp, imap: input.imap } });
       try {
-        await db.transaction().execute((trx) => transitions.admit(trx, [r], null));
+        await db.transaction().execute((trx) => transitions.admit(trx, [r], test ? { kind: 'signin', failures: [] } : null));
       } catch (error) {
         // Someone added the address a moment ago: a member is told no more than before.
         const taken = error instanceof DomainError && error.code === 'account_exists' && (await findAccountByEmail(db, input.email));
@@ -239,6 +273,7 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
     async update(actor: Actor, id: string, input: UpdateAccountInput): Promise<AccountView> {
       const current = await row(actor, id);
       const plan = await planUpdate(actor, current, input);
+      await assertSignIn(current, plan);
       // Nothing to write: the same values again leave the row (and a parked dead password) alone.
       if (plan.patch) await db.transaction().execute((trx) => applyUpdate(trx, current, plan));
       return view((await findAccount(db, id)) ?? current);
@@ -247,9 +282,11 @@ export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, pub
     planUpdate,
     applyUpdate,
 
+    /** Removes a mailbox; the emails it held are dropped and answer `failed`, `mailbox_removed` from then on. */
     async remove(actor: Actor, id: string): Promise<void> {
       const current = await row(actor, id);
       await db.transaction().execute(async (trx) => {
+        await keepRemovedMessages(trx, current, new Date().toISOString());
         await trx.deleteFrom('accounts').where('id', '=', id).execute();
         await markStatusChange(trx, current.owner_id, 'hard', checkIntervalSeconds, { removed: [{ id, ownerId: current.owner_id }] });
       });

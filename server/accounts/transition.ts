@@ -28,6 +28,7 @@ import { lostAccessEmail } from '../notify/alert-email.ts';
 import { connectedEmail } from '../notify/connected-email.ts';
 import type { AlertDraft } from '../notify/index.ts';
 import { alertRecipients } from '../notify/recipients.ts';
+import { audienceOf } from '../alerts/audience.ts';
 import { reconnectedEmail } from '../notify/reconnected-email.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { mailboxLimit } from './refusals.ts';
@@ -72,6 +73,8 @@ export interface TransitionDeps {
   random?: () => number;
   publicUrl: string;
   workspaceName: string;
+  /** Webhook deliveries of a state change, written with it (server/webhooks/record.ts). */
+  webhooks?: { record(trx: Db, account: AccountRow, event: NewAccountEvent): Promise<void> };
 }
 
 /** Rows per INSERT: ~30 columns each stays far below SQLite's 32,766 bound variables. */
@@ -87,6 +90,8 @@ interface Plan {
   reconnected: boolean;
   /** The email this write sends, once the row is written. */
   notice: ((trx: Db, eventId: string) => Promise<AlertDraft | null>) | null;
+  /** The operator cause this write may have ended (the mailbox left it): told once the last one leaves. */
+  leaves?: string | null;
 }
 
 
@@ -146,10 +151,14 @@ export function createTransitions(deps: TransitionDeps) {
         ? async (trx, eventId) => ({
             accountId: row.id,
             eventId,
-            recipients: await alertRecipients(trx, row),
+            // Told only to whoever can fix it (alerts/audience.ts); grouped per person before it goes.
+            recipients: await alertRecipients(trx, row, now, audienceOf(found.code)),
+            item: 'lost',
+            causeCode: found.code,
             ...lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName }),
           })
         : null,
+      leaves: decision.transition && decision.state === 'connected' ? row.reason_code : null,
     };
   }
 
@@ -166,6 +175,7 @@ export function createTransitions(deps: TransitionDeps) {
       change: 'hard',
       // Even when it already counted as connected: what waited for the new grant goes now.
       reconnected: true,
+      leaves: row.state === 'needs_reauth' ? row.reason_code : null,
       notice: async (trx, eventId) => {
         const owner = await findUser(trx, row.owner_id);
         const recipients = [owner?.email, finding.alsoTell].filter((e): e is string => Boolean(e));
@@ -187,9 +197,20 @@ export function createTransitions(deps: TransitionDeps) {
     for (const event of plan.events) await trx.insertInto('account_events').values(event).execute();
     const draft = plan.notice && plan.events[0] ? await plan.notice(trx, plan.events[0].id) : null;
     if (draft) await deps.notifier.record(trx, draft);
+    const resolved = plan.leaves && plan.events[0] ? await resolvedNotice(trx, plan.leaves, row, plan.events[0].id) : null;
+    if (resolved) await deps.notifier.record(trx, resolved);
     if (versions) versions.note(row.owner_id, plan.change, row.id);
     else await markStatusChange(trx, row.owner_id, plan.change, deps.intervalSeconds, { accounts: [row.id] });
-    return draft !== null;
+    return draft !== null || resolved !== null;
+  }
+
+  /** The last mailbox waiting on an operator cause left it: the admins hear it is resolved, once. */
+  async function resolvedNotice(trx: Db, code: string, row: AccountRow, eventId: string): Promise<AlertDraft | null> {
+    if (audienceOf(code) !== 'operator') return null;
+    const still = await trx.selectFrom('accounts').select('id').where('state', '=', 'needs_reauth').where('reason_code', '=', code).limit(1).executeTakeFirst();
+    if (still) return null;
+    const recipients = await alertRecipients(trx, row, new Date(), 'operator');
+    return { accountId: row.id, eventId, recipients, item: 'resolved', causeCode: code, subject: `${deps.workspaceName}: resolved (${code})`, text: `The cause ${code} no longer holds any mailbox.` };
   }
 
   return {
@@ -209,6 +230,7 @@ export function createTransitions(deps: TransitionDeps) {
       const after = await query.returningAll().executeTakeFirst();
       if (!after) return { after: null, decision: plan.decision, events: [], reconnected: false, notified: false };
       const notified = await finish(trx, plan, row, opts.versions);
+      for (const event of plan.events) await deps.webhooks?.record(trx, after, event);
       return { after, decision: plan.decision, events: plan.events, reconnected: plan.reconnected, notified };
     },
 

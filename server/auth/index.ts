@@ -123,6 +123,11 @@ export function createUsers(db: Db) {
         .execute();
     },
 
+    /** Revokes the token itself (sign out); the lookup cache forgets it with the write. */
+    async revokeBearer(token: string): Promise<void> {
+      await db.updateTable('api_tokens').set({ revoked_at: new Date().toISOString() }).where('token_hash', '=', hashToken(token)).where('revoked_at', 'is', null).execute();
+    },
+
     async revokeToken(id: string): Promise<void> {
       const result = await db
         .updateTable('api_tokens')

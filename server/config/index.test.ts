@@ -66,6 +66,10 @@ describe('loadConfig', () => {
     [{ GOOGLE_TOKEN_URL: 'oauth2.googleapis.com/token' }, 'GOOGLE_TOKEN_URL', /must be a URL/],
     [{ ALLOW_PRIVATE_HOSTS: '127.0.0.0/8,10.0.0.0/40' }, 'ALLOW_PRIVATE_HOSTS', /CIDR ranges separated by commas.*"10\.0\.0\.0\/40" is not a CIDR range/],
     [{ ALLOW_PRIVATE_HOSTS: 'mail.internal' }, 'ALLOW_PRIVATE_HOSTS', /"mail\.internal" is not a CIDR range/],
+    [{ ALERT_GROUP_WAIT_SECONDS: '-5' }, 'ALERT_GROUP_WAIT_SECONDS', /whole number from 0 to 86400 \(got "-5"\)/],
+    [{ ALERT_GROUP_INTERVAL_SECONDS: 'soon' }, 'ALERT_GROUP_INTERVAL_SECONDS', /whole number/],
+    [{ ALERT_REMINDER_HOURS: '1.5' }, 'ALERT_REMINDER_HOURS', /whole number/],
+    [{ ALERT_TIMEZONE: 'Mars/Olympus_Mons' }, 'ALERT_TIMEZONE', /time zone such as UTC or Europe\/Berlin \(got "Mars\/Olympus_Mons"\)/],
   ];
   for (const [env, variable, problem] of wrong) {
     it(`${variable}=${Object.values(env)[0]} is refused, naming ${variable}`, () => {
@@ -81,6 +85,11 @@ describe('loadConfig', () => {
       expect((caught as ConfigError).message).toMatch(problem);
     });
   }
+
+  it('groups alerts for a minute, five minutes apart, reminds daily, in UTC, unless told otherwise', () => {
+    expect(loadConfig({}).alerts).toEqual({ groupWaitSeconds: 60, groupIntervalSeconds: 300, reminderHours: 24, timeZone: 'UTC' });
+    expect(loadConfig({ ALERT_GROUP_WAIT_SECONDS: '0', ALERT_REMINDER_HOURS: '0', ALERT_TIMEZONE: 'Europe/Berlin' }).alerts).toMatchObject({ groupWaitSeconds: 0, reminderHours: 0, timeZone: 'Europe/Berlin' });
+  });
 
   it('opens no internal range unless ALLOW_PRIVATE_HOSTS names it', () => {
     expect(loadConfig({}).allowPrivateHosts).toEqual([]);

@@ -8,6 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { parseAllowedRanges, type AllowedRange } from '../net/ranges.ts';
+import { signinConfig, type SigninConfig } from './signin.ts';
+
+export type { SigninConfig } from './signin.ts';
 
 export interface Config {
   port: number;
@@ -37,6 +40,21 @@ export interface Config {
   metricsToken: string | null;
   /** null: `/metrics` on the main port; else on this port of 127.0.0.1 only. */
   metricsPort: number | null;
+  /** Who may sign in without the command line, and which extensions a sign-in may return to. */
+  signin: SigninConfig;
+  alerts: AlertTimers;
+}
+
+/** How alerts are grouped per person (server/alerts/). */
+export interface AlertTimers {
+  /** ALERT_GROUP_WAIT_SECONDS: a person's group of losses is sent this long after it opened. */
+  groupWaitSeconds: number;
+  /** ALERT_GROUP_INTERVAL_SECONDS: further losses wait this long after that person's last alert. */
+  groupIntervalSeconds: number;
+  /** ALERT_REMINDER_HOURS: a summary this long after a person's last alert while something stays broken; 0: none. */
+  reminderHours: number;
+  /** ALERT_TIMEZONE: an IANA time zone for the times in alerts. */
+  timeZone: string;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -178,6 +196,13 @@ export function loadConfig(env: Env): Config {
     log: { level: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'), format: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'json') },
     metricsToken: metricsToken(env),
     metricsPort: env.METRICS_PORT?.trim() ? int(env, 'METRICS_PORT', 0, 1, 65535) : null,
+    signin: signinConfig(env),
+    alerts: {
+      groupWaitSeconds: int(env, 'ALERT_GROUP_WAIT_SECONDS', 60, 0, 86_400),
+      groupIntervalSeconds: int(env, 'ALERT_GROUP_INTERVAL_SECONDS', 300, 0, 7 * 86_400),
+      reminderHours: int(env, 'ALERT_REMINDER_HOURS', 24, 0, 24 * 365),
+      timeZone: timeZone(env),
+    },
     microsoft: {
       ...clientPair(env, 'MICROSOFT'),
       tenant: tenant(env),
@@ -217,6 +242,16 @@ function allowedRanges(env: Env): AllowedRange[] {
     return parseAllowedRanges(env.ALLOW_PRIVATE_HOSTS ?? '');
   } catch (error) {
     throw new ConfigError('ALLOW_PRIVATE_HOSTS', `must be CIDR ranges separated by commas: ${(error as Error).message}`);
+  }
+}
+
+/** An IANA zone Intl knows ("Europe/Berlin"), checked here so a typo stops the start, not an alert. */
+function timeZone(env: Env): string {
+  const raw = env.ALERT_TIMEZONE?.trim() || 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: raw }).resolvedOptions().timeZone;
+  } catch {
+    throw new ConfigError('ALERT_TIMEZONE', `must be a time zone such as UTC or Europe/Berlin (got "${raw}")`);
   }
 }
 

@@ -23,6 +23,10 @@ import * as trouble from './migrations/008-trouble.ts';
 import * as hardening from './migrations/010-hardening.ts';
 import * as statusDelta from './migrations/011-status-delta.ts';
 import * as periodicRuns from './migrations/012-periodic-runs.ts';
+import * as removedMessages from './migrations/013-removed-messages.ts';
+import * as signin from './migrations/014-signin.ts';
+import * as alertGroups from './migrations/015-alert-groups.ts';
+import * as webhooks from './migrations/016-webhooks.ts';
 
 export type Db = Kysely<Database>;
 export { sqlitePath } from './sqlite.ts';
@@ -39,6 +43,10 @@ const migrations: Record<string, Migration> = {
   '010-hardening': hardening,
   '011-status-delta': statusDelta,
   '012-periodic-runs': periodicRuns,
+  '013-removed-messages': removedMessages,
+  '014-signin': signin,
+  '015-alert-groups': alertGroups,
+  '016-webhooks': webhooks,
 };
 
 /** Arbitrary, fixed: the advisory lock every instance's migrator takes on PostgreSQL. */

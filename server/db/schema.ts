@@ -3,7 +3,7 @@
  * both compare and sort the same way on SQLite and PostgreSQL.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AccountState, MessageState, ProviderKind, Role, Security } from '../../shared/api.ts';
+import type { AccountState, DeliveryState, MessageState, ProviderKind, Role, Security, WebhookFormat } from '../../shared/api.ts';
 
 export interface UsersTable {
   id: string;
@@ -104,7 +104,12 @@ export interface InstancesTable {
 }
 
 export type MailKind = 'alert' | 'import_report';
-export type MailState = 'pending' | 'sending' | 'sent' | 'logged';
+/** `grouped`: an alert item waiting for its person's group (never sent itself); `merged`: told in a group email (or left out). */
+export type MailState = 'pending' | 'sending' | 'sent' | 'logged' | 'grouped' | 'merged';
+/** What an alert item tells: a mailbox lost, or an operator cause resolved. */
+export type AlertItemKind = 'lost' | 'resolved';
+/** A composed alert: a person's group of items, or a reminder of what stays broken. */
+export type DigestKind = 'group' | 'reminder';
 
 /**
  * One email Regrant sends itself (an alert, a reconnection notice, an import report), with
@@ -128,6 +133,16 @@ export interface MailQueueTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** The HTML part, beside `text_body` (composed alerts). */
+  html_body: Generated<string | null>;
+  /** An alert item waiting for its person's group (state `grouped`). */
+  item: Generated<AlertItemKind | null>;
+  /** The item's reason code: its cause, and whose job it is. */
+  cause_code: Generated<string | null>;
+  /** A composed alert email. */
+  digest: Generated<DigestKind | null>;
+  /** The composed email that told this item (null once merged: left out, fixed before it went). */
+  digest_id: Generated<string | null>;
 }
 
 export interface MailAttachmentsTable {
@@ -148,7 +163,11 @@ export interface ShareLinksTable {
   expires_at: string;
   revoked_at: string | null;
   used_at: string | null;
+  /** `manual`: copied by a person (a new one revokes the last); `incident`: made for the chat messages of one incident. */
+  kind: Generated<ShareLinkKind>;
 }
+
+export type ShareLinkKind = 'manual' | 'incident';
 
 export type OAuthPurpose = 'connect' | 'regrant' | 'share';
 
@@ -205,6 +224,7 @@ export interface Database {
   oauth_attempts: OAuthAttemptsTable;
   pending_connections: PendingConnectionsTable;
   outbox_messages: OutboxMessagesTable;
+  removed_messages: RemovedMessagesTable;
   inbox_positions: InboxPositionsTable;
   inbox_findings: InboxFindingsTable;
   test_emails: TestEmailsTable;
@@ -214,6 +234,46 @@ export interface Database {
   status_sequence: StatusSequenceTable;
   status_removals: StatusRemovalsTable;
   periodic_runs: PeriodicRunsTable;
+  signin_attempts: SigninAttemptsTable;
+  signin_identities: SigninIdentitiesTable;
+  member_invites: MemberInvitesTable;
+  removed_members: RemovedMembersTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}
+
+/** Where a person hears of their mailboxes' state changes (admins: of every mailbox). */
+export interface WebhooksTable {
+  id: string;
+  user_id: string;
+  /** Sealed (a Slack or Teams URL is a credential). */
+  url: string;
+  format: WebhookFormat;
+  /** JSON array of event types. */
+  events: string;
+  /** Sealed signing secret of a `standard` webhook. */
+  secret: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One event for one webhook: its sealed body and where its attempts stand. `sending` rows are leased. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  account_id: string | null;
+  event_id: string | null;
+  event_type: string;
+  body: string;
+  state: DeliveryState;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  response_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  last_attempt_at: string | null;
 }
 
 /** A job the fleet runs once per period (db/periodic.ts): when it may run next, and who ran it last. */
@@ -274,6 +334,24 @@ export interface OutboxMessagesTable {
   error_message: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+/** An email of a removed mailbox, without its body: what `GET /api/messages/:id` still answers. */
+export interface RemovedMessagesTable {
+  id: string;
+  account_id: string;
+  owner_id: string;
+  created_by: string | null;
+  message_id: string;
+  to_address: string;
+  subject: string;
+  state: OutboxState;
+  attempts: number;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: string;
+  sent_at: string | null;
+  removed_at: string;
 }
 
 export interface InboxPositionsTable {
@@ -345,6 +423,61 @@ export interface TestEmailsTable {
   arrived_at: string | null;
 }
 
+/**
+ * One sign-in from the extension's `GET /login` to its token (migration 014). Secrets are kept
+ * as hashes; the provider's PKCE verifier is sealed.
+ */
+export interface SigninAttemptsTable {
+  id: string;
+  /** The extension's exact redirect URL, and what it sent: its `state` and S256 challenge. */
+  redirect_uri: string;
+  client_state: string;
+  code_challenge: string;
+  /** SHA-256 of the sign-in window's cookie: the provider's answer must come back to it. */
+  browser_hash: string;
+  provider: 'google' | 'microsoft' | 'email' | null;
+  provider_state_hash: string | null;
+  nonce: string | null;
+  provider_verifier: string | null;
+  /** The address an emailed code went to. */
+  email: string | null;
+  email_code_hash: string | null;
+  email_code_expires_at: string | null;
+  email_code_tries: Generated<number>;
+  /** Who signed in; then the one-time code the extension trades for a token. */
+  user_id: string | null;
+  result_code_hash: string | null;
+  result_code_expires_at: string | null;
+  result_code_used_at: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A provider's subject bound to a user: Google `sub`, Microsoft `tid:oid`. */
+export interface SigninIdentitiesTable {
+  provider: 'google' | 'microsoft';
+  subject: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface MemberInvitesTable {
+  id: string;
+  email: string;
+  role: Role;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  withdrawn_at: string | null;
+  accepted_at: string | null;
+}
+
+/** An address an admin removed: SIGNIN_DOMAINS does not let it in again until it is invited. */
+export interface RemovedMembersTable {
+  email: string;
+  removed_at: string;
+}
+
 export type User = Selectable<UsersTable>;
 export type AccountRow = Selectable<AccountsTable>;
 export type NewAccountRow = Insertable<AccountsTable>;
@@ -359,3 +492,5 @@ export type FindingRow = Selectable<InboxFindingsTable>;
 export type TestEmailRow = Selectable<TestEmailsTable>;
 export type ImportRow = Selectable<ImportsTable>;
 export type ImportRowResult = Selectable<ImportRowsTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type DeliveryRow = Selectable<WebhookDeliveriesTable>;

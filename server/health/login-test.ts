@@ -16,6 +16,8 @@ import { DomainError } from '../errors.ts';
 import { judgeSend } from '../outbox/judge.ts';
 import { findInImapInbox } from '../providers/custom/imap.ts';
 import { customProvider } from '../providers/custom/index.ts';
+import { verifyImap } from '../providers/custom/imap.ts';
+import { verifySmtp } from '../providers/custom/smtp.ts';
 import { withDeadline } from '../providers/deadline.ts';
 import { ProviderFailure } from '../providers/failure.ts';
 import { settle } from '../providers/settle.ts';
@@ -71,6 +73,15 @@ export function createLoginTests({ db, timeoutSeconds, arrivalWaitMs = 10_000, h
   }
 
   return {
+    /**
+     * Signs in to one side with settings that need not be saved yet (a change is saved only
+     * when this passes): null when the login works, else the reason in the classifier's words.
+     */
+    async signIn(part: LoginPart, settings: ServerSettings): Promise<Reason | null> {
+      const failure = await underDeadline(part, (ctx) => (part === 'smtp' ? verifySmtp(settings, { ...ctx, hosts }) : verifyImap(settings, { ...ctx, hosts })));
+      return failure ? reasonOf(classify(failure)) : null;
+    },
+
     /** Signs in to SMTP and sends the test email; `testEmail` is the one the server accepted. */
     async sending(mailbox: MailboxCredentials): Promise<LoginTestFinding> {
       settingsOf(mailbox, 'smtp');

@@ -20,6 +20,7 @@ import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { reauthPages } from './routes/reauth-pages.ts';
 import { accountReauthRoutes, connectRoutes, pendingConnectionRoutes } from './routes/reauth.ts';
+import { referenceRoutes } from './routes/reference.ts';
 import { statusRoutes } from './routes/status.ts';
 import type { Inbox } from '../inbox/index.ts';
 import type { Outbox } from '../outbox/index.ts';
@@ -32,6 +33,12 @@ import type { OwnHealth } from '../metrics/own-health.ts';
 import { markUnmatched, observeRequests } from './observe.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { serverHealthRoutes } from './routes/server-health.ts';
+import type { Members } from '../auth/members.ts';
+import type { Signin } from '../signin/index.ts';
+import { loginRoutes, loginTokenRoute } from './routes/login.ts';
+import { memberRoutes, meRoutes } from './routes/members.ts';
+import type { Webhooks } from '../webhooks/index.ts';
+import { fixPageRoutes, webhookRoutes } from './routes/webhooks.ts';
 
 export interface AppDeps {
   /** Where rate limits are counted, so they hold across server processes. */
@@ -49,17 +56,21 @@ export interface AppDeps {
   outbox: Outbox;
   inbox: Inbox;
   imports: Imports;
+  webhooks: Webhooks;
   metrics?: Metrics;
   /** Regrant's own health: `/api/server/health`, and `serverDegraded` in `/api/status`. */
   ownHealth?: OwnHealth;
   /** Serves `/metrics` on this app with this bearer token; null: not here (unset, or on METRICS_PORT). */
   metricsToken?: string | null;
+  /** Sign-in from the extension (`/login`) and the members API. */
+  signin: Signin;
+  members: Members;
 }
 
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
-export function createApp({ db, users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports, metrics, ownHealth, metricsToken }: AppDeps) {
+export function createApp({ db, users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports, webhooks, metrics, ownHealth, metricsToken, signin, members }: AppDeps) {
   const app = new Hono();
   app.use('*', observeRequests({ logger, metrics }));
   // The route's pattern, not its path: paths of pages carry share-link and start tokens.
@@ -86,10 +97,13 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.get('/readyz', async (c) => ((await databaseReady(db)) ? c.json({ ok: true, database: 'up' }) : c.json({ ok: false, database: 'unreachable' }, 503)));
   if (metrics && metricsToken) app.route('/', metricsRoutes(metrics, metricsToken));
   app.get('/', (c) =>
-    c.text(`${workspaceName} (Regrant) is running. Use the Regrant browser extension with this server's URL and your API token.\n`),
+    c.text(`${workspaceName} (Regrant) is running. In the Regrant browser extension's options, enter this server's URL and press Sign in.\n`),
   );
 
   app.route('/', reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigins, logger }));
+  app.route('/login/token', loginTokenRoute(signin));
+  app.route('/', loginRoutes({ db, signin, workspaceName, publicUrl, logger }));
+  app.route('/', fixPageRoutes(workspaceName));
   const limits = apiLimits(db);
 
   app.use('/api/*', apiHeaders);
@@ -103,8 +117,12 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
       maxAgeSeconds: 600,
     }),
   );
+  // The API's own description needs no token: anyone building a client reads it first.
+  app.route('/api', referenceRoutes(publicUrl));
   app.use('/api/*', requireUser(users, limits.unknownToken));
-  app.route('/api/status', statusRoutes(accounts, ownHealth?.degraded));
+  app.route('/api/status', statusRoutes(accounts, ownHealth?.degraded, ownHealth?.ownEmailsRefused));
+  app.route('/api', meRoutes(members, users));
+  app.route('/api/members', memberRoutes(members));
   app.get('/api/server', (c) => c.json({ workspace: workspaceName, providers: reauth.providers() }));
   if (ownHealth) app.route('/api/server/health', serverHealthRoutes(ownHealth));
   app.route('/api/connect', connectRoutes(reauth));
@@ -115,6 +133,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   app.route('/api/messages', messageRoutes(outbox, limits.messages));
   app.route('/api/accounts', inboxRoutes(inbox));
   app.route('/api/imports', importRoutes(imports, limits.uploads));
+  app.route('/api/webhooks', webhookRoutes(webhooks));
   app.all('/api/*', (c) => {
     markUnmatched(c);
     throw new DomainError('not_found', 'no such API route');

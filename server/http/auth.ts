@@ -3,7 +3,8 @@ import { createMiddleware } from 'hono/factory';
 import type { AuthUser, Users } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 
-export type AuthEnv = { Variables: { user: AuthUser } };
+/** `token`: the bearer token itself, for `POST /api/logout` to revoke. */
+export type AuthEnv = { Variables: { user: AuthUser; token: string } };
 
 /**
  * Requires `Authorization: Bearer <token>` of a user whose token is not revoked. An unknown
@@ -27,5 +28,6 @@ export const requireUser = (users: Users, unknownTokens: MiddlewareHandler) =>
       });
     }
     c.set('user', user);
+    c.set('token', match[1]);
     await next();
   });

@@ -15,6 +15,16 @@ export const limitBody = (maxBytes: number) =>
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
+const BODY_SCHEMAS = new WeakMap<object, z.ZodType>();
+
+/**
+ * The schema a `jsonBody` middleware checks bodies with: the OpenAPI document's test compares
+ * it with the body the document names for that route.
+ *
+ * @example bodySchemaOf(app.routes[3].handler) // createAccountSchema, or undefined
+ */
+export const bodySchemaOf = (handler: unknown): z.ZodType | undefined => (typeof handler === 'function' ? BODY_SCHEMAS.get(handler) : undefined);
+
 /**
  * The request's JSON body checked against `schema` (@hono/zod-validator), read in the route
  * with `c.req.valid('json')`. Answers in plain words: 400 when the body is not JSON (or not
@@ -45,5 +55,6 @@ export function jsonBody<S extends z.ZodType>(schema: S) {
       throw new DomainError('invalid_json', empty ? 'the request body is empty; send a JSON object' : 'the request body is not valid JSON');
     }
   };
+  BODY_SCHEMAS.set(checked, schema);
   return checked;
 }

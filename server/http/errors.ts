@@ -7,6 +7,7 @@ import { DomainError } from '../errors.ts';
 /** The status each error code is answered with. */
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 422,
+  signin_failed: 422,
   invalid_json: 400,
   invalid_csv: 400,
   import_expired: 410,
@@ -24,6 +25,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   bad_request: 400,
   request_timeout: 408,
   headers_too_large: 431,
+  member_exists: 409,
+  last_admin: 409,
+  invalid_grant: 400,
   internal_error: 500,
   database_unavailable: 503,
 };

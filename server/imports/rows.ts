@@ -7,9 +7,9 @@
  *   const mapping = checkMapping(body.mapping, table.headers);
  *   const rows = validateRows(table, mapping); // [{ line: 2, email, candidate }, { line: 3, email, error }]
  */
-import { IMPORT_FIELDS, SIGN_IN_LABEL, type ImportField, type Security } from '../../shared/api.ts';
+import { IMPORT_FIELDS, SIGN_IN_LABEL, type ImportField } from '../../shared/api.ts';
 import { IMPORT_FIELD_INFO } from '../../shared/import-fields.ts';
-import { emailSchema, portSchema, type ServerSettingsInput } from '../../shared/schemas.ts';
+import { emailSchema, oauthMailboxOf, sideSettingsSchema, type ServerSettingsInput } from '../../shared/schemas.ts';
 import { DomainError } from '../errors.ts';
 import type { CsvTable } from './csv.ts';
 import { looksSecret, type Mapping } from './fields.ts';
@@ -63,9 +63,6 @@ export function checkMapping(raw: unknown, headers: string[], duplicateFields: s
   return mapping;
 }
 
-const SECURITY_WORDS: Record<string, Security> = { tls: 'tls', ssl: 'tls', 'ssl/tls': 'tls', implicit: 'tls', starttls: 'starttls', none: 'none', plain: 'none' };
-const IMPLICIT_TLS_PORT = { smtp: 465, imap: 993 };
-
 class RowProblem extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
@@ -112,15 +109,13 @@ export function validateRows(table: CsvTable, mapping: Mapping): CheckedRow[] {
   });
 }
 
-const OAUTH_HOSTS = /(^|\.)(gmail\.com|googlemail\.com|google\.com|office365\.com|outlook\.com|hotmail\.com|live\.com)$/i;
-const OAUTH_DOMAINS = /@(gmail\.com|googlemail\.com|outlook\.com|hotmail\.com|live\.com)$/i;
-
 function candidateOf(email: string, cell: (f: ImportField) => string, shown: (v: string) => string): Candidate {
   const smtp = settingsOf('smtp', cell, shown, null);
   const imap = settingsOf('imap', cell, shown, smtp);
-  const oauthHost = [smtp.host, imap.host].find((h) => OAUTH_HOSTS.test(h));
-  if (oauthHost || OAUTH_DOMAINS.test(email)) {
-    const who = SIGN_IN_LABEL[/google|gmail/i.test(oauthHost ?? email) ? 'google' : 'microsoft'];
+  const oauth = oauthMailboxOf(email, [smtp.host, imap.host]);
+  if (oauth) {
+    const oauthHost = oauth.host;
+    const who = SIGN_IN_LABEL[oauth.provider];
     throw new RowProblem(
       'oauth_mailbox',
       `${email} is a ${who} mailbox${oauthHost ? ` (${oauthHost})` : ''}: ${who} mailboxes are re-granted with "Continue with ${who}" (or a share link), one by one, not imported with passwords`,
@@ -146,22 +141,19 @@ function settingsOf(side: 'smtp' | 'imap', cell: (f: ImportField) => string, sho
     return value;
   };
   const host = required('host');
-  if (host.length > 255 || /\s/.test(host)) throw new RowProblem('invalid_value', `${f('host')}: "${shown(host)}" is not a host name`);
   const rawPort = required('port');
-  const port = portSchema.safeParse(rawPort);
-  if (!port.success || !/^\d+$/.test(rawPort)) {
-    throw new RowProblem('invalid_port', `${f('port')}: "${shown(rawPort)}" is not a port; use a whole number from 1 to 65535`);
-  }
-  const rawSecurity = cell(f('security')).trim().toLowerCase();
-  let security: Security;
-  if (!rawSecurity) security = port.data === IMPLICIT_TLS_PORT[side] ? 'tls' : 'starttls';
-  else if (SECURITY_WORDS[rawSecurity]) security = SECURITY_WORDS[rawSecurity];
-  else throw new RowProblem('invalid_security', `${f('security')}: "${shown(cell(f('security')).trim())}" is not a security mode; use tls (also written ssl), starttls or none`);
+  const rawSecurity = cell(f('security')).trim();
   const username = cell(f('username')).trim() || smtp?.username || '';
   if (!username) throw new RowProblem('missing_value', `${f('username')}: the cell is empty`);
   // Passwords are taken exactly as written: spaces can be part of them.
   const password = cell(f('password')) || smtp?.password || '';
   if (!password) throw new RowProblem('missing_value', `${f('password')}: the cell is empty`);
-  if (password.length > 1024) throw new RowProblem('invalid_value', `${f('password')}: is longer than 1024 characters`);
-  return { host: host.toLowerCase(), port: port.data, security, username, password };
+  // The API's own schema decides, so the import and the API accept and refuse the same settings.
+  const parsed = sideSettingsSchema(side).safeParse({ host, port: rawPort, ...(rawSecurity ? { security: rawSecurity } : {}), username, password });
+  if (parsed.success) return parsed.data;
+  const key = String(parsed.error.issues[0].path[0]);
+  if (key === 'port') throw new RowProblem('invalid_port', `${f('port')}: "${shown(rawPort)}" is not a port; use a whole number from 1 to 65535`);
+  if (key === 'security') throw new RowProblem('invalid_security', `${f('security')}: "${shown(rawSecurity)}" is not a security mode; use tls (also written ssl), starttls or none`);
+  if (key === 'host') throw new RowProblem('invalid_value', `${f('host')}: "${shown(host)}" is not a host name`);
+  throw new RowProblem('invalid_value', `${f(key)}: ${parsed.error.issues[0].message}`);
 }

@@ -60,7 +60,7 @@ export async function importView(db: Db, imp: ImportRow, { withRows }: { withRow
     createdAt: imp.created_at,
     startedAt: imp.started_at,
     finishedAt: imp.finished_at,
-    report: report ? { to: report.recipient, state: report.state === 'sending' ? 'pending' : report.state } : null,
+    report: report ? { to: report.recipient, state: report.state === 'sent' || report.state === 'logged' ? report.state : 'pending' } : null,
     rows,
   };
 }

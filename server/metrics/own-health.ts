@@ -56,6 +56,13 @@ export function createOwnHealth({ db, intervalSeconds, version, degradedCacheMs 
   }
 
   return {
+    /** The NOTIFY_SMTP_URL server refuses Regrant's emails: the reply code of the latest refusal (null when it gave none), or null when none is refused. */
+    async ownEmailsRefused(): Promise<{ replyCode: string | null } | null> {
+      const error = await lastError();
+      if (!error) return null;
+      return { replyCode: /\b([45]\d\d)(?:[ -]([45]\.\d{1,3}\.\d{1,3}))?/.exec(error.message)?.slice(1).filter(Boolean).join(' ') ?? null };
+    },
+
     /** Checks overdue or alert emails refused: Regrant itself needs its operator. */
     degraded(): Promise<boolean> {
       const now = Date.now();

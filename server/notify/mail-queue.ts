@@ -17,9 +17,10 @@ import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import { skipLocked } from '../db/dialect.ts';
 import { leaseFree } from '../db/leases.ts';
-import type { Database, MailKind, MailRow } from '../db/schema.ts';
+import type { AlertItemKind, Database, DigestKind, MailKind, MailRow } from '../db/schema.ts';
 import type { Logger } from '../log/index.ts';
 import type { Metrics } from '../metrics/index.ts';
+import { createKicker } from '../retry/kicker.ts';
 import { ownEmailRetryMs } from '../retry/policy.ts';
 
 export interface MailAttachment {
@@ -29,10 +30,18 @@ export interface MailAttachment {
 }
 
 export interface QueuedEmail {
+  /** Given when the caller needs to point at it (a group's items); else made here. */
+  id?: string;
   kind: MailKind;
   to: string;
   subject: string;
   text: string;
+  html?: string;
+  /** An alert item: waits (`grouped`) for its person's group instead of being sent itself. */
+  item?: AlertItemKind;
+  causeCode?: string;
+  /** A composed alert (server/alerts/). */
+  digest?: DigestKind;
   attachments?: MailAttachment[];
   /** What it is about: the mailbox, the event (one email per event and recipient), the import. */
   accountId?: string;
@@ -48,6 +57,10 @@ export interface MailQueueDeps {
   from: string;
   logger: Logger;
   metrics?: Pick<Metrics, 'ownEmail'>;
+  /** When an email is queued (`created_at`), which alert groups count from; tests move it. Delivery runs on real time. */
+  clock?: () => Date;
+  /** Runs before each delivery round: composes the alert groups that fell due (server/alerts/). */
+  compose?: () => Promise<unknown>;
 }
 
 /** Emails claimed at once; their lease covers sending them one after another. */
@@ -55,11 +68,8 @@ const CLAIM_BATCH = 10;
 /** How long a claim lasts while its instance lives (nodemailer gives up a stalled send long before). */
 const LEASE_MS = 5 * 60_000;
 
-export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics }: MailQueueDeps) {
+export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics, clock = () => new Date(), compose }: MailQueueDeps) {
   let transport: Transporter | null = smtpUrl ? nodemailer.createTransport(smtpUrl, { from }) : null;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let timer: NodeJS.Timeout | null = null;
 
   /**
    * Leases up to `limit` due emails to this instance: pending ones whose back-off ended, and
@@ -100,7 +110,7 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
       return;
     }
     try {
-      await transport.sendMail({ from, to: email.recipient, subject: email.subject, text: email.text_body, attachments });
+      await transport.sendMail({ from, to: email.recipient, subject: email.subject, text: email.text_body, ...(email.html_body ? { html: email.html_body } : {}), attachments });
       await settle(email, { state: 'sent', sent_at: new Date().toISOString(), last_error: null });
       logger.info(`${email.kind}.sent`, about);
       metrics?.ownEmail(email.kind, 'sent');
@@ -132,22 +142,14 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
     }
   }
 
-  /** Runs dispatchDue now, or once more right after the run under way. */
-  function kick(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await dispatchDue().catch((error) => logger.error('mail.dispatch_failed', { error }));
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  // Each round composes the alert groups that fell due, then delivers what is due.
+  const loop = createKicker(
+    async () => {
+      await compose?.().catch((error) => logger.error('alerts.compose_failed', { error }));
+      await dispatchDue();
+    },
+    (error) => logger.error('mail.dispatch_failed', { error }),
+  );
 
   return {
     /**
@@ -156,11 +158,12 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
      */
     async add(trx: Db, emails: QueuedEmail[]): Promise<void> {
       const now = new Date().toISOString();
+      const createdAt = clock().toISOString();
       for (const email of emails) {
         const queued = await trx
           .insertInto('mail_queue')
           .values({
-            id: newId('eml'),
+            id: email.id ?? newId('eml'),
             kind: email.kind,
             recipient: email.to,
             subject: email.subject,
@@ -168,13 +171,17 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
             account_id: email.accountId ?? null,
             event_id: email.eventId ?? null,
             import_id: email.importId ?? null,
-            state: 'pending',
+            state: email.item ? 'grouped' : 'pending',
             next_attempt_at: now,
             lease_owner: null,
             lease_until: null,
             last_error: null,
-            created_at: now,
+            created_at: createdAt,
             sent_at: null,
+            html_body: email.html ?? null,
+            item: email.item ?? null,
+            cause_code: email.causeCode ?? null,
+            digest: email.digest ?? null,
           })
           .onConflict((oc) => oc.columns(['event_id', 'recipient']).doNothing())
           .returning('id')
@@ -186,22 +193,13 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
           .execute();
       }
     },
-    kick,
+    /** Delivers what is due now, or once more right after the run under way. */
+    kick: loop.kick,
     dispatchDue,
-    /** Delivers what is due now and every `everyMs` (re-tries whose back-off ended); returns a stop function. */
-    start(everyMs = 15_000): () => void {
-      timer ??= setInterval(() => void kick(), everyMs);
-      timer.unref();
-      void kick();
-      return () => {
-        if (timer) clearInterval(timer);
-        timer = null;
-      };
-    },
+    /** Delivers what is due now and every `everyMs` (alert groups that fell due, re-tries whose back-off ended); returns a stop function. */
+    start: (everyMs = 5_000): (() => void) => loop.every(everyMs),
     async close(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
+      await loop.stop();
       transport?.close();
       transport = null;
     },

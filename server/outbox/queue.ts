@@ -101,8 +101,13 @@ export function createQueue(deps: { db: Db; accounts: Accounts; checkIntervalSec
       let q = db.selectFrom('outbox_messages').innerJoin('accounts', 'accounts.id', 'outbox_messages.account_id').selectAll('outbox_messages').where('outbox_messages.id', '=', id);
       if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);
       const row = await q.executeTakeFirst();
-      if (!row) throw new DomainError('not_found', `no message ${id}`);
-      return messageView(row);
+      if (row) return messageView(row);
+      // Its mailbox was removed: what is left of it, for whoever owned the mailbox or queued it.
+      let gone = db.selectFrom('removed_messages').selectAll().where('id', '=', id);
+      if (actor.role !== 'admin') gone = gone.where((eb) => eb.or([eb('owner_id', '=', actor.id), eb('created_by', '=', actor.id)]));
+      const removed = await gone.executeTakeFirst();
+      if (!removed) throw new DomainError('not_found', `no message ${id}`);
+      return messageView({ ...removed, text_body: '', html_body: null, next_attempt_at: removed.removed_at, lease_owner: null, lease_until: null });
     },
   };
 }

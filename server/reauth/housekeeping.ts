@@ -14,6 +14,8 @@ export async function purgeDeadSignIns(db: Db, now: Date): Promise<{ attempts: n
   const attemptCutoff = new Date(now.getTime() - ATTEMPT_KEPT_MS).toISOString();
   const linkCutoff = new Date(now.getTime() - LINK_KEPT_MS).toISOString();
   const attempts = await db.deleteFrom('oauth_attempts').where('created_at', '<', attemptCutoff).executeTakeFirst();
+  // The extension's sign-ins (signin/) last 15 minutes; a day later nothing reads them.
+  await db.deleteFrom('signin_attempts').where('created_at', '<', attemptCutoff).execute();
   const links = await db
     .deleteFrom('share_links')
     .where((eb) => eb.or([eb('expires_at', '<', linkCutoff), eb('used_at', '<', linkCutoff), eb('revoked_at', '<', linkCutoff)]))

@@ -35,7 +35,8 @@ export function createShareLinks({ db, publicUrl, ttlHours }: { db: Db; publicUr
       const token = randomToken('r');
       const expiresAt = new Date(now.getTime() + ttlHours * 3600_000).toISOString();
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('share_links').set({ revoked_at: now.toISOString() }).where('account_id', '=', account.id).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
+        // Only the last manual link: an incident's link, in chat messages already, stays.
+        await trx.updateTable('share_links').set({ revoked_at: now.toISOString() }).where('account_id', '=', account.id).where('kind', '=', 'manual').where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
         await trx
           .insertInto('share_links')
           .values({ id: newId('shl'), account_id: account.id, token_hash: hashToken(token), created_by: createdBy, created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null, used_at: null })

@@ -18,3 +18,10 @@ export const ownEmailRetryMs = backoff(30_000, 120_000, 600_000, 3_600_000);
 
 /** A mailbox's queued emails: 30 s, 2 min, 10 min, 30 min, then hourly. */
 export const outboxRetryMs = backoff(30_000, 120_000, 600_000, 1_800_000, 3_600_000);
+
+/**
+ * Webhook deliveries: 5 s, 30 s, 2 min, 10 min, 1 h, 6 h after the failed attempts, then given
+ * up (WEBHOOK_ATTEMPTS in all): a receiver down for a day is told by the deliveries list.
+ */
+export const webhookRetryMs = backoff(5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000);
+export const WEBHOOK_ATTEMPTS = 7;

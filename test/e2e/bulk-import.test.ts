@@ -62,6 +62,8 @@ describe.each(BROWSERS)('in %s', (browserName) => {
   it('one CSV file fixes five broken mailboxes from the accounts page, and the badge empties', async () => {
     const options = await browser.open('options.html');
     await options.getByLabel('Server URL').fill(serverUrl);
+    // The token field sits under Advanced (Sign in is the usual way in).
+    await options.getByText('Advanced: paste an API token').click();
     await options.getByLabel('API token').fill(admin.token);
     await options.getByRole('button', { name: 'Save' }).click();
     await options.getByText(/^Saved\./).waitFor();

@@ -15,10 +15,17 @@ const read = (browser: string) => {
 describe.each(['chrome', 'firefox'])('the %s build', (browser) => {
   const { dir, manifest } = read(browser);
 
-  it('is Manifest V3 asking only for alarms, storage and notifications (Firefox: and to write the clipboard), with no host access', () => {
+  it('is Manifest V3 asking only for alarms, storage, notifications and identity (Firefox: and to write the clipboard), with no host access', () => {
     expect(manifest.manifest_version).toBe(3);
-    expect(manifest.name).toBe('Regrant');
-    expect(manifest.permissions).toEqual(['alarms', 'storage', 'notifications', ...(browser === 'firefox' ? ['clipboardWrite'] : [])]);
+    expect(manifest.default_locale).toBe('en');
+    const messages = JSON.parse(readFileSync(path.join(dir, '_locales', 'en', 'messages.json'), 'utf8'));
+    // Name and description come from the catalogs, in the browser's language.
+    expect(manifest.name).toBe('__MSG_extName__');
+    expect(messages.extName.message).toBe('Regrant');
+    expect(messages[manifest.description.replace(/^__MSG_(\w+)__$/, '$1')].message).toMatch(/loses its login/);
+    expect(manifest.permissions).toEqual(['alarms', 'storage', 'notifications', 'identity', ...(browser === 'firefox' ? ['clipboardWrite'] : [])]);
+    // Chrome's fixed id comes from the key; Firefox's from the gecko id.
+    expect(manifest.key === undefined).toBe(browser === 'firefox');
     expect(manifest.host_permissions).toBeUndefined();
     expect(manifest.optional_permissions).toBeUndefined();
     expect(manifest.content_scripts).toBeUndefined();

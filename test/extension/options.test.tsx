@@ -7,10 +7,19 @@ import { account, scriptedFetch, statusOf, type Reply } from './fixtures.ts';
 
 afterEach(cleanup);
 
-function setup(replies: Reply[], saved: Settings = { serverUrl: '', apiToken: '', pollSeconds: 60 }) {
+function setup(replies: Reply[], saved: Settings = { serverUrl: '', apiToken: '', pollSeconds: 60 }, signin: Partial<Pick<OptionsDeps, 'signIn' | 'me' | 'signOut'>> = {}) {
   const net = scriptedFetch(replies);
   const stored: Settings[] = [];
   const deps: OptionsDeps = {
+    // Not signed in unless a test says otherwise: who a token belongs to is unknown.
+    signIn: async () => {
+      throw new Error('no sign-in in this test');
+    },
+    me: async () => {
+      throw new Error('unknown');
+    },
+    signOut: async () => undefined,
+    ...signin,
     load: async () => saved,
     save: async (s) => void stored.push(s),
     fetchStatus: async (s) => {
@@ -66,8 +75,53 @@ describe('the options page', () => {
     await screen.findByText(/is not a web address/);
     fill('https://regrant.acme.test', '   ');
     fireEvent.submit(screen.getByRole('button', { name: 'Save' }).closest('form')!);
-    await screen.findByText(/Paste your API token/);
+    await screen.findByText('Press Sign in, or paste an API token under Advanced.');
     expect(stored).toEqual([]);
+  });
+});
+
+describe('signing in from the options', () => {
+  it('Sign in runs the sign-in window for the typed server, saves the token and says who is signed in', async () => {
+    const asked: string[] = [];
+    const { stored } = setup([], undefined, {
+      signIn: async (url) => {
+        asked.push(url);
+        return 'rg_new';
+      },
+      me: async (_url, token) => {
+        if (token !== 'rg_new') throw new Error('unknown');
+        return { id: 'usr_1', email: 'bo@acme.test', name: 'Bo', role: 'member' };
+      },
+    });
+    fireEvent.input(screen.getByLabelText('Server URL'), { target: { value: 'https://regrant.acme.test/' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await screen.findByText('Signed in as bo@acme.test.');
+    expect(asked).toEqual(['https://regrant.acme.test']);
+    expect(stored).toEqual([{ serverUrl: 'https://regrant.acme.test', apiToken: 'rg_new', pollSeconds: 60 }]);
+    expect(screen.getByText(/Signed in as bo@acme.test \(member\)\./)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
+  });
+
+  it('Sign out revokes the token on the server and forgets it', async () => {
+    const revoked: string[] = [];
+    const { stored } = setup([], { serverUrl: 'https://regrant.acme.test', apiToken: 'rg_old', pollSeconds: 60 }, {
+      me: async () => ({ id: 'usr_1', email: 'ann@acme.test', name: null, role: 'admin' }),
+      signOut: async (_url, token) => void revoked.push(token),
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+    await screen.findByText('Signed out. The token no longer works.');
+    expect(revoked).toEqual(['rg_old']);
+    expect(stored.at(-1)).toEqual({ serverUrl: 'https://regrant.acme.test', apiToken: '', pollSeconds: 60 });
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+  });
+
+  it('Sign in needs a server URL first, and a closed window is said plainly', async () => {
+    setup([], undefined, { signIn: async () => Promise.reject(new Error('Not signed in: The user did not approve access.')) });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await screen.findByText('Enter the server URL first, then press Sign in.');
+    fireEvent.input(screen.getByLabelText('Server URL'), { target: { value: 'https://regrant.acme.test' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await screen.findByText('Not signed in: The user did not approve access.');
   });
 });
 

@@ -83,7 +83,7 @@ describe('the popup', () => {
       fresh: pollState([account('amy@acme.test', 'needs_reauth')]),
       api: { shareLink: async () => ({ url: 'https://regrant.test/r/abc', expiresAt: '2026-12-01T12:00:00.000Z' }) },
     });
-    fireEvent.click(await screen.findByRole('button', { name: 'Copy a re-authentication link for amy@acme.test' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Copy link for amy@acme.test' }));
     await screen.findByText('Copied: expires in 72 h');
     expect(calls.copied).toEqual(['https://regrant.test/r/abc']);
   });
@@ -94,7 +94,7 @@ describe('the popup', () => {
       api: { shareLink: async () => ({ url: 'https://regrant.test/r/abc', expiresAt: '2026-11-29T12:00:00.000Z' }) },
       clipboard: async () => Promise.reject(new Error('Document is not focused.')),
     });
-    fireEvent.click(await screen.findByRole('button', { name: /Copy a re-authentication link/ }));
+    fireEvent.click(await screen.findByRole('button', { name: /Copy link for/ }));
     await screen.findByText('Copy this link (expires in 24 h): https://regrant.test/r/abc');
   });
 

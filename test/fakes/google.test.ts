@@ -83,7 +83,7 @@ describe('Google fake', () => {
     expect(tokens.token_type).toBe('Bearer');
     // Google answers "email" with its long name.
     expect(tokens.scope!.split(' ').sort()).toEqual(['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.send', 'https://www.googleapis.com/auth/userinfo.email', 'openid']);
-    expect(payload(tokens.id_token!)).toMatchObject({ iss: 'https://accounts.google.com', aud: CLIENT.clientId, email: 'ann@acme.test', email_verified: true });
+    expect(payload(tokens.id_token!)).toMatchObject({ iss: google.url, aud: CLIENT.clientId, email: 'ann@acme.test', email_verified: true });
 
     oauth.setCredentials(tokens);
     const before = google.requests.length;

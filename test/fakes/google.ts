@@ -17,7 +17,8 @@ import { googleJson, googlePage, GMAIL_ERRORS, TOKEN_ERRORS } from './google-err
 import { gmailMailboxes, type GmailMailboxes } from './gmail-mailbox.ts';
 import { CODE_LIFETIME_MS, GrantStore } from './grants.ts';
 import { consentScreen } from './google-consent.ts';
-import { clientCredentials, formBody, pkceMatches, randomToken, serveApp, stableDigits, unsignedJwt } from './oauth-common.ts';
+import { createIdTokenSigner, type IdTokenSigner } from './id-token-signer.ts';
+import { clientCredentials, formBody, pkceMatches, randomToken, serveApp, stableDigits } from './oauth-common.ts';
 
 export type GoogleFailMode =
   | 'revoked'
@@ -54,6 +55,12 @@ export interface GoogleFake extends FakeBase<GoogleFailMode> {
   consentScreen: boolean;
   /** The Gmail mailboxes: deliver mail into an inbox, read what was sent. */
   gmail: Pick<GmailMailboxes, 'deliver' | 'sent' | 'expireHistory' | 'deleteForever'>;
+  /**
+   * The id_tokens: signed with a key published at `${url}/oauth2/v3/certs` (found through
+   * `${url}/.well-known/openid-configuration`), issuer `url`. Change one (tamperNext) or every
+   * token of an address (setClaims: `email_verified: false`, another `hd`).
+   */
+  idTokens: Pick<IdTokenSigner, 'tamperNext' | 'setClaims' | 'jwks'>;
 }
 
 const ACCESS_LIFETIME = 3599;
@@ -67,6 +74,12 @@ const SIGN_IN_SCOPES = new Set(['openid', 'email', 'profile', LONG_NAMES.email, 
 /** Any of these lets a token read users.getProfile. */
 const PROFILE_SCOPES = ['https://mail.google.com/', 'https://www.googleapis.com/auth/gmail.modify', 'https://www.googleapis.com/auth/gmail.compose', 'https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.metadata'];
 
+/** Google Workspace accounts carry `hd`, their domain; consumer (gmail) accounts do not. */
+const hostedDomain = (email: string) => {
+  const domain = email.split('@')[1] ?? '';
+  return /(^|\.)gmail\./.test(domain) ? undefined : domain;
+};
+
 const bearer = (c: Context) => /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim() ?? null;
 
 /** @example const google = await startGoogleFake({ clientId: 'id', clientSecret: 's', redirectUris: ['http://x/cb'] }); */
@@ -77,6 +90,22 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
   const app = new Hono<FakeEnv>();
   app.use(state.record);
   const mail = gmailMailboxes(app, { store, state, now });
+  const signer = await createIdTokenSigner();
+  let url = '';
+
+  // OpenID Connect discovery, as https://accounts.google.com/.well-known/openid-configuration.
+  app.get('/.well-known/openid-configuration', (c) =>
+    c.json({
+      issuer: url,
+      authorization_endpoint: `${url}/o/oauth2/v2/auth`,
+      token_endpoint: `${url}/token`,
+      jwks_uri: `${url}/oauth2/v3/certs`,
+      response_types_supported: ['code'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      code_challenge_methods_supported: ['plain', 'S256'],
+    }),
+  );
+  app.get('/oauth2/v3/certs', (c) => c.json(signer.jwks));
 
   app.get('/o/oauth2/v2/auth', (c) => {
     const q = new URL(c.req.url).searchParams;
@@ -108,7 +137,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
     const code = randomToken('4/0A', 40);
     // Google hands out a refresh token on the first consent, and again only with prompt=consent.
     const offline = q.get('access_type') === 'offline' && (/\bconsent\b/.test(q.get('prompt') ?? '') || !store.hasOfflineGrant(consent.email, options.clientId));
-    store.codes.set(code, { code, clientId: options.clientId, redirectUri, codeChallenge: challenge, email: consent.email, scopes: granted, offline, issuedAt: now(), used: false });
+    store.codes.set(code, { code, clientId: options.clientId, redirectUri, codeChallenge: challenge, email: consent.email, scopes: granted, offline, issuedAt: now(), used: false, nonce: q.get('nonce') ?? undefined });
     if (stateParam !== null) back.searchParams.set('state', stateParam);
     back.searchParams.set('code', code);
     back.searchParams.set('scope', [...new Set(granted.flatMap((s) => (LONG_NAMES[s] ? [s, LONG_NAMES[s]] : [s])))].join(' '));
@@ -147,15 +176,19 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
         token_type: 'Bearer',
         ...(scopes.includes('openid')
           ? {
-              id_token: unsignedJwt({
-                iss: 'https://accounts.google.com',
+              id_token: await signer.sign({
+                iss: url,
                 azp: options.clientId,
                 aud: options.clientId,
                 sub: stableDigits(`google-sub:${code.email}`, 21),
                 email: code.email,
                 email_verified: true,
+                hd: hostedDomain(code.email),
+                name: code.email.split('@')[0],
+                nonce: code.nonce,
                 iat,
                 exp: iat + ACCESS_LIFETIME,
+                ...signer.claimsFor(code.email),
               }),
             }
           : {}),
@@ -211,8 +244,9 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
   });
 
   const served = await serveApp(app);
-  const url = served.url;
+  url = served.url;
   const fake: GoogleFake = {
+    idTokens: signer,
     consentScreen: false,
     url,
     authUrl: `${url}/o/oauth2/v2/auth`,

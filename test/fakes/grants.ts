@@ -23,6 +23,8 @@ export interface AuthCode {
   used: boolean;
   /** Microsoft: the tenant segment the code was issued under. */
   tenant?: string;
+  /** The authorization request's `nonce`, repeated in the id_token. */
+  nonce?: string;
 }
 
 export interface Grant {

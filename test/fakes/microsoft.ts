@@ -16,6 +16,7 @@ import { Hono, type Context } from 'hono';
 import { createFakeState, normalizeEmail, type FakeBase, type FakeEnv } from './fake-state.ts';
 import { CODE_LIFETIME_MS, GrantStore, type Grant } from './grants.ts';
 import { AAD, aadJson, aadPage, type AadError } from './microsoft-errors.ts';
+import { createIdTokenSigner, type IdTokenSigner } from './id-token-signer.ts';
 import { clientCredentials, formBody, pkceMatches, randomToken, serveApp, stableUuid, unsignedJwt } from './oauth-common.ts';
 
 export type MicrosoftFailMode =
@@ -54,6 +55,13 @@ export interface MicrosoftFake extends FakeBase<MicrosoftFailMode> {
    * tenant admin can set it to any address (the "nOAuth" problem): it proves nothing.
    */
   setMailAttribute(user: string, address: string): void;
+  /**
+   * The id_tokens: signed with a key published at `${loginUrl}/common/discovery/v2.0/keys`
+   * (found through `${loginUrl}/{tenant}/v2.0/.well-known/openid-configuration`), issuer
+   * `${loginUrl}/{tid}/v2.0`. Change one (tamperNext) or every token of a user (setClaims:
+   * another `tid`, `xms_edov`).
+   */
+  idTokens: Pick<IdTokenSigner, 'tamperNext' | 'setClaims' | 'jwks'>;
 }
 
 const LIFETIME = 3599;
@@ -89,6 +97,19 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions): Promise
   app.use(state.record);
   let url = '';
   const mailAttributes = new Map<string, string>();
+  const signer = await createIdTokenSigner();
+  // OpenID Connect discovery and the published keys, at the paths Entra serves them.
+  app.get('/:tenant/v2.0/.well-known/openid-configuration', (c) =>
+    c.json({
+      issuer: `${url}/{tenantid}/v2.0`,
+      authorization_endpoint: `${url}/${c.req.param('tenant')}/oauth2/v2.0/authorize`,
+      token_endpoint: `${url}/${c.req.param('tenant')}/oauth2/v2.0/token`,
+      jwks_uri: `${url}/common/discovery/v2.0/keys`,
+      response_types_supported: ['code', 'id_token', 'code id_token'],
+      id_token_signing_alg_values_supported: ['RS256'],
+    }),
+  );
+  app.get('/common/discovery/v2.0/keys', (c) => c.json(signer.jwks));
   const trace = (c: Context) => ({ now: now(), correlationId: c.req.header('client-request-id') });
 
   app.get('/:tenant/oauth2/v2.0/authorize', (c) => {
@@ -135,11 +156,12 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions): Promise
       issuedAt: now(),
       used: false,
       tenant: tenant.toLowerCase(),
+      nonce: q.get('nonce') ?? undefined,
     });
     return back({ code }); // Entra does not say the granted scopes here; the token answer does
   });
 
-  function tokenAnswer(c: Context, grant: Grant): Response {
+  async function tokenAnswer(c: Context, grant: Grant, nonce?: string): Promise<Response> {
     const iat = Math.floor(now() / 1000);
     const oid = stableUuid(`oid:${grant.email}`);
     const resources = resourceScopes(grant.scopes);
@@ -163,9 +185,11 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions): Promise
       LIFETIME,
     );
     const name = grant.email.split('@')[0].replace(/^./, (ch) => ch.toUpperCase());
-    const idToken = unsignedJwt({
+    const extra = signer.claimsFor(grant.email);
+    const tid = typeof extra.tid === 'string' ? extra.tid : tenantId;
+    const idToken = await signer.sign({
       aud: options.clientId,
-      iss: `${url}/${tenantId}/v2.0`,
+      iss: `${url}/${tid}/v2.0`,
       iat,
       nbf: iat,
       exp: iat + LIFETIME,
@@ -176,6 +200,8 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions): Promise
       sub: stableUuid(`sub:${options.clientId}:${grant.email}`),
       tid: tenantId,
       ver: '2.0',
+      nonce,
+      ...extra,
     });
     return c.json(
       {
@@ -222,7 +248,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions): Promise
       if (!verifier) return reply(AAD.missingParameter('code_verifier'));
       if (!pkceMatches(verifier, code.codeChallenge)) return reply(AAD.verifierMismatch());
       code.used = true;
-      return tokenAnswer(c, store.newGrant(code.email, code.clientId, code.scopes, code.offline ? randomToken('1.AXoA', 96) : null));
+      return tokenAnswer(c, store.newGrant(code.email, code.clientId, code.scopes, code.offline ? randomToken('1.AXoA', 96) : null), code.nonce);
     }
 
     if (grantType === 'refresh_token') {
@@ -291,6 +317,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions): Promise
     revoke: (email) => store.revokeMailbox(normalizeEmail(email)),
     validRefreshTokens: (email) => store.validRefreshTokens(normalizeEmail(email)),
     setMailAttribute: (user, address) => void mailAttributes.set(normalizeEmail(user), address),
+    idTokens: signer,
     checkAccessToken(user, accessToken) {
       const access = store.activeAccess(accessToken);
       return !!access && access.email === normalizeEmail(user) && state.failureOf(access.email)?.mode !== 'imap_rejected';

@@ -27,6 +27,7 @@ import {
   serverInfoSchema,
   statusResponseSchema,
 } from '../../shared/responses.ts';
+import { inviteViewSchema, memberListSchema, meSchema } from '../../shared/members.ts';
 import { UPLOADS_PER_WINDOW } from '../../server/http/routes/imports.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { appendToInbox, deliveryReport, intoInboxes, reply } from '../support/mail-samples.ts';
@@ -203,6 +204,7 @@ describe('error answers', () => {
     await refused(await owner.post('/api/accounts', { ...customMailbox('gift@acme.test', servers.smtp, servers.imap!, 'pw'), owner: 'boss@acme.test' }), 403, 'forbidden');
     await refused(await owner.post('/api/accounts', customMailbox(CUSTOM, servers.smtp, servers.imap!, 'pw')), 409, 'account_exists');
     await refused(await owner.post(`/api/accounts/${custom.id}/regrant`), 409, 'wrong_provider');
+    expect((await refused(await owner.patch(`/api/accounts/${custom.id}`, { smtp: { password: 'not-the-password' } }), 422, 'signin_failed')).field).toBe('smtp');
     const capped = await startRegrant({ ...servers.env, MAX_MAILBOXES_PER_MEMBER: '1' });
     try {
       const one = await capped.user('one@acme.test', 'member');
@@ -227,6 +229,23 @@ describe('error answers', () => {
       expect(error.message).not.toMatch(/outbox|table|sqlite|relation/i);
     } finally {
       await broken.destroy();
+    }
+  });
+
+  it('the members and sign-in routes: their answers and refusals', async () => {
+    const me = await answer(await admin.get('/api/me'), 200, meSchema);
+    await answer(await admin.get('/api/members'), 200, memberListSchema);
+    await answer(await admin.post('/api/members', { email: 'new@acme.test', role: 'member' }), 201, inviteViewSchema);
+    await refused(await admin.post('/api/members', { email: me.email, role: 'member' }), 409, 'member_exists');
+    const trade = await rg.app.request('/login/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'rgc_unknown', codeVerifier: 'v'.repeat(43) }) });
+    await refused(trade, 400, 'invalid_grant');
+    const alone = await startRegrant();
+    try {
+      const only = await alone.user('only@acme.test', 'admin');
+      const id = (await answer(await only.get('/api/me'), 200, meSchema)).id;
+      await refused(await only.patch(`/api/members/${id}`, { role: 'member' }), 409, 'last_admin');
+    } finally {
+      await alone.destroy();
     }
   });
 

@@ -134,6 +134,9 @@ describe('IMAP refusals through imapflow', () => {
     ['NO [UNAVAILABLE] Temporary authentication failure', 'transient', 'server_unavailable'],
     ['NO [LIMIT] Too many simultaneous connections', 'transient', 'throttled'],
     ['NO [EXPIRED] Password expired', 'needs_reauth', 'password_expired'],
+    ['NO [ALERT] Your account is not enabled for IMAP use. Please visit your Gmail settings page and enable your account for IMAP access. (Failure)', 'admin_action', 'imap_access_off'],
+    ['NO [ALERT] Please enable "Less secure app access" in your account settings', 'admin_action', 'account_setting_required'],
+    ['NO [ALERT] Server shutting down for maintenance', 'transient', 'imap_refused'],
     ['NO [CONTACTADMIN] Account locked, contact your administrator', 'admin_action', 'imap_admin_required'],
     ['NO LOGIN failed.', 'needs_reauth', 'imap_auth_failed'],
     ['NO AUTHENTICATE failed.', 'needs_reauth', 'imap_auth_failed'],
@@ -259,7 +262,9 @@ describe('OAuth providers, by their documented error bodies', () => {
       expectVerdict(microsoft(400, 'invalid_grant', [code]), 'needs_reauth', 'grant_revoked');
     }
     expectVerdict(microsoft(400, 'interaction_required', []), 'needs_reauth', 'grant_revoked');
-    for (const code of [7000215, 7000222, 700016, 50011, 70011, 90094]) {
+    for (const code of [7000215, 7000222]) expectVerdict(microsoft(400, 'invalid_client', [code]), 'admin_action', 'oauth_secret_rejected');
+    expectVerdict(microsoft(400, 'invalid_grant', [90094]), 'admin_action', 'admin_consent_required');
+    for (const code of [700016, 50011, 70011]) {
       expectVerdict(microsoft(400, 'invalid_client', [code]), 'admin_action', 'oauth_app_misconfigured');
     }
     for (const code of [90055, 50196]) expectVerdict(microsoft(400, 'invalid_request', [code]), 'transient', 'provider_unavailable');

@@ -71,6 +71,9 @@ it.each([
   expect(seen.alertEmails.lastError!.message).toMatch(said);
   expect(seen.alertEmails.lastError!.attempts).toBe(1);
   expect(JSON.stringify(seen)).not.toContain('notify-pass');
+  // Admins' status carries the refusal's reply code for the banner ("Regrant cannot send its own emails"); members' does not.
+  expect((await status(admin)).body!.ownEmailsRefused!.replyCode).toMatch(new RegExp(`^${said.source} 5\\.7\\.\\d$`));
+  expect(degraded.body!.ownEmailsRefused).toBeUndefined();
 
   const m = parsePrometheus(await (await rg.app.request('/metrics', { headers: { authorization: `Bearer ${TOKEN}` } })).text());
   expect(m.value('regrant_alert_emails_failing', { kind: 'alert' })).toBe(2);
@@ -84,6 +87,7 @@ it.each([
   await rg.notifier.dispatchDue();
   expect(notify.received).toHaveLength(2);
   expect((await status(member)).body!.serverDegraded).toBe(false);
+  expect((await status(admin)).body!.ownEmailsRefused).toBeUndefined();
   expect(await health(admin)).toMatchObject({ degraded: false, problems: [], alertEmails: { waiting: 0, failing: 0, lastError: null } });
 });
 

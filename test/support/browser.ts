@@ -66,6 +66,11 @@ export class TestBrowser {
     return this.open(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
   }
 
+  /** One request, redirects not followed, the response whole (cookies kept as always). */
+  once(url: string, init: RequestInit = {}): Promise<Response> {
+    return this.fetchOnce(url, init);
+  }
+
   /** Like `open`, but stops at the first redirect and answers its target. */
   async redirectOf(url: string, init: RequestInit = {}): Promise<{ status: number; location: string | null }> {
     const response = await this.fetchOnce(url, init);

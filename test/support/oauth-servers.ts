@@ -52,8 +52,8 @@ export const XOAUTH2_ONLY = 'not-used-by-xoauth2';
 export async function startOAuthServers(mailboxes: string[], options: OAuthServersOptions = {}): Promise<OAuthServers> {
   const origin = options.origin ?? ORIGIN;
   const passwords = options.passwords ?? {};
-  const google = await startGoogleFake({ ...GOOGLE_CLIENT, redirectUris: [`${origin}/oauth/google/callback`] });
-  const microsoft = await startMicrosoftFake({ ...MICROSOFT_CLIENT, redirectUris: [`${origin}/oauth/microsoft/callback`] });
+  const google = await startGoogleFake({ ...GOOGLE_CLIENT, redirectUris: [`${origin}/oauth/google/callback`, `${origin}/login/google/callback`] });
+  const microsoft = await startMicrosoftFake({ ...MICROSOFT_CLIENT, redirectUris: [`${origin}/oauth/microsoft/callback`, `${origin}/login/microsoft/callback`] });
   for (const m of mailboxes) {
     google.addMailbox(m);
     microsoft.addMailbox(m);

@@ -37,7 +37,8 @@ export interface TestRegrant extends Regrant {
 
 export async function startRegrant(env: Record<string, string> = {}, options: RegrantOptions & { logger?: Logger } = {}): Promise<TestRegrant> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, CHECK_TIMEOUT_SECONDS: '5', PUBLIC_URL: 'http://regrant.test', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...(await testDatabaseEnv()), ...env });
+  // Alerts go at the next delivery unless a test asks for groups (the alert stories do).
+  const config = loadConfig({ DATA_DIR: dataDir, CHECK_TIMEOUT_SECONDS: '5', PUBLIC_URL: 'http://regrant.test', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ALERT_GROUP_WAIT_SECONDS: '0', ALERT_GROUP_INTERVAL_SECONDS: '0', ...(await testDatabaseEnv()), ...env });
   const regrant = await createRegrant(config, { logger: silentLogger, ...options });
 
   const client = (token: string, email = ''): Client => appClient(regrant.app, token, email);

@@ -20,6 +20,7 @@ const deps: AccountsPageDeps = {
   pollNow,
   saveFile,
   openTab: async (url) => void (await browser.tabs.create({ url })),
+  writeClipboard: (text) => navigator.clipboard.writeText(text),
   now: () => new Date(),
 };
 

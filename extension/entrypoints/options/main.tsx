@@ -4,6 +4,8 @@ import '../../components/theme.css';
 import { ApiError, createApi } from '../../utils/api.ts';
 import { pollNow } from '../../utils/messages.ts';
 import { loadSettings, saveSettings } from '../../utils/settings.ts';
+import { signIn } from '../../utils/signin.ts';
+import { browser } from 'wxt/browser';
 import './options.css';
 
 const deps: OptionsDeps = {
@@ -15,6 +17,9 @@ const deps: OptionsDeps = {
     return answer.status;
   },
   pollNow,
+  signIn: (serverUrl) => signIn(serverUrl, browser.identity),
+  me: (serverUrl, apiToken) => createApi({ serverUrl, apiToken }).me(),
+  signOut: (serverUrl, apiToken) => createApi({ serverUrl, apiToken }).logout(),
 };
 
 render(<Options deps={deps} />, document.getElementById('app')!);

@@ -9,7 +9,8 @@ export function accountRoutes(accounts: Accounts, health: Health) {
   return new Hono<AuthEnv>()
     .use(limitBody(64 * 1024))
     .get('/', async (c) => c.json({ accounts: await accounts.list(c.var.user) }))
-    .post('/', jsonBody(createAccountSchema), async (c) => c.json(await accounts.create(c.var.user, c.req.valid('json')), 201))
+    // `?test=true`: both sign-ins are tried first; a failing one answers 422 and saves nothing.
+    .post('/', jsonBody(createAccountSchema), async (c) => c.json(await accounts.create(c.var.user, c.req.valid('json'), { test: c.req.query('test') === 'true' }), 201))
     .get('/:id', async (c) => c.json(await accounts.get(c.var.user, c.req.param('id'))))
     .patch('/:id', jsonBody(updateAccountSchema), async (c) => c.json(await accounts.update(c.var.user, c.req.param('id'), c.req.valid('json'))))
     .delete('/:id', async (c) => {

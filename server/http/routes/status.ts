@@ -7,9 +7,10 @@ import type { AuthEnv } from '../auth.ts';
 /**
  * GET /api/status, and `?since=VERSION` for what changed since. The ETag comes from the user
  * row the auth step already read, so a 304 costs one indexed lookup and reads no account;
- * `serverDegraded` (read every few seconds at most) is part of it, so a poll sees it turn on and off.
+ * `serverDegraded` (read every few seconds at most) is part of it, so a poll sees it turn on and off;
+ * while it is on, admins also get `ownEmailsRefused` when the NOTIFY_SMTP_URL server refuses Regrant.
  */
-export function statusRoutes(accounts: Accounts, serverDegraded: () => Promise<boolean> = async () => false) {
+export function statusRoutes(accounts: Accounts, serverDegraded: () => Promise<boolean> = async () => false, ownEmailsRefused: () => Promise<{ replyCode: string | null } | null> = async () => null) {
   return new Hono<AuthEnv>().get('/', async (c) => {
     const degraded = await serverDegraded();
     const etag = degraded ? statusEtag(c.var.user).replace(/"$/, '-degraded"') : statusEtag(c.var.user);
@@ -19,6 +20,8 @@ export function statusRoutes(accounts: Accounts, serverDegraded: () => Promise<b
     if (asked && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return c.body(null, 304);
     const since = c.req.query('since');
     if (since !== undefined && !/^\d{1,15}$/.test(since)) throw new DomainError('invalid_input', 'since must be a version a status answer gave (a whole number)', 'since');
-    return c.json({ ...(await accounts.status(c.var.user, since === undefined ? null : Number(since))), serverDegraded: degraded });
+    // "Regrant cannot send its own emails" is for admins, who can fix it; only read while degraded.
+    const refused = degraded && c.var.user.role === 'admin' ? await ownEmailsRefused() : null;
+    return c.json({ ...(await accounts.status(c.var.user, since === undefined ? null : Number(since))), serverDegraded: degraded, ...(refused ? { ownEmailsRefused: refused } : {}) });
   });
 }

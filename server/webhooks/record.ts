@@ -1,0 +1,115 @@
+/**
+ * Turns a mailbox's state change into deliveries, inside the transaction that wrote the
+ * change: one delivery per listening webhook and event (so an incident is told once, however
+ * many checks see it), each with its body fixed and sealed now, so every attempt sends the
+ * same body under the same `webhook-id`. Admins' webhooks hear every mailbox, a member's only
+ * the mailboxes that member owns. A Google/Microsoft mailbox that needs re-authentication gets
+ * one fresh incident share link, the same in every message about that incident; a custom one
+ * a link to its Fix page; neither when only an administrator can fix it (the hint says how).
+ *
+ * @example
+ *   await recorder.record(trx, accountRow, event); // from accounts/transition.ts
+ */
+import type { WebhookEvent } from '../../shared/api.ts';
+import { hashToken, randomToken, type Sealer } from '../crypto/index.ts';
+import type { Db } from '../db/index.ts';
+import { newId } from '../db/ids.ts';
+import type { AccountRow, NewAccountEvent } from '../db/schema.ts';
+import { RULES } from '../health/classify.ts';
+import { WAITING } from '../outbox/queue.ts';
+import { webhookBody, type MailboxEvent } from './formats.ts';
+import { eventsOf } from './store.ts';
+
+export interface RecorderDeps {
+  sealer: Sealer;
+  publicUrl: string;
+  workspaceName: string;
+  shareLinkTtlHours: number;
+  /** Called once deliveries were written: the dispatcher has work (once the transaction commits). */
+  onRecorded: () => void;
+}
+
+/** Reasons only an administrator can fix (an app registration, a tenant policy): a share link would not help. */
+const NEEDS_AN_ADMIN = new Set(RULES.filter((r) => r.verdict === 'admin_action').map((r) => r.code));
+
+/** Where a delivery's body is sealed. */
+export const bodyContext = (deliveryId: string) => `webhook-delivery:${deliveryId}:body`;
+
+/** The webhook event a state change is, if any: trouble that changed nothing is none. */
+export function eventTypeOf(event: Pick<NewAccountEvent, 'kind' | 'from_state' | 'to_state'>): WebhookEvent | null {
+  if (event.kind === 'trouble' || event.from_state === event.to_state) return null;
+  if (event.to_state === 'needs_reauth') return 'mailbox.needs_reauth';
+  if (event.to_state === 'unreachable') return 'mailbox.unreachable';
+  if (event.to_state === 'connected' && (event.from_state === 'needs_reauth' || event.from_state === 'unreachable')) return 'mailbox.reconnected';
+  return null;
+}
+
+export function createRecorder(deps: RecorderDeps) {
+  /** Webhooks that hear `type` about a mailbox of `ownerId`: its owner's and every admin's. */
+  async function listeners(trx: Db, ownerId: string, type: WebhookEvent) {
+    const rows = await trx
+      .selectFrom('webhooks')
+      .innerJoin('users', 'users.id', 'webhooks.user_id')
+      .select(['webhooks.id', 'webhooks.format', 'webhooks.events'])
+      .where((eb) => eb.or([eb('webhooks.user_id', '=', ownerId), eb('users.role', '=', 'admin')]))
+      .orderBy('webhooks.id')
+      .execute();
+    return rows.filter((r) => eventsOf(r).includes(type));
+  }
+
+  /** One new incident link for the mailbox: the previous incident's link goes, a manual link stays. */
+  async function incidentLink(trx: Db, accountId: string, now: Date): Promise<string> {
+    const nowIso = now.toISOString();
+    await trx.updateTable('share_links').set({ revoked_at: nowIso }).where('account_id', '=', accountId).where('kind', '=', 'incident').where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
+    const token = randomToken('r');
+    const expiresAt = new Date(now.getTime() + deps.shareLinkTtlHours * 3600_000).toISOString();
+    await trx.insertInto('share_links').values({ id: newId('shl'), account_id: accountId, token_hash: hashToken(token), kind: 'incident', created_by: null, created_at: nowIso, expires_at: expiresAt, revoked_at: null, used_at: null }).execute();
+    return `${deps.publicUrl}/r/${token}`;
+  }
+
+  return {
+    /** Writes the deliveries of `event` (a state change of `account`, as written) in `trx`. */
+    async record(trx: Db, account: AccountRow, event: NewAccountEvent): Promise<void> {
+      const type = eventTypeOf(event);
+      if (!type || !event.id) return;
+      const hooks = await listeners(trx, account.owner_id, type);
+      if (hooks.length === 0) return;
+      const { count } = await trx
+        .selectFrom('outbox_messages')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('account_id', '=', account.id)
+        .where('state', 'in', WAITING)
+        .executeTakeFirstOrThrow();
+      const now = new Date();
+      const links: Pick<MailboxEvent, 'shareUrl' | 'fixUrl'> = {};
+      if (type === 'mailbox.needs_reauth' && !NEEDS_AN_ADMIN.has(event.reason_code ?? '')) {
+        if (account.provider === 'custom') links.fixUrl = `${deps.publicUrl}/fix/${account.id}`;
+        else links.shareUrl = await incidentLink(trx, account.id, now);
+      }
+      const told: MailboxEvent = {
+        type,
+        at: event.at,
+        workspace: deps.workspaceName,
+        accountId: account.id,
+        email: account.email,
+        provider: account.provider,
+        state: account.state,
+        reason: { code: event.reason_code ?? type, message: event.message ?? '', ...(event.hint ? { hint: event.hint } : {}) },
+        pendingEmails: Number(count),
+        ...links,
+      };
+      const nowIso = now.toISOString();
+      for (const hook of hooks) {
+        const id = newId('msg');
+        await trx
+          .insertInto('webhook_deliveries')
+          .values({ id, webhook_id: hook.id, account_id: account.id, event_id: event.id, event_type: type, body: deps.sealer.seal(webhookBody(hook.format, told), bodyContext(id)), state: 'pending', next_attempt_at: nowIso, lease_owner: null, lease_until: null, response_status: null, last_error: null, created_at: nowIso, last_attempt_at: null })
+          .onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing())
+          .execute();
+      }
+      deps.onRecorded();
+    },
+  };
+}
+
+export type Recorder = ReturnType<typeof createRecorder>;
