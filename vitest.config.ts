@@ -18,6 +18,17 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The tests that touch the database, again on a real PostgreSQL 15 (a throwaway cluster
+        // for the run, a fresh database per Regrant: test/support/database.ts).
+        test: {
+          name: 'server-postgres',
+          include: ['test/server/**/*.test.ts', 'server/db/**/*.test.ts', 'server/http/rate-limit-store.test.ts', 'server/reauth/share-links.test.ts'],
+          env: { TEST_DATABASE: 'postgres' },
+          globalSetup: ['./test/support/postgres-setup.ts'],
+        },
+      },
+      {
+        extends: true,
         // WXT's fake browser stands in for `browser.*`; happy-dom for the popup's DOM.
         plugins: [WxtVitest(), preact()],
         test: { name: 'extension', environment: 'happy-dom', setupFiles: ['./test/extension/setup-i18n.ts'], include: ['test/extension/**/*.test.{ts,tsx}', 'extension/**/*.test.{ts,tsx}'] },

@@ -17,9 +17,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { median, num, report, runsOf } from './figures.ts';
-import { compileScript, cpuMsOf, memoryOf, seedDatabase, settingsOf, spawnNode, spawnRegrant, startMailServers, type MailServers, type SeededData } from './support/mailboxes.ts';
+import { bareRun } from './support/bare-run.ts';
+import { cpuMsOf, memoryOf, seedDatabase, settingsOf, spawnRegrant, startMailServers, type MailServers, type SeededData } from './support/mailboxes.ts';
 
 const MAILBOXES = Number(process.env.MAILBOXES ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -31,20 +31,11 @@ const cpu = { bare: [] as number[], regrant: [] as number[] };
 /** Each side's peak RSS (VmHWM) over its run, MB: a reference for bench/memory.ts. */
 const peak = { bare: [] as number[], regrant: [] as number[] };
 
-async function bareRun(file: string): Promise<number> {
-  const bare = await spawnNode([compileScript('bench/support/bare-checks.ts'), file, CONCURRENCY, TIMEOUT_SECONDS], {}, 'pipe');
-  const lines = createInterface({ input: bare.child.stdout! })[Symbol.asyncIterator]();
-  if ((await lines.next()).value !== 'ready') throw new Error('the bare script did not start');
-  const cpuBefore = cpuMsOf(bare.pid);
-  const start = Date.now();
-  bare.child.stdin!.write('go\n');
-  const { lastDoneAt, ok } = JSON.parse((await lines.next()).value as string) as { lastDoneAt: number; ok: number };
-  cpu.bare.push((cpuMsOf(bare.pid) - cpuBefore) / MAILBOXES);
-  peak.bare.push(memoryOf(bare.pid).hwmMb);
-  bare.child.stdin!.end();
-  await bare.stop();
-  if (ok !== MAILBOXES) throw new Error(`bare script: only ${ok} of ${MAILBOXES} logins worked`);
-  return MAILBOXES / ((lastDoneAt - start) / 1000);
+async function bareRunOnce(file: string): Promise<number> {
+  const run = await bareRun(file, MAILBOXES, CONCURRENCY, TIMEOUT_SECONDS);
+  cpu.bare.push(run.cpuMsPerMailbox);
+  peak.bare.push(run.peakMb);
+  return run.rate;
 }
 
 async function regrantRun(data: SeededData): Promise<number> {
@@ -72,7 +63,7 @@ const bare: number[] = [];
 const regrant: number[] = [];
 try {
   for (let run = 0; run < RUNS; run++) {
-    bare.push(await bareRun(file));
+    bare.push(await bareRunOnce(file));
     console.log(`run ${run + 1}: bare script ${num(bare.at(-1)!)} mailboxes/s, ${cpu.bare.at(-1)!.toFixed(2)} CPU ms per mailbox, peak RSS ${num(peak.bare.at(-1)!)} MB`);
     regrant.push(await regrantRun(data));
     console.log(`run ${run + 1}: Regrant ${num(regrant.at(-1)!)} mailboxes/s, ${cpu.regrant.at(-1)!.toFixed(2)} CPU ms per mailbox, peak RSS ${num(peak.regrant.at(-1)!)} MB`);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Figure } from './figures.ts';
 
-const BENCHMARKS = ['cycle', 'status', 'memory', 'import', 'popup', 'outbox', 'metrics'] as const;
+const BENCHMARKS = ['cycle', 'status', 'memory', 'import', 'popup', 'outbox', 'metrics', 'fleet'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
 if (unknown.length) {

@@ -4,6 +4,8 @@ import { ConfigError, environmentWithDotenv, loadConfig, type Config } from './c
 import { startListeners } from './http/listeners.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { createRegrant } from './regrant.ts';
+import { isDatabaseUnavailable } from './db/errors.ts';
+import { DatabaseTooNewError } from './db/index.ts';
 
 // A check cycle makes much short-lived garbage around a live heap of ~30 MB, and by default V8
 // lets the heap grow to ~4x what is live and keeps it once idle (10,000 mailboxes: RSS ~275 MB
@@ -27,7 +29,14 @@ try {
   throw error;
 }
 
-const regrant = await createRegrant(config, { logger });
+const regrant = await createRegrant(config, { logger }).catch((error: Error) => {
+  // A database newer than this code, or one that cannot be reached: one line, not a stack.
+  if (error instanceof DatabaseTooNewError || isDatabaseUnavailable(error)) {
+    console.error(`regrant: cannot start: ${error instanceof DatabaseTooNewError ? error.message : `the database cannot be reached (${error.message})`}`);
+    process.exit(1);
+  }
+  throw error;
+});
 regrant.start();
 const listening = await startListeners(regrant).catch((error: Error) => {
   console.error(`regrant: cannot listen on ${config.host}:${config.port}${config.metricsPort ? ` and 127.0.0.1:${config.metricsPort}` : ''}: ${error.message}`);

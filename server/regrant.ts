@@ -14,6 +14,7 @@ import type { Config } from './config/index.ts';
 import { createSealer, loadOrCreateKey } from './crypto/index.ts';
 import { closeDataDir } from './db/data-dir.ts';
 import { openDatabase } from './db/index.ts';
+import { claimPeriodicRun } from './db/periodic.ts';
 import { createHealth } from './health/check.ts';
 import { createLoginTests } from './health/login-test.ts';
 import { startScheduler, type Scheduler } from './health/scheduler.ts';
@@ -60,7 +61,11 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const logger = options.logger ?? createLogger(undefined, config.log);
   const tightened = (t: { path: string; from: string; to: string }) => logger.warn('data_dir.tightened', { path: t.path, from: t.from, to: t.to });
   closeDataDir(config.dataDir, tightened);
-  const db = await openDatabase(config.databaseUrl, options.onQuery);
+  const db = await openDatabase(config.databaseUrl, {
+    onQuery: options.onQuery,
+    poolSize: config.databasePoolSize,
+    onPoolError: (error) => logger.warn('database.connection_lost', { error }),
+  });
   const metrics = createMetrics({ db, intervalSeconds: config.checkIntervalSeconds, version: VERSION, defaults: config.metricsToken !== null });
   const ownHealth = createOwnHealth({ db, intervalSeconds: config.checkIntervalSeconds, version: VERSION, degradedCacheMs: options.degradedCacheMs });
   // Registered before anything is claimed; removes the dead instances it finds (a predecessor
@@ -90,7 +95,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   });
   const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config, metrics });
   const outbox = createOutbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });
-  const inbox = createInbox({ db, accounts, providers, health, logger, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
+  const inbox = createInbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
   // Re-authenticated by any path: the held emails go now, and the inbox catches up.
   health.onReconnected((id) => {
     outbox.reconnected(id).catch((error) => logger.error('outbox.reconnect_failed', { account: id, error }));
@@ -105,7 +110,11 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   let scheduler: Scheduler | null = null;
   let stopNotifier: (() => void) | null = null;
   let housekeeping: NodeJS.Timeout | null = null;
-  const purge = () => purgeDeadSignIns(db, new Date()).catch((error) => logger.error('housekeeping.failed', { error }));
+  // Hourly, by one instance of the fleet.
+  const purge = () =>
+    claimPeriodicRun(db, 'reauth.housekeeping', 3600_000, instanceId)
+      .then((mine) => (mine ? purgeDeadSignIns(db, new Date()) : undefined))
+      .catch((error) => logger.error('housekeeping.failed', { error }));
 
   return {
     config,

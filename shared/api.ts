@@ -57,6 +57,7 @@ export const ERROR_CODES = [
   'member_exists',
   'last_admin',
   'invalid_grant',
+  'database_unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

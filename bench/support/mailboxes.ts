@@ -57,6 +57,8 @@ export function settingsOf(mail: MailServers, m: Mailbox) {
 
 export interface SeededData {
   dataDir: string;
+  /** The database the server is to open: SQLite in dataDir, or the PostgreSQL one seeded. */
+  databaseEnv: Record<string, string>;
   secretKey: string;
   db: Db;
   count: number;
@@ -75,11 +77,11 @@ export interface SeededData {
  * mailboxes, checked an hour ago and not due for a day (so a server started on it idles
  * until makeDue()). Rows go in as the server writes them: passwords sealed per row and field.
  */
-export async function seedDatabase(mail: MailServers): Promise<SeededData> {
+export async function seedDatabase(mail: MailServers, databaseUrl?: string): Promise<SeededData> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-bench-'));
   const key = randomBytes(32);
   const sealer = createSealer(key);
-  const db = await openDatabase(`sqlite://${path.join(dataDir, 'regrant.sqlite')}`);
+  const db = await openDatabase(databaseUrl ?? `sqlite://${path.join(dataDir, 'regrant.sqlite')}`);
   const { user } = await createUsers(db).add({ email: 'admin@cycle.test', role: 'admin' });
   const hourAgo = new Date(Date.now() - 3600_000).toISOString();
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
@@ -103,6 +105,7 @@ export async function seedDatabase(mail: MailServers): Promise<SeededData> {
 
   return {
     dataDir,
+    databaseEnv: databaseUrl ? { DATABASE_URL: databaseUrl } : {},
     secretKey: key.toString('base64'),
     db,
     count: rows.length,
@@ -117,7 +120,7 @@ export async function seedDatabase(mail: MailServers): Promise<SeededData> {
       for (;;) {
         const row = await db
           .selectFrom('accounts')
-          .select((eb) => [eb.fn.countAll<number>().as('checked'), eb.fn.max('last_checked_at').as('last'), sql<number>`sum(state = 'connected')`.as('connected')])
+          .select((eb) => [eb.fn.countAll<number>().as('checked'), eb.fn.max('last_checked_at').as('last'), sql<number>`sum(case when state = 'connected' then 1 else 0 end)`.as('connected')])
           .where('last_checked_at', '>=', since)
           .executeTakeFirstOrThrow();
         if (Number(row.checked) >= rows.length) return { lastCheckedMs: Date.parse(row.last as string), connected: Number(row.connected) };
@@ -214,7 +217,7 @@ export async function spawnRegrant(data: SeededData, env: Record<string, string>
   buildServer();
   const port = await freePort();
   const log = process.env.REGRANT_BENCH_LOG ? openSync(process.env.REGRANT_BENCH_LOG, 'a') : 'ignore';
-  const server = await spawnNode([...nodeArgs, ...startArgs()], { DATA_DIR: data.dataDir, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...env }, log);
+  const server = await spawnNode([...nodeArgs, ...startArgs()], { DATA_DIR: data.dataDir, ...data.databaseEnv, SECRET_KEY: data.secretKey, PORT: String(port), HOST: '127.0.0.1', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...env }, log);
   if (typeof log === 'number') closeSync(log);
   const deadline = Date.now() + 30_000;
   for (;;) {

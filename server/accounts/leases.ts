@@ -12,6 +12,7 @@
  */
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { skipLocked } from '../db/dialect.ts';
 import { leaseFree } from '../db/leases.ts';
 import type { AccountRow, AccountUpdate, Database } from '../db/schema.ts';
 
@@ -32,7 +33,7 @@ export async function claimDueAccounts(db: Db, lease: Lease, limit: number): Pro
   return db
     .updateTable('accounts')
     .set({ lease_owner: lease.owner, lease_until: lease.until })
-    .where('id', 'in', (qb) => qb.selectFrom('accounts').select('id').where('next_check_at', '<=', lease.now.toISOString()).where(free).orderBy('next_check_at').limit(limit))
+    .where('id', 'in', (qb) => skipLocked(db, qb.selectFrom('accounts').select('id').where('next_check_at', '<=', lease.now.toISOString()).where(free).orderBy('next_check_at').limit(limit)))
     .where(free)
     .returningAll()
     .execute();

@@ -7,6 +7,7 @@
  * @example await markStatusChange(trx, account.owner_id, 'hard', 300, { accounts: [account.id] });
  */
 import { bumpStatusVersions, type RemovedMailbox, type StatusChange } from '../auth/status-version.ts';
+import { onPostgres } from '../db/dialect.ts';
 import type { Db } from '../db/index.ts';
 
 /** What a hard change touched: mailboxes changed, and mailboxes a former owner no longer sees. */
@@ -20,9 +21,16 @@ const CHUNK = 500;
 
 async function stamp(db: Db, owners: ReadonlyMap<string, StatusChange>, checkIntervalSeconds: number, what: StatusStamp): Promise<void> {
   if (!owners.size) return;
+  const ids = [...new Set(what.accounts ?? [])].sort();
+  // A check's write locks its mailbox, then the status sequence; a stamp from elsewhere (an
+  // email queued or sent) takes them in that order too, or the two deadlock on PostgreSQL.
+  if (onPostgres(db) && ids.length && [...owners.values()].includes('hard')) {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await db.selectFrom('accounts').select('id').where('id', 'in', ids.slice(i, i + CHUNK)).orderBy('id').forNoKeyUpdate().execute();
+    }
+  }
   const version = await bumpStatusVersions(db, owners, checkIntervalSeconds, what.removed);
   if (![...owners.values()].includes('hard')) return;
-  const ids = [...new Set(what.accounts ?? [])];
   for (let i = 0; i < ids.length; i += CHUNK) {
     await db.updateTable('accounts').set({ status_seq: version }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
   }

@@ -54,7 +54,7 @@ async function recordRemovals(db: Db, version: number, removed: readonly Removed
   const dropped = await db.deleteFrom('status_removals').where('at', '<', cutoff).returning('seq').execute();
   if (dropped.length) {
     const newest = Math.max(...dropped.map((d) => d.seq));
-    await db.updateTable('status_sequence').set({ removals_floor: sql`max(removals_floor, ${newest})` }).where('id', '=', 1).execute();
+    await db.updateTable('status_sequence').set({ removals_floor: sql`case when removals_floor > ${newest} then removals_floor else ${newest} end` }).where('id', '=', 1).execute();
   }
 }
 

@@ -1,9 +1,12 @@
 /**
- * The admin command line: `regrant user add|list`, `regrant token create|list|revoke`.
+ * The admin command line: `regrant user add|list`, `regrant token create|list|revoke`,
+ * `regrant db copy --to postgres://…`.
  * Each command prints what a person needs; a token is always the last line of output.
  */
 import { parseArgs } from 'node:util';
 import { AuthError, type Users } from '../auth/index.ts';
+import { copyDatabase, CopyRefused } from '../db/copy.ts';
+import { openDatabase, type Db } from '../db/index.ts';
 
 export const USAGE = `Usage:
   regrant user add --email E --role admin|member [--name N]   create a user; prints its API token last
@@ -11,7 +14,8 @@ export const USAGE = `Usage:
   regrant token create --email E [--label L] [--expires-in-days N]
                                                                a new API token for a user (expiring after N days); printed last
   regrant token list --email E                                 a user's tokens (never the secrets), when last used and when they expire
-  regrant token revoke --id TOKEN_ID                           revoke a token`;
+  regrant token revoke --id TOKEN_ID                           revoke a token
+  regrant db copy --to postgres://…                            copy this SQLite database into an empty PostgreSQL one`;
 
 /** The command was not written right: the message and the usage help. */
 export class UsageError extends Error {}
@@ -21,14 +25,14 @@ export class CommandFailed extends Error {}
 
 type Out = (line: string) => void;
 
-export async function runCommand(argv: string[], users: Users, out: Out): Promise<void> {
+export async function runCommand(argv: string[], users: Users, out: Out, db?: Db): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' }, id: { type: 'string' }, 'expires-in-days': { type: 'string' } },
+    options: { to: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' }, id: { type: 'string' }, 'expires-in-days': { type: 'string' } },
   });
   const [noun, verb] = positionals;
-  const need = (key: 'email' | 'role' | 'id') => {
+  const need = (key: 'email' | 'role' | 'id' | 'to') => {
     const v = values[key];
     if (!v) throw new UsageError(`${noun} ${verb} needs --${key}`);
     return v;
@@ -65,11 +69,27 @@ export async function runCommand(argv: string[], users: Users, out: Out): Promis
         await users.revokeToken(need('id'));
         out(`Revoked ${values.id}.`);
         return;
+      case 'db copy': {
+        const to = need('to');
+        if (!/^postgres(ql)?:\/\//.test(to)) throw new UsageError(`--to must be a PostgreSQL URL, postgres://user:password@host:5432/regrant (got "${to.split(':')[0]}:…")`);
+        if (!db) throw new UsageError('db copy needs the database to copy from');
+        const target = await openDatabase(to, { poolSize: 2 });
+        try {
+          const copied = await copyDatabase(db, target);
+          for (const t of copied) out(`${t.table}: ${t.rows} rows`);
+          out(`Copied ${copied.reduce((n, t) => n + t.rows, 0)} rows of ${copied.length} tables; the row counts match.`);
+          out('Secrets are still sealed with this install\'s key: give every instance SECRET_KEY set to it (the contents of DATA_DIR/secret.key, if it was generated).');
+        } finally {
+          await target.destroy();
+        }
+        return;
+      }
       default:
         throw new UsageError(noun ? `unknown command "${positionals.join(' ')}"` : 'no command given');
     }
   } catch (error) {
     if (error instanceof AuthError) throw error.code === 'invalid_input' ? new UsageError(error.message) : new CommandFailed(error.message);
+    if (error instanceof CopyRefused) throw new CommandFailed(error.message);
     throw error;
   }
 }

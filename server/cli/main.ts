@@ -6,9 +6,9 @@ import { CommandFailed, runCommand, USAGE, UsageError } from './commands.ts';
 
 try {
   const config = loadConfig(environmentWithDotenv(process.env));
-  const db = await openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl, { poolSize: 2 });
   try {
-    await runCommand(process.argv.slice(2), createUsers(db), (line) => console.log(line));
+    await runCommand(process.argv.slice(2), createUsers(db), (line) => console.log(line), db);
   } finally {
     await db.destroy();
   }

@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     expect(set.microsoft.tenant).toBe('contoso.onmicrosoft.com');
   });
 
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  it('takes PostgreSQL through DATABASE_URL with a shared SECRET_KEY and a pool of 10 unless told', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgresql://regrant:pw@db.internal:5432/regrant?sslmode=require', SECRET_KEY: KEY });
+    expect(c).toMatchObject({ databaseUrl: 'postgresql://regrant:pw@db.internal:5432/regrant?sslmode=require', databasePoolSize: 10 });
+    expect(c.secretKey?.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/regrant', SECRET_KEY: KEY, DATABASE_POOL_SIZE: '25' }).databasePoolSize).toBe(25);
+  });
+
   const wrong: [Record<string, string>, string, RegExp][] = [
     [{ PORT: 'eighty' }, 'PORT', /whole number from 0 to 65535 \(got "eighty"\)/],
     [{ PORT: '70000' }, 'PORT', /65535/],
@@ -41,7 +49,10 @@ describe('loadConfig', () => {
     [{ NOTIFY_SMTP_URL: 'http://mail' }, 'NOTIFY_SMTP_URL', /smtp:\/\/ or smtps:\/\//],
     [{ SECRET_KEY: 'too-short' }, 'SECRET_KEY', /32 random bytes/],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /must start with sqlite:\/\//],
-    [{ DATABASE_URL: 'postgres://db/regrant' }, 'DATABASE_URL', /not supported by this version yet/],
+    [{ DATABASE_URL: 'postgres://db/regrant' }, 'SECRET_KEY', /required with PostgreSQL.*openssl rand -base64 32/],
+    [{ DATABASE_URL: 'postgresql://db', SECRET_KEY: KEY }, 'DATABASE_URL', /must name the database/],
+    [{ DATABASE_URL: 'postgres://db/regrant?sslmode=maybe', SECRET_KEY: KEY }, 'DATABASE_URL', /sslmode must be disable, prefer, require/],
+    [{ DATABASE_URL: 'postgres://db/regrant', SECRET_KEY: KEY, DATABASE_POOL_SIZE: '1' }, 'DATABASE_POOL_SIZE', /from 2 to 1000/],
     [{ SEND_RATE_PER_MINUTE: '-3' }, 'SEND_RATE_PER_MINUTE', /whole number/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of trace, debug, info, warn, error, fatal, silent \(got "loud"\)/],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT', /one of json, pretty/],

@@ -18,6 +18,8 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   databaseUrl: string;
+  /** Connections to PostgreSQL this process may hold (DATABASE_POOL_SIZE); unused with SQLite. */
+  databasePoolSize: number;
   secretKey: Buffer | null;
   notifySmtpUrl: string | null;
   notifyFrom: string;
@@ -153,10 +155,16 @@ export function loadConfig(env: Env): Config {
   const host = env.HOST?.trim() || '127.0.0.1';
   const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
   const databaseUrl = env.DATABASE_URL?.trim() || `sqlite://${path.join(dataDir, 'regrant.sqlite')}`;
-  if (/^postgres(ql)?:/.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL', 'postgres:// is not supported by this version yet; leave it unset for SQLite in DATA_DIR');
+  const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
+  if (!postgres && !databaseUrl.startsWith('sqlite:')) {
+    throw new ConfigError('DATABASE_URL', 'must start with sqlite:// (a file path after it), postgres:// or postgresql://');
   }
-  if (!databaseUrl.startsWith('sqlite:')) throw new ConfigError('DATABASE_URL', 'must start with sqlite:// (a file path after it)');
+  if (postgres) checkPostgresUrl(databaseUrl);
+  // Instances sharing a database must share the key that seals its secrets: a key generated
+  // into one machine's DATA_DIR would leave the others unable to read them.
+  if (postgres && !env.SECRET_KEY?.trim()) {
+    throw new ConfigError('SECRET_KEY', 'is required with PostgreSQL, the same on every instance: make one with `openssl rand -base64 32` and set it everywhere');
+  }
   const notifyFrom = env.NOTIFY_FROM?.trim() || 'Regrant <regrant@localhost>';
   if (!/@/.test(notifyFrom)) throw new ConfigError('NOTIFY_FROM', `must be an email address (got "${notifyFrom}")`);
   const rate = env.SEND_RATE_PER_MINUTE?.trim();
@@ -167,6 +175,7 @@ export function loadConfig(env: Env): Config {
     publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:'])!,
     dataDir,
     databaseUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 2, 1000),
     secretKey: secretKey(env),
     notifySmtpUrl: url(env, 'NOTIFY_SMTP_URL', null, ['smtp:', 'smtps:']),
     notifyFrom,
@@ -202,6 +211,21 @@ export function loadConfig(env: Env): Config {
       smtpUrl: url(env, 'MICROSOFT_SMTP_URL', 'smtp://smtp.office365.com:587', ['smtp:', 'smtps:'])!,
     },
   };
+}
+
+function checkPostgresUrl(raw: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'must be a URL such as postgres://user:password@host:5432/regrant');
+  }
+  if (!parsed.hostname && !parsed.searchParams.get('host')) throw new ConfigError('DATABASE_URL', 'must name the PostgreSQL host (postgres://user:password@host:5432/regrant)');
+  if (parsed.pathname.length <= 1) throw new ConfigError('DATABASE_URL', 'must name the database after the host (postgres://user:password@host:5432/regrant)');
+  const sslmode = parsed.searchParams.get('sslmode');
+  if (sslmode && !['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'].includes(sslmode)) {
+    throw new ConfigError('DATABASE_URL', `sslmode must be disable, prefer, require, verify-ca, verify-full or no-verify (got "${sslmode}")`);
+  }
 }
 
 /** Both halves of an OAuth client, or neither: one without the other is a mistake worth stopping for. */

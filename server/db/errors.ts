@@ -22,3 +22,29 @@ export function isUniqueViolation(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * PostgreSQL's SQLSTATEs for "the server is not there right now": class 08 (connection
+ * exceptions), and 57P01–57P03 (shut down by an administrator or a crash, starting up).
+ */
+const PG_AWAY = /^(08...|57P0[123])$/;
+/** Node's socket errors, met when the server went away between two queries. */
+const SOCKET_AWAY = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** pg's own errors for a connection lost or never made carry no code: these are its words for it. */
+const PG_CLIENT_AWAY = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout)/;
+
+/**
+ * True when `error` says the database cannot be reached at the moment (a PostgreSQL restart,
+ * an outage), rather than that a query was wrong: the request may be tried again later, and
+ * nothing about a mailbox may be judged from it.
+ *
+ * @example if (isDatabaseUnavailable(error)) return c.json(errorBody('database_unavailable', …), 503);
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (PG_AWAY.test(code) || SOCKET_AWAY.has(code))) return true;
+    if (code === undefined && PG_CLIENT_AWAY.test(e.message)) return true;
+  }
+  return false;
+}

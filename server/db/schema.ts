@@ -233,6 +233,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   status_sequence: StatusSequenceTable;
   status_removals: StatusRemovalsTable;
+  periodic_runs: PeriodicRunsTable;
   signin_attempts: SigninAttemptsTable;
   signin_identities: SigninIdentitiesTable;
   member_invites: MemberInvitesTable;
@@ -273,6 +274,13 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   created_at: string;
   last_attempt_at: string | null;
+}
+
+/** A job the fleet runs once per period (db/periodic.ts): when it may run next, and who ran it last. */
+export interface PeriodicRunsTable {
+  name: string;
+  next_run_at: string;
+  ran_by: string | null;
 }
 
 /** One row (id 1): the last status version given out, and below which deltas are no longer answered. */

@@ -14,6 +14,7 @@ import { apiLimits } from './abuse-limits.ts';
 import { apiHeaders } from './api-headers.ts';
 import { requireUser } from './auth.ts';
 import { extensionCors } from './cors.ts';
+import { databaseReady } from '../db/ready.ts';
 import { errorBody, requestCutOff, respondWithError } from './errors.ts';
 import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -79,7 +80,12 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
       logger.info('http.client_gone', { route });
       return c.json(errorBody('bad_request', 'the request was cut off before it was complete'), 400);
     }
-    return respondWithError(c, error, (e) => logger.error('http.unexpected', { route, error: e }));
+    return respondWithError(
+      c,
+      error,
+      (e) => logger.error('http.unexpected', { route, error: e }),
+      (e) => logger.warn('http.database_unavailable', { route, error: e }),
+    );
   });
   app.notFound((c) => {
     markUnmatched(c);
@@ -87,6 +93,8 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Ready: this instance reaches its database (a load balancer's check; /healthz says only "alive").
+  app.get('/readyz', async (c) => ((await databaseReady(db)) ? c.json({ ok: true, database: 'up' }) : c.json({ ok: false, database: 'unreachable' }, 503)));
   if (metrics && metricsToken) app.route('/', metricsRoutes(metrics, metricsToken));
   app.get('/', (c) =>
     c.text(`${workspaceName} (Regrant) is running. In the Regrant browser extension's options, enter this server's URL and press Sign in.\n`),

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ApiErrorBody, ErrorCode } from '../../shared/api.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import { DomainError } from '../errors.ts';
 
 /** The status each error code is answered with. */
@@ -28,6 +29,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   last_admin: 409,
   invalid_grant: 400,
   internal_error: 500,
+  database_unavailable: 503,
 };
 
 /**
@@ -50,11 +52,22 @@ export function errorBody(code: ErrorCode, message: string, field?: string): Api
   return { error: { code, message, ...(field ? { field } : {}) } };
 }
 
-/** Answers a DomainError with its status; anything else is a 500 that reveals nothing. */
-export function respondWithError(c: Context, error: unknown, onUnexpected: (error: unknown) => void) {
+/** Seconds a client is told to wait while the database is away. */
+const DATABASE_RETRY_AFTER = '10';
+
+/**
+ * Answers a DomainError with its status; the database being away (a PostgreSQL restart) with
+ * a 503 saying so; anything else is a 500 that reveals nothing.
+ */
+export function respondWithError(c: Context, error: unknown, onUnexpected: (error: unknown) => void, onDatabaseAway?: (error: unknown) => void) {
   if (error instanceof DomainError) {
     if (error.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="regrant"');
     return c.json(errorBody(error.code, error.message, error.field), STATUS[error.code]);
+  }
+  if (isDatabaseUnavailable(error)) {
+    onDatabaseAway?.(error);
+    c.header('Retry-After', DATABASE_RETRY_AFTER);
+    return c.json(errorBody('database_unavailable', 'Regrant cannot reach its database right now; try again in a minute.'), STATUS.database_unavailable);
   }
   onUnexpected(error);
   return c.json(errorBody('internal_error', 'Something went wrong on the server; it has been logged.'), STATUS.internal_error);

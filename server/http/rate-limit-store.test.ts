@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../db/index.ts';
+import { openTestDatabase } from '../../test/support/database.ts';
+import type { Db } from '../db/index.ts';
 import { DbRateLimitStore } from './rate-limit-store.ts';
 
 let db: Db;
@@ -13,7 +14,7 @@ function store(name = 'test', windowMs = 60_000) {
 }
 
 beforeEach(async () => {
-  db = await openDatabase('sqlite::memory:');
+  db = await openTestDatabase();
   t = Date.parse('2026-03-01T10:00:00Z');
 });
 afterEach(() => db.destroy());

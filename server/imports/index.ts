@@ -16,6 +16,7 @@ import type { Accounts, Actor } from '../accounts/index.ts';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
+import { skipLocked } from '../db/dialect.ts';
 import { leaseFree } from '../db/leases.ts';
 import type { ImportRow } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
@@ -137,7 +138,7 @@ export function createImports(deps: ImportsDeps) {
       .where('id', 'in', (qb) => {
         let q = qb.selectFrom('imports').select('id').where('state', '=', 'running').where((eb) => leaseFree(eb, { now, me }));
         if (here.length > 0) q = q.where('id', 'not in', here);
-        return q;
+        return skipLocked(db, q);
       })
       .where((eb) => leaseFree(eb, { now, me }))
       .returningAll()

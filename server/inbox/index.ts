@@ -8,6 +8,7 @@
  */
 import type { BounceView, ReplyView } from '../../shared/api.ts';
 import type { Accounts, Actor } from '../accounts/index.ts';
+import { claimPeriodicRun } from '../db/periodic.ts';
 import { listBounces, listReplies } from './findings.ts';
 import { createScanner, type ScannerDeps } from './scanner.ts';
 
@@ -15,6 +16,8 @@ export interface InboxDeps extends ScannerDeps {
   accounts: Accounts;
   /** Seconds between regular scans of every connected mailbox. */
   scanIntervalSeconds: number;
+  /** This instance: the regular sweep is run by one instance of the fleet per interval. */
+  instanceId: string;
 }
 
 export function createInbox(deps: InboxDeps) {
@@ -44,7 +47,14 @@ export function createInbox(deps: InboxDeps) {
     },
     start(): void {
       scanner.resume();
-      timer ??= setInterval(() => void sweep(), deps.scanIntervalSeconds * 1000);
+      const periodMs = deps.scanIntervalSeconds * 1000;
+      // Every instance's timer asks; one of the fleet sweeps each interval.
+      const regular = () =>
+        claimPeriodicRun(deps.db, 'inbox.sweep', periodMs, deps.instanceId).then(
+          (mine) => (mine ? sweep() : undefined),
+          (error) => deps.logger.error('inbox.sweep_failed', { error }),
+        );
+      timer ??= setInterval(() => void regular(), periodMs);
       timer.unref();
     },
     async stop(): Promise<void> {

@@ -15,6 +15,7 @@ import type { ExpressionBuilder } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
+import { skipLocked } from '../db/dialect.ts';
 import { leaseFree } from '../db/leases.ts';
 import type { AlertItemKind, Database, DigestKind, MailKind, MailRow } from '../db/schema.ts';
 import type { Logger } from '../log/index.ts';
@@ -72,8 +73,8 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
 
   /**
    * Leases up to `limit` due emails to this instance: pending ones whose back-off ended, and
-   * ones left `sending` by an instance that died (or whose lease ran out). One statement, the
-   * shape PostgreSQL scale-out needs (there, `for update skip locked` joins the subquery).
+   * ones left `sending` by an instance that died (or whose lease ran out). One statement; on
+   * PostgreSQL the subquery skips rows another instance is claiming at that moment.
    */
   async function claim(limit: number): Promise<MailRow[]> {
     const now = new Date();
@@ -83,7 +84,7 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
     return db
       .updateTable('mail_queue')
       .set({ state: 'sending', lease_owner: instanceId, lease_until: new Date(now.getTime() + LEASE_MS).toISOString() })
-      .where('id', 'in', (qb) => qb.selectFrom('mail_queue').select('id').where(due).orderBy('next_attempt_at').orderBy('id').limit(limit))
+      .where('id', 'in', (qb) => skipLocked(db, qb.selectFrom('mail_queue').select('id').where(due).orderBy('next_attempt_at').orderBy('id').limit(limit)))
       .where(due)
       .returningAll()
       .execute();

@@ -62,7 +62,7 @@ export function createQueue(deps: { db: Db; accounts: Accounts; checkIntervalSec
       await db.transaction().execute(async (trx) => {
         const held = await trx
           .selectFrom('outbox_messages')
-          .select(sql<number>`coalesce(sum(length(cast(subject as blob)) + length(cast(text_body as blob)) + coalesce(length(cast(html_body as blob)), 0)), 0)`.as('bytes'))
+          .select(sql<number>`coalesce(sum(octet_length(subject) + octet_length(text_body) + coalesce(octet_length(html_body), 0)), 0)`.as('bytes'))
           .where('account_id', '=', account.id)
           .where('state', 'in', WAITING)
           .executeTakeFirstOrThrow();

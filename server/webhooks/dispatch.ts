@@ -13,6 +13,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
+import { skipLocked } from '../db/dialect.ts';
 import { leaseFree } from '../db/leases.ts';
 import type { Database, DeliveryRow } from '../db/schema.ts';
 import type { Logger } from '../log/index.ts';
@@ -51,7 +52,7 @@ export function createDispatcher({ db, sealer, hosts, instanceId, logger, retryM
     return db
       .updateTable('webhook_deliveries')
       .set({ state: 'sending', lease_owner: instanceId, lease_until: new Date(now.getTime() + LEASE_MS).toISOString() })
-      .where('id', 'in', (qb) => qb.selectFrom('webhook_deliveries').select('id').where(due).orderBy('next_attempt_at').orderBy('id').limit(limit))
+      .where('id', 'in', (qb) => skipLocked(db, qb.selectFrom('webhook_deliveries').select('id').where(due).orderBy('next_attempt_at').orderBy('id').limit(limit)))
       .where(due)
       .returningAll()
       .execute();

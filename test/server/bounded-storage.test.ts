@@ -84,4 +84,4 @@ it(`queuing is limited to ${LIMITS.messages.limit} emails a minute per person: 4
   expect((await refusal(limited, 429)).message).toBe(`Too many emails queued: at most ${LIMITS.messages.limit} a minute per person. Wait for the time Retry-After gives, then queue the rest.`);
   const samsBox = (await (await sam.get('/api/accounts')).json()) as { accounts: AccountView[] };
   expect((await sam.post('/api/messages', { accountId: samsBox.accounts[0].id, to: 'bob@example.test', subject: 'Hi', text: 'Hello' })).status).toBe(202);
-});
+}, 60_000); // 300 requests: on PostgreSQL each is a dozen round trips

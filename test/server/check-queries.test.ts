@@ -5,6 +5,7 @@
  */
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { onTestPostgres } from '../support/database.ts';
 import { sqlitePath } from '../../server/db/index.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { customMailbox, startRegrant, type TestRegrant } from '../support/regrant.ts';
@@ -53,7 +54,8 @@ async function cycle(): Promise<string[]> {
   return seen;
 }
 
-it('a cycle of checks never scans the accounts table', async () => {
+// SQLite's query plans: PostgreSQL plans by table sizes, and a test's tables are too small to say.
+it.skipIf(onTestPostgres())('a cycle of checks never scans the accounts table', async () => {
   await cycle(); // the first check of a new mailbox records its event
   for (const [sql, plan] of plans(await cycle())) {
     expect(plan.filter((line) => /^SCAN accounts\b/.test(line)), sql).toEqual([]);
@@ -61,6 +63,11 @@ it('a cycle of checks never scans the accounts table', async () => {
 });
 
 it('good checks that change nothing write one update each, in at most one transaction each, and read nothing after', async () => {
+  // Whatever a first check still records (the test above may not have run), and the inbox
+  // catch-up and outbox flush a first connection starts, are over before the cycle that is counted.
+  await cycle();
+  await rg.inbox.stop();
+  await rg.outbox.stop();
   const statements = await cycle();
   const claims = statements.filter((sql) => /^update "accounts" set "lease_owner"/.test(sql));
   expect(claims).toHaveLength(1);

@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { onTestPostgres } from '../support/database.ts';
 import type { AccountRow } from '../../server/db/schema.ts';
 import { createResultWriter, type ResultWrite } from '../../server/health/results.ts';
 import { customMailbox, startRegrant, type TestRegrant } from '../support/regrant.ts';
@@ -63,9 +64,16 @@ it('a result about settings changed meanwhile is dropped, and the others are wri
 it('a result that cannot be written fails alone; the others of its moment are written', async () => {
   const [ann, bob, cy] = claimed;
   // The database refuses bob's result (its lease released): that write fails, and with it the shared transaction.
-  await sql.raw(`create trigger refuse_bob before update on accounts when new.id = '${bob.id}' and new.lease_owner is null begin select raise(abort, 'refused for the test'); end`).execute(rg.db);
+  const refuse = onTestPostgres()
+    ? [
+        `create function refuse_bob() returns trigger language plpgsql as $$ begin if new.id = '${bob.id}' and new.lease_owner is null then raise exception 'refused for the test'; end if; return new; end $$`,
+        'create trigger refuse_bob before update on accounts for each row execute function refuse_bob()',
+      ]
+    : [`create trigger refuse_bob before update on accounts when new.id = '${bob.id}' and new.lease_owner is null begin select raise(abort, 'refused for the test'); end`];
+  for (const statement of refuse) await sql.raw(statement).execute(rg.db);
+  const allow = onTestPostgres() ? 'drop trigger refuse_bob on accounts' : 'drop trigger refuse_bob';
   const results = writer();
-  const outcomes = await Promise.allSettled([results.write(good(ann)), results.write(good(bob)), results.write(good(cy))]).finally(() => sql.raw('drop trigger refuse_bob').execute(rg.db));
+  const outcomes = await Promise.allSettled([results.write(good(ann)), results.write(good(bob)), results.write(good(cy))]).finally(() => sql.raw(allow).execute(rg.db));
   expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   const rows = await rg.db.selectFrom('accounts').select(['email', 'lease_owner']).orderBy('email').execute();
   expect(rows).toEqual([

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { testDatabaseEnv } from '../support/database.ts';
 import type { ImportUpload, ImportView } from '../../shared/api.ts';
 import { loadConfig } from '../../server/config/index.ts';
 import { silentLogger } from '../../server/log/index.ts';
@@ -26,11 +27,14 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-import-crash-'));
 let imap: Dovecot;
 let smtp: TestSmtp;
 let server: ChildProcess | null = null;
+/** The run's database: SQLite in DATA_DIR, or one PostgreSQL database every process of the test shares. */
+let dbEnv: Record<string, string> = {};
 const logins: { user: string; at: number }[] = [];
 
-const startServer = (port: number) => spawnServer({ DATA_DIR: dataDir, PORT: String(port), CHECK_CONCURRENCY: '2', CHECK_TIMEOUT_SECONDS: '5', NOTIFY_SMTP_URL: '' });
+const startServer = (port: number) => spawnServer({ ...dbEnv, DATA_DIR: dataDir, PORT: String(port), CHECK_CONCURRENCY: '2', CHECK_TIMEOUT_SECONDS: '5', NOTIFY_SMTP_URL: '' });
 
 beforeAll(async () => {
+  dbEnv = await testDatabaseEnv();
   const users = Object.fromEntries(EMAILS.map((e) => [e, `pw-${e}`]));
   imap = await startDovecot(users);
   // Each SMTP sign-in takes a while, so that the kill lands in the middle of the run.
@@ -48,7 +52,7 @@ afterAll(async () => {
 });
 
 it('a server killed during an import resumes it after a restart without redoing finished rows', async () => {
-  const setup = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS }), { logger: silentLogger });
+  const setup = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...dbEnv }), { logger: silentLogger });
   const { token } = await setup.users.add({ email: 'ann@acme.test', role: 'admin' });
   await setup.close();
   const port = await freePort();
@@ -74,7 +78,7 @@ it('a server killed during an import resumes it after a restart without redoing 
   const first = server;
   await eventually(() => first.signalCode !== null, 10_000);
 
-  const peek = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS }), { logger: silentLogger });
+  const peek = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...dbEnv }), { logger: silentLogger });
   const before = await peek.db.selectFrom('import_rows').select(['line', 'email', 'status', 'at']).where('import_id', '=', up.id).orderBy('line').execute();
   await peek.close();
   expect(before.length).toBeGreaterThanOrEqual(KILL_AFTER);
@@ -95,7 +99,7 @@ it('a server killed during an import resumes it after a restart without redoing 
   expect(done.counts).toEqual({ created: ROWS, updated: 0, skipped: 0, failed: 0 });
   // Finished rows kept their result, and their mailboxes were not signed in to again.
   const after = new Map(done.rows.map((r) => [r.line, r]));
-  const peekAgain = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS }), { logger: silentLogger });
+  const peekAgain = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...dbEnv }), { logger: silentLogger });
   const rowsAfter = new Map((await peekAgain.db.selectFrom('import_rows').select(['line', 'at']).where('import_id', '=', up.id).execute()).map((r) => [r.line, r.at]));
   const accounts = await peekAgain.db.selectFrom('accounts').select('email').execute();
   await peekAgain.close();

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { storedText } from '../support/database.ts';
 import { createLogger } from '../../server/log/index.ts';
 import { startOAuthWorld, type OAuthWorld } from '../support/oauth-world.ts';
 
@@ -63,8 +64,7 @@ it('no OAuth secret is stored in the clear, answered, recorded in an event or lo
   expect(shareTokens).toHaveLength(2);
   const logs = logLines.join('\n');
   expect(logs).toMatch(/reauth\.regranted/); // the log was written
-  const files = readdirSync(world.rg.dataDir).filter((f) => f.startsWith('regrant.sqlite'));
-  const raw = Buffer.concat(files.map((f) => readFileSync(path.join(world.rg.dataDir, f))));
+  const raw = await storedText(world.rg.db, world.rg.dataDir);
   expect(raw.includes(GMAIL)).toBe(true);
   const mails = world.notify.received.map((m) => m.raw).join('\n');
   for (const secret of secrets) {

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { testDatabaseEnv } from '../support/database.ts';
 import type { AccountView } from '../../shared/api.ts';
 import { loadConfig } from '../../server/config/index.ts';
 import { silentLogger } from '../../server/log/index.ts';
@@ -30,12 +31,15 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-crash-'));
 let imap: Dovecot;
 let smtp: TestSmtp;
 let server: ChildProcess | null = null;
+/** The run's database: SQLite in DATA_DIR, or one PostgreSQL database every process of the test shares. */
+let dbEnv: Record<string, string> = {};
 let killedAt = -1;
 
 // The default timeout: the email in flight at the kill is leased for 2 × 30 s and more.
-const startServer = (port: number) => spawnServer({ DATA_DIR: dataDir, PORT: String(port), CHECK_TIMEOUT_SECONDS: '30' });
+const startServer = (port: number) => spawnServer({ ...dbEnv, DATA_DIR: dataDir, PORT: String(port), CHECK_TIMEOUT_SECONDS: '30' });
 
 beforeAll(async () => {
+  dbEnv = await testDatabaseEnv();
   imap = await startDovecot({ [MAILBOX]: 'pw' });
   smtp = await startSmtp(
     { [MAILBOX]: 'pw' },
@@ -58,7 +62,7 @@ afterAll(async () => {
 
 it('a server killed while flushing 500 emails sends every one after a restart, at most one twice', async () => {
   // 500 emails queued for a mailbox that is not connected yet, written by the server's own code.
-  const setup = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS }), { logger: silentLogger });
+  const setup = await createRegrant(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ...dbEnv }), { logger: silentLogger });
   const { token } = await setup.users.add({ email: 'ann@acme.test', role: 'admin' });
   const actor = (await setup.users.byToken(token))!;
   const account = await setup.accounts.create(actor, customMailbox(MAILBOX, smtp, imap, 'pw') as Parameters<typeof setup.accounts.create>[1]);

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../server/db/index.ts';
+import { openTestDatabase } from '../support/database.ts';
 import { LIMITS } from '../../server/http/abuse-limits.ts';
 import { limitRate } from '../../server/http/rate-limit.ts';
 import { silentLogger } from '../../server/log/index.ts';
@@ -28,7 +28,7 @@ const get = (path: string, address: string, headers: Record<string, string> = {}
 const post = (path: string, address: string) => rg.app.request(path, { method: 'POST', body: new URLSearchParams() }, from(address));
 
 it('limitRate counts per address in the database and lets a new window in once it has ended', async () => {
-  const db = await openDatabase('sqlite::memory:');
+  const db = await openTestDatabase();
   let t = Date.parse('2026-03-01T10:00:00Z');
   const app = new Hono()
     .use(limitRate({ db, name: 't', limit: 2, windowMs: 60_000, now: () => t, onLimited: (c) => c.text('slow down', 429) }))

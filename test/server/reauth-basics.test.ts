@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onTestPostgres } from '../support/database.ts';
 import { createLogger } from '../../server/log/index.ts';
 import type { AccountView, ApiErrorBody } from '../../shared/api.ts';
 import { TestBrowser } from '../support/browser.ts';
@@ -208,8 +209,12 @@ describe('when something unexpected breaks behind a page', () => {
     const lines: string[] = [];
     const rg = await startRegrant({}, { logger: createLogger((line) => lines.push(line)) });
     try {
-      await sql`pragma foreign_keys = off`.execute(rg.db);
-      await sql`drop table share_links`.execute(rg.db); // any query behind the page now fails
+      // Any query behind the page now fails.
+      if (onTestPostgres()) await sql`drop table share_links cascade`.execute(rg.db);
+      else {
+        await sql`pragma foreign_keys = off`.execute(rg.db);
+        await sql`drop table share_links`.execute(rg.db);
+      }
       const token = `r_${'s'.repeat(43)}`;
       const page = await new TestBrowser(rg.app, ORIGIN).open(`${ORIGIN}/r/${token}`);
       expect(page.status).toBe(500);

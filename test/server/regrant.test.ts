@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedText } from '../support/database.ts';
 import type { AccountEvent, AccountView } from '../../shared/api.ts';
 import type { Client } from '../support/regrant.ts';
 import { eventually } from '../support/regrant.ts';
@@ -57,7 +58,7 @@ for (const [provider, email] of [['google', GMAIL], ['microsoft', OUTLOOK]] as c
       const fake = provider === 'google' ? world.google : world.microsoft;
       expect(fake.validRefreshTokens(email)).toEqual([refresh]);
       expect(stored.oauth_refresh_token).not.toContain(refresh);
-      expect(readFileSync(path.join(world.rg.dataDir, 'regrant.sqlite')).includes(refresh)).toBe(false);
+      expect((await storedText(world.rg.db, world.rg.dataDir)).includes(refresh)).toBe(false);
       const seen = JSON.stringify(await (await mia.get(`/api/accounts/${account.id}`)).json());
       expect(seen).not.toContain(refresh);
     });

@@ -1,11 +1,12 @@
 /**
  * Token lookups are kept in memory while the database is unchanged (server/auth/index.ts), and
  * yet a token revoked from the command line, another process, stops working on the very next
- * request.
+ * request. On PostgreSQL nothing is kept (other instances write too): every request looks up.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { databaseEnvOf, onTestPostgres } from '../support/database.ts';
 import { startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
 
 const TSX = path.resolve('node_modules/.bin/tsx');
@@ -20,9 +21,9 @@ beforeAll(async () => {
 afterAll(() => rg?.destroy());
 
 const tokenLookups = () => queries.filter((q) => q.includes('from "api_tokens"')).length;
-const cli = (...args: string[]) => spawnSync(TSX, ['server/cli/main.ts', ...args], { env: { ...process.env, DATA_DIR: rg.dataDir }, encoding: 'utf8', timeout: 60_000 });
+const cli = (...args: string[]) => spawnSync(TSX, ['server/cli/main.ts', ...args], { env: { ...process.env, DATA_DIR: rg.dataDir, ...databaseEnvOf(rg) }, encoding: 'utf8', timeout: 60_000 });
 
-it('repeated polls with nothing changed look the token up once', async () => {
+it.skipIf(onTestPostgres())('repeated polls with nothing changed look the token up once', async () => {
   const etag = (await ann.get('/api/status')).headers.get('etag')!;
   const before = tokenLookups();
   for (let i = 0; i < 5; i++) expect((await ann.get('/api/status', { 'if-none-match': etag })).status).toBe(304);

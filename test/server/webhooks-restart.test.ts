@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import type { AccountView, WebhookDeliveries, WebhookView } from '../../shared/api.ts';
+import { databaseEnvOf } from '../support/database.ts';
 import { freePort } from '../support/ports.ts';
 import { customMailbox, eventually, startRegrant, type TestRegrant } from '../support/regrant.ts';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
@@ -40,7 +41,7 @@ it('a delivery refused before a restart is sent again by the next Regrant, with 
   await first.close();
   const stoppedAt = Date.now();
 
-  second = await startRegrant({ DATA_DIR: dataDir }, { webhookPollMs: 100 });
+  second = await startRegrant({ DATA_DIR: dataDir, ...databaseEnvOf(first) }, { webhookPollMs: 100 });
   second.webhooks.start();
   await eventually(() => receiver!.received.length === 2, 5000);
   // Not before the back-off the first Regrant wrote.

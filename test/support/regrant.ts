@@ -1,6 +1,7 @@
 /**
  * A whole Regrant server for a test: real SQLite file with real migrations in a temporary
- * DATA_DIR, real providers, and `request()` going through the real Hono app.
+ * DATA_DIR (or a fresh PostgreSQL database in the `server-postgres` project: support/database.ts),
+ * real providers, and `request()` going through the real Hono app.
  *
  * @example
  *   const rg = await startRegrant({ NOTIFY_SMTP_URL: `smtp://127.0.0.1:${notify.port}` });
@@ -14,6 +15,7 @@ import type { MessageView, Role } from '../../shared/api.ts';
 import { loadConfig } from '../../server/config/index.ts';
 import { silentLogger, type Logger } from '../../server/log/index.ts';
 import { createRegrant, type Regrant, type RegrantOptions } from '../../server/regrant.ts';
+import { testDatabaseEnv } from './database.ts';
 import { TEST_ALLOW_PRIVATE_HOSTS } from './hosts.ts';
 
 export interface Client {
@@ -36,7 +38,7 @@ export interface TestRegrant extends Regrant {
 export async function startRegrant(env: Record<string, string> = {}, options: RegrantOptions & { logger?: Logger } = {}): Promise<TestRegrant> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-test-'));
   // Alerts go at the next delivery unless a test asks for groups (the alert stories do).
-  const config = loadConfig({ DATA_DIR: dataDir, CHECK_TIMEOUT_SECONDS: '5', PUBLIC_URL: 'http://regrant.test', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ALERT_GROUP_WAIT_SECONDS: '0', ALERT_GROUP_INTERVAL_SECONDS: '0', ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, CHECK_TIMEOUT_SECONDS: '5', PUBLIC_URL: 'http://regrant.test', ALLOW_PRIVATE_HOSTS: TEST_ALLOW_PRIVATE_HOSTS, ALERT_GROUP_WAIT_SECONDS: '0', ALERT_GROUP_INTERVAL_SECONDS: '0', ...(await testDatabaseEnv()), ...env });
   const regrant = await createRegrant(config, { logger: silentLogger, ...options });
 
   const client = (token: string, email = ''): Client => appClient(regrant.app, token, email);
