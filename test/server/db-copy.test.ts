@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/api.ts';
-import { runCommand, UsageError } from '../../server/cli/commands.ts';
+import { CommandFailed, runCommand } from '../../server/cli/commands.ts';
 import { onTestPostgres, testDatabaseEnv, TEST_SECRET_KEY } from '../support/database.ts';
 import { startRegrant, type TestRegrant } from '../support/regrant.ts';
 
@@ -54,7 +54,7 @@ it.runIf(onTestPostgres())('copies a SQLite install into an empty PostgreSQL dat
   expect(moved.accounts.credentials(row).smtp?.password).toBe('hunter2');
 
   const again = runCommand(['db', 'copy', '--to', target], source.users, () => {}, source.db);
-  await expect(again).rejects.toThrow(UsageError);
+  await expect(again).rejects.toThrow(CommandFailed);
   await expect(runCommand(['db', 'copy', '--to', target], source.users, () => {}, source.db)).rejects.toThrow(/not empty \(users has 1 rows\)/);
   await expect(runCommand(['db', 'copy', '--to', 'mysql://db/x'], source.users, () => {}, source.db)).rejects.toThrow(/--to must be a PostgreSQL URL/);
 }, 60_000);
