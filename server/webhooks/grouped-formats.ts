@@ -11,7 +11,7 @@ import { slackText } from './formats.ts';
 
 export interface GroupedChat {
   title: string;
-  /** Plain lines: a summary, headings and one line per mailbox. */
+  /** Plain lines: a summary, then headings and their items (lines starting with '• '). */
   lines: string[];
   /** Regrant itself. */
   link: string;
@@ -33,9 +33,12 @@ function sections(lines: string[]): string[] {
   return out.slice(0, MAX_SECTIONS);
 }
 
+/** A heading: neither the summary (the first line) nor an item. */
+const isHeading = (line: string, i: number) => i > 0 && !line.startsWith('• ');
+
 function slack(g: GroupedChat): object {
   const links = g.links.map((l) => `• <${l.url}|${slackText(l.title)}>`);
-  const lines = [...g.lines.map(slackText), ...links, `<${g.link}|Open Regrant>`];
+  const lines = [...g.lines.map((l, i) => (isHeading(l, i) ? `*${slackText(l)}*` : slackText(l))), ...links, `<${g.link}|Open Regrant>`];
   const text = `:warning: *${slackText(g.title)}*\n${lines.join('\n')}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: *${slackText(g.title)}*` } }, ...sections(lines).map((t) => ({ type: 'section', text: { type: 'mrkdwn', text: t } }))] };
 }
@@ -46,7 +49,7 @@ const cardText = (s: string) => s.replace(/([\\[\]()*_`#>])/g, '\\$1');
 function teams(g: GroupedChat): object {
   const body = [
     { type: 'TextBlock', text: cardText(g.title), weight: 'Bolder', size: 'Medium', color: 'Attention', wrap: true },
-    ...g.lines.map((line) => ({ type: 'TextBlock', text: cardText(line), wrap: true, spacing: 'Small' })),
+    ...g.lines.map((line, i) => ({ type: 'TextBlock', text: cardText(line), wrap: true, spacing: isHeading(line, i) ? 'Medium' : 'Small', ...(isHeading(line, i) ? { weight: 'Bolder' } : {}) })),
     ...g.links.map((l) => ({ type: 'TextBlock', text: `[${cardText(l.title)}](${l.url})`, wrap: true, spacing: 'Small' })),
   ];
   const card = { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4', body, actions: [{ type: 'Action.OpenUrl', title: 'Open Regrant', url: g.link }] };
