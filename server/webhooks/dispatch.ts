@@ -117,7 +117,8 @@ export function createDispatcher({ db, sealer, hosts, instanceId, logger, retryM
 
   async function dispatchDue(): Promise<void> {
     await prune(new Date());
-    await compose?.();
+    // A group that cannot be written now (tried again next round) must not hold up the deliveries.
+    await compose?.().catch((error: unknown) => logger.error('webhook.group_failed', { error }));
     for (;;) {
       const batch = await claim(CLAIM_BATCH);
       if (batch.length === 0) return;

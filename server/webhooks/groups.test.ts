@@ -8,7 +8,7 @@ import { createAlertGroups } from '../alerts/grouper.ts';
 import { createSealer } from '../crypto/index.ts';
 import { migrate, type Db } from '../db/index.ts';
 import type { AccountRow, Database } from '../db/schema.ts';
-import { createLogger } from '../log/index.ts';
+import { silentLogger } from '../log/index.ts';
 import { createChatGroups, GROUPED_MESSAGE } from './groups.ts';
 import { bodyContext, createRecorder } from './record.ts';
 import { createWebhookStore } from './store.ts';
@@ -22,7 +22,7 @@ const publicUrl = 'https://regrant.acme.test';
 const recorder = createRecorder({ sealer, publicUrl, workspaceName: 'Acme', shareLinkTtlHours: 72, clock, onRecorded: () => undefined });
 const timers = { groupWaitSeconds: 60, groupIntervalSeconds: 300, reminderHours: 0, timeZone: 'UTC' };
 const groups = () => {
-  const alerts = createAlertGroups({ db, clock, timers, workspace: 'Acme', publicUrl, add: async () => undefined, logger: createLogger(() => undefined) });
+  const alerts = createAlertGroups({ db, clock, timers, workspace: 'Acme', publicUrl, add: async () => undefined, logger: silentLogger });
   return createChatGroups({ db, sealer, clock, timers, workspace: 'Acme', publicUrl, describe: (ids) => alerts.describe(ids) });
 };
 let hookId = '';

@@ -6,6 +6,8 @@
  * the mailboxes that member owns. A Google/Microsoft mailbox that needs re-authentication gets
  * one fresh incident share link, the same in every message about that incident; a custom one
  * a link to its Fix page; neither when only an administrator can fix it (the hint says how).
+ * A loss for a slack or teams webhook is written as an item of that webhook's next grouped
+ * message instead (`grouped` = 'waiting', the event itself sealed as its body: groups.ts).
  *
  * @example
  *   await recorder.record(trx, accountRow, event); // from accounts/transition.ts
