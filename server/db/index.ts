@@ -27,6 +27,7 @@ import * as removedMessages from './migrations/013-removed-messages.ts';
 import * as signin from './migrations/014-signin.ts';
 import * as alertGroups from './migrations/015-alert-groups.ts';
 import * as webhooks from './migrations/016-webhooks.ts';
+import * as groupedChat from './migrations/017-grouped-chat.ts';
 
 export type Db = Kysely<Database>;
 export { sqlitePath } from './sqlite.ts';
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '014-signin': signin,
   '015-alert-groups': alertGroups,
   '016-webhooks': webhooks,
+  '017-grouped-chat': groupedChat,
 };
 
 /** Arbitrary, fixed: the advisory lock every instance's migrator takes on PostgreSQL. */

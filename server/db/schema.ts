@@ -274,6 +274,10 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   created_at: string;
   last_attempt_at: string | null;
+  /** A slack/teams loss held for the webhook's next grouped message: 'waiting', then 'merged'; null for a message to send. */
+  grouped: 'waiting' | 'merged' | null;
+  /** The grouped message that told this item; null while it waits or when it was left out. */
+  group_id: string | null;
 }
 
 /** A job the fleet runs once per period (db/periodic.ts): when it may run next, and who ran it last. */

@@ -123,3 +123,16 @@ it('finished deliveries are kept 30 days; pending ones stay however old', async 
   const left = await db.selectFrom('webhook_deliveries').select('id').orderBy('id').execute();
   expect(left.map((r) => r.id)).toEqual(['msg_old_pending', 'msg_recent_failed']);
 });
+
+it('a waiting grouped item is never sent itself, and a group that fails to be written does not hold up the deliveries', async () => {
+  const { id } = await pendingDelivery('msg_sent');
+  await db.insertInto('webhook_deliveries').values({ ...(await row(id)), id: 'msg_item', event_id: 'evt_2', grouped: 'waiting' }).execute();
+  const errors: string[] = [];
+  const logger = { ...silentLogger, error: (event: string) => void errors.push(event) };
+  const dispatcher = createDispatcher({ db, sealer, hosts: loopbackHosts, instanceId: 'ins_me', logger, compose: () => Promise.reject(new Error('database away')) });
+  await dispatcher.kick();
+  expect(receiver.received).toHaveLength(1);
+  expect(receiver.received[0].headers['webhook-id']).toBe('msg_sent');
+  expect(errors).toEqual(['webhook.group_failed']);
+  expect(await row('msg_item')).toMatchObject({ state: 'pending', attempts: 0, grouped: 'waiting' });
+});

@@ -35,6 +35,8 @@ export interface DispatcherDeps {
   retryMs?: (attempts: number) => number;
   /** How often due deliveries are looked for (re-tries, other instances' leftovers). */
   pollMs?: number;
+  /** Runs before each round of claims: writes the grouped messages that are due (groups.ts). */
+  compose?: () => Promise<unknown>;
 }
 
 const CLAIM_BATCH = 10;
@@ -44,11 +46,15 @@ const PRUNE_EVERY_MS = 3_600_000;
 /** Covers a batch of attempts of at most 10 s each. */
 const LEASE_MS = 2 * 60_000;
 
-export function createDispatcher({ db, sealer, hosts, instanceId, logger, retryMs = webhookRetryMs, pollMs = 2000 }: DispatcherDeps) {
+export function createDispatcher({ db, sealer, hosts, instanceId, logger, retryMs = webhookRetryMs, pollMs = 2000, compose }: DispatcherDeps) {
   async function claim(limit: number): Promise<DeliveryRow[]> {
     const now = new Date();
     const due = (eb: ExpressionBuilder<Database, 'webhook_deliveries'>) =>
-      eb.or([eb.and([eb('state', '=', 'pending'), eb('next_attempt_at', '<=', now.toISOString())]), eb.and([eb('state', '=', 'sending'), leaseFree(eb, { now, me: instanceId })])]);
+      eb.and([
+        // Grouped items are told by their group's message, never sent themselves.
+        eb('grouped', 'is', null),
+        eb.or([eb.and([eb('state', '=', 'pending'), eb('next_attempt_at', '<=', now.toISOString())]), eb.and([eb('state', '=', 'sending'), leaseFree(eb, { now, me: instanceId })])]),
+      ]);
     return db
       .updateTable('webhook_deliveries')
       .set({ state: 'sending', lease_owner: instanceId, lease_until: new Date(now.getTime() + LEASE_MS).toISOString() })
@@ -111,6 +117,8 @@ export function createDispatcher({ db, sealer, hosts, instanceId, logger, retryM
 
   async function dispatchDue(): Promise<void> {
     await prune(new Date());
+    // A group that cannot be written now (tried again next round) must not hold up the deliveries.
+    await compose?.().catch((error: unknown) => logger.error('webhook.group_failed', { error }));
     for (;;) {
       const batch = await claim(CLAIM_BATCH);
       if (batch.length === 0) return;

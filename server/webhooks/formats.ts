@@ -43,7 +43,7 @@ const HEADLINE: Record<WebhookEvent, (email: string) => string> = {
 };
 
 /** "2026-12-04 19:50 UTC" */
-const when = (iso: string) => iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+export const when = (iso: string) => iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
 const waiting = (n: number) => (n === 1 ? '1 email waiting' : `${n} emails waiting`);
 
 function facts(e: MailboxEvent): Array<[string, string]> {
@@ -56,7 +56,7 @@ function facts(e: MailboxEvent): Array<[string, string]> {
   ];
 }
 
-function button(e: MailboxEvent): { title: string; url: string } | null {
+export function button(e: MailboxEvent): { title: string; url: string } | null {
   if (e.shareUrl) return { title: `Reconnect ${e.email}`, url: e.shareUrl };
   if (e.fixUrl) return { title: `Fix ${e.email}`, url: e.fixUrl };
   return null;
@@ -71,7 +71,7 @@ function standard(e: MailboxEvent | TestEvent): object {
 }
 
 /** Slack's mrkdwn needs &, < and > escaped; everything else is text. */
-const slackText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const slackText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function slack(e: MailboxEvent | TestEvent): object {
   if (e.type === 'webhook.test') {

@@ -2,10 +2,11 @@
  * Webhooks: tell Slack, Teams or any system when a mailbox loses its login, becomes
  * unreachable or is reconnected. `store` keeps the webhooks (secrets sealed), `record` writes
  * deliveries in the transaction of the state change (accounts/transition.ts calls it), the
- * dispatcher sends them with re-tries from the database.
+ * dispatcher sends them with re-tries from the database. Losses for slack and teams webhooks are
+ * grouped into one message per burst, like alert emails (groups.ts).
  *
  * @example
- *   const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, publicUrl, workspaceName, shareLinkTtlHours });
+ *   const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, publicUrl, workspaceName, shareLinkTtlHours, timers, describe: notifier.groups.describe });
  *   webhooks.start();
  *   await webhooks.create(actor, { url, format: 'standard' }); // { …, secret: 'whsec_…' }
  */
@@ -15,20 +16,25 @@ import { newId } from '../db/ids.ts';
 import { bodyContext, createRecorder } from './record.ts';
 import { createDispatcher, type DispatcherDeps } from './dispatch.ts';
 import { webhookBody } from './formats.ts';
+import { createChatGroups, type ChatGroupsDeps } from './groups.ts';
 import { createWebhookStore } from './store.ts';
 
-export interface WebhooksDeps extends DispatcherDeps {
+export interface WebhooksDeps extends DispatcherDeps, Pick<ChatGroupsDeps, 'timers' | 'describe'> {
   publicUrl: string;
   workspaceName: string;
   shareLinkTtlHours: number;
+  /** What slack and teams groups count time by (tests move it). */
+  clock?: () => Date;
 }
 
 export function createWebhooks(deps: WebhooksDeps) {
   const { db, sealer, hosts, instanceId } = deps;
   const store = createWebhookStore({ db, sealer, hosts });
-  const dispatcher = createDispatcher(deps);
+  const clock = deps.clock ?? (() => new Date());
+  const groups = createChatGroups({ db, sealer, clock, timers: deps.timers, workspace: deps.workspaceName, publicUrl: deps.publicUrl, describe: deps.describe });
+  const dispatcher = createDispatcher({ ...deps, compose: groups.composeDue });
   // Deliveries written in a transaction are claimable once it commits: the kick waits its turn.
-  const recorder = createRecorder({ ...deps, onRecorded: () => void setTimeout(() => void dispatcher.kick(), 10).unref() });
+  const recorder = createRecorder({ ...deps, clock, onRecorded: () => void setTimeout(() => void dispatcher.kick(), 10).unref() });
   let stopPolling: (() => void) | null = null;
 
   return {

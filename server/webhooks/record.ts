@@ -6,6 +6,8 @@
  * the mailboxes that member owns. A Google/Microsoft mailbox that needs re-authentication gets
  * one fresh incident share link, the same in every message about that incident; a custom one
  * a link to its Fix page; neither when only an administrator can fix it (the hint says how).
+ * A loss for a slack or teams webhook is written as an item of that webhook's next grouped
+ * message instead (`grouped` = 'waiting', the event itself sealed as its body: groups.ts).
  *
  * @example
  *   await recorder.record(trx, accountRow, event); // from accounts/transition.ts
@@ -27,7 +29,13 @@ export interface RecorderDeps {
   shareLinkTtlHours: number;
   /** Called once deliveries were written: the dispatcher has work (once the transaction commits). */
   onRecorded: () => void;
+  /** What grouping counts time by (tests move it). */
+  clock?: () => Date;
 }
+
+/** Losses a slack or teams webhook hears grouped (groups.ts); everything else goes at once. */
+export const GROUPED_EVENTS: readonly WebhookEvent[] = ['mailbox.needs_reauth', 'mailbox.unreachable'];
+const groupedFor = (format: string, type: WebhookEvent) => format !== 'standard' && GROUPED_EVENTS.includes(type);
 
 /** Reasons only an administrator can fix (an app registration, a tenant policy): a share link would not help. */
 const NEEDS_AN_ADMIN = new Set(RULES.filter((r) => r.verdict === 'admin_action').map((r) => r.code));
@@ -99,11 +107,15 @@ export function createRecorder(deps: RecorderDeps) {
         ...links,
       };
       const nowIso = now.toISOString();
+      const groupedAt = (deps.clock?.() ?? now).toISOString();
       for (const hook of hooks) {
         const id = newId('msg');
+        // A grouped item keeps the event itself: its message is written when the group is due.
+        const grouped = groupedFor(hook.format, type);
+        const body = grouped ? JSON.stringify(told) : webhookBody(hook.format, told);
         await trx
           .insertInto('webhook_deliveries')
-          .values({ id, webhook_id: hook.id, account_id: account.id, event_id: event.id, event_type: type, body: deps.sealer.seal(webhookBody(hook.format, told), bodyContext(id)), state: 'pending', next_attempt_at: nowIso, lease_owner: null, lease_until: null, response_status: null, last_error: null, created_at: nowIso, last_attempt_at: null })
+          .values({ id, webhook_id: hook.id, account_id: account.id, event_id: event.id, event_type: type, body: deps.sealer.seal(body, bodyContext(id)), state: 'pending', next_attempt_at: nowIso, lease_owner: null, lease_until: null, response_status: null, last_error: null, created_at: grouped ? groupedAt : nowIso, last_attempt_at: null, grouped: grouped ? 'waiting' : null })
           .onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing())
           .execute();
       }

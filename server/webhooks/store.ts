@@ -109,7 +109,7 @@ export function createWebhookStore({ db, sealer, hosts }: { db: Db; sealer: Seal
 
     async deliveries(actor: Actor, id: string): Promise<WebhookDeliveryView[]> {
       await row(actor, id);
-      const rows = await db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', id).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(RECENT_DELIVERIES).execute();
+      const rows = await db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', id).where('grouped', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(RECENT_DELIVERIES).execute();
       return rows.map(deliveryView);
     },
   };
