@@ -6,8 +6,15 @@
  * @example
  *   const rows = await alertFacts(trx, ['acc_1']); // [{ id, email, state, reason_code, …, detail, pending }]
  *   const waiting = await waitingOn(trx, ['oauth_secret_rejected']); // Map { 'oauth_secret_rejected' => 20 }
+ *   const now = await incidentsOf(trx, ['acc_1']); // [{ id, state, incident_event_id }]
  */
 import type { Db } from '../db/index.ts';
+
+/** Each mailbox's state and open incident now: whether a loss told of earlier still stands. */
+export async function incidentsOf(db: Db, accountIds: string[]) {
+  if (!accountIds.length) return [];
+  return db.selectFrom('accounts').select(['id', 'state', 'incident_event_id']).where('id', 'in', accountIds).execute();
+}
 
 export async function alertFacts(db: Db, accountIds: string[]) {
   if (!accountIds.length) return [];

@@ -12,6 +12,7 @@
  *   await groups.composeDue(); // before each round of claims (dispatch.ts)
  */
 import type { WebhookEvent } from '../../shared/api.ts';
+import { incidentsOf } from '../accounts/alert-facts.ts';
 import { groupedMessage, type Digest } from '../alerts/index.ts';
 import type { AlertTimers } from '../config/index.ts';
 import type { Sealer } from '../crypto/index.ts';
@@ -45,7 +46,7 @@ export function createChatGroups(deps: ChatGroupsDeps) {
   /** The events of `webhookId`'s waiting items whose mailbox is still lost in that incident, one per mailbox. */
   async function stillLost(items: Array<{ id: string; account_id: string | null; event_id: string | null; body: string }>): Promise<MailboxEvent[]> {
     const ids = [...new Set(items.map((i) => i.account_id).filter((id): id is string => id !== null))];
-    const accounts = ids.length ? await db.selectFrom('accounts').select(['id', 'state', 'incident_event_id']).where('id', 'in', ids).execute() : [];
+    const accounts = await incidentsOf(db, ids);
     const now = new Map(accounts.map((a) => [a.id, a]));
     const lost = new Map<string, MailboxEvent>();
     for (const item of items) {
