@@ -36,10 +36,11 @@ it('a server stopped after grouping, and one stopped before, lose no alert and s
   };
   await lose(first, 'one@acme.test');
   clock.advance(61_000);
-  // Grouped (the email is in the queue), then the server stops before it sends anything.
+  // Grouped (the email is in the queue), then the server stops, before or while its queue sends
+  // it (the kick after the commit may win the race, most often on PostgreSQL): either way the
+  // next server must leave it sent exactly once.
   expect(await first.notifier.groups.composeDue()).toBe(1);
   await first.close();
-  expect(notify.received).toHaveLength(0);
 
   const second = await createRegrant(first.config, { logger: silentLogger, clock: clock.now });
   cleanup.push(() => second.close());
