@@ -149,7 +149,9 @@ it.runIf(onTestPostgres())('two of three instances killed in the middle of a 200
   // Kill whichever instance holds the flush, at the 50th and at the 120th email.
   const killed: number[] = [];
   const killSender = async () => {
-    const sending = await db.selectFrom('outbox_messages').innerJoin('instances', 'instances.id', 'outbox_messages.lease_owner').select('instances.pid').where('outbox_messages.account_id', '=', account.id).where('outbox_messages.state', '=', 'sending').executeTakeFirst();
+    // Between two emails no row is `sending` for a moment: look again until the next one is.
+    const holder = () => db.selectFrom('outbox_messages').innerJoin('instances', 'instances.id', 'outbox_messages.lease_owner').select('instances.pid').where('outbox_messages.account_id', '=', account.id).where('outbox_messages.state', '=', 'sending').executeTakeFirst();
+    const sending = await eventually(async () => (await holder())?.pid, 5000).then((pid) => ({ pid }), () => null);
     if (!sending?.pid) throw new Error('no instance holds the flush');
     process.kill(sending.pid, 'SIGKILL');
     killed.push(sending.pid);
