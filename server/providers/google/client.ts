@@ -28,6 +28,10 @@ export function googleClient(config: GoogleConfig, options: GoogleClientOptions 
     resolved: async (request) => {
       request.retry = false;
       delete request.retryConfig;
+      // Node's own fetch, not the node-fetch gaxios loads by default: aborting a node-fetch
+      // request whose answer has begun emits 'error' on a stream nobody listens to, an
+      // uncaught exception (seen when a send was cut off at its deadline).
+      request.fetchImplementation = fetch;
       if (options.signal) request.signal = options.signal;
       return request;
     },
