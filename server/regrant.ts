@@ -102,7 +102,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     void inbox.kick(id);
   });
   const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
-  const members = createMembers({ db, checkIntervalSeconds: config.checkIntervalSeconds });
+  const members = createMembers({ db, checkIntervalSeconds: config.checkIntervalSeconds, maxMailboxesPerMember: config.maxMailboxesPerMember });
   const signin = createSignin({ db, config, sealer, users, logger });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
   const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, webhooks, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null, signin, members });

@@ -466,7 +466,7 @@ const members: ApiOperation[] = [
     params: { id: MEMBER_ID },
     query: { owner: { description: 'The id of the person who takes over the removed person\'s mailboxes', schema: z.string() } },
     answers: { 204: { description: 'Removed' } },
-    errors: { 403: 'Only an admin can manage members', 404: 'No such person or open invitation', 409: 'The last admin cannot be removed (`last_admin`)', 422: '`owner` is missing, unknown or the person removed' },
+    errors: { 403: 'Only an admin can manage members', 404: 'No such person or open invitation', 409: 'The last admin cannot be removed (`last_admin`)', 422: '`owner` is missing, unknown or the person removed', 429: '`owner` is a member who would own more than `MAX_MAILBOXES_PER_MEMBER` (`mailbox_limit`), or too many requests' },
   },
 ];
 
