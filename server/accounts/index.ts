@@ -60,6 +60,7 @@ export interface AccountsDeps {
   maxMailboxesPerMember?: number;
   /** Records the webhook deliveries of a state change in its transaction. */
   webhooks?: TransitionDeps['webhooks'];
+  links?: TransitionDeps['links'];
   /** The sign-in test new settings pass before they replace working ones (health/login-test.ts). */
   signIn: SignInTest;
 }
@@ -68,8 +69,8 @@ const secretContext = (accountId: string, field: string) => `${accountId}:${fiel
 
 const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as const;
 
-export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts, maxMailboxesPerMember = 500, webhooks, signIn }: AccountsDeps) {
-  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName, maxMailboxesPerMember, webhooks });
+export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts, maxMailboxesPerMember = 500, webhooks, links, signIn }: AccountsDeps) {
+  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName, maxMailboxesPerMember, webhooks, links });
   const visible = (actor: Actor) => {
     let q = db.selectFrom('accounts');
     if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);
