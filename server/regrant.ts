@@ -83,7 +83,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics, clock: options.clock, alerts: { timers: config.alerts, workspace: config.workspaceName, links } });
   const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, workspaceName: config.workspaceName, links, retryMs: options.webhookRetryMs, pollMs: options.webhookPollMs, clock: options.clock, timers: config.alerts, describe: (ids) => notifier.groups.describe(ids) });
   const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
-  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember, webhooks, links, signIn: loginTests.signIn });
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember, webhooks, links, signIn: loginTests.signIn });
   const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
     db,

@@ -73,7 +73,6 @@ export interface TransitionDeps {
   maxMailboxesPerMember: number;
   intervalSeconds: number;
   random?: () => number;
-  publicUrl: string;
   workspaceName: string;
   /** Webhook deliveries of a state change, written with it (server/webhooks/record.ts). */
   webhooks?: { record(trx: Db, account: AccountRow, event: NewAccountEvent): Promise<void> };
