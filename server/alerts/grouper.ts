@@ -8,10 +8,11 @@
  * nothing is lost and the queue's own lease sends it at most twice. Two instances composing
  * for one person at once: the second finds the items already merged and rolls back.
  * While a person still has broken mailboxes, a reminder follows ALERT_REMINDER_HOURS after
- * their last alert.
+ * their last alert. Each broken mailbox is shown with its incident link (reauth/incident-links.ts):
+ * the same in every person's email and in reminders, a new one once it expired.
  *
  * @example
- *   const groups = createAlertGroups({ db, clock, timers, workspace, publicUrl, add: queue.add, logger });
+ *   const groups = createAlertGroups({ db, clock, timers, workspace, links, add: queue.add, logger });
  *   await groups.composeDue(); // emails composed now
  */
 import { alertFacts, toldOfOpenIncidents, waitingOn } from '../accounts/alert-facts.ts';
@@ -21,6 +22,7 @@ import type { DigestKind, MailRow } from '../db/schema.ts';
 import type { AlertTimers } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { QueuedEmail } from '../notify/mail-queue.ts';
+import type { IncidentLinks } from '../reauth/incident-links.ts';
 import { audienceOf, OPERATOR_CAUSES } from './audience.ts';
 import { namedCauses, type BrokenMailbox } from './causes.ts';
 import { digestOf, digestText, type Digest, type DigestInput, type DigestMailbox } from './digest.ts';
@@ -31,7 +33,8 @@ export interface AlertGroupsDeps {
   clock: () => Date;
   timers: AlertTimers;
   workspace: string;
-  publicUrl: string;
+  /** Each broken mailbox's incident link; without it, emails carry none. */
+  links?: Pick<IncidentLinks, 'current'>;
   add(trx: Db, emails: QueuedEmail[]): Promise<void>;
   logger: Logger;
 }
@@ -81,13 +84,14 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
           imapHost: r.imap_host,
           incident: r.incident_event_id,
           state: r.state,
+          link: null,
         },
       ]),
     );
   }
 
   /** The digest of `lost` mailboxes still broken, the operator causes among them, the fixed ones and resolved causes. */
-  async function digestFor(trx: Db, kind: DigestKind, lost: Item[], resolvedCodes: string[], now: Date): Promise<{ input: DigestInput } | null> {
+  async function digestFor(trx: Db, kind: DigestKind, recipient: string | null, lost: Item[], resolvedCodes: string[], now: Date): Promise<{ input: DigestInput } | null> {
     const facts = await mailboxFacts(trx, [...new Set(lost.map((i) => i.account_id!).filter(Boolean))], now);
     const broken: (DigestMailbox & BrokenMailbox)[] = [];
     const fixed: string[] = [];
@@ -105,6 +109,8 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
     const resolved = resolvedCodes.filter((c) => !operatorCodes.includes(c) && OPERATOR_CAUSES[c]);
     const people = broken.filter((m) => m.audience !== 'operator');
     if (!people.length && !operatorCodes.length && !resolved.length) return null;
+    // The link of each one's incident, as every other message about it shows it.
+    for (const m of people) m.link = (await deps.links?.current(trx, { id: m.id, state: 'needs_reauth', reason_code: m.code })) ?? null;
     const waiting = await waitingOn(trx, operatorCodes);
     const causes = namedCauses(people);
     const emailOf = new Map(people.map((m) => [m.id, m.email]));
@@ -112,7 +118,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
       input: {
         kind,
         workspace: deps.workspace,
-        publicUrl: deps.publicUrl,
+        recipient,
         timeZone: timers.timeZone,
         now,
         operator: operatorCodes.map((code) => ({ code, ...OPERATOR_CAUSES[code], hint: broken.find((m) => m.code === code)?.hint ?? null, waiting: waiting.get(code) ?? 0 })),
@@ -141,7 +147,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
         if (!items.length) return false;
         const lost = items.filter((i) => i.item !== 'resolved');
         const resolvedCodes = [...new Set(items.filter((i) => i.item === 'resolved').map((i) => i.cause_code ?? ''))];
-        const found = await digestFor(trx, 'group', lost, resolvedCodes, now);
+        const found = await digestFor(trx, 'group', recipient, lost, resolvedCodes, now);
         const digestId = found ? await queueDigest(trx, recipient, 'group', found.input) : null;
         const merged = await trx.updateTable('mail_queue').set({ state: 'merged', digest_id: digestId }).where('id', 'in', items.map((i) => i.id)).where('state', '=', 'grouped').executeTakeFirst();
         if (Number(merged.numUpdatedRows) !== items.length) throw new AlreadyComposed();
@@ -160,7 +166,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
       const again = await trx.selectFrom('mail_queue').select('id').where('recipient', '=', recipient).where('digest', 'is not', null).where('created_at', '>', last).executeTakeFirst();
       if (again) return false;
       const told = await toldOfOpenIncidents(trx, recipient);
-      const found = told.length ? await digestFor(trx, 'reminder', told, [], now) : null;
+      const found = told.length ? await digestFor(trx, 'reminder', recipient, told, [], now) : null;
       if (!found) return false;
       await queueDigest(trx, recipient, 'reminder', found.input);
       return true;
@@ -178,7 +184,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
       return db.transaction().execute(async (trx) => {
         const facts = await mailboxFacts(trx, accountIds, now);
         const lost = accountIds.map((id) => ({ id, account_id: id, event_id: facts.get(id)?.incident ?? null, item: 'lost' as const, cause_code: null }));
-        const found = await digestFor(trx, 'group', lost, [], now);
+        const found = await digestFor(trx, 'group', null, lost, [], now);
         return found ? digestOf(found.input) : null;
       });
     },

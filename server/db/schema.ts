@@ -165,6 +165,8 @@ export interface ShareLinksTable {
   used_at: string | null;
   /** `manual`: copied by a person (a new one revokes the last); `incident`: made for the chat messages of one incident. */
   kind: Generated<ShareLinkKind>;
+  /** An incident link's token, sealed (context `share-link:<id>`) so every message about the incident can show it; null for manual links. */
+  token_sealed: string | null;
 }
 
 export type ShareLinkKind = 'manual' | 'incident';
