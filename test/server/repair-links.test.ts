@@ -297,3 +297,21 @@ describe('ten wrong passwords on one mailbox in a day, across links', () => {
     expect((await row(desk.id)).state).toBe('connected');
   }, 60_000);
 });
+
+describe('wrong passwords sent all at once', () => {
+  it('still reach the mail servers at most five times through one link', async () => {
+    const rush = await addMailbox('rush@acme.test', 'rush-1');
+    await changePassword(rush.id, { smtp: 'rush@acme.test', imap: 'rush@acme.test' }, { smtp: 'rush-2', imap: 'rush-2' });
+    const url = await shareLink(owner, rush.id);
+    const pages = await Promise.all(Array.from({ length: 9 }, (_, i) => submit(url, { password: `burst-${i}` })));
+    expect(pages.map((p) => p.status).filter((s) => s !== 422 && s !== 403)).toEqual([]);
+    const tries = await world.rg.db.selectFrom('repair_tries').select('outcome').where('account_id', '=', rush.id).execute();
+    const tried = tries.filter((t) => t.outcome === 'wrong').length;
+    expect(tried).toBeLessThanOrEqual(5);
+    expect(tries.filter((t) => t.outcome === 'refused')).toHaveLength(9 - tried);
+    expect(pages.filter((p) => p.status === 422)).toHaveLength(tried);
+    expect((await linkOf(url)).revoked_at).not.toBeNull();
+    await eventually(() => disabledMails().length > 0);
+    expect(disabledMails()).toHaveLength(1); // one link died once: one email
+  }, 30_000);
+});
