@@ -42,7 +42,9 @@ function spentWords(view: RepairPageView): string {
 export function repairPage(view: RepairPageView, token: string, refusal?: Pick<RepairRefusal, 'problem' | 'errors'>) {
   const fields: PasswordField[] = view.perSide ? ['smtpPassword', 'imapPassword'] : ['password'];
   const firstWrong = fields.find((f) => refusal?.errors[f]);
-  const intro = html`<p><span class="mailbox">${view.email}</span> can no longer sign in to its mail server, so ${view.workspace} sends nothing from it. Its password was probably changed.</p>`;
+  const intro = view.connected
+    ? html`<p>${view.workspace} sends email from <span class="mailbox">${view.email}</span>. If its password was changed, enter the new one here.</p>`
+    : html`<p><span class="mailbox">${view.email}</span> can no longer sign in to its mail server, so ${view.workspace} sends nothing from it. Its password was probably changed.</p>`;
   const problem = refusal ? html`<p role="alert"><strong>${refusal.problem}</strong></p>` : '';
   if (view.spent) {
     return layout({

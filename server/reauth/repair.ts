@@ -39,6 +39,8 @@ export interface RepairPageView {
   workspace: string;
   /** One password per side: SMTP and IMAP sign in as different users. */
   perSide: boolean;
+  /** Connected right now (a link made before anything broke): the page does not say it is broken. */
+  connected: boolean;
   /** The link takes no more tries: its own allowance, or the mailbox's for the day, is used up. */
   spent: SpentBy | null;
 }
@@ -116,7 +118,8 @@ export function createRepair(deps: RepairDeps) {
   const tries = createRepairTries(db);
 
   async function view(found: LinkFound, spent?: SpentBy | null): Promise<RepairPageView> {
-    return { repair: true, email: found.account.email, workspace: deps.workspaceName, perSide: perSideOf(found.account), spent: spent === undefined ? await tries.spent(found.link) : spent };
+    const { account } = found;
+    return { repair: true, email: account.email, workspace: deps.workspaceName, perSide: perSideOf(account), connected: account.state === 'connected', spent: spent === undefined ? await tries.spent(found.link) : spent };
   }
 
   const refusal = (v: RepairPageView, status: RepairRefusal['status'], problem: string, errors: RepairRefusal['errors'] = {}): RepairRefusal => ({ kind: 'repair_form', status, view: v, problem, errors });
