@@ -191,7 +191,12 @@ export function createRepair(deps: RepairDeps) {
     /** `POST /r/:token` of a custom mailbox's link: tries the password, and saves it only when both sign-ins pass. */
     async submit(found: LinkFound, form: RepairForm): Promise<RepairAnswer> {
       const { account, link } = found;
-      const v = await view(found, null);
+      const v = await view(found);
+      // The page said the link takes no more: whatever was sent, this is the try that kills it.
+      if (v.spent) {
+        await tries.settle((await tries.reserve(link)).id, 'refused');
+        return lock(found, v.spent);
+      }
       const passwords = passwordsOf(v, form);
       if ('kind' in passwords) return passwords;
       const reserved = await tries.reserve(link);
@@ -209,7 +214,11 @@ export function createRepair(deps: RepairDeps) {
       );
       const failed = PARTS.flatMap((part, i) => (reasons[i] ? [{ part, reason: reasons[i] }] : []));
       if (failed.length === 0) {
-        const saved = await save(found, passwords, reserved.id);
+        // Both servers took the password: whatever happens now, it was no wrong guess.
+        const saved = await save(found, passwords, reserved.id).catch(async (error: unknown) => {
+          await tries.forget(reserved.id).catch(() => {});
+          throw error;
+        });
         if (saved === 'link_gone') {
           // Used or revoked by another request while this one tried the password.
           await tries.forget(reserved.id);
