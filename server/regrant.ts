@@ -96,7 +96,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     timeoutSeconds: config.checkTimeoutSeconds,
     metrics,
   });
-  const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config, metrics });
+  const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config, metrics, signIn: loginTests.signIn });
   const outbox = createOutbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });
   const inbox = createInbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
   // Re-authenticated by any path: the held emails go now, and the inbox catches up.

@@ -171,6 +171,15 @@ export interface ShareLinksTable {
 
 export type ShareLinkKind = 'manual' | 'incident';
 
+/** A password sent through a custom mailbox's repair link that did not pass: `testing` while its sign-in runs, `wrong` when refused, `refused` when past the allowance (never tried). */
+export interface RepairTriesTable {
+  id: string;
+  account_id: string;
+  share_link_id: string;
+  at: string;
+  outcome: 'testing' | 'wrong' | 'refused';
+}
+
 export type OAuthPurpose = 'connect' | 'regrant' | 'share';
 
 /**
@@ -242,6 +251,7 @@ export interface Database {
   removed_members: RemovedMembersTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  repair_tries: RepairTriesTable;
 }
 
 /** Where a person hears of their mailboxes' state changes (admins: of every mailbox). */
