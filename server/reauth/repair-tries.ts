@@ -41,8 +41,9 @@ export function createRepairTries(db: Db) {
     return { link: Number(onLink.n), mailbox: Number(onMailbox.n) };
   }
 
+  // The mailbox's allowance first: when both are used up, the owner must hear that new links are blocked too.
   const spentBy = (c: { link: number; mailbox: number }, linkMax: number, mailboxMax: number): SpentBy | null =>
-    c.link > linkMax ? 'link' : c.mailbox > mailboxMax ? 'mailbox' : null;
+    c.mailbox > mailboxMax ? 'mailbox' : c.link > linkMax ? 'link' : null;
 
   return {
     /** Reads only (the page a GET shows): whether the link takes no more tries. */
