@@ -80,7 +80,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
   // One share link per incident, the same in every email, reminder and webhook about it.
   const links = createIncidentLinks({ sealer, publicUrl: config.publicUrl, ttlHours: config.shareLinkTtlHours });
-  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics, clock: options.clock, alerts: { timers: config.alerts, workspace: config.workspaceName, links } });
+  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics, clock: options.clock, sealer, alerts: { timers: config.alerts, workspace: config.workspaceName, links } });
   const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, workspaceName: config.workspaceName, links, retryMs: options.webhookRetryMs, pollMs: options.webhookPollMs, clock: options.clock, timers: config.alerts, describe: (ids) => notifier.groups.describe(ids) });
   const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
   const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember, webhooks, links, signIn: loginTests.signIn });

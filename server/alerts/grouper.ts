@@ -135,7 +135,9 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
   async function queueDigest(trx: Db, recipient: string, kind: DigestKind, input: DigestInput): Promise<string> {
     const digest = digestOf(input);
     const id = newId('eml');
-    await deps.add(trx, [{ id, kind: 'alert', to: recipient, subject: digest.subject, text: digestText(digest), html: await digestHtml(digest), digest: kind }]);
+    // Its share links are live tokens: stored sealed, like the links themselves.
+    const secret = input.mailboxes.some((m) => m.link);
+    await deps.add(trx, [{ id, kind: 'alert', to: recipient, subject: digest.subject, text: digestText(digest), html: await digestHtml(digest), digest: kind, secret }]);
     return id;
   }
 

@@ -143,6 +143,8 @@ export interface MailQueueTable {
   digest: Generated<DigestKind | null>;
   /** The composed email that told this item (null once merged: left out, fixed before it went). */
   digest_id: Generated<string | null>;
+  /** 1: `text_body` and `html_body` are sealed (contexts `mail:<id>:text|html`): the email shows a share link. */
+  sealed: Generated<number>;
 }
 
 export interface MailAttachmentsTable {

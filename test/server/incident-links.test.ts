@@ -95,6 +95,10 @@ describe('a Gmail mailbox that lost its grant', () => {
     expect(stored).toMatchObject({ kind: 'incident', token_hash: hashToken(token), created_by: null, revoked_at: null, used_at: null });
     expect(stored.token_sealed).toMatch(/^v1\./);
     expect(JSON.stringify(await linksOf(gmail.id))).not.toContain(token);
+    // Nor in the queued emails that showed it: their bodies are sealed too.
+    const queued = await world.rg.db.selectFrom('mail_queue').selectAll().where('digest', 'is not', null).execute();
+    expect(queued.filter((q) => q.sealed === 1).map((q) => q.recipient).sort()).toEqual([ADMIN, OWNER, GMAIL].sort());
+    expect(JSON.stringify(queued)).not.toContain(token);
 
     // Copy link, twice: the second manual link replaces the first, the incident link stays.
     const copied = await shareLink(gmail.id);
