@@ -104,7 +104,10 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
 
   /** A CSV file the server makes (the import template, a report), to be saved by the person. */
   async function csv(path: string): Promise<Blob> {
-    const res = await request('GET', path);
+    return csvOf(await request('GET', path));
+  }
+
+  async function csvOf(res: Response): Promise<Blob> {
     if (!(res.headers.get('content-type') ?? '').includes('text/csv')) throw new ApiError('not_regrant', t('errors_notCsv', serverUrl), res.status);
     return res.blob();
   }
@@ -151,6 +154,12 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     imports: async () => (await json((s) => s.importListSchema, 'GET', '/api/imports')).imports,
     /** `GET /api/imports/template.csv`: the bulk CSV with its columns in order. */
     importTemplate: () => csv('/api/imports/template.csv'),
+    /** `POST /api/accounts/export`: the SMTP/IMAP mailboxes `ids` as the bulk CSV, passwords left empty, and the file's name. */
+    async exportAccounts(ids: readonly string[]): Promise<{ file: Blob; name: string }> {
+      const res = await request('POST', '/api/accounts/export', { json: { ids } });
+      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'regrant-reauth.csv';
+      return { file: await csvOf(res), name };
+    },
     /** `POST /api/imports`: the file's bytes as they are; the server finds the encoding and the delimiter. */
     uploadImport: async (file: Blob) => jsonOf((s) => s.importUploadSchema, await request('POST', '/api/imports', { bytes: file, type: 'text/csv' }, {}, Math.max(timeoutMs, UPLOAD_TIMEOUT_MS))),
     /** `POST /api/imports/:id/run`: answers 202 with the import, usually still running. */
