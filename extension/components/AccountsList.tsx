@@ -47,9 +47,9 @@ export function AccountsList({ groups, query, onQuery, isCurrent, onChoose, sele
             const heading = `fleet-group-${k}`;
             return [
               <li key={`group ${g.key}`} class={g.broken ? 'group-head broken' : 'group-head'} data-group={g.key}>
-                <h3 id={heading}>
+                <h2 id={heading}>
                   {g.label} <span class="count">({formatCount(g.accounts.length)})</span>
-                </h3>
+                </h2>
                 <label class="select-group">
                   <input
                     type="checkbox"

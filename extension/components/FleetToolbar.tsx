@@ -60,6 +60,7 @@ export function FleetToolbar({ deps, chosen, hidden, shownCount, onSelectShown, 
   const n = chosen.length;
 
   async function work(run: () => Promise<Outcome>) {
+    if (busy || n === 0) return;
     setBusy(true);
     setOutcome(null);
     try {
@@ -112,14 +113,16 @@ export function FleetToolbar({ deps, chosen, hidden, shownCount, onSelectShown, 
   // Arrow keys move along the toolbar's buttons (Tab still reaches each).
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    const buttons = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLButtonElement>('button:not(:disabled)')];
+    const buttons = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLButtonElement>('button')];
     const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
     if (at < 0) return;
     e.preventDefault();
     buttons[(at + (e.key === 'ArrowRight' ? 1 : buttons.length - 1)) % buttons.length].focus();
   };
   const held = chosen.reduce((k, a) => k + a.pendingEmails, 0);
+  // aria-disabled, not disabled: a button that cannot act now keeps the keyboard's focus.
   const none = n === 0 || busy;
+  const off = (unavailable: boolean) => ({ 'aria-disabled': unavailable ? ('true' as const) : undefined });
 
   return (
     <div class="fleet-toolbar">
@@ -128,22 +131,22 @@ export function FleetToolbar({ deps, chosen, hidden, shownCount, onSelectShown, 
         {hidden > 0 && <> ({t('fleet_selectedHidden', formatCount(hidden))})</>}
       </p>
       <div class="fleet-actions" role="toolbar" aria-label={t('fleet_toolbarLabel')} onKeyDown={onKeyDown}>
-        <button type="button" disabled={busy || shownCount === 0} onClick={onSelectShown}>
+        <button type="button" {...off(busy || shownCount === 0)} onClick={() => !busy && shownCount > 0 && onSelectShown()}>
           {t('fleet_selectShown', formatCount(shownCount))}
         </button>
-        <button type="button" disabled={none} onClick={onClear}>
+        <button type="button" {...off(none)} onClick={() => !none && onClear()}>
           {t('fleet_clear')}
         </button>
-        <button type="button" disabled={none} onClick={() => void copyLinks()}>
+        <button type="button" {...off(none)} onClick={() => void copyLinks()}>
           {t('fleet_copyLinks')}
         </button>
-        <button type="button" disabled={none} onClick={() => void checkNow()}>
+        <button type="button" {...off(none)} onClick={() => void checkNow()}>
           {t('fleet_checkNow')}
         </button>
-        <button type="button" disabled={none} onClick={() => void exportCsv()}>
+        <button type="button" {...off(none)} onClick={() => void exportCsv()}>
           {t('fleet_export')}
         </button>
-        <button type="button" class="danger" disabled={none} aria-expanded={asking} onClick={() => setAsking(!asking)}>
+        <button type="button" class="danger" {...off(none)} aria-expanded={asking} onClick={() => !none && setAsking(!asking)}>
           {t('fleet_remove')}
         </button>
       </div>
