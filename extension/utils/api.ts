@@ -22,6 +22,8 @@ export class ApiError extends Error {
     readonly serverCode?: string,
     /** The request field the server named, e.g. `mapping.smtp_host`. */
     readonly field?: string,
+    /** A 429's Retry-After, in milliseconds. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -79,7 +81,8 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     }
     if (res.status === 401) return new ApiError('token_rejected', t('errors_tokenRejected'), 401, String(error.code));
     if (res.status >= 500) return new ApiError('server_error', t('errors_serverFailed', error.message), res.status, String(error.code));
-    return new ApiError('request_failed', error.message, res.status, String(error.code), typeof error.field === 'string' ? error.field : undefined);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    return new ApiError('request_failed', error.message, res.status, String(error.code), typeof error.field === 'string' ? error.field : undefined, retryAfter > 0 ? retryAfter * 1000 : undefined);
   }
 
   /** Only a page of this very server is opened in a tab or put on the clipboard (server-page.ts). */

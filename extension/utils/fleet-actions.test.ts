@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OneTimeLink } from '../../shared/api.ts';
 import { account } from '../../test/extension/fixtures.ts';
-import { ApiError } from './api.ts';
+import { ApiError, createApi } from './api.ts';
 import { forEachMailbox, shareText, type MailboxResult } from './fleet-actions.ts';
 
 const mailboxes = (n: number) => Array.from({ length: n }, (_, k) => account(`m${k}@acme.test`, 'needs_reauth'));
@@ -41,6 +41,30 @@ describe('forEachMailbox', () => {
     expect(limited).toMatchObject({ ok: true, value: 'ok' });
     expect(waits).toEqual([1000, 2000]);
     expect(refused).toMatchObject({ ok: false, error: 'wrong_provider: custom mailboxes have no share link' });
+  });
+
+  it('waits as long as Retry-After says, at most a minute', async () => {
+    const waits: number[] = [];
+    let tries = 0;
+    await forEachMailbox(
+      mailboxes(1),
+      async () => {
+        if (++tries === 1) throw new ApiError('request_failed', 'Too many requests', 429, 'rate_limited', undefined, 7000);
+        if (tries === 2) throw new ApiError('request_failed', 'Too many requests', 429, 'rate_limited', undefined, 600_000);
+        return 'ok';
+      },
+      { wait: async (ms) => void waits.push(ms) },
+    );
+    expect(waits).toEqual([7000, 60_000]);
+  });
+
+  it('reads Retry-After from the server\'s 429', async () => {
+    const limited = () => new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'Too many requests' } }), { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '12' } });
+    const api = createApi({ serverUrl: 'https://regrant.acme.test', apiToken: 'tok', fetch: async () => limited() });
+    const waits: number[] = [];
+    const [only] = await forEachMailbox(mailboxes(1), (a) => api.checkNow(a.id), { wait: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([12_000, 12_000, 12_000, 12_000]);
+    expect(only).toMatchObject({ ok: false, error: 'Too many requests' });
   });
 
   it('gives up after five answers of 429, saying so', async () => {

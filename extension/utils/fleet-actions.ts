@@ -3,7 +3,8 @@
  * routes (Check now, share link, remove): each mailbox keeps the checks and rules its route
  * has, and its own answer. At most FLEET_CONCURRENCY requests run at once, so 300 mailboxes
  * neither queue behind the browser's six connections to the server nor crowd out the page's
- * own polls; an answer of 429 (a limit reached) waits and tries again, as Retry-After asks.
+ * own polls; an answer of 429 (a limit reached) waits as Retry-After asks (or 1, 2, 4… s) and
+ * tries again, up to five times.
  *
  * @example
  *   const results = await forEachMailbox(selected, (a) => api.checkNow(a.id), { onProgress: (done, total) => … });
@@ -17,6 +18,8 @@ import { t } from './i18n.ts';
 export const FLEET_CONCURRENCY = 4;
 /** Tries of one mailbox's request while the server answers 429. */
 const TRIES = 5;
+/** The longest wait before a try again, whatever Retry-After says. */
+const MAX_WAIT_MS = 60_000;
 
 export type MailboxResult<T> = { account: AccountStatus; ok: true; value: T } | { account: AccountStatus; ok: false; error: string };
 
@@ -42,7 +45,7 @@ export async function forEachMailbox<T>(accounts: readonly AccountStatus[], work
         return { account, ok: true, value: await work(account) };
       } catch (error) {
         if (error instanceof ApiError && error.status === 429 && attempt < TRIES) {
-          await wait(1000 * 2 ** (attempt - 1));
+          await wait(Math.min(error.retryAfterMs ?? 1000 * 2 ** (attempt - 1), MAX_WAIT_MS));
           continue;
         }
         return { account, ok: false, error: problemOf(error).message };

@@ -114,7 +114,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
       origin: EXTENSION_ORIGIN,
       allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'X-Request-Id'],
       allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-      exposeHeaders: ['ETag', 'X-Request-Id', 'Content-Disposition'],
+      exposeHeaders: ['ETag', 'X-Request-Id', 'Content-Disposition', 'Retry-After'],
       maxAgeSeconds: 600,
     }),
   );
