@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AccountState, AccountStatus } from '../../shared/api.ts';
 import { filterAccounts } from '../utils/accounts.ts';
 import { groupMailboxes, idsBetween, stateCounts } from '../utils/fleet.ts';
@@ -31,6 +31,10 @@ export function Fleet({ accounts, deps, isCurrent, onChoose, onChanged, onRemove
   const anchor = useRef<string | null>(null);
 
   const counts = useMemo(() => stateCounts(accounts), [accounts]);
+  // The last mailbox of the chosen state left it (fixed, removed): show them all again.
+  useEffect(() => {
+    if (state && counts[state] === 0) setState(null);
+  }, [state, counts]);
   const shown = useMemo(() => filterAccounts(accounts, query, state), [accounts, query, state]);
   const groups = useMemo(() => groupMailboxes(shown), [shown]);
   // The list's order on screen, for Shift ranges: group by group.

@@ -96,6 +96,21 @@ describe('the fleet on the accounts page', () => {
     expect(within(await list()).getAllByRole('checkbox', { name: /^Select .+@/ }).map((c) => c.getAttribute('aria-label'))).toEqual(['Select ok1@acme.test', 'Select ok2@acme.test']);
   });
 
+  it('once no mailbox is left in the chosen state, the list shows all again', async () => {
+    const world = setup();
+    await list();
+    fireEvent.click(chip(/^Unreachable/));
+    fireEvent.click(act('Select all shown (1)'));
+    fireEvent.click(act('Remove selected'));
+    fireEvent.click(screen.getByRole('button', { name: 'Remove 1 mailbox' }));
+    await screen.findByText('Removed 1 mailbox.');
+    expect(world.calls.filter((c) => c.startsWith('remove'))).toEqual(['remove acc_far']);
+    await waitFor(() => expect(chip(/^All/).getAttribute('aria-pressed')).toBe('true'));
+    expect(chip(/^All/).textContent).toBe('All 9');
+    expect(screen.queryByRole('button', { name: /^Unreachable/ })).toBeNull();
+    expect(screen.getAllByRole('checkbox', { name: /^Select .+@/ })).toHaveLength(9);
+  });
+
   it('groups the broken mailboxes by cause, largest first, each heading with its count', async () => {
     setup();
     const headings = within(await list()).getAllByRole('heading').map((h) => h.textContent);
