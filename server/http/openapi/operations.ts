@@ -275,6 +275,23 @@ const imports: ApiOperation[] = [
     answers: { 200: { description: 'The template', ...csv } },
   },
   {
+    route: 'POST /api/accounts/export',
+    id: 'exportAccounts',
+    tag: 'Bulk import',
+    summary: 'The chosen SMTP/IMAP mailboxes as the bulk CSV, passwords left empty',
+    description:
+      'Every column of the template filled from the saved settings but `smtp_password` and `imap_password`: fill in the new passwords and import the file with `updateExisting: true` to fix them all at once. Cells a spreadsheet would run as a formula start with `\'`, which the import takes off again. Members export their own mailboxes; admins any.',
+    body: { json: requests.exportAccountsSchema },
+    answers: { 200: { description: 'The file (`Content-Disposition: attachment; filename="regrant-reauth-YYYY-MM-DD.csv"`)', ...csv } },
+    errors: {
+      400: 'The body is not JSON',
+      404: `${NOT_YOURS} (the first such id is named)`,
+      409: 'A Google or Microsoft mailbox is among the ids (`wrong_provider`): those are re-granted, not given a password',
+      413: 'The body is over 512 KiB',
+      422: '`ids` is missing, empty or longer than 10,000',
+    },
+  },
+  {
     route: 'GET /api/imports',
     id: 'listImports',
     tag: 'Bulk import',
