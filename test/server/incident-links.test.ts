@@ -6,9 +6,11 @@
  * a reminder after its lifetime carries a new one. A cause only an administrator can fix gets
  * no link but the fix in words, and a custom mailbox's alert carries its repair link.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/api.ts';
-import { hashToken } from '../../server/crypto/index.ts';
+import { createSealer, hashToken } from '../../server/crypto/index.ts';
+import { createIncidentLinks } from '../../server/reauth/incident-links.ts';
 import { alertMails, type AlertMail } from '../support/alert-mail.ts';
 import { movableClock } from '../support/clock.ts';
 import { startOAuthWorld, type OAuthWorld } from '../support/oauth-world.ts';
@@ -155,7 +157,7 @@ describe('a Gmail mailbox that lost its grant', () => {
 });
 
 describe('causes a link cannot fix, and custom mailboxes', () => {
-  it("an admin-only cause: every email names the fix in words and carries no link; no link is made", async () => {
+  it('an admin-only cause: every email names the fix in words and carries no link; no link is made', async () => {
     const locked = await world.connect(owner, 'google', POLICY);
     world.notify.received.length = 0;
     world.google.fail(POLICY, 'admin_policy_enforced');
@@ -167,6 +169,14 @@ describe('causes a link cannot fix, and custom mailboxes', () => {
       expect(mail.html).not.toMatch(/\/r\/r_/);
     }
     expect(await linksOf(locked.id)).toEqual([]);
+
+    // Two messages written at the same moment (two instances) need a new link: they show the same one.
+    const links = createIncidentLinks({ sealer: createSealer(randomBytes(32)), publicUrl: 'http://regrant.test', ttlHours: 72 });
+    const broken = { id: locked.id, state: 'needs_reauth' as const, reason_code: 'grant_revoked' };
+    const shown = await Promise.all([1, 2].map(() => world.rg.db.transaction().execute((trx) => links.current(trx, broken))));
+    expect(shown[0]!.url).toMatch(LINK);
+    expect(shown[1]!.url).toBe(shown[0]!.url);
+    expect(await linksOf(locked.id)).toEqual([expect.objectContaining({ kind: 'incident', token_hash: hashToken(shown[0]!.url.split('/r/')[1]) })]);
   });
 
   it('a custom mailbox: its alert carries its repair link (an incident link of that mailbox); saving and testing new settings kills it, so does a check that finds it working', async () => {
