@@ -27,6 +27,7 @@ import { launchWithExtension, type ExtensionBrowser } from '../support/chromium.
 import { startOAuthWorld, type OAuthWorld } from '../support/oauth-world.ts';
 import { freePort } from '../support/ports.ts';
 import { customMailbox, eventually, type Client } from '../support/regrant.ts';
+import { saveToken } from '../support/options-page.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, k) => `${prefix}${String(k + 1).padStart(3, '0')}@fleet.test`);
@@ -96,13 +97,7 @@ describe('a fleet of 300 mailboxes on the accounts page', () => {
 
     chrome = await launchWithExtension();
     await chrome.context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    const options = await chrome.open('options.html');
-    await options.getByLabel('Server URL').fill(serverUrl);
-    await options.getByText('Advanced: paste an API token').click();
-    await options.getByLabel('API token').fill(admin.token);
-    await options.getByRole('button', { name: 'Save' }).click();
-    await options.getByText(/^Saved\./).waitFor();
-    await options.close();
+    await saveToken(await chrome.open('options.html'), serverUrl, admin.token);
     page = await chrome.open('accounts.html');
     page.setDefaultTimeout(20_000);
   }, 600_000);
