@@ -49,12 +49,20 @@ const ms = (iso: string) => Date.parse(iso);
 export function createAlertGroups(deps: AlertGroupsDeps) {
   const { db, timers } = deps;
 
-  /** When each person was last alerted (a group or a reminder). */
-  async function lastAlerted(recipients: string[] | null): Promise<Map<string, string>> {
-    let q = db.selectFrom('mail_queue').select(['recipient', (eb) => eb.fn.max('created_at').as('last')]).where('digest', 'is not', null);
-    if (recipients) q = q.where('recipient', 'in', recipients);
-    const rows = await q.groupBy('recipient').execute();
-    return new Map(rows.map((r) => [r.recipient, r.last as string]));
+  /** When each of `recipients` was last alerted (a group or a reminder); asked 500 at a time. */
+  async function lastAlerted(recipients: string[]): Promise<Map<string, string>> {
+    const last = new Map<string, string>();
+    for (let i = 0; i < recipients.length; i += 500) {
+      const rows = await db
+        .selectFrom('mail_queue')
+        .select(['recipient', (eb) => eb.fn.max('created_at').as('last')])
+        .where('digest', 'is not', null)
+        .where('recipient', 'in', recipients.slice(i, i + 500))
+        .groupBy('recipient')
+        .execute();
+      for (const r of rows) last.set(r.recipient, r.last as string);
+    }
+    return last;
   }
 
   /** People told of an incident that is still open: only they may be due a reminder. */
@@ -195,7 +203,10 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
     async composeDue(): Promise<number> {
       const now = deps.clock();
       const open = await db.selectFrom('mail_queue').select(['recipient', (eb) => eb.fn.min('created_at').as('opened')]).where('state', '=', 'grouped').groupBy('recipient').execute();
-      const last = await lastAlerted(null);
+      const reminded = timers.reminderHours > 0 ? await stillBrokenFor() : [];
+      // Only the people who may be due something: the alert history of everyone else stays unread.
+      const concerned = [...new Set([...open.map((o) => o.recipient), ...reminded])];
+      const last = await lastAlerted(concerned);
       let queued = 0;
       for (const { recipient, opened } of open) {
         const previous = last.get(recipient);
@@ -204,7 +215,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
       }
       if (timers.reminderHours > 0) {
         const waitingGroup = new Set(open.map((o) => o.recipient));
-        for (const recipient of await stillBrokenFor()) {
+        for (const recipient of reminded) {
           const at = last.get(recipient);
           if (!at || waitingGroup.has(recipient) || now.getTime() < ms(at) + timers.reminderHours * 3_600_000) continue;
           if (await composeReminder(recipient, now, at)) queued += 1;
