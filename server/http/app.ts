@@ -33,7 +33,7 @@ import type { OwnHealth } from '../metrics/own-health.ts';
 import { markUnmatched, observeRequests } from './observe.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { serverHealthRoutes } from './routes/server-health.ts';
-import { statusPoll } from './status-poll.ts';
+import { answerFetch, statusPoll } from './status-poll.ts';
 import type { Members } from '../auth/members.ts';
 import type { Signin } from '../signin/index.ts';
 import { loginRoutes, loginTokenRoute } from './routes/login.ts';
@@ -142,8 +142,9 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   metrics?.knowRoutes(app.routes.map((r) => r.path));
   // In front of the routing: nearly every request is the extension's poll, and its 304 needs
   // little (status-poll.ts). `app.request` (the tests) goes through `fetch` too.
+  // `nodeFront(app.statusPoll)` answers it before node-server even builds a Request (listeners.ts).
   const poll = statusPoll({ users, degradedNow: ownHealth ? ownHealth.degradedNow : () => false, cors: API_CORS, logger, metrics });
   const routed = app.fetch;
-  app.fetch = (request, env, executionCtx) => poll(request) ?? routed(request, env, executionCtx);
-  return app;
+  app.fetch = (request, env, executionCtx) => answerFetch(poll, request) ?? routed(request, env, executionCtx);
+  return Object.assign(app, { statusPoll: poll });
 }

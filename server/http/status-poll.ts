@@ -1,26 +1,28 @@
 /**
  * The extension's poll, `GET /api/status` with the ETag it already holds, answered `304` in
- * front of the app's routing when all it needs is known without waiting. Every extension polls
- * all day and nearly every poll is this one; what it skips is only machinery (routing, the
- * middleware chain, Hono's header objects, promises), never a check:
+ * front of the app when all it needs is known without waiting. Every extension polls all day
+ * and nearly every poll is this one; what it skips is only machinery (the Fetch request and
+ * response objects, routing, the middleware chain, promises), never a check:
  *
  * - the token: `users.keptHolder`, the same kept lookup `byToken` uses, valid only while the
  *   database's change clock has not moved (read here, for this request), so a token revoked
  *   by anyone, the CLI included, is refused on the very next request;
  * - the ETag: the route's own (`currentStatusEtag`), `serverDegraded` included;
  * - the answer's headers: those the route and the API middleware give a 304 (ETag,
- *   Cache-Control, Vary, CORS, nosniff, X-Request-Id);
+ *   Cache-Control, Vary, CORS, X-Request-Id; not `nosniff`, which is about a body);
  * - the HTTP metrics count it (`regrant_http_requests_total{route="/api/status",status="304"}`).
  *
  * Anything else goes to the app, which answers as before: no or unknown token (401, and the
- * abuse limit), a lookup or `serverDegraded` not known yet, a stale ETag, another method.
+ * abuse limit), a lookup or `serverDegraded` not known yet, a stale ETag, another method or path.
  * Its log line is at `debug`: at `info`, one line per extension every few seconds would drown
  * what an operator reads; the metric counts them.
  *
  * @example
  *   const poll = statusPoll({ users, degradedNow, cors, logger, metrics });
- *   poll(request) ?? app.fetch(request); // a 304, or undefined: the app answers
+ *   answerFetch(poll, request) ?? app.fetch(request);         // in front of the app (tests too)
+ *   createHttpServer(app.fetch, limits, nodeFront(poll));     // in front of node-server
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Users } from '../auth/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Metrics } from '../metrics/index.ts';
@@ -39,33 +41,65 @@ export interface StatusPollDeps {
   metrics?: Pick<Metrics, 'httpRequest'>;
 }
 
-const ROUTE = '/api/status';
-
-/** The path of a request's URL, without its query. */
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  const query = url.indexOf('?', start);
-  return start === -1 ? '/' : url.slice(start, query === -1 ? undefined : query);
+/** What the poll reads of a request: its method, its URL (a path, or a whole URL) and its headers. */
+export interface PollRequest {
+  method: string | undefined;
+  url: string;
+  header(name: string): string | undefined;
 }
 
-export function statusPoll({ users, degradedNow = () => false, cors, logger, metrics }: StatusPollDeps): (request: Request) => Response | undefined {
+/** The headers of the 304 to answer, or undefined: the app answers. */
+export type StatusPoll = (request: PollRequest) => Record<string, string> | undefined;
+
+const ROUTE = '/api/status';
+
+/** Whether a URL (a path, or a whole URL) is the route's, whatever its query. */
+function isRoute(url: string): boolean {
+  const start = url.startsWith('/') ? 0 : url.indexOf('/', url.indexOf('//') + 2);
+  if (start === -1 || !url.startsWith(ROUTE, start)) return false;
+  const end = start + ROUTE.length;
+  return url.length === end || url[end] === '?';
+}
+
+export function statusPoll({ users, degradedNow = () => false, cors, logger, metrics }: StatusPollDeps): StatusPoll {
   const corsFor = corsHeaders(cors);
   return (request) => {
     if (request.method !== 'GET') return undefined;
-    const asked = request.headers.get('if-none-match');
-    if (asked === null || pathOf(request.url) !== ROUTE) return undefined;
+    const asked = request.header('if-none-match');
+    if (asked === undefined || !isRoute(request.url)) return undefined;
     const started = performance.now();
-    const token = bearerToken(request.headers.get('authorization') ?? undefined);
+    const token = bearerToken(request.header('authorization'));
     const user = token === null ? undefined : users.keptHolder(token);
     const degraded = user && degradedNow();
     if (!user || degraded === undefined) return undefined;
     const etag = currentStatusEtag(user, degraded);
     if (!etagMatches(asked, etag)) return undefined;
-    const requestId = requestIdOf(request.headers.get('x-request-id') ?? undefined);
-    const headers = { ...corsFor(request.headers.get('origin') ?? undefined), ...API_HEADERS, ETag: etag, 'X-Request-Id': requestId };
+    const requestId = requestIdOf(request.header('x-request-id'));
+    const headers = { ...corsFor(request.header('origin')), 'Cache-Control': API_HEADERS['Cache-Control'], ETag: etag, 'X-Request-Id': requestId };
     const seconds = (performance.now() - started) / 1000;
     metrics?.httpRequest('GET', ROUTE, 304, seconds);
     logger.debug?.('http.request', { requestId, method: 'GET', route: ROUTE, status: 304, ms: Math.round(seconds * 10_000) / 10 });
-    return new Response(null, { status: 304, headers });
+    return headers;
   };
+}
+
+/** The poll in front of a fetch handler: the 304, or undefined (then the handler answers). */
+export function answerFetch(poll: StatusPoll, request: Request): Response | undefined {
+  const headers = poll({ method: request.method, url: request.url, header: (name) => request.headers.get(name) ?? undefined });
+  return headers && new Response(null, { status: 304, headers });
+}
+
+/** The poll in front of Node's request listener: true when it answered. */
+export function nodeFront(poll: StatusPoll): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    const headers = poll({ method: req.method, url: req.url ?? '', header: (name) => headerOf(req, name) });
+    if (!headers) return false;
+    res.writeHead(304, headers).end();
+    return true;
+  };
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
