@@ -9,7 +9,7 @@
  *   by anyone, the CLI included, is refused on the very next request;
  * - the ETag: the route's own (`currentStatusEtag`), `serverDegraded` included;
  * - the answer's headers: those the route and the API middleware give a 304 (ETag,
- *   Cache-Control, Vary, CORS, X-Request-Id; not `nosniff`, which is about a body);
+ *   Cache-Control, Vary, CORS, nosniff, X-Request-Id);
  * - the HTTP metrics count it (`regrant_http_requests_total{route="/api/status",status="304"}`).
  *
  * Anything else goes to the app, which answers as before: no or unknown token (401, and the
@@ -75,7 +75,7 @@ export function statusPoll({ users, degradedNow = () => false, cors, logger, met
     const etag = currentStatusEtag(user, degraded);
     if (!etagMatches(asked, etag)) return undefined;
     const requestId = requestIdOf(request.header('x-request-id'));
-    const headers = { ...corsFor(request.header('origin')), 'Cache-Control': API_HEADERS['Cache-Control'], ETag: etag, 'X-Request-Id': requestId };
+    const headers = { ...corsFor(request.header('origin')), ...API_HEADERS, ETag: etag, 'X-Request-Id': requestId };
     const seconds = (performance.now() - started) / 1000;
     metrics?.httpRequest('GET', ROUTE, 304, seconds);
     logger.debug?.('http.request', { requestId, method: 'GET', route: ROUTE, status: 304, ms: Math.round(seconds * 10_000) / 10 });

@@ -66,6 +66,7 @@ it('a poll with the current ETag is a 304 with the route’s ETag and the API’
     expect(await res.text()).toBe('');
     expect(res.headers.get('etag')).toBe(etag);
     expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('vary')).toBe('Origin');
     expect(res.headers.get('access-control-allow-origin')).toBe(EXTENSION);
     expect(res.headers.get('access-control-expose-headers')).toBe('ETag,X-Request-Id');

@@ -4,12 +4,6 @@ import { statusEtag } from '../../auth/status-version.ts';
 import { DomainError } from '../../errors.ts';
 import type { AuthEnv } from '../auth.ts';
 
-/**
- * GET /api/status, and `?since=VERSION` for what changed since. The ETag comes from the user
- * row the auth step already read, so a 304 costs one indexed lookup and reads no account;
- * `serverDegraded` (read every few seconds at most) is part of it, so a poll sees it turn on and off;
- * while it is on, admins also get `ownEmailsRefused` when the NOTIFY_SMTP_URL server refuses Regrant.
- */
 /** The ETag of a user's status answer, marked while the server is degraded so a poll sees it turn on and off. */
 export function currentStatusEtag(user: { id: string; status_version: number }, degraded: boolean): string {
   const etag = statusEtag(user);
@@ -21,6 +15,12 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   return ifNoneMatch !== undefined && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
+/**
+ * GET /api/status, and `?since=VERSION` for what changed since. The ETag comes from the user
+ * row the auth step already read, so a 304 costs one indexed lookup and reads no account;
+ * `serverDegraded` (read every few seconds at most) is part of it, so a poll sees it turn on and off;
+ * while it is on, admins also get `ownEmailsRefused` when the NOTIFY_SMTP_URL server refuses Regrant.
+ */
 export function statusRoutes(accounts: Accounts, serverDegraded: () => Promise<boolean> = async () => false, ownEmailsRefused: () => Promise<{ replyCode: string | null } | null> = async () => null) {
   return new Hono<AuthEnv>().get('/', async (c) => {
     const degraded = await serverDegraded();
