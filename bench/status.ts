@@ -11,7 +11,7 @@
  */
 import autocannon from 'autocannon';
 import type { StatusResponse } from '../shared/api.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../server/config/index.ts';
@@ -66,15 +66,26 @@ async function startProcess(args: string[], env: Record<string, string>): Promis
   return { ...started, port };
 }
 
-/** Requests per second over SECONDS; every answer must have the expected status. */
-async function load(url: string, headers: Record<string, string>, status: number, seconds = SECONDS, connections = CONNECTIONS): Promise<number> {
+/** CPU time (user + system) a process has used so far, in µs: /proc counts it in ticks of 1/100 s. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/**
+ * Requests per second over SECONDS, and the server's CPU per request (µs): unlike the rate, it
+ * hardly depends on what else the machine runs. Every answer must have the expected status.
+ */
+async function load(url: string, headers: Record<string, string>, status: number, pid: number, seconds = SECONDS, connections = CONNECTIONS): Promise<{ rate: number; cpu: number }> {
+  const before = cpuMicros(pid);
   const result = await autocannon({ url, headers, connections, duration: seconds });
+  const cpu = (cpuMicros(pid) - before) / result.requests.total;
   const answered = Object.entries(result.statusCodeStats ?? {});
   const wrong = answered.filter(([code]) => Number(code) !== status);
   if (wrong.length || result.errors || result.timeouts) {
     throw new Error(`${url}: expected only ${status}s, got ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
-  return result.requests.total / seconds;
+  return { rate: result.requests.total / seconds, cpu };
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'regrant-bench-'));
@@ -95,16 +106,21 @@ try {
   const notModified = { ...auth, 'if-none-match': etag };
 
   // Warm up both processes (JIT, SQLite page cache) before measuring.
-  await load(`http://127.0.0.1:${bare.port}/api/status`, auth, 200, 1);
-  await load(statusUrl, notModified, 304, 1);
-  await load(statusUrl, auth, 200, 2, 2);
+  await load(`http://127.0.0.1:${bare.port}/api/status`, auth, 200, bare.pid, 1);
+  await load(statusUrl, notModified, 304, regrant.pid, 1);
+  await load(statusUrl, auth, 200, regrant.pid, 2, 2);
 
   const results = { bare: [] as number[], notModified: [] as number[], full: [] as number[] };
+  const cpu = { bare: [] as number[], notModified: [] as number[] };
   for (let run = 0; run < RUNS; run++) {
-    results.bare.push(await load(`http://127.0.0.1:${bare.port}/api/status`, auth, 200));
-    results.notModified.push(await load(statusUrl, notModified, 304));
-    results.full.push(await load(statusUrl, auth, 200, SECONDS, 2));
-    console.log(`run ${run + 1}/${RUNS}: bare ${num(results.bare[run])}, 304 ${num(results.notModified[run])}, 200 ${num(results.full[run], 1)} req/s`);
+    const b = await load(`http://127.0.0.1:${bare.port}/api/status`, auth, 200, bare.pid);
+    const n = await load(statusUrl, notModified, 304, regrant.pid);
+    results.bare.push(b.rate);
+    results.notModified.push(n.rate);
+    cpu.bare.push(b.cpu);
+    cpu.notModified.push(n.cpu);
+    results.full.push((await load(statusUrl, auth, 200, regrant.pid, SECONDS, 2)).rate);
+    console.log(`run ${run + 1}/${RUNS}: bare ${num(results.bare[run])} (${num(b.cpu, 1)} µs CPU each), 304 ${num(results.notModified[run])} (${num(n.cpu, 1)} µs), 200 ${num(results.full[run], 1)} req/s`);
   }
   const bareRate = median(results.bare);
   const reference = `bare Hono route: ${num(bareRate)} req/s`;
@@ -113,6 +129,11 @@ try {
     name: `GET /api/status, 304 path, ${num(MAILBOXES)} mailboxes (autocannon, ${CONNECTIONS} connections)`,
     value: `${num(median(results.notModified))} req/s`, reference, ratio: ratio304, goal: '≥ 0.5 of the bare route', met: ratio304 >= 0.5,
     runs: runsOf(results.notModified, (r) => num(r)),
+  });
+  report({
+    name: 'server CPU per request, same runs: 304 path (the bare route as reference)',
+    value: `${num(median(cpu.notModified), 1)} µs`, reference: `bare route: ${num(median(cpu.bare), 1)} µs`, ratio: median(cpu.notModified) / median(cpu.bare),
+    runs: runsOf(cpu.notModified, (r) => num(r, 1)),
   });
   report({
     name: `GET /api/status, 200 path (${num(bytes / 1024)} KiB JSON of ${num(MAILBOXES)} mailboxes, 2 connections)`,

@@ -65,10 +65,19 @@ export function createUsers(db: Db) {
     return { id, token, expiresAt };
   }
 
-  /** Notes that a token was used; at most once an hour, so a busy token costs no write per request. */
+  /** Whether a use of the token is to be noted now: at most once an hour, so a busy token costs no write per request. */
+  const useToNote = (lastUsedAt: string | null, now: Date) => !lastUsedAt || now.getTime() - Date.parse(lastUsedAt) >= LAST_USED_RESOLUTION_MS;
+
   async function noteUse(tokenId: string, lastUsedAt: string | null, now: Date): Promise<void> {
-    if (lastUsedAt && now.getTime() - Date.parse(lastUsedAt) < LAST_USED_RESOLUTION_MS) return;
+    if (!useToNote(lastUsedAt, now)) return;
     await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', tokenId).execute();
+  }
+
+  /** The token's holder, or null once it expired (against the clock on every request, kept or not). */
+  function holderOf(found: TokenHolder, now: Date): AuthUser | null {
+    if (found.expires_at && found.expires_at <= now.toISOString()) return null;
+    const { id, email, name, role, status_version } = found;
+    return { id, email, name, role, status_version };
   }
 
   async function byEmail(email: string): Promise<User | undefined> {
@@ -165,11 +174,23 @@ export function createUsers(db: Db) {
           known.set(hash, found);
         }
       }
-      const { token_id, last_used_at, expires_at, ...user } = found;
-      // Expiry is read against the clock on every request, cached or not.
-      if (expires_at && expires_at <= now.toISOString()) return null;
-      await noteUse(token_id, last_used_at, now);
+      const user = holderOf(found, now);
+      if (user) await noteUse(found.token_id, found.last_used_at, now);
       return user;
+    },
+
+    /**
+     * `byToken` without a promise, for the status poll: the holder when the lookup is kept and
+     * the database provably unchanged since it was read (the same reading `byToken` takes, so a
+     * revocation committed by anyone is seen just as soon), and no use is to be noted. Else
+     * undefined: ask `byToken`.
+     */
+    keptHolder(token: string, now = new Date()): AuthUser | undefined {
+      const clockNow = clock?.();
+      if (clockNow === undefined || clockNow !== knownAt) return undefined;
+      const found = known.get(hashToken(token));
+      if (!found || useToNote(found.last_used_at, now)) return undefined;
+      return holderOf(found, now) ?? undefined;
     },
   };
 }

@@ -34,6 +34,7 @@ import type { OwnHealth } from '../metrics/own-health.ts';
 import { markUnmatched, observeRequests } from './observe.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { serverHealthRoutes } from './routes/server-health.ts';
+import { answerFetch, statusPoll } from './status-poll.ts';
 import type { Members } from '../auth/members.ts';
 import type { Signin } from '../signin/index.ts';
 import { loginRoutes, loginTokenRoute } from './routes/login.ts';
@@ -70,6 +71,15 @@ export interface AppDeps {
 
 /** Extension pages call the API from these origins; bearer tokens are not ambient, so this is safe. */
 export const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
+
+/** CORS of the API: what the extension's pages may send and read. */
+const API_CORS = {
+  origin: EXTENSION_ORIGIN,
+  allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'X-Request-Id'],
+  allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+  exposeHeaders: ['ETag', 'X-Request-Id', 'Content-Disposition', 'Retry-After'],
+  maxAgeSeconds: 600,
+};
 
 export function createApp({ db, users, accounts, health, reauth, logger, workspaceName, publicUrl, consentOrigins, loginTests, outbox, inbox, imports, webhooks, metrics, ownHealth, metricsToken, signin, members }: AppDeps) {
   const app = new Hono();
@@ -108,16 +118,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   const limits = apiLimits(db);
 
   app.use('/api/*', apiHeaders);
-  app.use(
-    '/api/*',
-    extensionCors({
-      origin: EXTENSION_ORIGIN,
-      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'X-Request-Id'],
-      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-      exposeHeaders: ['ETag', 'X-Request-Id', 'Content-Disposition', 'Retry-After'],
-      maxAgeSeconds: 600,
-    }),
-  );
+  app.use('/api/*', extensionCors(API_CORS));
   // The API's own description needs no token: anyone building a client reads it first.
   app.route('/api', referenceRoutes(publicUrl));
   app.use('/api/*', requireUser(users, limits.unknownToken));
@@ -141,5 +142,11 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
     throw new DomainError('not_found', 'no such API route');
   });
   metrics?.knowRoutes(app.routes.map((r) => r.path));
-  return app;
+  // In front of the routing: nearly every request is the extension's poll, and its 304 needs
+  // little (status-poll.ts). `app.request` (the tests) goes through `fetch` too.
+  // `nodeFront(app.statusPoll)` answers it before node-server even builds a Request (listeners.ts).
+  const poll = statusPoll({ users, degradedNow: ownHealth ? ownHealth.degradedNow : () => false, cors: API_CORS, logger, metrics });
+  const routed = app.fetch;
+  app.fetch = (request, env, executionCtx) => answerFetch(poll, request) ?? routed(request, env, executionCtx);
+  return Object.assign(app, { statusPoll: poll });
 }

@@ -6,6 +6,12 @@ import { DomainError } from '../errors.ts';
 /** `token`: the bearer token itself, for `POST /api/logout` to revoke. */
 export type AuthEnv = { Variables: { user: AuthUser; token: string } };
 
+/** The token of an `Authorization: Bearer <token>` header, or null for any other header. */
+export function bearerToken(header: string | undefined): string | null {
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+  return match ? match[1] : null;
+}
+
 /**
  * Requires `Authorization: Bearer <token>` of a user whose token is not revoked. An unknown
  * token is counted by `unknownTokens` (a rate limit per client address), which answers 429
@@ -17,10 +23,9 @@ export type AuthEnv = { Variables: { user: AuthUser; token: string } };
  */
 export const requireUser = (users: Users, unknownTokens: MiddlewareHandler) =>
   createMiddleware<AuthEnv>(async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new DomainError('unauthorized', 'send your Regrant API token as "Authorization: Bearer <token>"');
-    const user = await users.byToken(match[1]);
+    const token = bearerToken(c.req.header('authorization'));
+    if (token === null) throw new DomainError('unauthorized', 'send your Regrant API token as "Authorization: Bearer <token>"');
+    const user = await users.byToken(token);
     if (!user) {
       // Within the limit this "next" throws the 401; past it the limit answers 429 itself.
       return unknownTokens(c, async () => {
@@ -28,6 +33,6 @@ export const requireUser = (users: Users, unknownTokens: MiddlewareHandler) =>
       });
     }
     c.set('user', user);
-    c.set('token', match[1]);
+    c.set('token', token);
     await next();
   });

@@ -17,26 +17,41 @@ export interface CorsOptions {
   maxAgeSeconds: number;
 }
 
+/**
+ * The CORS headers of an answer (not a preflight) to a request from `origin`, as a plain
+ * object: for an answer built without Hono's context (the status poll's 304).
+ *
+ * @example corsHeaders(options)('chrome-extension://abc') // { Vary: 'Origin', 'Access-Control-Allow-Origin': …, … }
+ */
+export function corsHeaders(options: CorsOptions): (origin: string | undefined) => Record<string, string> {
+  const exposeHeaders = options.exposeHeaders.join(',');
+  // The answer depends on the Origin header: caches must not give one origin's to another.
+  const refused = Object.freeze({ Vary: 'Origin' });
+  return (origin) =>
+    origin !== undefined && options.origin.test(origin)
+      ? { Vary: 'Origin', 'Access-Control-Allow-Origin': origin, ...(exposeHeaders ? { 'Access-Control-Expose-Headers': exposeHeaders } : {}) }
+      : refused;
+}
+
 export function extensionCors(options: CorsOptions) {
   const allowHeaders = options.allowHeaders.join(',');
   const allowMethods = options.allowMethods.join(',');
-  const exposeHeaders = options.exposeHeaders.join(',');
   const maxAge = String(options.maxAgeSeconds);
+  const headersFor = corsHeaders(options);
   return createMiddleware(async (c, next) => {
     const origin = c.req.header('origin');
-    const allowed = origin !== undefined && options.origin.test(origin);
-    // The answer depends on the Origin header: caches must not give one origin's to another.
-    c.header('Vary', 'Origin');
-    if (allowed) c.header('Access-Control-Allow-Origin', origin);
     if (c.req.method === 'OPTIONS') {
-      if (!allowed) return c.body(null, 204);
+      c.header('Vary', 'Origin');
+      if (origin === undefined || !options.origin.test(origin)) return c.body(null, 204);
+      c.header('Access-Control-Allow-Origin', origin);
       return c.body(null, 204, {
         'Access-Control-Allow-Methods': allowMethods,
         'Access-Control-Allow-Headers': allowHeaders,
         'Access-Control-Max-Age': maxAge,
       });
     }
-    if (allowed) c.header('Access-Control-Expose-Headers', exposeHeaders);
+    const headers = headersFor(origin);
+    for (const name in headers) c.header(name, headers[name]);
     await next();
   });
 }

@@ -10,7 +10,8 @@
 import type { Server } from 'node:http';
 import type { Regrant } from '../regrant.ts';
 import { metricsApp } from './routes/metrics.ts';
-import { createHttpServer, listen } from './serve.ts';
+import { createHttpServer, HTTP_LIMITS, listen } from './serve.ts';
+import { nodeFront } from './status-poll.ts';
 
 export interface Listening {
   port: number;
@@ -23,7 +24,7 @@ const closeServer = (server: Server) => new Promise<void>((resolve) => server.cl
 /** Listens on the configured ports; rejects (and listens on none) when one cannot be had. */
 export async function startListeners(regrant: Pick<Regrant, 'app' | 'config' | 'metrics'>): Promise<Listening> {
   const { config } = regrant;
-  const main = createHttpServer(regrant.app.fetch);
+  const main = createHttpServer(regrant.app.fetch, HTTP_LIMITS, nodeFront(regrant.app.statusPoll));
   const port = await listen(main, config.port, config.host);
   let metricsServer: Server | null = null;
   let metricsPort: number | null = null;

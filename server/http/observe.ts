@@ -2,7 +2,7 @@
  * Every request, seen once from the outside: a request id (the client's `X-Request-Id` when it
  * is at most 64 characters of `[A-Za-z0-9._-]`, else a new one) carried into every log line
  * written while it is handled and returned in the answer; then one log line (method, route
- * pattern, status, time) and the HTTP metrics. The route is Hono's pattern, never the path:
+ * pattern, status, time; a 304 at debug) and the HTTP metrics. The route is Hono's pattern, never the path:
  * paths of pages carry share-link and start tokens.
  *
  * @example
@@ -38,6 +38,8 @@ export function observeRequests({ logger, metrics }: { logger: Logger; metrics?:
     const route = unmatched.has(c.req.raw) ? null : c.req.routePath;
     const seconds = (performance.now() - started) / 1000;
     metrics?.httpRequest(c.req.method, route, c.res.status, seconds);
-    inRequest(requestId, () => logger.info('http.request', { method: c.req.method, route: route ?? 'unmatched', status: c.res.status, ms: Math.round(seconds * 10_000) / 10 }));
+    const fields = { method: c.req.method, route: route ?? 'unmatched', status: c.res.status, ms: Math.round(seconds * 10_000) / 10 };
+    // A 304 says "nothing changed" to a poll: at info, one line per client every few seconds would drown the rest.
+    inRequest(requestId, () => (fields.status === 304 ? logger.debug?.('http.request', fields) : logger.info('http.request', fields)));
   });
 }

@@ -9,7 +9,7 @@
  *   const port = await listen(server, 8787, '127.0.0.1');
  */
 import { getRequestListener } from '@hono/node-server';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { answerClientError } from './client-errors.ts';
 import { discardUnreadBody } from './unread-body.ts';
@@ -40,7 +40,11 @@ export const HTTP_LIMITS: HttpLimits = {
 
 type Fetch = Parameters<typeof getRequestListener>[0];
 
-export function createHttpServer(fetch: Fetch, limits: HttpLimits = HTTP_LIMITS): Server {
+/**
+ * `front`, when given, sees each request first and answers it alone when it returns true
+ * (status-poll.ts: the extension's 304 poll, without node-server's Request and Response).
+ */
+export function createHttpServer(fetch: Fetch, limits: HttpLimits = HTTP_LIMITS, front?: (req: IncomingMessage, res: ServerResponse) => boolean): Server {
   // node-server's own clean-up of unread bodies destroys the socket after 500 ms: discardUnreadBody does it.
   const listener = getRequestListener(fetch, { autoCleanupIncoming: false });
   const current = new WeakMap<Socket, ServerResponse>();
@@ -54,6 +58,7 @@ export function createHttpServer(fetch: Fetch, limits: HttpLimits = HTTP_LIMITS)
     (req, res) => {
       current.set(req.socket, res);
       discardUnreadBody(req, res, limits);
+      if (front?.(req, res)) return;
       void listener(req, res);
     },
   );

@@ -25,6 +25,8 @@ export type { LogFormat, LogLevel } from '../config/index.ts';
 export type LogSink = (line: string) => void;
 
 export interface Logger {
+  /** Below `info`: lines an operator asks for with `LOG_LEVEL=debug` (a logger without it writes none). */
+  debug?(event: string, fields?: Record<string, unknown>): void;
   info(event: string, fields?: Record<string, unknown>): void;
   warn(event: string, fields?: Record<string, unknown>): void;
   error(event: string, fields?: Record<string, unknown>): void;
@@ -67,6 +69,7 @@ export function createLogger(sink?: LogSink, { level = 'info', format = 'json' }
     destination(sink, format),
   );
   return {
+    debug: (event, fields) => out.debug({ ...fields, event }),
     info: (event, fields) => out.info({ ...fields, event }),
     warn: (event, fields) => out.warn({ ...fields, event }),
     error: (event, fields) => out.error({ ...fields, event }),

@@ -61,6 +61,8 @@ export function createMetrics({ db, intervalSeconds, version, defaults = false }
   linksCreated.inc(0);
   linksUsed.inc(0);
   let routes = new Set<string>();
+  // Every request counts into one series of each: found once by its labels, not hashed anew each time.
+  const requestSeries = new Map<string, { count: { inc(): void }; seconds: { observe(value: number): void } }>();
 
   function countCheck(found: CheckFinding): void {
     const list = found === null ? [] : Array.isArray(found) ? found : [found];
@@ -122,14 +124,22 @@ export function createMetrics({ db, intervalSeconds, version, defaults = false }
     /** The app's route patterns, once it is built: the only route labels there will be. */
     knowRoutes(patterns: Iterable<string>): void {
       routes = new Set(patterns);
+      requestSeries.clear();
     },
 
     /** An answered HTTP request; `route` is its Hono pattern, or null when no route matched. */
     httpRequest(method: string, route: string | null, status: number, seconds: number): void {
-      const m = bounded(METHOD_LABELS, method);
-      const r = route !== null && routes.has(route) ? route : UNMATCHED_ROUTE;
-      requests.inc({ method: m, route: r, status: bounded(STATUS_LABELS, String(status)) });
-      requestSeconds.observe({ method: m, route: r }, seconds);
+      const key = `${method} ${route} ${status}`;
+      let series = requestSeries.get(key);
+      if (!series) {
+        const m = bounded(METHOD_LABELS, method);
+        const r = route !== null && routes.has(route) ? route : UNMATCHED_ROUTE;
+        series = { count: requests.labels({ method: m, route: r, status: bounded(STATUS_LABELS, String(status)) }), seconds: requestSeconds.labels({ method: m, route: r }) };
+        // Bounded anyway (methods × routes × statuses), but a flood of odd methods must not grow it.
+        if (requestSeries.size < 2000) requestSeries.set(key, series);
+      }
+      series.count.inc();
+      series.seconds.observe(seconds);
     },
 
     /** The Prometheus text: the database's figures read now, then every series. */

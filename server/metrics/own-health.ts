@@ -31,7 +31,7 @@ function total(groups: Waiting[]): Waiting {
 }
 
 export function createOwnHealth({ db, intervalSeconds, version, degradedCacheMs = 5000 }: OwnHealthDeps) {
-  let cached: { until: number; value: Promise<boolean> } | null = null;
+  let cached: { until: number; value: Promise<boolean>; known?: boolean } | null = null;
 
   async function alertEmailsFailing(): Promise<boolean> {
     const row = await db.selectFrom('mail_queue').select('id').where('state', 'in', ['pending', 'sending']).where('last_error', 'is not', null).limit(1).executeTakeFirst();
@@ -68,10 +68,16 @@ export function createOwnHealth({ db, intervalSeconds, version, degradedCacheMs 
       const now = Date.now();
       if (!cached || cached.until <= now) {
         const value = problems(new Date(now)).then((p) => p.length > 0);
-        cached = { until: now + degradedCacheMs, value };
-        value.catch(() => (cached = null));
+        const entry: NonNullable<typeof cached> = { until: now + degradedCacheMs, value };
+        cached = entry;
+        value.then((known) => (entry.known = known)).catch(() => (cached = null));
       }
       return cached.value;
+    },
+
+    /** `degraded()`'s answer without a promise while a fresh one is known, else undefined (then ask `degraded()`). */
+    degradedNow(): boolean | undefined {
+      return cached && cached.until > Date.now() ? cached.known : undefined;
     },
 
     async report(): Promise<ServerHealth> {
