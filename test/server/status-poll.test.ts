@@ -69,7 +69,7 @@ it('a poll with the current ETag is a 304 with the route’s ETag and the API’
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('vary')).toBe('Origin');
     expect(res.headers.get('access-control-allow-origin')).toBe(EXTENSION);
-    expect(res.headers.get('access-control-expose-headers')).toBe('ETag,X-Request-Id');
+    expect(res.headers.get('access-control-expose-headers')).toBe('ETag,X-Request-Id,Content-Disposition,Retry-After');
     expect(res.headers.get('x-request-id')).toBe(id);
   }
   // A page that is not the extension's gets no CORS grant, and a fresh request id.
