@@ -3,6 +3,8 @@
  * bundles it alone, as an IIFE) that `popup/index.html` runs at the end of its body: no module
  * graph to fetch, no shared chunks, no preload chain before its first line runs.
  */
+// First: the read of the cached list, before any other module runs (see first-read.ts).
+import { firstRead } from './popup/first-read.ts';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
@@ -18,6 +20,7 @@ import popupStyle from './popup/popup.css?inline';
 
 export default defineUnlistedScript(() => {
   performance.mark(POPUP_MARKS.codeRunning);
+  const cached = readCachedPoll(firstRead).catch(() => null);
   // The styles travel inside the script: two stylesheets fewer to fetch before the popup shows.
   document.head.append(Object.assign(document.createElement('style'), { textContent: theme + popupStyle }));
 
@@ -35,10 +38,8 @@ export default defineUnlistedScript(() => {
 
   // The first render waits for the cached list, so that the first frame already shows it
   // (rather than a "Checking…" frame that the list replaces a moment later).
-  void readCachedPoll()
-    .catch(() => null)
-    .then((cached) => {
-      performance.mark(POPUP_MARKS.cacheRead);
-      render(<Popup deps={deps} cached={cached} />, document.getElementById('app')!);
-    });
+  void cached.then((first) => {
+    performance.mark(POPUP_MARKS.cacheRead);
+    render(<Popup deps={deps} cached={first} />, document.getElementById('app')!);
+  });
 });

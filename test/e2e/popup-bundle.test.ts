@@ -1,10 +1,10 @@
 /**
  * The popup as both browsers' builds ship it (extension/vite/classic-popup.ts): one classic
- * script of its own and the tiny early read, nothing else to fetch before its first line runs;
+ * script of its own, nothing else to fetch before its first line runs;
  * no webextension polyfill and no answer schemas inside it, which it loads from a module of
  * their own only when Re-grant or Copy link asks (test/e2e/extension.test.ts clicks both).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -13,9 +13,9 @@ describe.each(['chrome', 'firefox'])('the %s build of the popup', (browser) => {
   const html = readFileSync(path.join(dir, 'popup.html'), 'utf8');
   const script = readFileSync(path.join(dir, 'popup-main.js'), 'utf8');
 
-  it('runs two scripts, the early read and its code, with no module graph or preload before them', () => {
+  it('runs one script, its own code, with no module graph or preload before it', () => {
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0].replace(/\s+/g, ' '));
-    expect(scripts).toEqual(['<script type="module" async src="/popup-cached-poll.js" >', '<script src="/popup-main.js" >']);
+    expect(scripts).toEqual(['<script src="/popup-main.js" >']);
     expect(html).not.toMatch(/modulepreload|stylesheet/);
     // A classic script: no import or export statement at its top level.
     expect(script).not.toMatch(/^import[\s{*]|\bexport\s*\{/m);
@@ -27,6 +27,5 @@ describe.each(['chrome', 'firefox'])('the %s build of the popup', (browser) => {
     expect(imports).toEqual(['./chunks/responses.js']);
     const schemas = readFileSync(path.join(dir, 'chunks', 'responses.js'), 'utf8');
     expect(schemas).toMatch(/oneTimeLink|statusResponse/i);
-    expect(existsSync(path.join(dir, 'popup-cached-poll.js'))).toBe(true);
   });
 });
