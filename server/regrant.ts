@@ -26,6 +26,7 @@ import { recheckOperatorCauses } from './accounts/recheck.ts';
 import { defaultProviders, isOAuthProvider, type ProviderRegistry } from './providers/index.ts';
 import { purgeDeadSignIns } from './reauth/housekeeping.ts';
 import { createReauth } from './reauth/index.ts';
+import { createIncidentLinks } from './reauth/incident-links.ts';
 import { createInbox } from './inbox/index.ts';
 import { createOutbox } from './outbox/index.ts';
 import { createImports, type ImportsDeps } from './imports/index.ts';
@@ -77,10 +78,12 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
   closeDataDir(config.dataDir, tightened);
   const users = createUsers(db);
   const hosts = createHostGuard({ allowed: config.allowPrivateHosts, lookup: options.lookup });
-  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics, clock: options.clock, alerts: { timers: config.alerts, workspace: config.workspaceName, publicUrl: config.publicUrl } });
-  const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, publicUrl: config.publicUrl, workspaceName: config.workspaceName, shareLinkTtlHours: config.shareLinkTtlHours, retryMs: options.webhookRetryMs, pollMs: options.webhookPollMs, clock: options.clock, timers: config.alerts, describe: (ids) => notifier.groups.describe(ids) });
+  // One share link per incident, the same in every email, reminder and webhook about it.
+  const links = createIncidentLinks({ sealer, publicUrl: config.publicUrl, ttlHours: config.shareLinkTtlHours });
+  const notifier = createNotifier({ db, instanceId, smtpUrl: config.notifySmtpUrl, from: config.notifyFrom, logger, metrics, clock: options.clock, sealer, alerts: { timers: config.alerts, workspace: config.workspaceName, links } });
+  const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, workspaceName: config.workspaceName, links, retryMs: options.webhookRetryMs, pollMs: options.webhookPollMs, clock: options.clock, timers: config.alerts, describe: (ids) => notifier.groups.describe(ids) });
   const loginTests = createLoginTests({ db, timeoutSeconds: config.checkTimeoutSeconds, arrivalWaitMs: options.testEmailWaitMs, hosts });
-  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, publicUrl: config.publicUrl, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember, webhooks, signIn: loginTests.signIn });
+  const accounts = createAccounts({ db, sealer, checkIntervalSeconds: config.checkIntervalSeconds, notifier, workspaceName: config.workspaceName, random: options.random, hosts, maxMailboxesPerMember: config.maxMailboxesPerMember, webhooks, links, signIn: loginTests.signIn });
   const providers = options.providers ?? defaultProviders(config, hosts);
   const health = createHealth({
     db,
@@ -93,7 +96,7 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     timeoutSeconds: config.checkTimeoutSeconds,
     metrics,
   });
-  const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config, metrics });
+  const reauth = createReauth({ db, sealer, accounts, health, notifier, providers, logger, config, metrics, signIn: loginTests.signIn });
   const outbox = createOutbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, checkIntervalSeconds: config.checkIntervalSeconds, ratePerMinute: config.sendRatePerMinute });
   const inbox = createInbox({ db, accounts, providers, health, logger, instanceId, timeoutSeconds: config.checkTimeoutSeconds, scanIntervalSeconds: config.checkIntervalSeconds });
   // Re-authenticated by any path: the held emails go now, and the inbox catches up.
@@ -101,8 +104,8 @@ export async function createRegrant(config: Config, options: RegrantOptions = {}
     outbox.reconnected(id).catch((error) => logger.error('outbox.reconnect_failed', { account: id, error }));
     void inbox.kick(id);
   });
-  const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, publicUrl: config.publicUrl, ...options.imports });
-  const members = createMembers({ db, checkIntervalSeconds: config.checkIntervalSeconds });
+  const imports = createImports({ db, sealer, accounts, health, notifier, instanceId, logger, concurrency: config.checkConcurrency, workspaceName: config.workspaceName, ...options.imports });
+  const members = createMembers({ db, checkIntervalSeconds: config.checkIntervalSeconds, maxMailboxesPerMember: config.maxMailboxesPerMember });
   const signin = createSignin({ db, config, sealer, users, logger });
   const consentOrigins = Object.values(providers).filter(isOAuthProvider).map((p) => p.consentOrigin);
   const app = createApp({ db, users, accounts, health, reauth, outbox, inbox, imports, logger, workspaceName: config.workspaceName, publicUrl: config.publicUrl, consentOrigins, loginTests, webhooks, metrics, ownHealth, metricsToken: config.metricsPort === null ? config.metricsToken : null, signin, members });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SECURITY_MODES, WEBHOOK_EVENTS, WEBHOOK_FORMATS, type Security } from './api.ts';
+import { IMPORT_MAX_ROWS } from './import-fields.ts';
 
 const text = (max = 255) =>
   z
@@ -145,6 +146,15 @@ export const runImportSchema = z.strictObject({
   mapping: z.record(z.string(), z.union([z.string(), z.null()], { error: 'each value must be a column name or null' }), { error: (i) => (i.input === undefined ? 'is required' : 'must be an object of field → column name') }),
   updateExisting: z.boolean({ error: 'must be true or false' }).optional(),
 });
+
+/** `POST /api/accounts/export`: the SMTP/IMAP mailboxes to write as the bulk CSV, passwords left empty. */
+export const exportAccountsSchema = z.strictObject({
+  ids: z
+    .array(text(64), { error: (i) => (i.input === undefined ? 'is required' : 'must be a list of mailbox ids') })
+    .min(1, { error: 'must name at least one mailbox' })
+    .max(IMPORT_MAX_ROWS, { error: `must name at most ${IMPORT_MAX_ROWS.toLocaleString('en-US')} mailboxes (one import file)` }),
+});
+export type ExportAccountsInput = z.infer<typeof exportAccountsSchema>;
 
 const webhookEventsSchema = z
   .array(z.enum(WEBHOOK_EVENTS, { error: `each must be one of ${WEBHOOK_EVENTS.join(', ')}` }), { error: 'must be a list of event names' })

@@ -4,7 +4,7 @@ import { orderAccounts } from '../utils/accounts.ts';
 import { problemOf } from '../utils/api.ts';
 import { t } from '../utils/i18n.ts';
 import { AccountDetail } from './AccountDetail.tsx';
-import { AccountsList } from './AccountsList.tsx';
+import { Fleet } from './Fleet.tsx';
 import { AddMailbox } from './AddMailbox.tsx';
 import { BulkImport, type BulkImportDeps } from './BulkImport.tsx';
 import { ServerHealthPanel } from './ServerHealthPanel.tsx';
@@ -35,7 +35,6 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
   const [accounts, setAccounts] = useState<AccountStatus[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(deps.selectedId());
-  const [query, setQuery] = useState('');
   const [panel, setPanel] = useState<Panel>('account');
   // Once opened, the import stays mounted while a mailbox is shown, so a run is still followed.
   const [importOpened, setImportOpened] = useState(false);
@@ -113,6 +112,11 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
     setSelected(null);
     await reload();
   };
+  // Removed from the fleet's toolbar: the open mailbox closes only if it was among them.
+  const onManyRemoved = async (ids: string[]) => {
+    if (selected && ids.includes(selected)) setSelected(null);
+    await reload();
+  };
   const openImport = () => {
     setImportOpened(true);
     setPanel('import');
@@ -144,7 +148,7 @@ export function AccountsPage({ deps }: { deps: AccountsPageDeps }) {
         )}
         {accounts === null && !error && <p class="muted">{t('accountsLoading')}</p>}
         {accounts && accounts.length === 0 && <p class="muted">{t('accountsNone')}</p>}
-        {accounts && accounts.length > 0 && <AccountsList accounts={accounts} query={query} onQuery={setQuery} isCurrent={isCurrent} onChoose={choose} now={now} />}
+        {accounts && accounts.length > 0 && <Fleet accounts={accounts} deps={deps} isCurrent={isCurrent} onChoose={choose} onChanged={reload} onRemoved={onManyRemoved} onImport={openImport} now={now} />}
         <ServerHealthPanel deps={deps} />
         <MembersSection deps={deps} />
         <WebhooksSection deps={deps} />

@@ -22,6 +22,8 @@ export class ApiError extends Error {
     readonly serverCode?: string,
     /** The request field the server named, e.g. `mapping.smtp_host`. */
     readonly field?: string,
+    /** A 429's Retry-After, in milliseconds. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -79,7 +81,8 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     }
     if (res.status === 401) return new ApiError('token_rejected', t('errors_tokenRejected'), 401, String(error.code));
     if (res.status >= 500) return new ApiError('server_error', t('errors_serverFailed', error.message), res.status, String(error.code));
-    return new ApiError('request_failed', error.message, res.status, String(error.code), typeof error.field === 'string' ? error.field : undefined);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    return new ApiError('request_failed', error.message, res.status, String(error.code), typeof error.field === 'string' ? error.field : undefined, retryAfter > 0 ? retryAfter * 1000 : undefined);
   }
 
   /** Only a page of this very server is opened in a tab or put on the clipboard (server-page.ts). */
@@ -104,7 +107,10 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
 
   /** A CSV file the server makes (the import template, a report), to be saved by the person. */
   async function csv(path: string): Promise<Blob> {
-    const res = await request('GET', path);
+    return csvOf(await request('GET', path));
+  }
+
+  async function csvOf(res: Response): Promise<Blob> {
     if (!(res.headers.get('content-type') ?? '').includes('text/csv')) throw new ApiError('not_regrant', t('errors_notCsv', serverUrl), res.status);
     return res.blob();
   }
@@ -151,6 +157,12 @@ export function createApi({ serverUrl, apiToken, fetch: fetchImpl = (...args) =>
     imports: async () => (await json((s) => s.importListSchema, 'GET', '/api/imports')).imports,
     /** `GET /api/imports/template.csv`: the bulk CSV with its columns in order. */
     importTemplate: () => csv('/api/imports/template.csv'),
+    /** `POST /api/accounts/export`: the SMTP/IMAP mailboxes `ids` as the bulk CSV, passwords left empty, and the file's name. */
+    async exportAccounts(ids: readonly string[]): Promise<{ file: Blob; name: string }> {
+      const res = await request('POST', '/api/accounts/export', { json: { ids } });
+      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'regrant-reauth.csv';
+      return { file: await csvOf(res), name };
+    },
     /** `POST /api/imports`: the file's bytes as they are; the server finds the encoding and the delimiter. */
     uploadImport: async (file: Blob) => jsonOf((s) => s.importUploadSchema, await request('POST', '/api/imports', { bytes: file, type: 'text/csv' }, {}, Math.max(timeoutMs, UPLOAD_TIMEOUT_MS))),
     /** `POST /api/imports/:id/run`: answers 202 with the import, usually still running. */

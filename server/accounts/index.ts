@@ -50,7 +50,6 @@ export interface AccountsDeps {
   checkIntervalSeconds: number;
   /** Records the emails a transition sends (alerts, reconnection notices) in its transaction. */
   notifier: { record(trx: Db, draft: AlertDraft): Promise<void> };
-  publicUrl: string;
   workspaceName: string;
   /** A number in [0, 1) to spread checks; Math.random unless given. */
   random?: () => number;
@@ -60,6 +59,7 @@ export interface AccountsDeps {
   maxMailboxesPerMember?: number;
   /** Records the webhook deliveries of a state change in its transaction. */
   webhooks?: TransitionDeps['webhooks'];
+  links?: TransitionDeps['links'];
   /** The sign-in test new settings pass before they replace working ones (health/login-test.ts). */
   signIn: SignInTest;
 }
@@ -68,8 +68,8 @@ const secretContext = (accountId: string, field: string) => `${accountId}:${fiel
 
 const SETTING_KEYS = ['host', 'port', 'security', 'username', 'password'] as const;
 
-export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, publicUrl, workspaceName, random, hosts, maxMailboxesPerMember = 500, webhooks, signIn }: AccountsDeps) {
-  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, publicUrl, workspaceName, maxMailboxesPerMember, webhooks });
+export function createAccounts({ db, sealer, checkIntervalSeconds, notifier, workspaceName, random, hosts, maxMailboxesPerMember = 500, webhooks, links, signIn }: AccountsDeps) {
+  const transitions = createTransitions({ notifier, intervalSeconds: checkIntervalSeconds, random, workspaceName, maxMailboxesPerMember, webhooks, links });
   const visible = (actor: Actor) => {
     let q = db.selectFrom('accounts');
     if (actor.role !== 'admin') q = q.where('accounts.owner_id', '=', actor.id);

@@ -3,8 +3,10 @@
  * or an inbox scan that found the login gone, a re-grant from the popup or a share link, an
  * import that tested new settings, a change of settings), `transition` writes, in the caller's
  * transaction: the row (through the state machine of health/state.ts), its event, the
- * incident's alert or the reconnection notice, and the owners' status versions. `admit` does
- * the same for mailboxes that are new.
+ * incident's alert or the reconnection notice, and the owners' status versions. A new incident
+ * gets its share link here (every message about it shows that one); a reconnection, by any
+ * path, revokes every link of the mailbox (a share link that did the fix is consumed first, in
+ * the same transaction, and so stays "used"). `admit` does the same for mailboxes that are new.
  *
  * @example
  *   const t = await transitions.transition(trx, row, { kind: 'signin', failures: [] }, {
@@ -71,10 +73,14 @@ export interface TransitionDeps {
   maxMailboxesPerMember: number;
   intervalSeconds: number;
   random?: () => number;
-  publicUrl: string;
   workspaceName: string;
   /** Webhook deliveries of a state change, written with it (server/webhooks/record.ts). */
   webhooks?: { record(trx: Db, account: AccountRow, event: NewAccountEvent): Promise<void> };
+  /** The incident's share link, made with the state change; every link revoked on reconnection (server/reauth/incident-links.ts). */
+  links?: {
+    open(trx: Db, accountId: string, code: string): Promise<{ url: string } | null>;
+    revokeAll(trx: Db, accountId: string): Promise<number>;
+  };
 }
 
 /** Rows per INSERT: ~30 columns each stays far below SQLite's 32,766 bound variables. */
@@ -90,6 +96,10 @@ interface Plan {
   reconnected: boolean;
   /** The email this write sends, once the row is written. */
   notice: ((trx: Db, eventId: string) => Promise<AlertDraft | null>) | null;
+  /** A new incident with this cause: its link is made with it. */
+  opens?: string;
+  /** Back to connected from needs_reauth, or a new grant: every link of the mailbox has done its job. */
+  closes?: boolean;
   /** The operator cause this write may have ended (the mailbox left it): told once the last one leaves. */
   leaves?: string | null;
 }
@@ -155,9 +165,11 @@ export function createTransitions(deps: TransitionDeps) {
             recipients: await alertRecipients(trx, row, now, audienceOf(found.code)),
             item: 'lost',
             causeCode: found.code,
-            ...lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, publicUrl: deps.publicUrl, workspace: deps.workspaceName }),
+            ...lostAccessEmail({ email: row.email, reason: { code: found.code, message: found.message, hint: found.hint }, adminAction: found.verdict === 'admin_action', since: nowIso, workspace: deps.workspaceName }),
           })
         : null,
+      opens: opens ? found.code : undefined,
+      closes: row.state === 'needs_reauth' && decision.state === 'connected',
       leaves: decision.transition && decision.state === 'connected' ? row.reason_code : null,
     };
   }
@@ -175,6 +187,7 @@ export function createTransitions(deps: TransitionDeps) {
       change: 'hard',
       // Even when it already counted as connected: what waited for the new grant goes now.
       reconnected: true,
+      closes: true,
       leaves: row.state === 'needs_reauth' ? row.reason_code : null,
       notice: async (trx, eventId) => {
         const owner = await findUser(trx, row.owner_id);
@@ -195,6 +208,9 @@ export function createTransitions(deps: TransitionDeps) {
 
   async function finish(trx: Db, plan: Plan, row: AccountRow, versions: StatusVersions | undefined): Promise<boolean> {
     for (const event of plan.events) await trx.insertInto('account_events').values(event).execute();
+    // The incident's link exists before anything tells of it: every message shows the same one.
+    if (plan.opens) await deps.links?.open(trx, row.id, plan.opens);
+    if (plan.closes) await deps.links?.revokeAll(trx, row.id);
     const draft = plan.notice && plan.events[0] ? await plan.notice(trx, plan.events[0].id) : null;
     if (draft) await deps.notifier.record(trx, draft);
     const resolved = plan.leaves && plan.events[0] ? await resolvedNotice(trx, plan.leaves, row, plan.events[0].id) : null;

@@ -3,8 +3,8 @@ import { digestOf, digestText, type DigestInput, type DigestMailbox } from './di
 import { digestHtml } from './html.ts';
 
 const now = new Date('2026-12-04T20:00:00.000Z');
-const mailbox = (email: string, over: Partial<DigestMailbox> = {}): DigestMailbox => ({ email, reason: 'The SMTP server rejected the username or password.', hint: 'Enter the current password.', since: '2026-12-04T18:00:00.000Z', pendingEmails: 2, said: null, audience: 'holder', ...over });
-const input = (over: Partial<DigestInput>): DigestInput => ({ kind: 'group', workspace: 'Acme', publicUrl: 'https://regrant.acme.test', timeZone: 'UTC', now, operator: [], resolved: [], causes: [], mailboxes: [], fixed: [], ...over });
+const mailbox = (email: string, over: Partial<DigestMailbox> = {}): DigestMailbox => ({ email, provider: 'custom', link: null, reason: 'The SMTP server rejected the username or password.', hint: 'Enter the current password.', since: '2026-12-04T18:00:00.000Z', pendingEmails: 2, said: null, audience: 'holder', ...over });
+const input = (over: Partial<DigestInput>): DigestInput => ({ kind: 'group', workspace: 'Acme', recipient: 'boss@acme.test', timeZone: 'UTC', now, operator: [], resolved: [], causes: [], mailboxes: [], fixed: [], ...over });
 
 describe('the words of a grouped alert', () => {
   it('one mailbox: its address in the subject; a tenant cause says an administrator must act', () => {
@@ -33,5 +33,38 @@ describe('the words of a grouped alert', () => {
     expect(html).not.toContain('<script>x');
     expect(html).not.toContain('A<b>cme');
     expect(html).not.toMatch(/<link|<img|@import/);
+  });
+
+  const link = { url: 'https://regrant.acme.test/r/r_abc', expiresAt: '2026-12-07T20:00:00.000Z' };
+  const lines = (text: string, email: string) => text.split('\n- ').find((b) => b.startsWith(email))!;
+
+  it('each mailbox carries its link: for the admin to use or pass on, for the mailbox in its holder\'s words', () => {
+    const gmail = mailbox('sales@gmail.test', { provider: 'google', link, hint: 'Re-grant access: press "Re-grant".' });
+    const custom = mailbox('ops@acme.test', { link: { ...link, url: 'https://regrant.acme.test/r/r_def' } });
+    const toBoss = digestText(digestOf(input({ mailboxes: [gmail, custom] })));
+    expect(lines(toBoss, 'sales@gmail.test')).toContain('How to fix it: Re-grant access: press "Re-grant".\n  Open it and sign in with Google as sales@gmail.test, or send it to whoever holds the mailbox.');
+    expect(lines(toBoss, 'sales@gmail.test')).toContain('until 2026-12-07 20:00 UTC');
+    expect(lines(toBoss, 'sales@gmail.test')).toContain('  Reconnect link: https://regrant.acme.test/r/r_abc\n');
+    expect(lines(toBoss, 'ops@acme.test')).toContain('  Repair link: https://regrant.acme.test/r/r_def\n');
+    expect(toBoss).not.toContain('Open Regrant');
+
+    const toMailbox = digestText(digestOf(input({ recipient: 'sales@gmail.test', mailboxes: [gmail] })));
+    expect(toMailbox).toContain('How to fix it: open the link below and sign in with Google as sales@gmail.test. You need no Regrant account.');
+    expect(toMailbox).toContain('  Your link: https://regrant.acme.test/r/r_abc\n');
+    // Nothing the holder cannot do: no button of an extension they do not have.
+    expect(toMailbox).not.toMatch(/press|Re-grant"|extension/);
+  });
+
+  it('no link when only an administrator can fix it: the fix in words', () => {
+    const text = digestText(digestOf(input({ mailboxes: [mailbox('a@acme.test', { audience: 'tenant', hint: 'An administrator must enable SMTP AUTH.' })] })));
+    expect(text).toContain('How to fix it: An administrator must enable SMTP AUTH.');
+    expect(text).not.toMatch(/\/r\/|link/i);
+  });
+
+  it('the HTML part holds the same link, as a line and a button naming the mailbox', async () => {
+    const html = await digestHtml(digestOf(input({ mailboxes: [mailbox('sales@gmail.test', { provider: 'google', link })] })));
+    expect(html).toContain('Reconnect link: <a href="https://regrant.acme.test/r/r_abc">https://regrant.acme.test/r/r_abc</a>');
+    expect(html).toMatch(/<a\s+href="https:\/\/regrant\.acme\.test\/r\/r_abc"[^>]*>\s*Reconnect sales@gmail\.test\s*<\/a>/);
+    expect(html).not.toContain('Open Regrant');
   });
 });

@@ -5,16 +5,18 @@
  * be made from them too (`groupedMessage` in index.ts).
  *
  * @example
- *   const d = digestOf({ kind: 'group', workspace: 'Acme', publicUrl, timeZone: 'UTC', now, operator: [], resolved: [], causes, mailboxes, fixed: [] });
+ *   const d = digestOf({ kind: 'group', workspace: 'Acme', recipient: 'ann@acme.test', timeZone: 'UTC', now, operator: [], resolved: [], causes, mailboxes, fixed: [] });
  *   d.subject; // 'Acme: smtp.office365.com refuses SMTP AUTH for 30 mailboxes of acme.test'
  *   digestText(d);
  */
+import { SIGN_IN_LABEL, type ProviderKind } from '../../shared/api.ts';
 import type { DigestKind } from '../db/schema.ts';
 import type { Audience } from './audience.ts';
-import { when } from './when.ts';
+import { clockTime, when } from './when.ts';
 
 export interface DigestMailbox {
   email: string;
+  provider: ProviderKind;
   reason: string;
   hint: string | null;
   /** When it broke (ISO). */
@@ -23,6 +25,8 @@ export interface DigestMailbox {
   /** What the mail server or provider said, verbatim: text, never markup. */
   said: string | null;
   audience: Audience;
+  /** The incident's share link (a repair link for a custom mailbox); null when only an administrator can fix it. */
+  link: { url: string; expiresAt: string } | null;
 }
 
 export interface DigestOperatorCause {
@@ -43,7 +47,8 @@ export interface DigestCause {
 export interface DigestInput {
   kind: DigestKind;
   workspace: string;
-  publicUrl: string;
+  /** Whom the email is for (lower case): the mailbox itself is told in its holder's words. Null for a chat. */
+  recipient: string | null;
   timeZone: string;
   now: Date;
   operator: DigestOperatorCause[];
@@ -55,10 +60,12 @@ export interface DigestInput {
   fixed: string[];
 }
 
-/** One fact of a section: a line of its own, with details under it. */
+/** One fact of a section: a line of its own, with details under it, and where to fix it. */
 export interface DigestItem {
   title: string;
   lines: string[];
+  /** The fix, one press away: the text part shows `label: url`, the HTML part that and a button (`button`, naming the mailbox). */
+  link?: { label: string; url: string; button: string };
 }
 
 export interface DigestSection {
@@ -72,7 +79,6 @@ export interface Digest {
   /** The first sentence, before the sections. */
   summary: string;
   sections: DigestSection[];
-  link: string;
   footer: string;
 }
 
@@ -89,16 +95,33 @@ function subjectOf(d: DigestInput): string {
   return `${ws}: resolved: ${d.resolved.map((r) => r.title).join('; ')}`;
 }
 
+/**
+ * How to fix `m`, for whoever reads it. The mailbox's own address is its holder, who has no
+ * Regrant login and no extension: the link is the whole fix. Everyone else may use the link
+ * or pass it on. No link: only an administrator can fix it, and the hint says how.
+ */
+function fixOf(m: DigestMailbox, d: DigestInput): Pick<DigestItem, 'lines' | 'link'> {
+  const { link } = m;
+  if (!link) return { lines: [`How to fix it: ${m.hint ?? 'Re-authenticate the mailbox in Regrant.'}`] };
+  const holder = d.recipient === m.email.toLowerCase();
+  const signIn = m.provider === 'custom' ? null : `sign in with ${SIGN_IN_LABEL[m.provider]} as ${m.email}`;
+  const terms = `The link works once, for this mailbox only, until ${clockTime(link.expiresAt, d.timeZone)}; it is the same in every message about this problem.`;
+  if (holder) {
+    return {
+      lines: [`How to fix it: open the link below and ${signIn ?? 'enter the mailbox\'s new password'}. You need no Regrant account.`, terms],
+      link: { label: 'Your link', url: link.url, button: signIn ? 'Reconnect your mailbox' : 'Enter the new password' },
+    };
+  }
+  const who = signIn ? `Open it and ${signIn}, or send it to whoever holds the mailbox.` : 'Whoever knows the mailbox\'s new password enters it there: you, or the person you send it to.';
+  return { lines: [`How to fix it: ${m.hint ?? 'use the link below.'}`, who, terms], link: { label: signIn ? 'Reconnect link' : 'Repair link', url: link.url, button: `${signIn ? 'Reconnect' : 'Repair'} ${m.email}` } };
+}
+
 function mailboxItem(m: DigestMailbox, d: DigestInput): DigestItem {
-  const lines = [
-    `What happened: ${m.reason}`,
-    `Since: ${when(m.since, d.timeZone, d.now)}`,
-    `Emails waiting: ${m.pendingEmails}`,
-    `How to fix it: ${m.hint ?? 'Re-authenticate the mailbox in Regrant.'}`,
-  ];
+  const fix = fixOf(m, d);
+  const lines = [`What happened: ${m.reason}`, `Since: ${when(m.since, d.timeZone, d.now)}`, `Emails waiting: ${m.pendingEmails}`, ...fix.lines];
   if (m.audience === 'tenant') lines.push('Re-granting or a new password will not help: an administrator of the organisation has to act.');
   if (m.said) lines.push(`The server said: ${m.said}`);
-  return { title: m.email, lines };
+  return { title: m.email, lines, ...(fix.link ? { link: fix.link } : {}) };
 }
 
 export function digestOf(d: DigestInput): Digest {
@@ -140,7 +163,6 @@ export function digestOf(d: DigestInput): Digest {
     subject: subjectOf(d),
     summary,
     sections,
-    link: `${d.publicUrl}/`,
     footer: `You receive this because you are an admin of ${d.workspace}, the owner of these mailboxes, or the mailbox itself. At most one email per person every few minutes${d.kind === 'reminder' ? '; reminders follow while something stays broken' : ''}.`,
   };
 }
@@ -150,8 +172,8 @@ export function digestText(g: Digest): string {
   const out = [g.summary, ''];
   for (const s of g.sections) {
     out.push(s.heading.toUpperCase(), ...(s.intro ? [s.intro] : []), '');
-    for (const item of s.items) out.push(`- ${item.title}`, ...item.lines.map((l) => `  ${l}`), '');
+    for (const item of s.items) out.push(`- ${item.title}`, ...item.lines.map((l) => `  ${l}`), ...(item.link ? [`  ${item.link.label}: ${item.link.url}`] : []), '');
   }
-  out.push(`Open Regrant: ${g.link}`, '', g.footer);
+  out.push(g.footer);
   return out.join('\n');
 }

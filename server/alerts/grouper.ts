@@ -8,10 +8,11 @@
  * nothing is lost and the queue's own lease sends it at most twice. Two instances composing
  * for one person at once: the second finds the items already merged and rolls back.
  * While a person still has broken mailboxes, a reminder follows ALERT_REMINDER_HOURS after
- * their last alert.
+ * their last alert. Each broken mailbox is shown with its incident link (reauth/incident-links.ts):
+ * the same in every person's email and in reminders, a new one once it expired.
  *
  * @example
- *   const groups = createAlertGroups({ db, clock, timers, workspace, publicUrl, add: queue.add, logger });
+ *   const groups = createAlertGroups({ db, clock, timers, workspace, links, add: queue.add, logger });
  *   await groups.composeDue(); // emails composed now
  */
 import { alertFacts, toldOfOpenIncidents, waitingOn } from '../accounts/alert-facts.ts';
@@ -21,6 +22,7 @@ import type { DigestKind, MailRow } from '../db/schema.ts';
 import type { AlertTimers } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { QueuedEmail } from '../notify/mail-queue.ts';
+import type { IncidentLinks } from '../reauth/incident-links.ts';
 import { audienceOf, OPERATOR_CAUSES } from './audience.ts';
 import { namedCauses, type BrokenMailbox } from './causes.ts';
 import { digestOf, digestText, type Digest, type DigestInput, type DigestMailbox } from './digest.ts';
@@ -31,7 +33,8 @@ export interface AlertGroupsDeps {
   clock: () => Date;
   timers: AlertTimers;
   workspace: string;
-  publicUrl: string;
+  /** Each broken mailbox's incident link; without it, emails carry none. */
+  links?: Pick<IncidentLinks, 'current'>;
   add(trx: Db, emails: QueuedEmail[]): Promise<void>;
   logger: Logger;
 }
@@ -46,12 +49,20 @@ const ms = (iso: string) => Date.parse(iso);
 export function createAlertGroups(deps: AlertGroupsDeps) {
   const { db, timers } = deps;
 
-  /** When each person was last alerted (a group or a reminder). */
-  async function lastAlerted(recipients: string[] | null): Promise<Map<string, string>> {
-    let q = db.selectFrom('mail_queue').select(['recipient', (eb) => eb.fn.max('created_at').as('last')]).where('digest', 'is not', null);
-    if (recipients) q = q.where('recipient', 'in', recipients);
-    const rows = await q.groupBy('recipient').execute();
-    return new Map(rows.map((r) => [r.recipient, r.last as string]));
+  /** When each of `recipients` was last alerted (a group or a reminder); asked 500 at a time. */
+  async function lastAlerted(recipients: string[]): Promise<Map<string, string>> {
+    const last = new Map<string, string>();
+    for (let i = 0; i < recipients.length; i += 500) {
+      const rows = await db
+        .selectFrom('mail_queue')
+        .select(['recipient', (eb) => eb.fn.max('created_at').as('last')])
+        .where('digest', 'is not', null)
+        .where('recipient', 'in', recipients.slice(i, i + 500))
+        .groupBy('recipient')
+        .execute();
+      for (const r of rows) last.set(r.recipient, r.last as string);
+    }
+    return last;
   }
 
   /** People told of an incident that is still open: only they may be due a reminder. */
@@ -81,13 +92,14 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
           imapHost: r.imap_host,
           incident: r.incident_event_id,
           state: r.state,
+          link: null,
         },
       ]),
     );
   }
 
   /** The digest of `lost` mailboxes still broken, the operator causes among them, the fixed ones and resolved causes. */
-  async function digestFor(trx: Db, kind: DigestKind, lost: Item[], resolvedCodes: string[], now: Date): Promise<{ input: DigestInput } | null> {
+  async function digestFor(trx: Db, kind: DigestKind, recipient: string | null, lost: Item[], resolvedCodes: string[], now: Date): Promise<{ input: DigestInput } | null> {
     const facts = await mailboxFacts(trx, [...new Set(lost.map((i) => i.account_id!).filter(Boolean))], now);
     const broken: (DigestMailbox & BrokenMailbox)[] = [];
     const fixed: string[] = [];
@@ -105,6 +117,8 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
     const resolved = resolvedCodes.filter((c) => !operatorCodes.includes(c) && OPERATOR_CAUSES[c]);
     const people = broken.filter((m) => m.audience !== 'operator');
     if (!people.length && !operatorCodes.length && !resolved.length) return null;
+    // The link of each one's incident, as every other message about it shows it.
+    for (const m of people) m.link = (await deps.links?.current(trx, { id: m.id, state: 'needs_reauth', reason_code: m.code })) ?? null;
     const waiting = await waitingOn(trx, operatorCodes);
     const causes = namedCauses(people);
     const emailOf = new Map(people.map((m) => [m.id, m.email]));
@@ -112,7 +126,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
       input: {
         kind,
         workspace: deps.workspace,
-        publicUrl: deps.publicUrl,
+        recipient,
         timeZone: timers.timeZone,
         now,
         operator: operatorCodes.map((code) => ({ code, ...OPERATOR_CAUSES[code], hint: broken.find((m) => m.code === code)?.hint ?? null, waiting: waiting.get(code) ?? 0 })),
@@ -129,7 +143,9 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
   async function queueDigest(trx: Db, recipient: string, kind: DigestKind, input: DigestInput): Promise<string> {
     const digest = digestOf(input);
     const id = newId('eml');
-    await deps.add(trx, [{ id, kind: 'alert', to: recipient, subject: digest.subject, text: digestText(digest), html: await digestHtml(digest), digest: kind }]);
+    // Its share links are live tokens: stored sealed, like the links themselves.
+    const secret = input.mailboxes.some((m) => m.link);
+    await deps.add(trx, [{ id, kind: 'alert', to: recipient, subject: digest.subject, text: digestText(digest), html: await digestHtml(digest), digest: kind, secret }]);
     return id;
   }
 
@@ -141,7 +157,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
         if (!items.length) return false;
         const lost = items.filter((i) => i.item !== 'resolved');
         const resolvedCodes = [...new Set(items.filter((i) => i.item === 'resolved').map((i) => i.cause_code ?? ''))];
-        const found = await digestFor(trx, 'group', lost, resolvedCodes, now);
+        const found = await digestFor(trx, 'group', recipient, lost, resolvedCodes, now);
         const digestId = found ? await queueDigest(trx, recipient, 'group', found.input) : null;
         const merged = await trx.updateTable('mail_queue').set({ state: 'merged', digest_id: digestId }).where('id', 'in', items.map((i) => i.id)).where('state', '=', 'grouped').executeTakeFirst();
         if (Number(merged.numUpdatedRows) !== items.length) throw new AlreadyComposed();
@@ -160,7 +176,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
       const again = await trx.selectFrom('mail_queue').select('id').where('recipient', '=', recipient).where('digest', 'is not', null).where('created_at', '>', last).executeTakeFirst();
       if (again) return false;
       const told = await toldOfOpenIncidents(trx, recipient);
-      const found = told.length ? await digestFor(trx, 'reminder', told, [], now) : null;
+      const found = told.length ? await digestFor(trx, 'reminder', recipient, told, [], now) : null;
       if (!found) return false;
       await queueDigest(trx, recipient, 'reminder', found.input);
       return true;
@@ -178,7 +194,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
       return db.transaction().execute(async (trx) => {
         const facts = await mailboxFacts(trx, accountIds, now);
         const lost = accountIds.map((id) => ({ id, account_id: id, event_id: facts.get(id)?.incident ?? null, item: 'lost' as const, cause_code: null }));
-        const found = await digestFor(trx, 'group', lost, [], now);
+        const found = await digestFor(trx, 'group', null, lost, [], now);
         return found ? digestOf(found.input) : null;
       });
     },
@@ -187,7 +203,10 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
     async composeDue(): Promise<number> {
       const now = deps.clock();
       const open = await db.selectFrom('mail_queue').select(['recipient', (eb) => eb.fn.min('created_at').as('opened')]).where('state', '=', 'grouped').groupBy('recipient').execute();
-      const last = await lastAlerted(null);
+      const reminded = timers.reminderHours > 0 ? await stillBrokenFor() : [];
+      // Only the people who may be due something: the alert history of everyone else stays unread.
+      const concerned = [...new Set([...open.map((o) => o.recipient), ...reminded])];
+      const last = await lastAlerted(concerned);
       let queued = 0;
       for (const { recipient, opened } of open) {
         const previous = last.get(recipient);
@@ -196,7 +215,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
       }
       if (timers.reminderHours > 0) {
         const waitingGroup = new Set(open.map((o) => o.recipient));
-        for (const recipient of await stillBrokenFor()) {
+        for (const recipient of reminded) {
           const at = last.get(recipient);
           if (!at || waitingGroup.has(recipient) || now.getTime() < ms(at) + timers.reminderHours * 3_600_000) continue;
           if (await composeReminder(recipient, now, at)) queued += 1;

@@ -2,6 +2,7 @@
  * The HTML part of a grouped alert, from the same sections as its text (digest.ts), built with
  * MJML: tables that mail clients render, no remote images or fonts (system fonts only), and
  * every piece of text escaped, since a mail server's reply is quoted in it and is never markup.
+ * Each mailbox's link is a line (the same as in the text part) and a button under it.
  *
  * @example const html = await digestHtml(digest);
  */
@@ -15,7 +16,11 @@ export async function digestHtml(g: Digest): Promise<string> {
   const sections = g.sections
     .map((s) => {
       const items = s.items
-        .map((i) => `<mj-text padding="6px 25px"><strong>${escapeHtml(i.title)}</strong><br />${i.lines.map(escapeHtml).join('<br />')}</mj-text>`)
+        .map((i) => {
+          const link = i.link ? `<br />${escapeHtml(i.link.label)}: <a href="${escapeHtml(i.link.url)}">${escapeHtml(i.link.url)}</a>` : '';
+          const button = i.link ? `\n<mj-button href="${escapeHtml(i.link.url)}" background-color="#1d4ed8" align="left" padding="2px 25px 10px">${escapeHtml(i.link.button)}</mj-button>` : '';
+          return `<mj-text padding="6px 25px"><strong>${escapeHtml(i.title)}</strong><br />${i.lines.map(escapeHtml).join('<br />')}${link}</mj-text>${button}`;
+        })
         .join('\n');
       return `<mj-section padding="8px 0"><mj-column>
   <mj-text font-size="16px" font-weight="bold" padding-bottom="4px">${escapeHtml(s.heading)}</mj-text>
@@ -35,7 +40,6 @@ export async function digestHtml(g: Digest): Promise<string> {
   </mj-column></mj-section>
   <mj-wrapper background-color="#ffffff" padding="0">${sections}</mj-wrapper>
   <mj-section background-color="#ffffff"><mj-column>
-    <mj-button href="${escapeHtml(g.link)}" background-color="#1d4ed8" align="left">Open Regrant</mj-button>
     <mj-text font-size="12px" color="#555555">${escapeHtml(g.footer)}</mj-text>
   </mj-column></mj-section>
 </mj-body>

@@ -10,7 +10,7 @@
  *
  * @example
  *   const digest = await notifier.groups.describe(['acc_1', 'acc_2']);
- *   if (digest) post(webhook, groupedMessage(digest)); // { title, lines, link }
+ *   if (digest) post(webhook, groupedMessage(digest)); // { title, lines }
  */
 import type { Digest } from './digest.ts';
 
@@ -18,12 +18,12 @@ export { audienceOf, OPERATOR_CAUSES, type Audience } from './audience.ts';
 export { digestText, type Digest, type DigestSection } from './digest.ts';
 export { digestHtml } from './html.ts';
 
-/** A grouped message for a chat: its title and plain lines (headings and facts), and the link to Regrant. */
-export function groupedMessage(digest: Digest): { title: string; lines: string[]; link: string } {
+/** A grouped message for a chat: its title and plain lines (headings and facts); each mailbox's link is the chat's own to show. */
+export function groupedMessage(digest: Digest): { title: string; lines: string[] } {
   const lines = [digest.summary];
   for (const s of digest.sections) {
     lines.push(s.heading);
     for (const item of s.items) lines.push(`• ${item.title}: ${item.lines.join(' · ')}`);
   }
-  return { title: digest.subject, lines, link: digest.link };
+  return { title: digest.subject, lines };
 }

@@ -6,7 +6,7 @@
  * locked first; SQLite runs one writer at a time).
  *
  * @example
- *   const members = createMembers({ db, checkIntervalSeconds: 300 });
+ *   const members = createMembers({ db, checkIntervalSeconds: 300, maxMailboxesPerMember: 500 });
  *   await members.invite(admin, { email: 'bo@acme.test', role: 'member' }); // 201
  *   await members.remove(admin, bo.id, admin.id); // tokens dead at once, mailboxes to admin
  */
@@ -80,7 +80,7 @@ async function lockAdmins(trx: Db): Promise<void> {
   await trx.selectFrom('users').select('id').where('role', '=', 'admin').forUpdate().execute();
 }
 
-export function createMembers({ db, checkIntervalSeconds }: { db: Db; checkIntervalSeconds: number }) {
+export function createMembers({ db, checkIntervalSeconds, maxMailboxesPerMember = 500 }: { db: Db; checkIntervalSeconds: number; maxMailboxesPerMember?: number }) {
   async function person(id: string): Promise<User> {
     const found = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     if (!found) throw new DomainError('not_found', `no member ${id}`);
@@ -95,6 +95,19 @@ export function createMembers({ db, checkIntervalSeconds }: { db: Db; checkInter
     createdAt: i.created_at,
     expiresAt: i.expires_at,
   });
+
+  /** A member taking over someone's mailboxes stays within MAX_MAILBOXES_PER_MEMBER (admins have no limit). */
+  async function roomFor(trx: Db, heirEmail: string, heirId: string, fromId: string, fromEmail: string): Promise<void> {
+    const counts = await mailboxCounts(trx);
+    const has = counts.get(heirId) ?? 0;
+    const moving = counts.get(fromId) ?? 0;
+    if (has + moving <= maxMailboxesPerMember) return;
+    throw new DomainError(
+      'mailbox_limit',
+      `owner: ${heirEmail} has ${has} mailboxes and would have ${has + moving} with ${fromEmail}'s ${moving}, more than a member may have (MAX_MAILBOXES_PER_MEMBER is ${maxMailboxesPerMember}). Pick an admin or someone with room, or make ${heirEmail} an admin first.`,
+      'owner',
+    );
+  }
 
   return {
     me: (user: Pick<User, 'id' | 'email' | 'name' | 'role'>): Me => meView(user),
@@ -165,8 +178,9 @@ export function createMembers({ db, checkIntervalSeconds }: { db: Db; checkInter
       if (ownerId === id) throw new DomainError('invalid_input', `owner: ${target.email} is the person being removed; pick someone else to take over their mailboxes`, 'owner');
       await db.transaction().execute(async (trx) => {
         await lockAdmins(trx);
-        const heir = await trx.selectFrom('users').select('id').where('id', '=', ownerId).executeTakeFirst();
+        const heir = await trx.selectFrom('users').select(['id', 'email', 'role']).where('id', '=', ownerId).executeTakeFirst();
         if (!heir) throw new DomainError('invalid_input', `owner: there is no member ${ownerId}`, 'owner');
+        if (heir.role !== 'admin') await roomFor(trx, heir.email, ownerId, id, target.email);
         await handOverMailboxes(trx, id, ownerId, checkIntervalSeconds);
         // Tokens, sign-in identities and sign-ins under way go with the row (on delete cascade).
         await trx.deleteFrom('users').where('id', '=', id).execute();

@@ -28,6 +28,8 @@ import * as signin from './migrations/014-signin.ts';
 import * as alertGroups from './migrations/015-alert-groups.ts';
 import * as webhooks from './migrations/016-webhooks.ts';
 import * as groupedChat from './migrations/017-grouped-chat.ts';
+import * as incidentLinks from './migrations/018-incident-links.ts';
+import * as repairTries from './migrations/019-repair-tries.ts';
 
 export type Db = Kysely<Database>;
 export { sqlitePath } from './sqlite.ts';
@@ -49,6 +51,8 @@ const migrations: Record<string, Migration> = {
   '015-alert-groups': alertGroups,
   '016-webhooks': webhooks,
   '017-grouped-chat': groupedChat,
+  '018-incident-links': incidentLinks,
+  '019-repair-tries': repairTries,
 };
 
 /** Arbitrary, fixed: the advisory lock every instance's migrator takes on PostgreSQL. */

@@ -143,6 +143,8 @@ export interface MailQueueTable {
   digest: Generated<DigestKind | null>;
   /** The composed email that told this item (null once merged: left out, fixed before it went). */
   digest_id: Generated<string | null>;
+  /** 1: `text_body` and `html_body` are sealed (contexts `mail:<id>:text|html`): the email shows a share link. */
+  sealed: Generated<number>;
 }
 
 export interface MailAttachmentsTable {
@@ -165,9 +167,20 @@ export interface ShareLinksTable {
   used_at: string | null;
   /** `manual`: copied by a person (a new one revokes the last); `incident`: made for the chat messages of one incident. */
   kind: Generated<ShareLinkKind>;
+  /** An incident link's token, sealed (context `share-link:<id>`) so every message about the incident can show it; null for manual links. */
+  token_sealed: string | null;
 }
 
 export type ShareLinkKind = 'manual' | 'incident';
+
+/** A password sent through a custom mailbox's repair link that did not pass: `testing` while its sign-in runs, `wrong` when refused, `refused` when past the allowance (never tried). */
+export interface RepairTriesTable {
+  id: string;
+  account_id: string;
+  share_link_id: string;
+  at: string;
+  outcome: 'testing' | 'wrong' | 'refused';
+}
 
 export type OAuthPurpose = 'connect' | 'regrant' | 'share';
 
@@ -240,6 +253,7 @@ export interface Database {
   removed_members: RemovedMembersTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  repair_tries: RepairTriesTable;
 }
 
 /** Where a person hears of their mailboxes' state changes (admins: of every mailbox). */

@@ -18,6 +18,7 @@ import { databaseReady } from '../db/ready.ts';
 import { errorBody, requestCutOff, respondWithError } from './errors.ts';
 import { accountTestRoutes } from './routes/account-tests.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { accountExportRoutes } from './routes/account-export.ts';
 import { reauthPages } from './routes/reauth-pages.ts';
 import { accountReauthRoutes, connectRoutes, pendingConnectionRoutes } from './routes/reauth.ts';
 import { referenceRoutes } from './routes/reference.ts';
@@ -113,7 +114,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
       origin: EXTENSION_ORIGIN,
       allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'X-Request-Id'],
       allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-      exposeHeaders: ['ETag', 'X-Request-Id'],
+      exposeHeaders: ['ETag', 'X-Request-Id', 'Content-Disposition', 'Retry-After'],
       maxAgeSeconds: 600,
     }),
   );
@@ -127,6 +128,7 @@ export function createApp({ db, users, accounts, health, reauth, logger, workspa
   if (ownHealth) app.route('/api/server/health', serverHealthRoutes(ownHealth));
   app.route('/api/connect', connectRoutes(reauth));
   app.route('/api/pending-connections', pendingConnectionRoutes(reauth));
+  app.route('/api/accounts', accountExportRoutes(accounts));
   app.route('/api/accounts', accountReauthRoutes(reauth));
   app.route('/api/accounts', accountTestRoutes(accounts, health, loginTests));
   app.route('/api/accounts', accountRoutes(accounts, health));

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8, detectDelimiter, MAX_RECORD_CHARS, parseCsv, readCsv, writeCsv } from './csv.ts';
+import { decodeUtf8, detectDelimiter, MAX_RECORD_CHARS, parseCsv, readCsv, unguardFormula, writeCsv } from './csv.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -105,5 +105,22 @@ describe('writeCsv', () => {
     expect(text).toContain(`'=1+1,'+1,'-2,'@SUM(A1),'\t=x,"'\r=x",'\uFF1DSUM(A1),plain@acme.test,"a, ""b""","'=cmd|""x"",1","two\nlines"`);
     // Read back by a CSV reader, each cell is its text, with the guard's quote before a formula.
     expect(parse(text, { bom: true, relax_column_count: true })[1]).toEqual(cells.map((c) => (/^[=+\-@\t\r\uFF1D]/.test(c) ? `'${c}` : c)));
+  });
+
+  it("every value comes back as it was once the guard is undone: the guard's own apostrophe goes, a person's stays", () => {
+    const values = ['-Sales', '=SUM(A1)', '+33 1 23', '@team', '\uFF0Dwide', "'=x", "''-y", "'plain", "it's", 'plain', "'", '5-2', '\t=tab'];
+    const text = writeCsv([['v'], ...values.map((v) => [v])]);
+    const read = parseCsv(text.replace(/^\uFEFF/, ''), ',').slice(1).map((r) => unguardFormula(r.cells[0]));
+    expect(read).toEqual(values);
+    // What a spreadsheet sees stays text: every cell that could run starts with an apostrophe.
+    expect(text).toContain("\r\n'-Sales\r\n'=SUM(A1)\r\n");
+    expect(text).toContain("\r\n''=x\r\n'''-y\r\n'plain\r\n");
+  });
+
+  it('unguardFormula leaves a cell alone unless apostrophes lead to a formula start, and takes off one', () => {
+    expect(unguardFormula("'-Sales")).toBe('-Sales');
+    expect(unguardFormula("'plain")).toBe("'plain");
+    expect(unguardFormula('-Sales')).toBe('-Sales');
+    expect(unguardFormula("''=x")).toBe("'=x");
   });
 });

@@ -204,11 +204,31 @@ export function tableOf(text: string, maxRows = Infinity): CsvTable {
 }
 
 /**
+ * A cell the guard wrote, or a value that would read as one: apostrophes, then one of the
+ * characters csv-stringify's `escape_formulas` prefixes with `'`.
+ */
+const GUARDED = /^'+[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
  * A CSV file for a person to open in a spreadsheet: a BOM (Excel reads the file as UTF-8
  * only with one), CRLF line ends, and every cell that starts with `=`, `+`, `-`, `@` (or
  * their full-width forms, a tab or a carriage return) prefixed with `'` so it stays text.
+ * A value that already starts with apostrophes before such a character gets one more, so
+ * that `unguardFormula` undoes exactly one and every value reads back as it was.
  */
 export function writeCsv(rows: string[][]): string {
+  const cells = rows.map((row) => row.map((v) => (GUARDED.test(v) ? `'${v}` : v)));
   // Giving record_delimiter turns off quoting of cells with line breaks unless quote_record_delimiter says so.
-  return stringify(rows, { bom: true, escape_formulas: true, record_delimiter: 'windows', quote_record_delimiter: true });
+  return stringify(cells, { bom: true, escape_formulas: true, record_delimiter: 'windows', quote_record_delimiter: true });
+}
+
+/**
+ * A cell of a file `writeCsv` wrote, as it was before the formula guard: the one `'` put
+ * before a formula start (or before apostrophes that lead to one) is taken off; any other
+ * cell is left as it is.
+ *
+ * @example unguardFormula("'-Sales"); // '-Sales'
+ */
+export function unguardFormula(cell: string): string {
+  return GUARDED.test(cell) ? cell.slice(1) : cell;
 }

@@ -42,7 +42,6 @@ export interface ImportsDeps {
   logger: Logger;
   concurrency: number;
   workspaceName: string;
-  publicUrl: string;
   /** Replaces the real sign-in test (a benchmark of parsing and writing alone). */
   probe?: RunnerDeps['probe'];
   /** How long a run's lease lasts without renewal (a stalled instance's run is taken over after this). */

@@ -15,13 +15,12 @@ import { countsOf, importRows } from './views.ts';
 export interface ReportDeps {
   notifier: Notifier;
   workspaceName: string;
-  publicUrl: string;
 }
 
-export async function queueReport(trx: Db, { notifier, workspaceName, publicUrl }: ReportDeps, imp: ImportRow, finishedAt: string): Promise<void> {
+export async function queueReport(trx: Db, { notifier, workspaceName }: ReportDeps, imp: ImportRow, finishedAt: string): Promise<void> {
   const to = await findUser(trx, imp.user_id);
   if (!to) throw new Error(`import ${imp.id}: its user ${imp.user_id} is gone`);
   const rows = await importRows(trx, imp.id);
-  const mail = reportEmail({ workspace: workspaceName, importId: imp.id, rows, counts: countsOf(rows), startedAt: imp.started_at ?? finishedAt, finishedAt, publicUrl });
+  const mail = reportEmail({ workspace: workspaceName, importId: imp.id, rows, counts: countsOf(rows), startedAt: imp.started_at ?? finishedAt, finishedAt });
   await notifier.add(trx, [{ kind: 'import_report', to: to.email, subject: mail.subject, text: mail.text, attachments: [{ ...mail.attachment, contentType: 'text/csv; charset=utf-8' }], importId: imp.id }]);
 }

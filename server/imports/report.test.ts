@@ -18,11 +18,13 @@ it('reportCsv: one line per row with its state in words', () => {
 });
 
 it('reportEmail: the summary lists failed rows and attaches the CSV', () => {
-  const mail = reportEmail({ workspace: 'Acme', importId: 'imp_1', rows, counts: { created: 1, updated: 0, skipped: 1, failed: 1 }, startedAt: '2026-11-28T10:00:00.000Z', finishedAt: '2026-11-28T10:01:00.000Z', publicUrl: 'https://regrant.acme.test' });
+  const mail = reportEmail({ workspace: 'Acme', importId: 'imp_1', rows, counts: { created: 1, updated: 0, skipped: 1, failed: 1 }, startedAt: '2026-11-28T10:00:00.000Z', finishedAt: '2026-11-28T10:01:00.000Z' });
   expect(mail.subject).toBe('Acme: import finished: 1 of 3 mailboxes created or updated, 1 failed');
   expect(mail.text).toContain('  Created: 1\n  Updated: 0\n  Skipped: 1\n  Failed:  1');
   expect(mail.text).toContain('  line 3, -oops: email: "-oops" is not a valid email address');
   expect(mail.text).toContain('tick "Update inbox if it exists"'.replace('tick', 'with'));
   expect(mail.text).toContain('Started 2026-11-28 10:00:00 UTC, finished 2026-11-28 10:01:00 UTC.');
+  expect(mail.text).toContain('To import them again: the Regrant browser extension → Accounts → Add in bulk.');
+  expect(mail.text).not.toContain('Open Regrant');
   expect(mail.attachment).toEqual({ filename: 'regrant-import-2026-11-28-imp_1.csv', content: reportCsv(rows) });
 });

@@ -6,7 +6,7 @@
  *
  * @example
  *   const csv = reportCsv(rows);
- *   const mail = reportEmail({ workspace, importId, rows, counts, startedAt, finishedAt, publicUrl });
+ *   const mail = reportEmail({ workspace, importId, rows, counts, startedAt, finishedAt });
  */
 import type { AccountState, ImportRowStatus, ImportRowView } from '../../shared/api.ts';
 import { writeCsv } from './csv.ts';
@@ -25,7 +25,6 @@ export interface ReportInput {
   counts: Record<ImportRowStatus, number>;
   startedAt: string;
   finishedAt: string;
-  publicUrl: string;
 }
 
 const LISTED = 50;
@@ -50,9 +49,11 @@ export function reportEmail(r: ReportInput): { subject: string; text: string; at
     lines.push('', `Rows that failed (nothing was saved for them; fix them and import them again):`);
     for (const row of needsWork.slice(0, LISTED)) lines.push(`  line ${row.line}, ${row.email || '(no address)'}: ${row.error?.message ?? 'failed'}`);
     if (needsWork.length > LISTED) lines.push(`  … and ${needsWork.length - LISTED} more in the attached file.`);
+    // Where the fix is made: Regrant's own address opens no page that helps.
+    lines.push(`To import them again: the Regrant browser extension → Accounts → Add in bulk.`);
   }
   if (r.counts.skipped > 0) lines.push('', `Skipped rows are mailboxes already in ${r.workspace}; import again with "Update inbox if it exists" ticked to update them.`);
-  lines.push('', `Every row's result is in the attached CSV file.`, `Started ${when(r.startedAt)}, finished ${when(r.finishedAt)}.`, '', `Open Regrant: ${r.publicUrl}/`);
+  lines.push('', `Every row's result is in the attached CSV file.`, `Started ${when(r.startedAt)}, finished ${when(r.finishedAt)}.`);
   const failedWord = r.counts.failed > 0 ? `, ${r.counts.failed} failed` : '';
   return {
     subject: `${r.workspace}: import finished: ${saved} of ${total} mailboxes created or updated${failedWord}`,

@@ -11,7 +11,7 @@ import { IMPORT_FIELDS, SIGN_IN_LABEL, type ImportField } from '../../shared/api
 import { IMPORT_FIELD_INFO } from '../../shared/import-fields.ts';
 import { emailSchema, oauthMailboxOf, sideSettingsSchema, type ServerSettingsInput } from '../../shared/schemas.ts';
 import { DomainError } from '../errors.ts';
-import type { CsvTable } from './csv.ts';
+import { unguardFormula, type CsvTable } from './csv.ts';
 import { looksSecret, type Mapping } from './fields.ts';
 
 export interface Candidate {
@@ -82,7 +82,12 @@ export function validateRows(table: CsvTable, mapping: Mapping): CheckedRow[] {
   const secretColumns = table.headers.map((h, k) => k).filter((k) => k === column.smtp_password || k === column.imap_password || looksSecret(table.headers[k]));
   const addresses = new Map<string, number[]>();
   const checked = table.rows.map((record): CheckedRow => {
-    const cell = (f: ImportField) => (column[f] === undefined ? '' : (record.cells[column[f]!] ?? ''));
+    // A file Regrant exported had its formula guard put on every cell but the (empty) passwords;
+    // passwords are taken exactly as written.
+    const cell = (f: ImportField) => {
+      const value = column[f] === undefined ? '' : (record.cells[column[f]!] ?? '');
+      return f === 'smtp_password' || f === 'imap_password' ? value : unguardFormula(value);
+    };
     const secrets = new Set(secretColumns.map((k) => (record.cells[k] ?? '').trim().toLowerCase()).filter(Boolean));
     const isSecret = (value: string) => secrets.has(value.trim().toLowerCase());
     const shown = (value: string) => (isSecret(value) ? '(hidden)' : value.length > 80 ? `${value.slice(0, 77)}…` : value);

@@ -1,7 +1,8 @@
 /**
- * The words of the "mailbox needs re-authentication" email.
+ * The words of a lost mailbox's alert item, as recorded: each person receives the grouped email
+ * composed from the items (server/alerts/), which carries the incident's link.
  *
- * @example lostAccessEmail({ email: 'ann@acme.test', reason, adminAction: false, since, publicUrl, workspace })
+ * @example lostAccessEmail({ email: 'ann@acme.test', reason, adminAction: false, since, workspace })
  */
 import type { Reason } from '../../shared/api.ts';
 
@@ -11,7 +12,6 @@ export interface LostAccess {
   /** Re-granting or a new password alone will not fix it. */
   adminAction: boolean;
   since: string;
-  publicUrl: string;
   workspace: string;
 }
 
@@ -28,8 +28,6 @@ export function lostAccessEmail(a: LostAccess): { subject: string; text: string 
     '',
     `How to fix it: ${a.reason.hint ?? 'Re-authenticate the mailbox in Regrant.'}`,
     ...(a.adminAction ? ['Note: re-granting access or entering a new password alone will not fix this; an administrator has to act.'] : []),
-    '',
-    `Open Regrant: ${a.publicUrl}/`,
     '',
     `You receive this because you are an admin of ${a.workspace}, the owner of this mailbox, or the mailbox itself.`,
   ];

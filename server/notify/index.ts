@@ -6,14 +6,14 @@
  * or, without one, records and logs them.
  *
  * @example
- *   const notifier = createNotifier({ db, instanceId, smtpUrl, from, logger, alerts: { timers, workspace, publicUrl } });
+ *   const notifier = createNotifier({ db, instanceId, smtpUrl, from, logger, alerts: { timers, workspace, links } });
  *   await notifier.record(trx, { accountId, eventId, recipients, subject, text, item: 'lost', causeCode });
  *   notifier.kick(); // compose the groups that are due, deliver what is due now
  */
 import type { AlertTimers } from '../config/index.ts';
 import type { Db } from '../db/index.ts';
 import type { AlertItemKind } from '../db/schema.ts';
-import { createAlertGroups, type AlertGroups } from '../alerts/grouper.ts';
+import { createAlertGroups, type AlertGroups, type AlertGroupsDeps } from '../alerts/grouper.ts';
 import { createMailQueue, type MailQueueDeps } from './mail-queue.ts';
 
 export type AlertDraft = {
@@ -31,13 +31,13 @@ export type AlertDraft = {
 const IMMEDIATE: AlertTimers = { groupWaitSeconds: 0, groupIntervalSeconds: 0, reminderHours: 0, timeZone: 'UTC' };
 
 export interface NotifierDeps extends MailQueueDeps {
-  alerts?: { timers: AlertTimers; workspace: string; publicUrl: string };
+  alerts?: { timers: AlertTimers; workspace: string; links?: AlertGroupsDeps['links'] };
 }
 
 export function createNotifier(deps: NotifierDeps) {
   let groups: AlertGroups | null = null;
   const queue = createMailQueue({ ...deps, compose: () => groups?.composeDue() ?? Promise.resolve(0) });
-  groups = createAlertGroups({ db: deps.db, clock: deps.clock ?? (() => new Date()), timers: deps.alerts?.timers ?? IMMEDIATE, workspace: deps.alerts?.workspace ?? 'Regrant', publicUrl: deps.alerts?.publicUrl ?? '', add: queue.add, logger: deps.logger });
+  groups = createAlertGroups({ db: deps.db, clock: deps.clock ?? (() => new Date()), timers: deps.alerts?.timers ?? IMMEDIATE, workspace: deps.alerts?.workspace ?? 'Regrant', links: deps.alerts?.links, add: queue.add, logger: deps.logger });
 
   return {
     ...queue,

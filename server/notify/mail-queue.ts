@@ -4,7 +4,8 @@
  * caused it, then delivered through NOTIFY_SMTP_URL (or, without one, logged and marked
  * `logged`). Delivery claims a few due emails at once with a lease owned by this instance;
  * a refused send is re-tried on the shared back-off (`retry/policy.ts`), never lost, and an
- * email whose instance died while sending it goes out again (at least once).
+ * email whose instance died while sending it goes out again (at least once). An email that
+ * shows a secret (an alert with share links) is stored with its text and HTML sealed.
  *
  * @example
  *   const queue = createMailQueue({ db, instanceId, smtpUrl, from, logger });
@@ -18,6 +19,7 @@ import { newId } from '../db/ids.ts';
 import { skipLocked } from '../db/dialect.ts';
 import { leaseFree } from '../db/leases.ts';
 import type { AlertItemKind, Database, DigestKind, MailKind, MailRow } from '../db/schema.ts';
+import type { Sealer } from '../crypto/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { createKicker } from '../retry/kicker.ts';
@@ -42,6 +44,8 @@ export interface QueuedEmail {
   causeCode?: string;
   /** A composed alert (server/alerts/). */
   digest?: DigestKind;
+  /** It shows a secret (a share link): its text and HTML are stored sealed, opened only to send it. */
+  secret?: boolean;
   attachments?: MailAttachment[];
   /** What it is about: the mailbox, the event (one email per event and recipient), the import. */
   accountId?: string;
@@ -61,14 +65,19 @@ export interface MailQueueDeps {
   clock?: () => Date;
   /** Runs before each delivery round: composes the alert groups that fell due (server/alerts/). */
   compose?: () => Promise<unknown>;
+  /** Seals the bodies of emails that show a secret (SECRET_KEY). */
+  sealer?: Sealer;
 }
+
+/** Where a sealed email's text or HTML part is sealed. */
+export const mailBodyContext = (emailId: string, part: 'text' | 'html') => `mail:${emailId}:${part}`;
 
 /** Emails claimed at once; their lease covers sending them one after another. */
 const CLAIM_BATCH = 10;
 /** How long a claim lasts while its instance lives (nodemailer gives up a stalled send long before). */
 const LEASE_MS = 5 * 60_000;
 
-export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics, clock = () => new Date(), compose }: MailQueueDeps) {
+export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics, clock = () => new Date(), compose, sealer }: MailQueueDeps) {
   let transport: Transporter | null = smtpUrl ? nodemailer.createTransport(smtpUrl, { from }) : null;
 
   /**
@@ -110,7 +119,8 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
       return;
     }
     try {
-      await transport.sendMail({ from, to: email.recipient, subject: email.subject, text: email.text_body, ...(email.html_body ? { html: email.html_body } : {}), attachments });
+      const open = (body: string, part: 'text' | 'html') => (email.sealed ? sealer!.open(body, mailBodyContext(email.id, part)) : body);
+      await transport.sendMail({ from, to: email.recipient, subject: email.subject, text: open(email.text_body, 'text'), ...(email.html_body ? { html: open(email.html_body, 'html') } : {}), attachments });
       await settle(email, { state: 'sent', sent_at: new Date().toISOString(), last_error: null });
       logger.info(`${email.kind}.sent`, about);
       metrics?.ownEmail(email.kind, 'sent');
@@ -160,14 +170,17 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
       const now = new Date().toISOString();
       const createdAt = clock().toISOString();
       for (const email of emails) {
+        const id = email.id ?? newId('eml');
+        if (email.secret && !sealer) throw new Error('an email that shows a secret is queued only with a sealer');
+        const seal = (body: string, part: 'text' | 'html') => (email.secret ? sealer!.seal(body, mailBodyContext(id, part)) : body);
         const queued = await trx
           .insertInto('mail_queue')
           .values({
-            id: email.id ?? newId('eml'),
+            id,
             kind: email.kind,
             recipient: email.to,
             subject: email.subject,
-            text_body: email.text,
+            text_body: seal(email.text, 'text'),
             account_id: email.accountId ?? null,
             event_id: email.eventId ?? null,
             import_id: email.importId ?? null,
@@ -178,7 +191,8 @@ export function createMailQueue({ db, instanceId, smtpUrl, from, logger, metrics
             last_error: null,
             created_at: createdAt,
             sent_at: null,
-            html_body: email.html ?? null,
+            html_body: email.html === undefined ? null : seal(email.html, 'html'),
+            sealed: email.secret ? 1 : 0,
             item: email.item ?? null,
             cause_code: email.causeCode ?? null,
             digest: email.digest ?? null,

@@ -2,8 +2,8 @@
  * Writes a finished consent: a new Google/Microsoft account, or a re-granted one. One
  * transaction holds the sealed refresh token, the state (through accounts' one writer of a
  * mailbox's state, so a re-grant is a transition like any other: event, notice, status
- * version), the used-up share link and the revoked other links; any refusal inside rolls all
- * of it back.
+ * version, the revocation of every other link of the mailbox), the used-up share link; any
+ * refusal inside rolls all of it back.
  *
  * @example
  *   await storeRegrant(deps, { attempt, account, refreshToken, providerLabel: 'Google' });
@@ -36,9 +36,8 @@ export async function storeRegrant(deps: GrantDeps, g: { attempt: OAuthAttemptRo
   const by = attempt.purpose === 'share' ? `a share link created by ${actor?.email ?? 'a former user'}` : `a re-grant by ${actor?.email ?? 'a former user'}`;
 
   await db.transaction().execute(async (trx) => {
+    // Used up before the transition, which revokes every other live link of the mailbox.
     if (attempt.purpose === 'share' && (!attempt.share_link_id || !(await links.consume(trx, attempt.share_link_id)))) throw new LinkGone();
-    // Any other live link for this mailbox has done its job too.
-    await links.revoke(account.id, trx);
     const current = (await findAccount(trx, account.id)) ?? account;
     const t = await accounts.transition(
       trx,
@@ -63,12 +62,12 @@ export async function storeNewAccount(deps: GrantDeps, g: { ownerId: string; pro
 
 /**
  * Turns a custom (password) mailbox into a Google/Microsoft one with a new grant, in place: its
- * owner, history and held emails stay; its password settings and repair links go.
+ * owner, history and held emails stay; its password settings go, and its repair links with the
+ * transition (a re-grant revokes every link).
  */
 export async function replaceWithGrant(deps: GrantDeps, g: { account: AccountRow; provider: 'google' | 'microsoft'; refreshToken: string; providerLabel: string; by: string }): Promise<void> {
-  const { db, accounts, links } = deps;
+  const { db, accounts } = deps;
   await db.transaction().execute(async (trx) => {
-    await links.revoke(g.account.id, trx);
     const current = (await findAccount(trx, g.account.id)) ?? g.account;
     const none = { host: null, port: null, security: null, username: null, password: null };
     const cleared = Object.fromEntries((['smtp', 'imap'] as const).flatMap((part) => Object.entries(none).map(([k, v]) => [`${part}_${k}`, v])));

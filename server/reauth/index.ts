@@ -9,7 +9,7 @@
  *   const outcome = await reauth.callback('google', query, browserId);
  */
 import { SIGN_IN_LABEL, type ProviderKind } from '../../shared/api.ts';
-import type { Actor, Accounts } from '../accounts/index.ts';
+import type { Actor, Accounts, SignInTest } from '../accounts/index.ts';
 import { findAccount, findAccountByEmail } from '../accounts/repository.ts';
 import { findUser } from '../auth/repository.ts';
 import type { Config } from '../config/index.ts';
@@ -30,6 +30,7 @@ import { createAttempts, type AttemptDraft, type Begun } from './attempts.ts';
 import { LinkGone, storeNewAccount, storeRegrant } from './grant.ts';
 import type { Outcome } from './outcomes.ts';
 import { createPendingConnections } from './pending.ts';
+import { createRepair, type RepairAnswer, type RepairForm, type RepairPageView } from './repair.ts';
 import { createShareLinks } from './share-links.ts';
 
 export interface ReauthDeps {
@@ -42,6 +43,8 @@ export interface ReauthDeps {
   logger: Logger;
   config: Pick<Config, 'publicUrl' | 'workspaceName' | 'shareLinkTtlHours' | 'checkIntervalSeconds'>;
   metrics?: Pick<Metrics, 'shareLinkCreated' | 'shareLinkUsed'>;
+  /** Signs in to one side with settings not saved yet: a repair link's password is tried with it. */
+  signIn: SignInTest;
 }
 
 export type OAuthKind = 'google' | 'microsoft';
@@ -112,6 +115,7 @@ export function createReauth(deps: ReauthDeps) {
     oauth: (kind) => oauth(kind),
     announceReconnected: (id) => health.announceReconnected(id),
   });
+  const repair = createRepair({ db, accounts, links, signIn: deps.signIn, notifier, logger, workspaceName: config.workspaceName, announceReconnected: (id) => health.announceReconnected(id), metrics: deps.metrics });
   const redirectUri = (kind: OAuthKind) => `${config.publicUrl}/oauth/${kind}/callback`;
 
   function oauth(kind: string): OAuthProvider | null {
@@ -261,8 +265,10 @@ export function createReauth(deps: ReauthDeps) {
       return attempts.createStart({ provider: provider.kind, purpose: 'regrant', accountId: account.id, userId: actor.id, loginHint: account.email });
     },
 
+    /** A share link; a custom mailbox's is a repair link, whose page asks for the new password. */
     async createShareLink(actor: Actor, id: string): Promise<{ url: string; expiresAt: string }> {
-      const { account } = await oauthAccount(actor, id);
+      const account = await accounts.row(actor, id);
+      if (account.provider !== 'custom') requireOAuth(account.provider);
       const link = await links.create(account, actor.id);
       logger.info('share_link.created', { account: account.id, by: actor.id });
       deps.metrics?.shareLinkCreated();
@@ -300,12 +306,23 @@ export function createReauth(deps: ReauthDeps) {
     },
 
     /** `GET /r/:token`: what the page shows. Reads only. */
-    async sharePage(token: string): Promise<SharePageView | Outcome> {
+    async sharePage(token: string): Promise<SharePageView | RepairPageView | Outcome> {
       const found = await links.lookup(token);
       if ('failure' in found) return { kind: 'link_invalid', why: found.failure, creatorEmail: found.creatorEmail, connectedEmail: found.connectedEmail };
+      if (found.account.provider === 'custom') return repair.view(found);
       const kind = found.account.provider as OAuthKind;
       if (!oauth(kind)) return { kind: 'not_configured', provider: SIGN_IN_LABEL[kind] };
       return { email: found.account.email, provider: SIGN_IN_LABEL[kind], workspace: config.workspaceName };
+    },
+
+    /**
+     * `POST /r/:token` of a custom mailbox's repair link: tries the password `form()` reads and
+     * saves it only when both sign-ins pass. null: not a live repair link (`shareStart` answers).
+     */
+    async repair(token: string, form: () => Promise<RepairForm>): Promise<RepairAnswer | null> {
+      const found = await links.lookup(token);
+      if ('failure' in found || found.account.provider !== 'custom') return null;
+      return repair.submit(found, await form());
     },
 
     /** `POST /r/:token`: begins the re-grant of the link's one mailbox. */

@@ -1,8 +1,10 @@
 /**
  * Share links: a URL someone pastes into a chat so the person holding a mailbox can re-grant
- * it without a Regrant login. The token has 256 random bits and only its hash is stored; a
- * link expires (SHARE_LINK_TTL_HOURS), a new one revokes the old, a successful re-grant uses
- * it up, and it opens the consent for its one mailbox only.
+ * it without a Regrant login. The token has 256 random bits; a link expires
+ * (SHARE_LINK_TTL_HOURS), a successful re-grant uses it up, and it opens the consent for its
+ * one mailbox only. Two kinds: a manual link (Copy link: only its hash is stored, a new one
+ * revokes the previous manual link, never the incident link) and an incident link
+ * (incident-links.ts). `revoke` (DELETE) and any reconnection revoke both.
  *
  * @example
  *   const { url, expiresAt } = await links.create(accountRow, creatorId);
@@ -30,6 +32,12 @@ export interface LinkFound {
   creatorEmail: string | null;
 }
 
+/** Revokes every live link of the account, manual and incident; answers how many were live. */
+export async function revokeEveryLink(trx: Db, accountId: string): Promise<number> {
+  const result = await trx.updateTable('share_links').set({ revoked_at: new Date().toISOString() }).where('account_id', '=', accountId).where('revoked_at', 'is', null).where('used_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export function createShareLinks({ db, publicUrl, ttlHours }: { db: Db; publicUrl: string; ttlHours: number }) {
   async function creatorEmail(userId: string | null): Promise<string | null> {
     if (!userId) return null;
@@ -52,17 +60,8 @@ export function createShareLinks({ db, publicUrl, ttlHours }: { db: Db; publicUr
       return { url: `${publicUrl}/r/${token}`, expiresAt };
     },
 
-    /** Revokes the account's live link; answers how many were live (0 or 1). */
-    async revoke(accountId: string, trx: Db = db): Promise<number> {
-      const result = await trx
-        .updateTable('share_links')
-        .set({ revoked_at: new Date().toISOString() })
-        .where('account_id', '=', accountId)
-        .where('revoked_at', 'is', null)
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
-    },
+    /** Revokes every live link of the account, manual and incident (`DELETE …/share-link`); answers how many were live. */
+    revoke: (accountId: string, trx: Db = db) => revokeEveryLink(trx, accountId),
 
     /** Reads a link without changing anything: chat apps open pasted links to build previews. */
     async lookup(token: string): Promise<LinkFound | LinkRefusal> {

@@ -1,5 +1,6 @@
 /**
- * The page a chat message links to for a custom mailbox that needs a new password. It needs
+ * The page chat messages of earlier versions linked to for a custom mailbox that needs a new
+ * password (new ones carry its repair link, a share link: reauth/incident-links.ts). It needs
  * no login and so shows nothing of the mailbox: it says where the fix is made (the Regrant
  * extension's accounts page, which the message's reader opens with their own token).
  *

@@ -22,9 +22,9 @@ export interface MailboxEvent {
   /** `hint`: how to fix it, in words. */
   reason: { code: string; message: string; hint?: string };
   pendingEmails: number;
-  /** A fresh share link (Google/Microsoft mailboxes that need re-authentication). */
+  /** The incident's share link (Google/Microsoft mailboxes that need re-authentication). */
   shareUrl?: string;
-  /** The page that says how to fix a custom mailbox. */
+  /** The incident's repair link of a custom mailbox: its holder enters the new password there. */
   fixUrl?: string;
 }
 

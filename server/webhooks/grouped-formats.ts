@@ -1,10 +1,11 @@
 /**
  * A grouped message for a slack or teams webhook: several mailboxes lost at once, told in one
  * message (groups.ts). The words come from the alert digest (`groupedMessage`); each mailbox's
- * own link (its share link, or its Fix page) is listed under them, as in the single messages.
+ * own link (its incident link, or a custom mailbox's repair link) is listed under them, as in
+ * the single messages. No link to Regrant itself: its root page fixes nothing.
  *
  * @example
- *   const body = groupedBody('slack', { title: 'Acme: 5 mailboxes need attention', lines, link, links: [{ title: 'Reconnect a@x.test', url }] });
+ *   const body = groupedBody('slack', { title: 'Acme: 5 mailboxes need attention', lines, links: [{ title: 'Reconnect a@x.test', url }] });
  */
 import type { WebhookFormat } from '../../shared/api.ts';
 import { slackText } from './formats.ts';
@@ -13,8 +14,6 @@ export interface GroupedChat {
   title: string;
   /** Plain lines: a summary, then headings and their items (lines starting with '• '). */
   lines: string[];
-  /** Regrant itself. */
-  link: string;
   /** One per mailbox that has a link to fix it. */
   links: Array<{ title: string; url: string }>;
 }
@@ -38,7 +37,7 @@ const isHeading = (line: string, i: number) => i > 0 && !line.startsWith('• ')
 
 function slack(g: GroupedChat): object {
   const links = g.links.map((l) => `• <${l.url}|${slackText(l.title)}>`);
-  const lines = [...g.lines.map((l, i) => (isHeading(l, i) ? `*${slackText(l)}*` : slackText(l))), ...links, `<${g.link}|Open Regrant>`];
+  const lines = [...g.lines.map((l, i) => (isHeading(l, i) ? `*${slackText(l)}*` : slackText(l))), ...links];
   const text = `:warning: *${slackText(g.title)}*\n${lines.join('\n')}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: *${slackText(g.title)}*` } }, ...sections(lines).map((t) => ({ type: 'section', text: { type: 'mrkdwn', text: t } }))] };
 }
@@ -52,7 +51,7 @@ function teams(g: GroupedChat): object {
     ...g.lines.map((line, i) => ({ type: 'TextBlock', text: cardText(line), wrap: true, spacing: isHeading(line, i) ? 'Medium' : 'Small', ...(isHeading(line, i) ? { weight: 'Bolder' } : {}) })),
     ...g.links.map((l) => ({ type: 'TextBlock', text: `[${cardText(l.title)}](${l.url})`, wrap: true, spacing: 'Small' })),
   ];
-  const card = { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4', body, actions: [{ type: 'Action.OpenUrl', title: 'Open Regrant', url: g.link }] };
+  const card = { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4', body };
   return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };
 }
 

@@ -9,6 +9,7 @@ import { createSealer } from '../crypto/index.ts';
 import { migrate, type Db } from '../db/index.ts';
 import type { AccountRow, Database } from '../db/schema.ts';
 import { silentLogger } from '../log/index.ts';
+import { createIncidentLinks } from '../reauth/incident-links.ts';
 import { createChatGroups, GROUPED_MESSAGE } from './groups.ts';
 import { bodyContext, createRecorder } from './record.ts';
 import { createWebhookStore } from './store.ts';
@@ -19,11 +20,12 @@ const clock = () => new Date(Date.now() + offset);
 const sealer = createSealer(randomBytes(32));
 const boss = { id: 'usr_boss', email: 'boss@acme.test', role: 'admin' as const };
 const publicUrl = 'https://regrant.acme.test';
-const recorder = createRecorder({ sealer, publicUrl, workspaceName: 'Acme', shareLinkTtlHours: 72, clock, onRecorded: () => undefined });
+const links = createIncidentLinks({ sealer, publicUrl, ttlHours: 72 });
+const recorder = createRecorder({ sealer, workspaceName: 'Acme', links, clock, onRecorded: () => undefined });
 const timers = { groupWaitSeconds: 60, groupIntervalSeconds: 300, reminderHours: 0, timeZone: 'UTC' };
 const groups = () => {
-  const alerts = createAlertGroups({ db, clock, timers, workspace: 'Acme', publicUrl, add: async () => undefined, logger: silentLogger });
-  return createChatGroups({ db, sealer, clock, timers, workspace: 'Acme', publicUrl, describe: (ids) => alerts.describe(ids) });
+  const alerts = createAlertGroups({ db, clock, timers, workspace: 'Acme', links, add: async () => undefined, logger: silentLogger });
+  return createChatGroups({ db, sealer, clock, timers, workspace: 'Acme', describe: (ids) => alerts.describe(ids) });
 };
 let hookId = '';
 

@@ -28,7 +28,6 @@ export interface ChatGroupsDeps {
   clock: () => Date;
   timers: Pick<AlertTimers, 'groupWaitSeconds' | 'groupIntervalSeconds'>;
   workspace: string;
-  publicUrl: string;
   /** The alert digest of broken mailboxes (`notifier.groups.describe`). */
   describe(accountIds: string[]): Promise<Digest | null>;
 }
@@ -70,7 +69,7 @@ export function createChatGroups(deps: ChatGroupsDeps) {
     if (unreachable.length) lines.push('Unreachable', ...unreachable.map((e) => `• ${e.email}: ${e.reason.message} · Since ${when(e.at)} · Emails waiting: ${e.pendingEmails}`));
     const title = told && !unreachable.length ? told.title : `${deps.workspace}: ${events.length} mailboxes need attention`;
     const links = events.map(button).filter((b) => b !== null);
-    return { type: GROUPED_MESSAGE, accountId: null, body: groupedBody(format, { title, lines, link: told?.link ?? `${deps.publicUrl}/`, links }) };
+    return { type: GROUPED_MESSAGE, accountId: null, body: groupedBody(format, { title, lines, links }) };
   }
 
   async function compose(webhookId: string, format: 'slack' | 'teams', now: Date): Promise<boolean> {

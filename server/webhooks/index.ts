@@ -6,23 +6,23 @@
  * grouped into one message per burst, like alert emails (groups.ts).
  *
  * @example
- *   const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, publicUrl, workspaceName, shareLinkTtlHours, timers, describe: notifier.groups.describe });
+ *   const webhooks = createWebhooks({ db, sealer, hosts, instanceId, logger, workspaceName, links, timers, describe: notifier.groups.describe });
  *   webhooks.start();
  *   await webhooks.create(actor, { url, format: 'standard' }); // { …, secret: 'whsec_…' }
  */
 import type { WebhookTestResult } from '../../shared/api.ts';
 import type { Actor } from '../accounts/index.ts';
 import { newId } from '../db/ids.ts';
-import { bodyContext, createRecorder } from './record.ts';
+import { bodyContext, createRecorder, type RecorderDeps } from './record.ts';
 import { createDispatcher, type DispatcherDeps } from './dispatch.ts';
 import { webhookBody } from './formats.ts';
 import { createChatGroups, type ChatGroupsDeps } from './groups.ts';
 import { createWebhookStore } from './store.ts';
 
 export interface WebhooksDeps extends DispatcherDeps, Pick<ChatGroupsDeps, 'timers' | 'describe'> {
-  publicUrl: string;
   workspaceName: string;
-  shareLinkTtlHours: number;
+  /** The incident links deliveries carry (reauth/incident-links.ts). */
+  links: RecorderDeps['links'];
   /** What slack and teams groups count time by (tests move it). */
   clock?: () => Date;
 }
@@ -31,7 +31,7 @@ export function createWebhooks(deps: WebhooksDeps) {
   const { db, sealer, hosts, instanceId } = deps;
   const store = createWebhookStore({ db, sealer, hosts });
   const clock = deps.clock ?? (() => new Date());
-  const groups = createChatGroups({ db, sealer, clock, timers: deps.timers, workspace: deps.workspaceName, publicUrl: deps.publicUrl, describe: deps.describe });
+  const groups = createChatGroups({ db, sealer, clock, timers: deps.timers, workspace: deps.workspaceName, describe: deps.describe });
   const dispatcher = createDispatcher({ ...deps, compose: groups.composeDue });
   // Deliveries written in a transaction are claimable once it commits: the kick waits its turn.
   const recorder = createRecorder({ ...deps, clock, onRecorded: () => void setTimeout(() => void dispatcher.kick(), 10).unref() });

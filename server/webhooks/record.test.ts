@@ -7,6 +7,7 @@ import { newAccountRow } from '../accounts/new-row.ts';
 import { createSealer } from '../crypto/index.ts';
 import { migrate, type Db } from '../db/index.ts';
 import type { AccountRow, Database, NewAccountEvent } from '../db/schema.ts';
+import { createIncidentLinks } from '../reauth/incident-links.ts';
 import { createShareLinks } from '../reauth/share-links.ts';
 import { bodyContext, createRecorder, eventTypeOf } from './record.ts';
 import { createWebhookStore } from './store.ts';
@@ -16,7 +17,8 @@ const sealer = createSealer(randomBytes(32));
 const users = { boss: 'admin', ann: 'member', sam: 'member' } as const;
 const actor = (name: keyof typeof users) => ({ id: `usr_${name}`, email: `${name}@acme.test`, role: users[name] });
 let kicks = 0;
-const recorder = createRecorder({ sealer, publicUrl: 'https://regrant.acme.test', workspaceName: 'Acme', shareLinkTtlHours: 72, onRecorded: () => void kicks++ });
+const incidents = createIncidentLinks({ sealer, publicUrl: 'https://regrant.acme.test', ttlHours: 72 });
+const recorder = createRecorder({ sealer, workspaceName: 'Acme', links: incidents, onRecorded: () => void kicks++ });
 
 beforeAll(async () => {
   db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
@@ -36,10 +38,13 @@ const account = async (state: AccountRow['state']) => ({ ...(await db.selectFrom
 const event = (id: string, from: AccountRow['state'], to: AccountRow['state']): NewAccountEvent => ({ id, account_id: 'acc_gmail', at: new Date().toISOString(), from_state: from, to_state: to, reason_code: 'x', message: 'What happened.', hint: null, detail: null });
 const hook = (name: keyof typeof users, events?: Array<'mailbox.needs_reauth' | 'mailbox.unreachable' | 'mailbox.reconnected'>) =>
   createWebhookStore({ db, sealer, hosts: loopbackHosts }).create(actor(name), { url: `http://127.0.0.1:9/${name}`, format: 'standard', events });
-/** Records in a transaction of its own, as transition.ts does (the row is read first: one connection). */
-async function recordIn(state: AccountRow['state'], e: NewAccountEvent) {
-  const row = await account(state);
-  await db.transaction().execute((trx) => recorder.record(trx, row, e));
+/** Records in a transaction of its own, as transition.ts does (the row is read first: one connection), with the event's reason written on the row. */
+async function recordIn(state: AccountRow['state'], e: NewAccountEvent, opens = false) {
+  const row = { ...(await account(state)), reason_code: e.reason_code ?? null };
+  await db.transaction().execute(async (trx) => {
+    if (opens) await incidents.open(trx, row.id, e.reason_code ?? '');
+    await recorder.record(trx, row, e);
+  });
 }
 const deliveries = () => db.selectFrom('webhook_deliveries').selectAll().orderBy('webhook_id').execute();
 
@@ -71,15 +76,17 @@ it("the owner's and every admin's webhooks hear a mailbox, another member's do n
   expect(quiet.events).toEqual(['mailbox.reconnected']);
 });
 
-it('a needs_reauth makes one incident link for every webhook; the next incident replaces it, a manual link stays', async () => {
+it("a needs_reauth carries the incident's link, the same for every webhook and every message; the next incident replaces it, a manual link stays", async () => {
   await hook('ann');
   await hook('boss');
   const manual = await createShareLinks({ db, publicUrl: 'https://regrant.acme.test', ttlHours: 72 }).create(await account('needs_reauth'), 'usr_ann');
-  await recordIn('needs_reauth', event('evt_a', 'connected', 'needs_reauth'));
+  await recordIn('needs_reauth', event('evt_a', 'connected', 'needs_reauth'), true);
   const urls = (await deliveries()).map((d) => JSON.parse(sealer.open(d.body, bodyContext(d.id))).data.shareUrl);
   expect(urls[0]).toMatch(/^https:\/\/regrant\.acme\.test\/r\/r_/);
   expect(urls[1]).toBe(urls[0]);
-  await recordIn('needs_reauth', event('evt_b', 'connected', 'needs_reauth'));
+  // What an alert email about the same incident shows.
+  expect((await incidents.current(db, { ...(await account('needs_reauth')), reason_code: 'x' }))?.url).toBe(urls[0]);
+  await recordIn('needs_reauth', event('evt_b', 'connected', 'needs_reauth'), true);
   const links = await db.selectFrom('share_links').select(['kind', 'revoked_at']).orderBy('created_at').orderBy('id').execute();
   expect(links.map((l) => [l.kind, l.revoked_at === null])).toEqual([['manual', true], ['incident', false], ['incident', true]]);
   // A new manual link does not revoke the incident link, which is in chat messages already.

@@ -3,9 +3,10 @@
  * change: one delivery per listening webhook and event (so an incident is told once, however
  * many checks see it), each with its body fixed and sealed now, so every attempt sends the
  * same body under the same `webhook-id`. Admins' webhooks hear every mailbox, a member's only
- * the mailboxes that member owns. A Google/Microsoft mailbox that needs re-authentication gets
- * one fresh incident share link, the same in every message about that incident; a custom one
- * a link to its Fix page; neither when only an administrator can fix it (the hint says how).
+ * the mailboxes that member owns. A mailbox that needs re-authentication carries its incident
+ * link (reauth/incident-links.ts), the same as in every email about that incident: `shareUrl`
+ * for a Google/Microsoft mailbox, `fixUrl` (its repair link) for a custom one; neither when
+ * only an administrator can fix it (the hint says how).
  * A loss for a slack or teams webhook is written as an item of that webhook's next grouped
  * message instead (`grouped` = 'waiting', the event itself sealed as its body: groups.ts).
  *
@@ -13,20 +14,20 @@
  *   await recorder.record(trx, accountRow, event); // from accounts/transition.ts
  */
 import type { WebhookEvent } from '../../shared/api.ts';
-import { hashToken, randomToken, type Sealer } from '../crypto/index.ts';
+import type { Sealer } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountRow, NewAccountEvent } from '../db/schema.ts';
-import { RULES } from '../health/classify.ts';
+import type { IncidentLinks } from '../reauth/incident-links.ts';
 import { WAITING } from '../outbox/queue.ts';
 import { webhookBody, type MailboxEvent } from './formats.ts';
 import { eventsOf } from './store.ts';
 
 export interface RecorderDeps {
   sealer: Sealer;
-  publicUrl: string;
   workspaceName: string;
-  shareLinkTtlHours: number;
+  /** The incident's link, the same one every alert email shows. */
+  links: Pick<IncidentLinks, 'current'>;
   /** Called once deliveries were written: the dispatcher has work (once the transaction commits). */
   onRecorded: () => void;
   /** What grouping counts time by (tests move it). */
@@ -36,9 +37,6 @@ export interface RecorderDeps {
 /** Losses a slack or teams webhook hears grouped (groups.ts); everything else goes at once. */
 export const GROUPED_EVENTS: readonly WebhookEvent[] = ['mailbox.needs_reauth', 'mailbox.unreachable'];
 const groupedFor = (format: string, type: WebhookEvent) => format !== 'standard' && GROUPED_EVENTS.includes(type);
-
-/** Reasons only an administrator can fix (an app registration, a tenant policy): a share link would not help. */
-const NEEDS_AN_ADMIN = new Set(RULES.filter((r) => r.verdict === 'admin_action').map((r) => r.code));
 
 /** Where a delivery's body is sealed. */
 export const bodyContext = (deliveryId: string) => `webhook-delivery:${deliveryId}:body`;
@@ -65,16 +63,6 @@ export function createRecorder(deps: RecorderDeps) {
     return rows.filter((r) => eventsOf(r).includes(type));
   }
 
-  /** One new incident link for the mailbox: the previous incident's link goes, a manual link stays. */
-  async function incidentLink(trx: Db, accountId: string, now: Date): Promise<string> {
-    const nowIso = now.toISOString();
-    await trx.updateTable('share_links').set({ revoked_at: nowIso }).where('account_id', '=', accountId).where('kind', '=', 'incident').where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
-    const token = randomToken('r');
-    const expiresAt = new Date(now.getTime() + deps.shareLinkTtlHours * 3600_000).toISOString();
-    await trx.insertInto('share_links').values({ id: newId('shl'), account_id: accountId, token_hash: hashToken(token), kind: 'incident', created_by: null, created_at: nowIso, expires_at: expiresAt, revoked_at: null, used_at: null }).execute();
-    return `${deps.publicUrl}/r/${token}`;
-  }
-
   return {
     /** Writes the deliveries of `event` (a state change of `account`, as written) in `trx`. */
     async record(trx: Db, account: AccountRow, event: NewAccountEvent): Promise<void> {
@@ -90,10 +78,8 @@ export function createRecorder(deps: RecorderDeps) {
         .executeTakeFirstOrThrow();
       const now = new Date();
       const links: Pick<MailboxEvent, 'shareUrl' | 'fixUrl'> = {};
-      if (type === 'mailbox.needs_reauth' && !NEEDS_AN_ADMIN.has(event.reason_code ?? '')) {
-        if (account.provider === 'custom') links.fixUrl = `${deps.publicUrl}/fix/${account.id}`;
-        else links.shareUrl = await incidentLink(trx, account.id, now);
-      }
+      const link = type === 'mailbox.needs_reauth' ? await deps.links.current(trx, account) : null;
+      if (link) links[account.provider === 'custom' ? 'fixUrl' : 'shareUrl'] = link.url;
       const told: MailboxEvent = {
         type,
         at: event.at,

@@ -16,6 +16,7 @@ import { startOAuthWorld, type OAuthWorld } from '../support/oauth-world.ts';
 import { freePort } from '../support/ports.ts';
 import { customMailbox, eventually, type Client } from '../support/regrant.ts';
 import { createHttpServer, listen } from '../../server/http/serve.ts';
+import { saveToken } from '../support/options-page.ts';
 
 const GMAIL = 'mia@acme.test';
 const OUTLOOK = 'leo@acme.test';
@@ -54,14 +55,7 @@ describe.each(BROWSERS)('the accounts page\'s actions in %s', (browserName) => {
   });
 
   async function signIn(token: string) {
-    const options = await browser.open('options.html');
-    await options.getByLabel('Server URL').fill(`${serverUrl}/`);
-    // The token field sits under Advanced (Sign in is the usual way in).
-    await options.getByText('Advanced: paste an API token').click();
-    await options.getByLabel('API token').fill(token);
-    await options.getByRole('button', { name: 'Save' }).click();
-    await options.getByText(/^Saved\./).waitFor();
-    await options.close();
+    await saveToken(await browser.open('options.html'), `${serverUrl}/`, token);
   }
 
   const accountsOf = async (client: Client) => ((await (await client.get('/api/status')).json()) as StatusResponse).accounts;

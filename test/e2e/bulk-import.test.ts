@@ -15,6 +15,7 @@ import { freePort } from '../support/ports.ts';
 import { customMailbox, eventually, startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { createHttpServer, listen } from '../../server/http/serve.ts';
+import { saveToken } from '../support/options-page.ts';
 
 const BROKEN = ['ana@acme.test', 'ben@acme.test', 'cai@acme.test', 'dee@acme.test', 'eli@acme.test'];
 const NEW = 'fay@acme.test';
@@ -60,14 +61,7 @@ describe.each(BROWSERS)('in %s', (browserName) => {
   const badgeText = async (want: string) => eventually(async () => ((await browser.badge()).text === want ? browser.badge() : null), 15_000);
 
   it('one CSV file fixes five broken mailboxes from the accounts page, and the badge empties', async () => {
-    const options = await browser.open('options.html');
-    await options.getByLabel('Server URL').fill(serverUrl);
-    // The token field sits under Advanced (Sign in is the usual way in).
-    await options.getByText('Advanced: paste an API token').click();
-    await options.getByLabel('API token').fill(admin.token);
-    await options.getByRole('button', { name: 'Save' }).click();
-    await options.getByText(/^Saved\./).waitFor();
-    await options.close();
+    await saveToken(await browser.open('options.html'), serverUrl, admin.token);
     expect(await badgeText('5')).toMatchObject({ color: RED });
 
     const page = await browser.open('accounts.html');

@@ -17,6 +17,7 @@ import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { freePort } from '../support/ports.ts';
 import { customMailbox, eventually, startRegrant, type Client, type TestRegrant } from '../support/regrant.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { saveToken } from '../support/options-page.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const MIN_FONT_PX = 12;
@@ -53,13 +54,7 @@ beforeAll(async () => {
   await admin.post('/api/messages', { accountId: ids['bad@acme.test'], to: 'lead@example.test', subject: 'Hi', text: 'Hi' });
 
   chrome = await launchWithExtension();
-  const options = await chrome.open('options.html');
-  await options.getByLabel('Server URL').fill(serverUrl);
-  await options.getByText('Advanced: paste an API token').click();
-  await options.getByLabel('API token').fill(admin.token);
-  await options.getByRole('button', { name: 'Save' }).click();
-  await options.getByText(/^Saved\. Connected: 3 mailboxes/).waitFor();
-  await options.close();
+  await saveToken(await chrome.open('options.html'), serverUrl, admin.token, /^Saved\. Connected: 3 mailboxes/);
 }, 120_000);
 
 afterAll(async () => {

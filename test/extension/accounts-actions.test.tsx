@@ -79,7 +79,7 @@ describe('the accounts page\'s list', () => {
 
   it('shows each mailbox\'s provider, owner, time in its state and emails waiting', async () => {
     setup([account('sales@acme.test', 'needs_reauth', 'microsoft', { ownerEmail: 'ann@acme.test', pendingEmails: 3, stateChangedAt: '2026-11-28T09:00:00.000Z' })]);
-    const row = within((await list()).querySelector('li')!);
+    const row = within((await list()).querySelector('li.row')!);
     expect(row.getByText('Outlook · owner ann@acme.test')).toBeTruthy();
     expect(row.getByText('for 3 h')).toBeTruthy();
     expect(row.getByText('3 emails waiting')).toBeTruthy();

@@ -128,3 +128,31 @@ describe('members', () => {
     expect((await survivor.patch(`/api/members/${other}`, { role: 'admin' })).status).toBe(200);
   });
 });
+
+describe('handing mailboxes over on removal', () => {
+  it('refuses a member heir who would pass MAX_MAILBOXES_PER_MEMBER (429 naming owner, nothing changed); an admin heir has no limit', async () => {
+    const small = await startRegrant({ MAX_MAILBOXES_PER_MEMBER: '2' });
+    try {
+      const admin = await small.user('ada@acme.test', 'admin');
+      const leaver = await small.user('lea@acme.test', 'member');
+      const heir = await small.user('hugo@acme.test', 'member');
+      for (const [who, email] of [[leaver, 'lea-1@acme.test'], [leaver, 'lea-2@acme.test'], [heir, 'hugo-1@acme.test']] as const) {
+        expect((await who.post('/api/accounts', mailbox(email))).status).toBe(201);
+      }
+      const leaverId = await idOf(leaver);
+      const refused = await admin.del(`/api/members/${leaverId}?owner=${await idOf(heir)}`);
+      expect(refused.status).toBe(429);
+      const { error } = (await refused.json()) as { error: { code: string; message: string; field?: string } };
+      expect(error.code).toBe('mailbox_limit');
+      expect(error.message).toMatch(/^owner: hugo@acme.test has 1 mailboxes and would have 3 with lea@acme.test's 2, .*MAX_MAILBOXES_PER_MEMBER is 2/);
+      // Nothing moved and nobody was removed.
+      expect((await leaver.get('/api/me')).status).toBe(200);
+      const owners = async () => ((await (await admin.get('/api/accounts')).json()) as { accounts: { email: string; owner: { email: string } }[] }).accounts.map((a) => [a.email, a.owner.email]).sort();
+      expect(await owners()).toEqual([['hugo-1@acme.test', 'hugo@acme.test'], ['lea-1@acme.test', 'lea@acme.test'], ['lea-2@acme.test', 'lea@acme.test']]);
+      expect((await admin.del(`/api/members/${leaverId}?owner=${await idOf(admin)}`)).status).toBe(204);
+      expect(await owners()).toEqual([['hugo-1@acme.test', 'hugo@acme.test'], ['lea-1@acme.test', 'ada@acme.test'], ['lea-2@acme.test', 'ada@acme.test']]);
+    } finally {
+      await small.destroy();
+    }
+  });
+});

@@ -204,6 +204,12 @@ describe('real answers satisfy the document', () => {
     await conforms(owner.get('/api/imports/imp_nope'), 'GET /api/imports/:id', 404);
     await conforms(owner.get(`/api/imports/${upload.id}/report.csv`), 'GET /api/imports/:id/report.csv', 200);
     await conforms(owner.get('/api/imports'), 'GET /api/imports', 200);
+    await conforms(owner.post('/api/accounts/export', { ids: [custom.id] }), 'POST /api/accounts/export', 200);
+    await conforms(owner.post('/api/accounts/export', { ids: [custom.id, gmail.id] }), 'POST /api/accounts/export', 409);
+    await conforms(owner.post('/api/accounts/export', { ids: ['acc_nope'] }), 'POST /api/accounts/export', 404);
+    await conforms(owner.post('/api/accounts/export', { ids: [] }), 'POST /api/accounts/export', 422);
+    await conforms(owner.request('POST', '/api/accounts/export', '{not json'), 'POST /api/accounts/export', 400);
+    await conforms(owner.post('/api/accounts/export', 'x'.repeat(513 * 1024)), 'POST /api/accounts/export', 413);
   });
 
   it('the server, its health, and what only admins see', async () => {

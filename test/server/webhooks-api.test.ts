@@ -6,6 +6,7 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { hashToken } from '../../server/crypto/index.ts';
 import type { ApiErrorBody, AccountView, WebhookDeliveries, WebhookList, WebhookTestResult, WebhookView } from '../../shared/api.ts';
 import { webhookDeliveriesSchema, webhookListSchema, webhookTestResultSchema, webhookViewSchema } from '../../shared/responses.ts';
 import { startCustomWorld, type CustomWorld } from '../support/custom-world.ts';
@@ -110,7 +111,7 @@ it('one person has at most 20 webhooks', async () => {
   for (const hook of (await json<WebhookList>(await member.get('/api/webhooks'))).webhooks) await member.del(`/api/webhooks/${hook.id}`);
 });
 
-it('a custom mailbox that needs a new password: the message links to its Fix page, which shows nothing of it', async () => {
+it("a custom mailbox that needs a new password: the message carries its repair link (the incident's link); the older Fix page still shows nothing of it", async () => {
   receiver.received.length = 0;
   const hooks = await json<WebhookList>(await world.owner.get('/api/webhooks'));
   expect(hooks.webhooks.map((w) => w.format)).toEqual(['slack']);
@@ -120,11 +121,14 @@ it('a custom mailbox that needs a new password: the message links to its Fix pag
   await eventually(() => receiver.received.length === 1, 5000);
   const message = receiver.json<{ text: string; blocks: Array<{ type: string; elements?: Array<{ url: string; text: { text: string } }> }> }>()[0];
   const button = message.blocks.find((b) => b.type === 'actions')!.elements![0];
-  expect(button).toMatchObject({ url: `http://regrant.test/fix/${world.account.id}`, text: { text: `Fix ${MAILBOX}` } });
+  expect(button.text.text).toBe(`Fix ${MAILBOX}`);
+  expect(button.url).toMatch(/^http:\/\/regrant\.test\/r\/r_[\w-]{43}$/);
   expect(message.text).toContain(`${MAILBOX} needs re-authentication`);
-  expect(message.text).not.toContain('/r/');
-  expect(await world.rg.db.selectFrom('share_links').selectAll().execute()).toEqual([]);
+  const token = button.url.split('/r/')[1];
+  const links = await world.rg.db.selectFrom('share_links').selectAll().execute();
+  expect(links).toEqual([expect.objectContaining({ account_id: world.account.id, kind: 'incident', token_hash: hashToken(token), created_by: null, revoked_at: null, used_at: null })]);
 
+  // Chat messages posted before repair links existed point at /fix/:id: it still answers.
   const page = await world.rg.app.request(`/fix/${world.account.id}`);
   expect(page.status).toBe(200);
   const html = await page.text();

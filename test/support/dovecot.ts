@@ -23,6 +23,8 @@ export interface Dovecot {
   host: string;
   port: number;
   setPassword(user: string, password: string): Promise<void>;
+  /** Many at once, with one wait for Dovecot to re-read its file. */
+  setPasswords(passwords: Record<string, string>): Promise<void>;
   addUser(user: string, password: string): Promise<void>;
   /**
    * Makes Dovecot forget the inbox's UIDs: on the next open it gives the mailbox a new
@@ -155,6 +157,10 @@ service stats {
     port,
     async setPassword(user, password) {
       accounts[user] = password;
+      await reload();
+    },
+    async setPasswords(passwords) {
+      Object.assign(accounts, passwords);
       await reload();
     },
     async addUser(user, password) {

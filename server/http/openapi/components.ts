@@ -18,6 +18,7 @@ export const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   UpdateAccount: requests.updateAccountSchema,
   QueueMessage: requests.queueMessageSchema,
   RunImport: requests.runImportSchema,
+  ExportAccounts: requests.exportAccountsSchema,
   CreateWebhook: requests.createWebhookSchema,
   UpdateWebhook: requests.updateWebhookSchema,
   Invite: people.inviteSchema,

@@ -176,7 +176,7 @@ const signIns: ApiOperation[] = [
     id: 'createShareLink',
     tag: 'Sign-ins and share links',
     summary: 'A share link for the person who holds the mailbox',
-    description: 'Revokes the previous one. Opening it changes nothing (chat apps fetch links for previews); its button starts the re-grant, or for a custom mailbox asks for the new password.',
+    description: 'A manual link: revokes the previous manual link, never the incident link that alert emails and webhooks carry. Opening it changes nothing (chat apps fetch links for previews); its button starts the re-grant, or for a custom mailbox asks for the new password.',
     params: { id: MAILBOX_ID },
     answers: { 201: { description: 'The link and when it expires', json: answers.oneTimeLinkSchema } },
     errors: { 404: NOT_YOURS },
@@ -186,6 +186,7 @@ const signIns: ApiOperation[] = [
     id: 'revokeShareLink',
     tag: 'Sign-ins and share links',
     summary: 'Revoke its share links',
+    description: 'Every live link of the mailbox: the manual link and the incident link. A later alert or reminder about a mailbox still broken carries a new incident link.',
     params: { id: MAILBOX_ID },
     answers: { 204: { description: 'Revoked' } },
     errors: { 404: NOT_YOURS },
@@ -272,6 +273,23 @@ const imports: ApiOperation[] = [
     tag: 'Bulk import',
     summary: 'The bulk CSV template: every field as a header',
     answers: { 200: { description: 'The template', ...csv } },
+  },
+  {
+    route: 'POST /api/accounts/export',
+    id: 'exportAccounts',
+    tag: 'Bulk import',
+    summary: 'The chosen SMTP/IMAP mailboxes as the bulk CSV, passwords left empty',
+    description:
+      'Every column of the template filled from the saved settings but `smtp_password` and `imap_password`: fill in the new passwords and import the file with `updateExisting: true` to fix them all at once. Cells a spreadsheet would run as a formula start with `\'`, which the import takes off again. Members export their own mailboxes; admins any.',
+    body: { json: requests.exportAccountsSchema },
+    answers: { 200: { description: 'The file (`Content-Disposition: attachment; filename="regrant-reauth-YYYY-MM-DD.csv"`)', ...csv } },
+    errors: {
+      400: 'The body is not JSON',
+      404: `${NOT_YOURS} (the first such id is named)`,
+      409: 'A Google or Microsoft mailbox is among the ids (`wrong_provider`): those are re-granted, not given a password',
+      413: 'The body is over 512 KiB',
+      422: '`ids` is missing, empty or longer than 10,000',
+    },
   },
   {
     route: 'GET /api/imports',
@@ -466,7 +484,7 @@ const members: ApiOperation[] = [
     params: { id: MEMBER_ID },
     query: { owner: { description: 'The id of the person who takes over the removed person\'s mailboxes', schema: z.string() } },
     answers: { 204: { description: 'Removed' } },
-    errors: { 403: 'Only an admin can manage members', 404: 'No such person or open invitation', 409: 'The last admin cannot be removed (`last_admin`)', 422: '`owner` is missing, unknown or the person removed' },
+    errors: { 403: 'Only an admin can manage members', 404: 'No such person or open invitation', 409: 'The last admin cannot be removed (`last_admin`)', 422: '`owner` is missing, unknown or the person removed', 429: '`owner` is a member who would own more than `MAX_MAILBOXES_PER_MEMBER` (`mailbox_limit`), or too many requests' },
   },
 ];
 

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { randomToken } from '../../crypto/index.ts';
 import type { Logger } from '../../log/index.ts';
@@ -11,9 +12,14 @@ import type { Reauth, Redirect } from '../../reauth/index.ts';
 import type { Outcome } from '../../reauth/outcomes.ts';
 import { pageHeaders } from '../../reauth/page-layout.ts';
 import { connectConfirmPage, outcomePage, sharePage } from '../../reauth/pages.ts';
+import { readRepairForm, type RepairAnswer } from '../../reauth/repair.ts';
+import { formRefusedPage, repairLockedPage, repairPage } from '../../reauth/repair-pages.ts';
 import type { Db } from '../../db/index.ts';
 import { pageLimits } from '../abuse-limits.ts';
 import { requestCutOff } from '../errors.ts';
+
+/** A repair link's form holds a password or two: anything much larger is not that form. */
+const FORM_BYTES = 16 * 1024;
 
 /** Binds a sign-in to the browser that began it: the callback must come back with it. */
 const BROWSER_COOKIE = 'regrant_browser';
@@ -57,6 +63,15 @@ export function reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigi
     return render(c, result);
   };
 
+  const answerRepair = (c: Context, token: string, answer: RepairAnswer) => {
+    if (answer.kind === 'repair_form') return c.html(repairPage(answer.view, token, answer), answer.status, headers);
+    if (answer.kind === 'repair_locked') return c.html(repairLockedPage(answer), 403, headers);
+    return render(c, answer);
+  };
+  /** A repair link's fields; a body that is no form reads as one without them. */
+  const repairForm = async (c: Context) => readRepairForm(await c.req.parseBody().catch(() => ({})));
+  const formLimit = bodyLimit({ maxSize: FORM_BYTES, onError: (c) => c.html(formRefusedPage(`The form sent was larger than ${FORM_BYTES / 1024} KiB: a password is far shorter. Nothing was changed. Go back and type the password again.`), 413, headers) });
+
   const limits = pageLimits(db, (c) => render(c, { kind: 'rate_limited' }));
   const pages = new Hono();
   // A page never answers with JSON or a stack: something unexpected still gets a page, and
@@ -86,7 +101,14 @@ export function reauthPages({ db, reauth, workspaceName, publicUrl, consentOrigi
       const token = c.req.param('token');
       const view = await reauth.sharePage(token);
       if ('kind' in view) return render(c, view);
+      if ('repair' in view) return c.html(repairPage(view, token), 200, headers);
       return c.html(sharePage(view, token), 200, headers);
     })
-    .post('/r/:token', async (c) => follow(c, await reauth.shareStart(c.req.param('token'), browserId(c))));
+    // A custom mailbox's repair link takes the new password; any other starts the re-grant.
+    .post('/r/:token', formLimit, async (c) => {
+      const token = c.req.param('token');
+      const repaired = await reauth.repair(token, () => repairForm(c));
+      if (repaired) return answerRepair(c, token, repaired);
+      return follow(c, await reauth.shareStart(token, browserId(c)));
+    });
 }

@@ -21,7 +21,7 @@ export function webhookRoutes(webhooks: Webhooks) {
     .get('/:id/deliveries', async (c) => c.json({ deliveries: await webhooks.deliveries(c.var.user, c.req.param('id')) }));
 }
 
-/** `GET /fix/:id`: where a chat message about a custom mailbox points; safe, reads nothing. */
+/** `GET /fix/:id`: where chat messages of earlier versions pointed for a custom mailbox (new ones carry its repair link); safe, reads nothing. */
 export function fixPageRoutes(workspaceName: string) {
   return new Hono().get('/fix/:id', (c) => c.html(fixPage(workspaceName), 200, pageHeaders()));
 }
