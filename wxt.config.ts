@@ -1,6 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { storeSafeLibraries } from './extension/vite/store-safe-libraries.ts';
+import { classicPopup, popupBuild } from './extension/vite/classic-popup.ts';
 import { localeFiles } from './extension/vite/locale-files.ts';
 import { CHROME_EXTENSION_KEY } from './shared/extension-ids.ts';
 
@@ -29,9 +30,12 @@ export default defineConfig({
   // server's database, key or .env, nor the server, tests, demo and benchmarks.
   zip: { excludeSources: ['data/**', '.env', '.env.*', '.output/**', 'server/**', 'test/**', 'demo/**', 'bench/**'] },
   // Two library branches the extension never takes, out of AMO's linter's way (see the plugin).
-  vite: () => ({ plugins: [preact(), storeSafeLibraries()] }),
+  // Every browser Regrant supports preloads modules itself: no polyfill script in the pages.
+  vite: () => ({ plugins: [preact(), storeSafeLibraries(), classicPopup()], build: { modulePreload: { polyfill: false } } }),
   // Each area's strings in a catalog of its own (extension/locales/), merged into _locales.
   hooks: {
+    // The popup: one classic script, without the polyfill and the schemas (see the plugin).
+    'vite:build:extendConfig': popupBuild,
     'build:publicAssets': (_wxt, files) => {
       files.push(...localeFiles());
     },

@@ -13,6 +13,7 @@ import { problemOf, type Api, type ApiErrorCode, type ApiOptions } from './api.t
 import { orderAccounts, PAGE_SIZE } from './accounts.ts';
 import { isConfigured, type Settings } from './settings.ts';
 import { applyStatusDelta, isStatusDelta } from './status-delta.ts';
+import { askPollHead, POLL_HEAD_KEY } from './poll-head.ts';
 import { t } from './i18n.ts';
 
 export interface PollState {
@@ -32,11 +33,9 @@ export interface PollState {
 // objects cost it ~100 ms to convert on every read, which the popup pays before its first paint.
 // Raw `storage.local` rather than WXT's `storage.defineItem`: a defined item reads its value
 // the moment its module loads, so the popup would fetch the whole list twice before showing it.
-// `public/popup-cached-poll.js` reads this key too.
 const POLL_STATE_KEY = 'pollState';
 // Beside it, the same with only the popup's first page of rows: 10,000 mailboxes are ~3 MB,
 // which take ~90 ms to read and parse, before the popup could show anything.
-const POLL_HEAD_KEY = 'pollHead';
 const stateIn = (key: string) => (items: Record<string, unknown>): PollState | null => {
   const text = items[key];
   return typeof text === 'string' && text ? (JSON.parse(text) as PollState) : null;
@@ -67,18 +66,13 @@ export const pollStateItem = {
   },
 };
 
-/** What `public/popup-cached-poll.js` leaves on the popup's `globalThis`. */
-export interface EarlyRead {
-  regrantCachedPoll?: Promise<Record<string, unknown>>;
-}
-
 /**
  * The last poll's first page (`partial` when the list is longer), for the popup's first render:
- * the read `public/popup-cached-poll.js` started while the popup's code was still loading, or a
- * read of its own when that script has not run.
+ * from the read `asked` already (the popup asks before its other modules run), else a read of
+ * its own.
  */
-export async function readCachedPoll(early: EarlyRead = globalThis as EarlyRead): Promise<PollState | null> {
-  return pollHeadIn(await (early.regrantCachedPoll ?? browser.storage.local.get(POLL_HEAD_KEY)));
+export async function readCachedPoll(asked: Promise<Record<string, unknown>> = askPollHead()): Promise<PollState | null> {
+  return pollHeadIn(await asked);
 }
 
 export interface PollerDeps {
