@@ -10,6 +10,8 @@
 import { browser } from 'wxt/browser';
 
 export const POLL_HEAD_KEY = 'pollHead';
+/** When the server last answered and what went wrong, kept apart: a poll that changes nothing writes only this. */
+export const POLL_META_KEY = 'pollMeta';
 
-/** Asks `storage.local` for the first page; answers the raw items. */
-export const askPollHead = (): Promise<Record<string, unknown>> => browser.storage.local.get(POLL_HEAD_KEY);
+/** Asks `storage.local` for the first page and the last poll's time; answers the raw items. */
+export const askPollHead = (): Promise<Record<string, unknown>> => browser.storage.local.get([POLL_HEAD_KEY, POLL_META_KEY]);

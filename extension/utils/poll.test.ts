@@ -1,5 +1,5 @@
 import { fakeBrowser } from 'wxt/testing';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from './api.ts';
 import { createPoller, headOf, pollStateItem, readCachedPoll, type PollState } from './poll.ts';
 import type { Settings } from './settings.ts';
@@ -153,6 +153,30 @@ describe('polling /api/status', () => {
     const [a, b] = await Promise.all([p.poll(), p.poll()]);
     expect(a).toBe(b);
     expect(p.requests).toHaveLength(1);
+  });
+});
+
+describe('a poll that finds nothing new', () => {
+  it('writes only its time and problem, never the list again; the popup and the watchers still see the new time', async () => {
+    let clock = Date.parse('2026-12-04T10:00:00.000Z');
+    const net = scriptedFetch([{ status: 200, body: STATUS, etag: '"v1"' }, { status: 304 }, new Error('down')]);
+    const p = createPoller({ loadSettings: async () => SETTINGS, makeApi: (o) => createApi({ ...o, fetch: net.fetch }), now: () => new Date((clock += 60_000)) });
+    await p.poll();
+    const written: string[][] = [];
+    fakeBrowser.storage.local.onChanged.addListener((changes) => written.push(Object.keys(changes).sort()));
+    const heard: Array<PollState | null> = [];
+    const stop = pollStateItem.watch((state) => heard.push(state));
+
+    const same = await p.poll();
+    expect(same.checkedAt).toBe('2026-12-04T10:02:00.000Z');
+    const down = await p.poll();
+    expect(down.problem?.code).toBe('unreachable');
+    expect(written).toEqual([['pollMeta'], ['pollMeta']]);
+    // What every reader gets: the list as it was, with the latest time and problem.
+    expect(await pollStateItem.getValue()).toEqual(down);
+    expect(await readCachedPoll()).toEqual(down);
+    await vi.waitFor(() => expect(heard).toEqual([same, down]));
+    stop();
   });
 });
 

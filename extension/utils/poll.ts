@@ -13,7 +13,7 @@ import { problemOf, type Api, type ApiErrorCode, type ApiOptions } from './api.t
 import { orderAccounts, PAGE_SIZE } from './accounts.ts';
 import { isConfigured, type Settings } from './settings.ts';
 import { applyStatusDelta, isStatusDelta } from './status-delta.ts';
-import { askPollHead, POLL_HEAD_KEY } from './poll-head.ts';
+import { askPollHead, POLL_HEAD_KEY, POLL_META_KEY } from './poll-head.ts';
 import { t } from './i18n.ts';
 
 export interface PollState {
@@ -36,9 +36,16 @@ export interface PollState {
 const POLL_STATE_KEY = 'pollState';
 // Beside it, the same with only the popup's first page of rows: 10,000 mailboxes are ~3 MB,
 // which take ~90 ms to read and parse, before the popup could show anything.
+// And beside both, the time of the last answer and its problem: a poll that finds nothing new
+// (a 304, or the server away) writes only that, never the ~3 MB list again.
+type PollMeta = Pick<PollState, 'source' | 'checkedAt' | 'problem'>;
+const metaOf = ({ source, checkedAt, problem }: PollState): PollMeta => ({ source, checkedAt, problem });
+const parsed = <T>(text: unknown): T | null => (typeof text === 'string' && text ? (JSON.parse(text) as T) : null);
+/** The state kept under `key`, with the last poll's time and problem when they are of the same source. */
 const stateIn = (key: string) => (items: Record<string, unknown>): PollState | null => {
-  const text = items[key];
-  return typeof text === 'string' && text ? (JSON.parse(text) as PollState) : null;
+  const state = parsed<PollState>(items[key]);
+  const meta = parsed<PollMeta>(items[POLL_META_KEY]);
+  return state && meta?.source === state.source ? { ...state, checkedAt: meta.checkedAt, problem: meta.problem } : state;
 };
 const pollStateIn = stateIn(POLL_STATE_KEY);
 const pollHeadIn = stateIn(POLL_HEAD_KEY);
@@ -51,15 +58,26 @@ export function headOf(state: PollState): PollState {
 
 /** The last poll, in `storage.local`: the popup shows it at once. */
 export const pollStateItem = {
-  getValue: async (): Promise<PollState | null> => pollStateIn(await browser.storage.local.get(POLL_STATE_KEY)),
-  setValue: (state: PollState | null): Promise<void> =>
-    state
-      ? browser.storage.local.set({ [POLL_STATE_KEY]: JSON.stringify(state), [POLL_HEAD_KEY]: JSON.stringify(headOf(state)) })
-      : browser.storage.local.remove([POLL_STATE_KEY, POLL_HEAD_KEY]),
+  getValue: async (): Promise<PollState | null> => pollStateIn(await browser.storage.local.get([POLL_STATE_KEY, POLL_META_KEY])),
+  /** `listChanged` false: only the time and problem changed, and only they are written. */
+  setValue(state: PollState | null, listChanged = true): Promise<void> {
+    if (!state) return browser.storage.local.remove([POLL_STATE_KEY, POLL_HEAD_KEY, POLL_META_KEY]);
+    const items: Record<string, string> = { [POLL_META_KEY]: JSON.stringify(metaOf(state)) };
+    if (listChanged) Object.assign(items, { [POLL_STATE_KEY]: JSON.stringify(state), [POLL_HEAD_KEY]: JSON.stringify(headOf(state)) });
+    return browser.storage.local.set(items);
+  },
+  /** Hears every stored poll, in order: a new list as written, a new time with the list it belongs to. */
   watch(listener: (state: PollState | null) => void): () => void {
+    let heard = Promise.resolve();
     const changed = (changes: Record<string, { oldValue?: unknown; newValue?: unknown }>) => {
-      const change = changes[POLL_STATE_KEY];
-      if (change && change.newValue !== change.oldValue) listener(pollStateIn({ [POLL_STATE_KEY]: change.newValue }));
+      const list = changes[POLL_STATE_KEY];
+      const meta = changes[POLL_META_KEY];
+      if (list && list.newValue !== list.oldValue) {
+        const state = pollStateIn({ [POLL_STATE_KEY]: list.newValue, [POLL_META_KEY]: meta?.newValue });
+        heard = heard.then(() => listener(state));
+      } else if (meta && meta.newValue !== meta.oldValue && meta.newValue !== undefined) {
+        heard = heard.then(async () => listener(await pollStateItem.getValue())).catch(() => undefined);
+      }
     };
     browser.storage.local.onChanged.addListener(changed);
     return () => browser.storage.local.onChanged.removeListener(changed);
@@ -113,7 +131,9 @@ export function createPoller({ loadSettings, makeApi, now = () => new Date() }: 
         next = { source, status: previous?.status ?? null, etag: previous?.etag ?? null, checkedAt: previous?.checkedAt ?? null, problem: problemOf(error) };
       }
     }
-    await pollStateItem.setValue(next);
+    // A 304 or a failure keeps the very list it had: only the time and the problem are new.
+    const listChanged = !previous || next.status !== previous.status || next.etag !== previous.etag;
+    await pollStateItem.setValue(next, listChanged);
     return next;
   }
 
