@@ -21,7 +21,7 @@ export async function alertFacts(db: Db, accountIds: string[]) {
   const rows = await db
     .selectFrom('accounts')
     .leftJoin('account_events', 'account_events.id', 'accounts.incident_event_id')
-    .select(['accounts.id', 'accounts.email', 'accounts.provider', 'accounts.state', 'accounts.reason_code', 'accounts.reason_message', 'accounts.reason_hint', 'accounts.state_changed_at', 'accounts.incident_event_id', 'accounts.smtp_host', 'accounts.imap_host', 'account_events.detail'])
+    .select(['accounts.id', 'accounts.email', 'accounts.owner_id', 'accounts.provider', 'accounts.state', 'accounts.reason_code', 'accounts.reason_message', 'accounts.reason_hint', 'accounts.state_changed_at', 'accounts.incident_event_id', 'accounts.smtp_host', 'accounts.imap_host', 'account_events.detail'])
     .where('accounts.id', 'in', accountIds)
     .execute();
   const waiting = await db.selectFrom('outbox_messages').select(['account_id', (eb) => eb.fn.countAll<number>().as('n')]).where('account_id', 'in', accountIds).where('state', 'in', ['pending', 'sending']).groupBy('account_id').execute();

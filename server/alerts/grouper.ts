@@ -16,6 +16,7 @@
  *   await groups.composeDue(); // emails composed now
  */
 import { alertFacts, toldOfOpenIncidents, waitingOn } from '../accounts/alert-facts.ts';
+import { findUserByEmail } from '../auth/repository.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../db/ids.ts';
 import type { DigestKind, MailRow } from '../db/schema.ts';
@@ -71,7 +72,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
   }
 
   /** The broken mailboxes behind `accountIds`, with the facts an alert says, by id. */
-  async function mailboxFacts(trx: Db, accountIds: string[], now: Date): Promise<Map<string, DigestMailbox & BrokenMailbox & { incident: string | null; state: string }>> {
+  async function mailboxFacts(trx: Db, accountIds: string[], now: Date): Promise<Map<string, DigestMailbox & BrokenMailbox & { incident: string | null; state: string; ownerId: string }>> {
     const rows = await alertFacts(trx, accountIds);
     return new Map(
       rows.map((r) => [
@@ -92,20 +93,35 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
           imapHost: r.imap_host,
           incident: r.incident_event_id,
           state: r.state,
+          ownerId: r.owner_id,
           link: null,
         },
       ]),
     );
   }
 
+  /**
+   * Whether `recipient` may still hear of a mailbox, as it is now: an admin, its owner or the
+   * mailbox itself (operator causes: admins only). Someone told of an incident who has since
+   * lost the mailbox (given to another owner, or demoted) hears no more of it.
+   */
+  async function hearing(trx: Db, recipient: string | null): Promise<(m: { email: string; ownerId: string; audience: string }) => boolean> {
+    if (recipient === null) return () => true;
+    const address = recipient.toLowerCase();
+    const person = await findUserByEmail(trx, address);
+    return (m) => person?.role === 'admin' || (m.audience !== 'operator' && (person?.id === m.ownerId || m.email.toLowerCase() === address));
+  }
+
   /** The digest of `lost` mailboxes still broken, the operator causes among them, the fixed ones and resolved causes. */
   async function digestFor(trx: Db, kind: DigestKind, recipient: string | null, lost: Item[], resolvedCodes: string[], now: Date): Promise<{ input: DigestInput } | null> {
     const facts = await mailboxFacts(trx, [...new Set(lost.map((i) => i.account_id!).filter(Boolean))], now);
+    const hears = await hearing(trx, recipient);
     const broken: (DigestMailbox & BrokenMailbox)[] = [];
     const fixed: string[] = [];
     const seen = new Set<string>();
     for (const item of lost) {
       const m = item.account_id ? facts.get(item.account_id) : undefined;
+      if (m && !hears(m)) continue;
       const stillBroken = m && m.state === 'needs_reauth' && m.incident === item.event_id;
       if (stillBroken && !seen.has(m.id)) {
         seen.add(m.id);
@@ -118,7 +134,7 @@ export function createAlertGroups(deps: AlertGroupsDeps) {
     const people = broken.filter((m) => m.audience !== 'operator');
     if (!people.length && !operatorCodes.length && !resolved.length) return null;
     // The link of each one's incident, as every other message about it shows it.
-    for (const m of people) m.link = (await deps.links?.current(trx, { id: m.id, state: 'needs_reauth', reason_code: m.code })) ?? null;
+    for (const m of people) m.link = (await deps.links?.current(trx, { id: m.id, state: 'needs_reauth', reason_code: m.code, state_changed_at: m.since })) ?? null;
     const waiting = await waitingOn(trx, operatorCodes);
     const causes = namedCauses(people);
     const emailOf = new Map(people.map((m) => [m.id, m.email]));

@@ -33,7 +33,9 @@ export async function storeRegrant(deps: GrantDeps, g: { attempt: OAuthAttemptRo
   const nowIso = new Date().toISOString();
   const { attempt, account } = g;
   const actor = attempt.user_id ? await findUser(db, attempt.user_id) : undefined;
-  const by = attempt.purpose === 'share' ? `a share link created by ${actor?.email ?? 'a former user'}` : `a re-grant by ${actor?.email ?? 'a former user'}`;
+  // An incident link (in the alerts) has no creator: nobody made it by hand.
+  const sharedBy = attempt.user_id ? `a share link created by ${actor?.email ?? 'a former user'}` : 'a share link from an alert';
+  const by = attempt.purpose === 'share' ? sharedBy : `a re-grant by ${actor?.email ?? 'a former user'}`;
 
   await db.transaction().execute(async (trx) => {
     // Used up before the transition, which revokes every other live link of the mailbox.

@@ -58,6 +58,24 @@ export function createIncidentLinks({ sealer, publicUrl, ttlHours }: { sealer: S
     return shown(other);
   }
 
+  /**
+   * Whether the newest incident link of the mailbox's current incident (made at or after it
+   * entered needs_reauth) was used or revoked before it expired: an expired one is revoked only
+   * after its time, as it is replaced.
+   */
+  async function killedOnPurpose(trx: Db, mailbox: Pick<AccountRow, 'id' | 'state_changed_at'>): Promise<boolean> {
+    const last = await trx
+      .selectFrom('share_links')
+      .select(['used_at', 'revoked_at', 'expires_at'])
+      .where('account_id', '=', mailbox.id)
+      .where('kind', '=', 'incident')
+      .where('created_at', '>=', mailbox.state_changed_at)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return !!last && (last.used_at !== null || (last.revoked_at !== null && last.revoked_at < last.expires_at));
+  }
+
   return {
     /** A new incident caused by `code`: the previous incident's link goes (a manual link stays), a new one is made unless only an administrator can fix it. */
     async open(trx: Db, accountId: string, code: string): Promise<IncidentLink | null> {
@@ -67,15 +85,18 @@ export function createIncidentLinks({ sealer, publicUrl, ttlHours }: { sealer: S
 
     /**
      * The link a message about `mailbox` shows now: its incident link, or a new one when that
-     * expired (or none was made); null when it is not broken or a link cannot fix it.
+     * expired (or none was made); null when it is not broken, a link cannot fix it, or this
+     * incident's link was killed on purpose (DELETE, too many wrong passwords, a new owner):
+     * a message must not quietly undo that.
      */
-    async current(trx: Db, mailbox: Pick<AccountRow, 'id' | 'state' | 'reason_code'>): Promise<IncidentLink | null> {
+    async current(trx: Db, mailbox: Pick<AccountRow, 'id' | 'state' | 'reason_code' | 'state_changed_at'>): Promise<IncidentLink | null> {
       if (mailbox.state !== 'needs_reauth' || !linkHelps(mailbox.reason_code)) return null;
       const row = await live(trx, mailbox.id);
       const nowIso = new Date().toISOString();
       if (row && row.expires_at > nowIso) return shown(row);
       // Expired: replaced by the next one, which the page of the old one says.
       if (row) await trx.updateTable('share_links').set({ revoked_at: nowIso }).where('id', '=', row.id).where('revoked_at', 'is', null).execute();
+      else if (await killedOnPurpose(trx, mailbox)) return null;
       return make(trx, mailbox.id);
     },
 

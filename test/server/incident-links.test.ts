@@ -114,6 +114,8 @@ describe('a Gmail mailbox that lost its grant', () => {
     const done = await world.browser().submit(link);
     expect(done.html).toMatch(/Reconnected/);
     expect((await check(gmail.id)).state).toBe('connected');
+    const { events } = (await (await owner.get(`/api/accounts/${gmail.id}/events`)).json()) as { events: { to: string; reason?: { message: string } }[] };
+    expect(events.find((e) => e.to === 'connected' && e.reason?.message.includes('share link'))?.reason?.message).toBe('Re-authenticated with Google through a share link from an alert.');
     const again = await world.browser().submit(link);
     expect(again.status).toBe(410);
     expect(again.html).toMatch(/already been used/);
@@ -153,6 +155,30 @@ describe('a Gmail mailbox that lost its grant', () => {
     expect((await owner.del(`/api/accounts/${gmail.id}/share-link`)).status).toBe(204);
     expect(await page(copied)).toBe(410);
     expect(await page(renewed[0])).toBe(410);
+
+    // The next reminder does not quietly undo the DELETE: it carries no link, and none is made.
+    world.notify.received.length = 0;
+    clock.advance(24 * 3_600_000 + 60_000);
+    const after = await mailsTo([ADMIN, OWNER, GMAIL]);
+    for (const mail of after.values()) {
+      expect(mail.subject).toMatch(/reminder/);
+      expect(mail.text).toContain(GMAIL);
+      expect(mail.text.match(LINK)).toBeNull();
+    }
+    expect((await linksOf(gmail.id)).filter((l) => !l.revoked_at && !l.used_at)).toEqual([]);
+  });
+
+  it('someone told of an incident who has since lost the mailbox (given to another owner) hears no more of it', async () => {
+    await world.rg.user('heir@acme.test', 'member');
+    expect((await admin.patch(`/api/accounts/${gmail.id}`, { owner: 'heir@acme.test' })).status).toBe(200);
+    world.notify.received.length = 0;
+    clock.advance(24 * 3_600_000 + 60_000);
+    // The admin and the mailbox itself are still reminded; the former owner is not.
+    const after = await mailsTo([ADMIN, GMAIL]);
+    for (const mail of after.values()) expect(mail.text).toContain(GMAIL);
+    await new Promise((r) => setTimeout(r, 500));
+    await world.rg.notifier.kick();
+    expect((await alertMails(world.notify)).filter((m) => m.to === OWNER && m.text.includes(GMAIL))).toEqual([]);
   });
 });
 
@@ -172,7 +198,7 @@ describe('causes a link cannot fix, and custom mailboxes', () => {
 
     // Two messages written at the same moment (two instances) need a new link: they show the same one.
     const links = createIncidentLinks({ sealer: createSealer(randomBytes(32)), publicUrl: 'http://regrant.test', ttlHours: 72 });
-    const broken = { id: locked.id, state: 'needs_reauth' as const, reason_code: 'grant_revoked' };
+    const broken = { id: locked.id, state: 'needs_reauth' as const, reason_code: 'grant_revoked', state_changed_at: new Date().toISOString() };
     const shown = await Promise.all([1, 2].map(() => world.rg.db.transaction().execute((trx) => links.current(trx, broken))));
     expect(shown[0]!.url).toMatch(LINK);
     expect(shown[1]!.url).toBe(shown[0]!.url);
