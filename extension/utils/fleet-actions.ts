@@ -10,6 +10,7 @@
  *   const results = await forEachMailbox(selected, (a) => api.checkNow(a.id), { onProgress: (done, total) => … });
  *   shareText(await forEachMailbox(selected, (a) => api.shareLink(a.id)));
  */
+import pLimit from 'p-limit';
 import type { AccountStatus, OneTimeLink } from '../../shared/api.ts';
 import { ApiError, problemOf } from './api.ts';
 import { t } from './i18n.ts';
@@ -36,8 +37,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** `work` for each mailbox, in order of the answers' arrival but returned in the mailboxes' order. */
 export async function forEachMailbox<T>(accounts: readonly AccountStatus[], work: (account: AccountStatus) => Promise<T>, options: EachOptions = {}): Promise<MailboxResult<T>[]> {
   const { concurrency = FLEET_CONCURRENCY, onProgress, wait = sleep } = options;
-  const results: MailboxResult<T>[] = new Array(accounts.length);
-  let next = 0;
+  const gate = pLimit(Math.max(1, concurrency));
   let done = 0;
   const one = async (account: AccountStatus): Promise<MailboxResult<T>> => {
     for (let attempt = 1; ; attempt++) {
@@ -52,15 +52,15 @@ export async function forEachMailbox<T>(accounts: readonly AccountStatus[], work
       }
     }
   };
-  const worker = async () => {
-    while (next < accounts.length) {
-      const k = next++;
-      results[k] = await one(accounts[k]);
-      onProgress?.(++done, accounts.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, accounts.length) }, worker));
-  return results;
+  return Promise.all(
+    accounts.map((account) =>
+      gate(async () => {
+        const result = await one(account);
+        onProgress?.(++done, accounts.length);
+        return result;
+      }),
+    ),
+  );
 }
 
 /**
