@@ -150,7 +150,17 @@ it.runIf(onTestPostgres())('two of three instances killed in the middle of a 200
   const killed: number[] = [];
   const killSender = async () => {
     // Between two emails no row is `sending` for a moment: look again until the next one is.
-    const holder = () => db.selectFrom('outbox_messages').innerJoin('instances', 'instances.id', 'outbox_messages.lease_owner').select('instances.pid').where('outbox_messages.account_id', '=', account.id).where('outbox_messages.state', '=', 'sending').executeTakeFirst();
+    // The email an instance was killed sending stays `sending` under its lease until that runs
+    // out: the holder sought is a live one.
+    const holder = () =>
+      db
+        .selectFrom('outbox_messages')
+        .innerJoin('instances', 'instances.id', 'outbox_messages.lease_owner')
+        .select('instances.pid')
+        .where('outbox_messages.account_id', '=', account.id)
+        .where('outbox_messages.state', '=', 'sending')
+        .$if(killed.length > 0, (q) => q.where('instances.pid', 'not in', killed))
+        .executeTakeFirst();
     const sending = await eventually(async () => (await holder())?.pid, 5000).then((pid) => ({ pid }), () => null);
     if (!sending?.pid) throw new Error('no instance holds the flush');
     process.kill(sending.pid, 'SIGKILL');
